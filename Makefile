@@ -1,0 +1,49 @@
+# The two commands of a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: run test lint fmt migrate demo worker beat venv clean-venv messages
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+## Serve the portal on SQLite with demo data at http://$(HOST):$(PORT)
+run: venv migrate demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole test suite (SQLite by default; DATABASE_URL for PostgreSQL)
+test: venv
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+## Idempotent: loads the demo tenant and prints its logins
+demo: venv
+	$(PY) manage.py demo
+
+worker: venv
+	$(VENV)/bin/celery -A liaison worker --loglevel=info
+
+beat: venv
+	$(VENV)/bin/celery -A liaison beat --loglevel=info
+
+## Recompile the translations after editing locale/*/LC_MESSAGES/django.po
+messages: venv
+	$(PY) manage.py compilemessages --ignore=.venv

@@ -1,0 +1,190 @@
+"""``manage.py demo``: load (idempotently) the demo tenant on the ``wuhan``
+preset, with districts, units, a roster of city and district officers and a
+login for every role, then print the logins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.choices import Role
+from accounts.models import Tenant, User
+from accounts.services import tenant_create
+from roster import services as roster
+from roster.models import District, Officer, Unit
+
+SLUG = "wuhan-demo"
+PASSWORD = "Demo-pass-2026"
+
+DISTRICTS = [
+    ("jiangan", "江岸区"),
+    ("jianghan", "江汉区"),
+    ("qiaokou", "硚口区"),
+    ("hanyang", "汉阳区"),
+    ("wuchang", "武昌区"),
+    ("qingshan", "青山区"),
+    ("hongshan", "洪山区"),
+    ("donghu", "东湖高新区"),
+]
+UNITS = [
+    ("武汉大学", "university", None),
+    ("华中科技大学", "university", None),
+    ("武汉理工大学", "university", None),
+    ("华中农业大学", "university", None),
+    ("中国地质大学（武汉）", "university", None),
+    ("武汉科技大学", "university", "qingshan"),
+    ("中科院武汉岩土力学研究所", "research_institute", "wuchang"),
+    ("武汉市科技成果转化服务中心", "bureau_unit", None),
+    ("武汉市科学技术情报研究所", "bureau_unit", None),
+    ("武汉市生产力促进中心", "bureau_unit", None),
+    ("光谷生物城", "park", "donghu"),
+    ("汉阳经济开发区", "park", "hanyang"),
+    ("江岸区科技企业孵化器", "incubator", "jiangan"),
+    ("硚口区创新创业孵化基地", "incubator", "qiaokou"),
+    ("江汉区技术转移服务中心", "intermediary", "jianghan"),
+    ("洪山区科技成果转化中试基地", "other", "hongshan"),
+    ("长江创新投资基金", "investment", "jiangan"),
+    ("青山区工业互联网产业园", "park", "qingshan"),
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁"
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "磊",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "晓东",
+    "海燕",
+    "志强",
+    "建华",
+    "丽华",
+    "文博",
+    "思远",
+]
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+class Command(BaseCommand):
+    help = "Load the demo tenant (idempotent) and print its logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        tenant = Tenant.objects.filter(slug=SLUG).first()
+        if tenant is None:
+            tenant = self._build()
+            self.stdout.write(self.style.SUCCESS(f"Demo tenant {SLUG} created."))
+        else:
+            self.stdout.write(f"Demo tenant {SLUG} already present; nothing changed.")
+        self._print_logins()
+
+    def _build(self) -> Tenant:
+        rng = random.Random(2025)  # the same roster on every machine
+        tenant = tenant_create(
+            slug=SLUG,
+            name="武汉市科技成果转化联络员（演示）",
+            preset="wuhan",
+            admin_username="demo-admin",
+            admin_password=PASSWORD,
+            effective_from=dt.date(2024, 1, 1),
+        )
+        User.objects.filter(username="demo-admin").update(full_name="转化中心管理员")
+        districts = {
+            code: roster.district_create(tenant=tenant, code=code, name=name)
+            for code, name in DISTRICTS
+        }
+        units = {
+            name: roster.unit_create(
+                tenant=tenant, name=name, kind=kind, district=districts.get(code)
+            )
+            for name, kind, code in UNITS
+        }
+        roster.member_create(
+            tenant=tenant,
+            username="demo-auditor",
+            password=PASSWORD,
+            role=Role.AUDITOR,
+            full_name="组织人事处审计员",
+        )
+        roster.member_create(
+            tenant=tenant,
+            username="demo-manager",
+            password=PASSWORD,
+            role=Role.DISTRICT_MANAGER,
+            full_name="洪山区科技局管理员",
+            districts=[districts["hongshan"], districts["wuchang"]],
+        )
+        roster.member_create(
+            tenant=tenant,
+            username="demo-reviewer",
+            password=PASSWORD,
+            role=Role.UNIT_REVIEWER,
+            full_name="武汉大学科技处负责人",
+            units=[units["武汉大学"], units["华中科技大学"]],
+        )
+        term = (dt.date(2025, 1, 1), dt.date(2026, 12, 31))
+        city_units = [u for u in units.values() if u.kind in ("bureau_unit", "university")]
+        for i in range(24):
+            roster.officer_create(
+                tenant=tenant,
+                full_name=_name(rng),
+                category="city",
+                district=None,
+                unit=city_units[i % len(city_units)],
+                term_start=term[0],
+                term_end=term[1],
+                username="demo-city-officer" if i == 0 else None,
+                password=PASSWORD if i == 0 else None,
+                mobile=f"139{rng.randrange(10**8):08d}",
+            )
+        for code, district in districts.items():
+            local = [u for u in units.values() if u.district_id == district.id] or city_units
+            for i in range(5):
+                login = code == "hongshan" and i == 0
+                roster.officer_create(
+                    tenant=tenant,
+                    full_name=_name(rng),
+                    category="district",
+                    district=district,
+                    unit=local[i % len(local)],
+                    term_start=term[0],
+                    term_end=term[1],
+                    username="demo-officer" if login else None,
+                    password=PASSWORD if login else None,
+                    mobile=f"138{rng.randrange(10**8):08d}",
+                )
+        return tenant
+
+    def _print_logins(self) -> None:
+        tenant = Tenant.objects.get(slug=SLUG)
+        self.stdout.write(
+            f"Demo: {District.objects.for_tenant(tenant).count()} districts, "
+            f"{Unit.objects.for_tenant(tenant).count()} units, "
+            f"{Officer.objects.for_tenant(tenant).count()} officers.\n"
+            f"Logins (password {PASSWORD}) at http://127.0.0.1:8000/accounts/login/:\n"
+            "  demo-admin         tenant admin (转化中心)\n"
+            "  demo-auditor       auditor (组织人事处)\n"
+            "  demo-manager       district manager of 洪山区 and 武昌区\n"
+            "  demo-reviewer      unit reviewer of 武汉大学 and 华中科技大学\n"
+            "  demo-officer       district officer in 洪山区\n"
+            "  demo-city-officer  city officer"
+        )

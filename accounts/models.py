@@ -1,0 +1,138 @@
+"""Users, tenants, memberships and the programme policy.
+
+Every tenant-owned model in the project inherits :class:`TenantOwnedModel`, so
+that each query starts from ``Model.objects.for_tenant(tenant)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Preset, Role
+
+
+class User(AbstractUser):
+    """A person who logs in. Roles are held per tenant through memberships."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Tenant(models.Model):
+    """One programme operator: a city science bureau or science association."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    preset = models.CharField(_("preset"), max_length=20, choices=Preset.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TenantQuerySet(models.QuerySet):
+    """The one entry point for reading tenant-owned rows."""
+
+    def for_tenant(self, tenant: Tenant) -> TenantQuerySet:
+        return self.filter(tenant=tenant)
+
+
+class TenantOwnedModel(models.Model):
+    """Abstract base of every row that belongs to one tenant."""
+
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="+", verbose_name=_("tenant")
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Membership(TenantOwnedModel):
+    """A user's role in one tenant. One membership per user and tenant."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.tenant.slug} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def reads_all(self) -> bool:
+        """Admins and auditors read everything in their tenant."""
+        return self.role in (Role.ADMIN, Role.AUDITOR)
+
+
+class Policy(TenantOwnedModel):
+    """The programme's rules as data, versioned and effective-dated.
+
+    A new version never rewrites an old one: results of a year are computed
+    with the version in force for that year (see ``policy_in_force``).
+    """
+
+    version = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(_("effective from"))
+    preset = models.CharField(_("preset"), max_length=20, choices=Preset.choices)
+    rules = models.JSONField(_("rules"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "-effective_from", "-version"]
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "version"], name="policy_unique_version"),
+            models.UniqueConstraint(
+                fields=["tenant", "effective_from"], name="policy_unique_effective_from"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant.slug} v{self.version} ({self.effective_from})"
+
+    def category(self, code: str) -> dict | None:
+        return next((c for c in self.rules["categories"] if c["code"] == code), None)
+
+    @property
+    def category_codes(self) -> list[str]:
+        return [c["code"] for c in self.rules["categories"]]
+
+    def is_in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day

@@ -1,0 +1,687 @@
+"""Programme policy presets, one per programme document in ``shared/seeds/``.
+
+A preset is plain data (JSON-serialisable) copied into a tenant's first
+:class:`accounts.models.Policy`. Where a document does not fix a number, the
+preset takes the ``wuhan`` number and the admin may change it (SPEC.md §2).
+
+Schema of a preset (every key is required):
+
+- ``categories``: ``[{"code", "label", "scoring_group", "pool"}]``. ``pool`` is
+  ``"city"`` (one pool named ``city``), ``"district"`` (one pool per district,
+  named ``district:CODE``) or ``"all"`` (everyone together, named ``all``).
+- ``points``: points per entry kind (``achievement``, ``demand``, ``event``,
+  ``conversion``, ``case``, ``video``), integers.
+- ``bonus``: ``{"threshold", "amount", "requires_conversion"}``: an officer
+  whose year total exceeds ``threshold`` (and who has a credited conversion
+  when ``requires_conversion``) gets ``amount`` once a year.
+- ``excellence``: ``{"ratio", "rounding", "tie", "label"}``: ratio as a
+  decimal string (exact), rounding ``floor`` or ``round``, tie ``include`` or
+  ``exclude``.
+- ``quotas``: ``[{"scope", "category", "kind", "count", "period", "basis"}]``;
+  scope ``officer`` (per officer of ``category``) or ``district`` (per
+  district, category ``null``); period ``month``, ``quarter`` or ``year``;
+  basis ``logged`` (entries logged) or ``valid`` (demands marked valid).
+- ``review_stages``: per category code, the ordered review steps between
+  ``submitted`` and ``centre_verified``: ``[{"code", "label", "role"}]``.
+- ``notice_days``: length of a public notice in working days.
+- ``term_years``: term length in years.
+- ``rotation_years``: years at one host before rotation (``null``: none).
+- ``dormant_days``: days without a submitted entry before an officer is
+  flagged as dormant.
+- ``disqualification_reasons``: ``[{"code", "label"}]``.
+- ``eligibility``: per category code, a list of checks
+  ``[{"code", "label", "level"}]`` with level ``block`` or ``warn``; the
+  selection workflow runs them at submission.
+- ``source``: the document the preset restates.
+"""
+
+from __future__ import annotations
+
+import copy
+
+KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
+
+_WUHAN_DISQUALIFICATION = [
+    {"code": "no_management", "label": "不服从管理、长期不参加活动"},
+    {"code": "fraud", "label": "弄虚作假骗取联络员资格"},
+    {"code": "law_violation", "label": "违法违纪"},
+    {"code": "image_damage", "label": "损害联络员形象"},
+]
+
+WUHAN = {
+    "source": "武汉市科技成果转化联络员工作管理办法",
+    "categories": [
+        {"code": "city", "label": "市派联络员", "scoring_group": "city", "pool": "city"},
+        {
+            "code": "district",
+            "label": "区派联络员",
+            "scoring_group": "district",
+            "pool": "district",
+        },
+    ],
+    "points": {
+        "achievement": 5,
+        "demand": 5,
+        "event": 10,
+        "conversion": 100,
+        "case": 0,
+        "video": 0,
+    },
+    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    "excellence": {
+        "ratio": "0.30",
+        "rounding": "floor",
+        "tie": "include",
+        "label": "年度考核前30%评为优秀",
+    },
+    "quotas": [
+        {
+            "scope": "officer",
+            "category": "city",
+            "kind": "achievement",
+            "count": 2,
+            "period": "month",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "city",
+            "kind": "event",
+            "count": 2,
+            "period": "month",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "city",
+            "kind": "case",
+            "count": 1,
+            "period": "year",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "city",
+            "kind": "video",
+            "count": 1,
+            "period": "month",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "district",
+            "kind": "demand",
+            "count": 2,
+            "period": "year",
+            "basis": "valid",
+        },
+        {
+            "scope": "officer",
+            "category": "district",
+            "kind": "event",
+            "count": 4,
+            "period": "year",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "district",
+            "kind": "video",
+            "count": 1,
+            "period": "quarter",
+            "basis": "logged",
+        },
+        {
+            "scope": "district",
+            "category": None,
+            "kind": "case",
+            "count": 2,
+            "period": "year",
+            "basis": "logged",
+        },
+    ],
+    "review_stages": {
+        "city": [
+            {"code": "unit_endorsed", "label": "派出单位落实", "role": "unit_reviewer"},
+            {"code": "centre_verified", "label": "转化中心审核", "role": "admin"},
+        ],
+        "district": [
+            {"code": "unit_endorsed", "label": "单位推荐", "role": "unit_reviewer"},
+            {
+                "code": "district_recommended",
+                "label": "区科技管理部门推荐",
+                "role": "district_manager",
+            },
+            {"code": "centre_verified", "label": "转化中心信息审核", "role": "admin"},
+        ],
+    },
+    "notice_days": 5,
+    "term_years": 2,
+    "rotation_years": 2,
+    "dormant_days": 90,
+    "disqualification_reasons": _WUHAN_DISQUALIFICATION,
+    "eligibility": {
+        "city": [
+            {
+                "code": "retirement_margin",
+                "label": "距离退休年龄不足2年的不作为选派对象",
+                "level": "block",
+                "years": 2,
+            },
+            {
+                "code": "new_staff_preferred",
+                "label": "新入职人员工作期满3个月的优先选派",
+                "level": "warn",
+                "months": 3,
+            },
+        ],
+        "district": [],
+    },
+}
+
+# Where a document fixes no number, the presets below take the wuhan number
+# (SPEC.md §2); the comments name the document line a number comes from.
+
+YANGQUAN = {
+    "source": "阳泉市科技特派员管理办法",
+    "categories": [
+        {
+            "code": "commissioner",
+            "label": "科技特派员",
+            "scoring_group": "commissioner",
+            "pool": "all",
+        },
+    ],
+    # wuhan defaults: the document has no points system or bonus.
+    "points": {
+        "achievement": 5,
+        "demand": 5,
+        "event": 10,
+        "conversion": 100,
+        "case": 0,
+        "video": 0,
+    },
+    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    # 第十八条：优秀等次名额比例不超过年度考核总人数的20%.
+    "excellence": {
+        "ratio": "0.20",
+        "rounding": "floor",
+        "tie": "exclude",
+        "label": "优秀等次名额比例不超过年度考核总人数的20%",
+    },
+    # The document's counted duties are not entry kinds (按季度报送工作进展,
+    # 对接至少1个服务对象); the quotas are wuhan's district-dispatched ones,
+    # commissioners serving enterprises as district officers do, and the
+    # counties' typical cases (第五条：典型案例收集).
+    "quotas": [
+        {
+            "scope": "officer",
+            "category": "commissioner",
+            "kind": "demand",
+            "count": 2,
+            "period": "year",
+            "basis": "valid",
+        },
+        {
+            "scope": "officer",
+            "category": "commissioner",
+            "kind": "event",
+            "count": 4,
+            "period": "year",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "commissioner",
+            "kind": "video",
+            "count": 1,
+            "period": "quarter",
+            "basis": "logged",
+        },
+        {
+            "scope": "district",
+            "category": None,
+            "kind": "case",
+            "count": 2,
+            "period": "year",
+            "basis": "logged",
+        },
+    ],
+    # 第十四条：派出单位推荐人选 → 市科学技术局审核专业匹配度、确定选派名单.
+    # The county recommendation (第十四条（二）) is optional ("可"), so it is
+    # not a stage every nomination must pass.
+    "review_stages": {
+        "commissioner": [
+            {"code": "unit_endorsed", "label": "派出单位推荐", "role": "unit_reviewer"},
+            {"code": "centre_verified", "label": "市科学技术局审核并确定选派名单", "role": "admin"},
+        ],
+    },
+    "notice_days": 5,  # wuhan default: "在一定范围内公示", no length.
+    "term_years": 1,  # 第十四条（五）：协议有效期一般为一年，到期后视情况续签.
+    "rotation_years": None,
+    "dormant_days": 90,  # wuhan default.
+    # 第十六条 (（五）"其他不适合继续担任" has no code).
+    "disqualification_reasons": [
+        {"code": "assessment_failed", "label": "年度考核不合格或无故不参加考核"},
+        {"code": "law_violation", "label": "有违法违纪行为"},
+        {"code": "host_harm", "label": "存在损害派驻单位利益或严重失信的行为"},
+        {"code": "no_management", "label": "不接受管理，长期不参加科技特派员相关活动"},
+    ],
+    # 第十三条（一）（二）.
+    "eligibility": {
+        "commissioner": [
+            {
+                "code": "degree_or_title",
+                "label": "具有硕士学位或中级（含）以上职称",
+                "level": "block",
+            },
+            {
+                "code": "integrity_record",
+                "label": "近三年内无科研失信行为、无违法违纪记录、无不良信用记录",
+                "level": "block",
+                "years": 3,
+            },
+        ],
+    },
+}
+
+PUYANG = {
+    "source": "濮阳市科协关于开展首批“科创龙都”联络员推荐认定工作的通知",
+    "categories": [
+        {
+            "code": "A",
+            "label": "A类联络员（高校科技管理部门）",
+            "scoring_group": "A",
+            "pool": "all",
+        },
+        {"code": "B", "label": "B类联络员（园区、孵化器）", "scoring_group": "B", "pool": "all"},
+    ],
+    # wuhan defaults: the notice has no points system or bonus.
+    "points": {
+        "achievement": 5,
+        "demand": 5,
+        "event": 10,
+        "conversion": 100,
+        "case": 0,
+        "video": 0,
+    },
+    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    # 四（三）：每年对联络员工作开展情况进行评估 — no share; wuhan's 30%.
+    "excellence": {
+        "ratio": "0.30",
+        "rounding": "floor",
+        "tie": "include",
+        "label": "年度评估前30%评为优秀联络员",
+    },
+    # The notice fixes no counts ("定期走访企业"); wuhan's quotas: A (experts
+    # and achievements of a university) as city officers, B (visits to park
+    # enterprises, their needs) as district officers.
+    "quotas": [
+        {
+            "scope": "officer",
+            "category": "A",
+            "kind": "achievement",
+            "count": 2,
+            "period": "month",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "A",
+            "kind": "event",
+            "count": 2,
+            "period": "month",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "A",
+            "kind": "case",
+            "count": 1,
+            "period": "year",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "A",
+            "kind": "video",
+            "count": 1,
+            "period": "month",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "B",
+            "kind": "demand",
+            "count": 2,
+            "period": "year",
+            "basis": "valid",
+        },
+        {
+            "scope": "officer",
+            "category": "B",
+            "kind": "event",
+            "count": 4,
+            "period": "year",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "B",
+            "kind": "video",
+            "count": 1,
+            "period": "quarter",
+            "basis": "logged",
+        },
+        {
+            "scope": "district",
+            "category": None,
+            "kind": "case",
+            "count": 2,
+            "period": "year",
+            "basis": "logged",
+        },
+    ],
+    # 三（一）–（三）. A: the unit head's review and the university's own
+    # association are both inside the dispatching unit, one unit stage. B: the
+    # park head reviews first, then the county association, which covers every
+    # park of its county, recommends as the district's manager.
+    "review_stages": {
+        "A": [
+            {
+                "code": "unit_endorsed",
+                "label": "所在单位负责人审核、高校（企业）科协推荐",
+                "role": "unit_reviewer",
+            },
+            {"code": "centre_verified", "label": "市科协确定拟选联络员人选", "role": "admin"},
+        ],
+        "B": [
+            {"code": "unit_endorsed", "label": "园区负责人初审", "role": "unit_reviewer"},
+            {
+                "code": "district_recommended",
+                "label": "县（区）科协审核推荐",
+                "role": "district_manager",
+            },
+            {"code": "centre_verified", "label": "市科协确定拟选联络员人选", "role": "admin"},
+        ],
+    },
+    "notice_days": 5,  # wuhan default: "予以公示", no length.
+    "term_years": 2,  # 四（三）：原则上，联络员任期两年.
+    "rotation_years": None,
+    "dormant_days": 90,  # wuhan default.
+    # 四（三）：对工作敷衍、弄虚作假甚至违法违规的联络员，取消其任职资格.
+    "disqualification_reasons": [
+        {"code": "no_management", "label": "工作敷衍"},
+        {"code": "fraud", "label": "弄虚作假"},
+        {"code": "law_violation", "label": "违法违规"},
+    ],
+    # 一（二）5.
+    "eligibility": {
+        "A": [],
+        "B": [
+            {
+                "code": "park_experience",
+                "label": "具备3年以上高新园区、产业园、科技园、孵化器管理工作经验",
+                "level": "block",
+                "years": 3,
+            },
+            {
+                "code": "certificate_preferred",
+                "label": "有专利代理人资格证或技术经理人证书者优先",
+                "level": "warn",
+            },
+        ],
+    },
+}
+
+SUZHOU = {
+    "source": "宿州市双链融合专员服务县域经济高质量发展实施方案",
+    "categories": [
+        {
+            "code": "specialist",
+            "label": "双链融合专员",
+            "scoring_group": "specialist",
+            "pool": "district",
+        },
+    ],
+    # wuhan defaults: the plan has no points system or bonus.
+    "points": {
+        "achievement": 5,
+        "demand": 5,
+        "event": 10,
+        "conversion": 100,
+        "case": 0,
+        "video": 0,
+    },
+    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    # 二（三）6：每年进行一次考核评价 — no share; wuhan's 30%.
+    "excellence": {
+        "ratio": "0.30",
+        "rounding": "floor",
+        "tie": "include",
+        "label": "年度考核评价前30%评为优秀",
+    },
+    # The plan's counts are not entry kinds (每个县区不少于4名专员, 每年服务
+    # 不少于一个月); wuhan's district-dispatched quotas, specialists mining
+    # county enterprises' needs (职责任务（1）) as district officers do.
+    "quotas": [
+        {
+            "scope": "officer",
+            "category": "specialist",
+            "kind": "demand",
+            "count": 2,
+            "period": "year",
+            "basis": "valid",
+        },
+        {
+            "scope": "officer",
+            "category": "specialist",
+            "kind": "event",
+            "count": 4,
+            "period": "year",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "specialist",
+            "kind": "video",
+            "count": 1,
+            "period": "quarter",
+            "basis": "logged",
+        },
+        {
+            "scope": "district",
+            "category": None,
+            "kind": "case",
+            "count": 2,
+            "period": "year",
+            "basis": "logged",
+        },
+    ],
+    # 二（二）5：市科技局与派出单位对接 → 专员与县（区）、市管园区匹配 →
+    # 签订协议. The city bureau's decision on the list comes last here.
+    "review_stages": {
+        "specialist": [
+            {"code": "unit_endorsed", "label": "派出单位对接推荐", "role": "unit_reviewer"},
+            {
+                "code": "district_recommended",
+                "label": "县（区）、市管园区匹配确认",
+                "role": "district_manager",
+            },
+            {"code": "centre_verified", "label": "市科技局审定选派名单", "role": "admin"},
+        ],
+    },
+    "notice_days": 5,  # wuhan default: the plan has no public notice.
+    "term_years": 2,  # 二（三）3：以两年为一个派驻周期；派驻期满可申请续派.
+    "rotation_years": None,
+    "dormant_days": 90,  # wuhan default.
+    # 二（三）6 and 二（三）5.
+    "disqualification_reasons": [
+        {
+            "code": "assessment_failed",
+            "label": "年度考核评价为不合格等次（终止合作，不再予以派驻服务）",
+        },
+        {"code": "law_violation", "label": "违反工作纪律，经查实按照有关规定处理"},
+    ],
+    # 二（二）1 states no checkable condition.
+    "eligibility": {"specialist": []},
+}
+
+HUBEI = {
+    "source": "科创联络员制度在科创服务中的实践探索——以科创湖北联络员为例",
+    "categories": [
+        {
+            "code": "A",
+            "label": "A类联络员（高校院所、事业单位）",
+            "scoring_group": "A",
+            "pool": "all",
+        },
+        {
+            "code": "B",
+            "label": "B类联络员（园区、孵化器、科技型企业）",
+            "scoring_group": "B",
+            "pool": "all",
+        },
+    ],
+    # wuhan defaults: the paper has no points system or bonus.
+    "points": {
+        "achievement": 5,
+        "demand": 5,
+        "event": 10,
+        "conversion": 100,
+        "case": 0,
+        "video": 0,
+    },
+    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    # 6.3：对考核优秀的联络员，给予精神鼓励 — no share; wuhan's 30%.
+    "excellence": {
+        "ratio": "0.30",
+        "rounding": "floor",
+        "tie": "include",
+        "label": "考核前30%评为优秀联络员",
+    },
+    # The paper fixes no counts; wuhan's quotas: A (收集科技成果) as city
+    # officers, B (走访企业、挖掘需求) as district officers (2.2).
+    "quotas": [
+        {
+            "scope": "officer",
+            "category": "A",
+            "kind": "achievement",
+            "count": 2,
+            "period": "month",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "A",
+            "kind": "event",
+            "count": 2,
+            "period": "month",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "A",
+            "kind": "case",
+            "count": 1,
+            "period": "year",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "A",
+            "kind": "video",
+            "count": 1,
+            "period": "month",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "B",
+            "kind": "demand",
+            "count": 2,
+            "period": "year",
+            "basis": "valid",
+        },
+        {
+            "scope": "officer",
+            "category": "B",
+            "kind": "event",
+            "count": 4,
+            "period": "year",
+            "basis": "logged",
+        },
+        {
+            "scope": "officer",
+            "category": "B",
+            "kind": "video",
+            "count": 1,
+            "period": "quarter",
+            "basis": "logged",
+        },
+        {
+            "scope": "district",
+            "category": None,
+            "kind": "case",
+            "count": 2,
+            "period": "year",
+            "basis": "logged",
+        },
+    ],
+    # 3.1：经市县区科协、科研院所科协、企业科协和高校科协推荐，省科协初审及公示.
+    # A: the university's / institute's own association (a unit); B: the
+    # city or county association of the park.
+    "review_stages": {
+        "A": [
+            {
+                "code": "unit_endorsed",
+                "label": "高校科协、科研院所科协推荐",
+                "role": "unit_reviewer",
+            },
+            {"code": "centre_verified", "label": "省科协初审", "role": "admin"},
+        ],
+        "B": [
+            {"code": "district_recommended", "label": "市县区科协推荐", "role": "district_manager"},
+            {"code": "centre_verified", "label": "省科协初审", "role": "admin"},
+        ],
+    },
+    "notice_days": 5,  # wuhan default: "公示", no length.
+    "term_years": 2,  # 3.1：认定期为 2 年.
+    "rotation_years": None,
+    "dormant_days": 90,  # wuhan default: "淘汰僵尸联络员" (4.1), no number.
+    # The paper lists no reasons (its 工作细则 is not published): wuhan's.
+    "disqualification_reasons": copy.deepcopy(_WUHAN_DISQUALIFICATION),
+    # 2.1⑤ (①–④ are not checkable from the nomination form).
+    "eligibility": {
+        "A": [
+            {
+                "code": "certificate_preferred",
+                "label": "有专利代理人资格证或技术经纪人证书者优先",
+                "level": "warn",
+            },
+        ],
+        "B": [
+            {
+                "code": "certificate_preferred",
+                "label": "有专利代理人资格证或技术经纪人证书者优先",
+                "level": "warn",
+            },
+        ],
+    },
+}
+
+PRESETS: dict[str, dict] = {
+    "wuhan": WUHAN,
+    "yangquan": YANGQUAN,
+    "puyang": PUYANG,
+    "suzhou": SUZHOU,
+    "hubei": HUBEI,
+}
+
+
+def preset_rules(name: str) -> dict:
+    """A deep copy of a preset's rules, safe to store and edit."""
+    try:
+        return copy.deepcopy(PRESETS[name])
+    except KeyError:
+        raise ValueError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}") from None

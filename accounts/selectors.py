@@ -1,0 +1,76 @@
+"""Reads of the accounts app: tenant access and the policy in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import Role
+from .models import Membership, Policy, Tenant, User
+
+
+def tenant_access(*, user: User, slug: str) -> Membership:
+    """The caller's membership in the tenant named by ``slug``.
+
+    "No such tenant" and "not a member" raise the same 404, so a URL never
+    tells an outsider whether a tenant exists. A platform admin (superuser)
+    without a membership acts as the tenant's admin through an unsaved one.
+    """
+    if not user.is_authenticated:
+        raise Http404(_("Not found."))
+    membership = (
+        Membership.objects.select_related("tenant", "user")
+        .filter(tenant__slug=slug, user=user, is_active=True)
+        .first()
+    )
+    if membership is not None:
+        return membership
+    if user.is_superuser:
+        tenant = Tenant.objects.filter(slug=slug).first()
+        if tenant is not None:
+            return Membership(tenant=tenant, user=user, role=Role.ADMIN)
+    raise Http404(_("Not found."))
+
+
+def membership_list(*, user: User) -> QuerySet[Membership]:
+    """The active memberships of a user, tenants included, by tenant slug."""
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("tenant")
+        .order_by("tenant__slug")
+    )
+
+
+def tenant_list(*, user: User) -> QuerySet[Tenant]:
+    """The tenants a user belongs to (every tenant for a platform admin)."""
+    if user.is_superuser:
+        return Tenant.objects.order_by("slug")
+    return Tenant.objects.filter(
+        id__in=Membership.objects.filter(user=user, is_active=True).values("tenant_id")
+    ).order_by("slug")
+
+
+def policy_in_force(*, tenant: Tenant, on: dt.date | None = None) -> Policy:
+    """The policy version in force on ``on`` (today in Asia/Shanghai by default):
+    the latest version whose effective date is not after that day. A day
+    before the first version answers the first version."""
+    day = on or timezone.localdate()
+    versions = Policy.objects.for_tenant(tenant)
+    policy = versions.filter(effective_from__lte=day).order_by("-effective_from").first()
+    if policy is None:
+        policy = versions.order_by("effective_from").first()
+    if policy is None:
+        raise Policy.DoesNotExist(f"tenant {tenant.slug} has no policy")
+    return policy
+
+
+def policy_versions(*, tenant: Tenant) -> QuerySet[Policy]:
+    return Policy.objects.for_tenant(tenant).order_by("-effective_from")
+
+
+def member_list(*, tenant: Tenant) -> QuerySet[Membership]:
+    return Membership.objects.for_tenant(tenant).select_related("user").order_by("user__username")

@@ -1,0 +1,122 @@
+"""Writes of the accounts app. Each service is one atomic action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import Preset, Role
+from .models import Membership, Policy, Tenant, User
+from .presets import preset_rules
+
+
+@transaction.atomic
+def tenant_create(
+    *,
+    slug: str,
+    name: str,
+    preset: str,
+    admin_username: str,
+    admin_password: str,
+    effective_from: dt.date | None = None,
+) -> Tenant:
+    """Create a tenant with its preset's policy (version 1) and an admin login.
+
+    Refuses, changing nothing, when the slug is taken, the preset is unknown,
+    or the admin username belongs to someone else.
+    """
+    if preset not in Preset.values:
+        raise ValidationError(
+            _("Unknown preset %(preset)s; choose one of %(choices)s.")
+            % {"preset": preset, "choices": ", ".join(Preset.values)}
+        )
+    if Tenant.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            _("A tenant with the slug “%(slug)s” already exists.") % {"slug": slug}
+        )
+    if User.objects.filter(username=admin_username).exists():
+        raise ValidationError(
+            _("The username “%(username)s” is already taken.") % {"username": admin_username}
+        )
+    tenant = Tenant(slug=slug, name=name, preset=preset)
+    tenant.full_clean()
+    tenant.save()
+    Policy.objects.create(
+        tenant=tenant,
+        version=1,
+        preset=preset,
+        rules=preset_rules(preset),
+        effective_from=effective_from or dt.date(timezone.localdate().year, 1, 1),
+        note=_("Preset %(preset)s") % {"preset": preset},
+    )
+    user_create(username=admin_username, password=admin_password, tenant=tenant, role=Role.ADMIN)
+    return tenant
+
+
+@transaction.atomic
+def user_create(
+    *,
+    tenant: Tenant,
+    username: str,
+    password: str | None,
+    role: str,
+    full_name: str = "",
+    email: str = "",
+) -> Membership:
+    """A new login with a membership in ``tenant``. ``password`` None leaves the
+    account without a usable password (it is set through an invitation)."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(
+            {
+                "username": _("The username “%(username)s” is already taken.")
+                % {"username": username}
+            }
+        )
+    user = User(username=username, full_name=full_name, email=email)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return Membership.objects.create(tenant=tenant, user=user, role=role)
+
+
+@transaction.atomic
+def policy_publish(
+    *,
+    tenant: Tenant,
+    rules: dict,
+    effective_from: dt.date,
+    by: User | None = None,
+    note: str = "",
+) -> Policy:
+    """Add a new policy version taking effect on ``effective_from``.
+
+    Earlier versions stay as they are, so results of past years keep the
+    rules they were computed with. Two versions cannot share an effective date.
+    """
+    versions = Policy.objects.for_tenant(tenant).select_for_update()
+    if versions.filter(effective_from=effective_from).exists():
+        raise ValidationError(
+            {"effective_from": _("A policy version already takes effect on that date.")}
+        )
+    last = versions.order_by("-version").first()
+    return Policy.objects.create(
+        tenant=tenant,
+        version=(last.version + 1) if last else 1,
+        preset=last.preset if last else tenant.preset,
+        rules=rules,
+        effective_from=effective_from,
+        created_by=by,
+        note=note,
+    )

@@ -1,0 +1,401 @@
+"""The programme presets: schema, and the numbers each document fixes.
+
+Plain data only: no database, no Django models.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from accounts.presets import KINDS, PRESETS, preset_rules
+
+SCHEMA_KEYS = {
+    "source",
+    "categories",
+    "points",
+    "bonus",
+    "excellence",
+    "quotas",
+    "review_stages",
+    "notice_days",
+    "term_years",
+    "rotation_years",
+    "dormant_days",
+    "disqualification_reasons",
+    "eligibility",
+}
+STAGE_ROLES = {
+    "unit_endorsed": "unit_reviewer",
+    "district_recommended": "district_manager",
+    "centre_verified": "admin",
+}
+STAGE_ORDER = ["unit_endorsed", "district_recommended", "centre_verified"]
+WUHAN_POINTS = {
+    "achievement": 5,
+    "demand": 5,
+    "event": 10,
+    "conversion": 100,
+    "case": 0,
+    "video": 0,
+}
+WUHAN_DISQUALIFICATION = ["no_management", "fraud", "law_violation", "image_damage"]
+NAMES = ["wuhan", "yangquan", "puyang", "suzhou", "hubei"]
+
+
+def test_presets_are_registered_in_order():
+    assert list(PRESETS) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_schema_key_and_nothing_else(name):
+    assert set(PRESETS[name]) == SCHEMA_KEYS
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_json_serialisable_round_trip(name):
+    rules = PRESETS[name]
+    assert json.loads(json.dumps(rules, ensure_ascii=False)) == rules
+
+
+@pytest.mark.parametrize(
+    ("name", "categories"),
+    [
+        ("wuhan", [("city", "city", "city"), ("district", "district", "district")]),
+        ("yangquan", [("commissioner", "commissioner", "all")]),
+        ("puyang", [("A", "A", "all"), ("B", "B", "all")]),
+        ("suzhou", [("specialist", "specialist", "district")]),
+        ("hubei", [("A", "A", "all"), ("B", "B", "all")]),
+    ],
+)
+def test_categories_scoring_groups_and_pools(name, categories):
+    got = [(c["code"], c["scoring_group"], c["pool"]) for c in PRESETS[name]["categories"]]
+    assert got == categories
+    assert all(c["label"] for c in PRESETS[name]["categories"])
+
+
+@pytest.mark.parametrize(
+    ("name", "points"),
+    [
+        ("wuhan", WUHAN_POINTS),
+        ("yangquan", WUHAN_POINTS),
+        ("puyang", WUHAN_POINTS),
+        ("suzhou", WUHAN_POINTS),
+        ("hubei", WUHAN_POINTS),
+    ],
+)
+def test_points_per_kind(name, points):
+    got = PRESETS[name]["points"]
+    assert got == points
+    assert tuple(got) == KINDS
+    assert all(type(v) is int for v in got.values())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bonus(name):
+    assert PRESETS[name]["bonus"] == {
+        "threshold": 1000,
+        "amount": 100,
+        "requires_conversion": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "ratio", "rounding", "tie"),
+    [
+        ("wuhan", "0.30", "floor", "include"),
+        ("yangquan", "0.20", "floor", "exclude"),
+        ("puyang", "0.30", "floor", "include"),
+        ("suzhou", "0.30", "floor", "include"),
+        ("hubei", "0.30", "floor", "include"),
+    ],
+)
+def test_excellence(name, ratio, rounding, tie):
+    excellence = PRESETS[name]["excellence"]
+    assert (excellence["ratio"], excellence["rounding"], excellence["tie"]) == (
+        ratio,
+        rounding,
+        tie,
+    )
+    assert 0 < Decimal(excellence["ratio"]) < 1
+    assert excellence["label"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_quotas_belong_to_the_preset(name):
+    rules = PRESETS[name]
+    codes = {c["code"] for c in rules["categories"]}
+    assert rules["quotas"]
+    for quota in rules["quotas"]:
+        assert set(quota) == {"scope", "category", "kind", "count", "period", "basis"}
+        if quota["scope"] == "officer":
+            assert quota["category"] in codes
+        else:
+            assert quota["scope"] == "district"
+            assert quota["category"] is None
+        assert quota["kind"] in KINDS
+        assert type(quota["count"]) is int and quota["count"] > 0
+        assert quota["period"] in {"month", "quarter", "year"}
+        assert quota["basis"] in {"logged", "valid"}
+        assert quota["basis"] == "logged" or quota["kind"] == "demand"
+
+
+@pytest.mark.parametrize(
+    ("name", "quotas"),
+    [
+        (
+            "wuhan",
+            {
+                ("officer", "city", "achievement", 2, "month", "logged"),
+                ("officer", "city", "event", 2, "month", "logged"),
+                ("officer", "city", "case", 1, "year", "logged"),
+                ("officer", "city", "video", 1, "month", "logged"),
+                ("officer", "district", "demand", 2, "year", "valid"),
+                ("officer", "district", "event", 4, "year", "logged"),
+                ("officer", "district", "video", 1, "quarter", "logged"),
+                ("district", None, "case", 2, "year", "logged"),
+            },
+        ),
+        (
+            "yangquan",
+            {
+                ("officer", "commissioner", "demand", 2, "year", "valid"),
+                ("officer", "commissioner", "event", 4, "year", "logged"),
+                ("officer", "commissioner", "video", 1, "quarter", "logged"),
+                ("district", None, "case", 2, "year", "logged"),
+            },
+        ),
+        (
+            "puyang",
+            {
+                ("officer", "A", "achievement", 2, "month", "logged"),
+                ("officer", "A", "event", 2, "month", "logged"),
+                ("officer", "A", "case", 1, "year", "logged"),
+                ("officer", "A", "video", 1, "month", "logged"),
+                ("officer", "B", "demand", 2, "year", "valid"),
+                ("officer", "B", "event", 4, "year", "logged"),
+                ("officer", "B", "video", 1, "quarter", "logged"),
+                ("district", None, "case", 2, "year", "logged"),
+            },
+        ),
+        (
+            "suzhou",
+            {
+                ("officer", "specialist", "demand", 2, "year", "valid"),
+                ("officer", "specialist", "event", 4, "year", "logged"),
+                ("officer", "specialist", "video", 1, "quarter", "logged"),
+                ("district", None, "case", 2, "year", "logged"),
+            },
+        ),
+        (
+            "hubei",
+            {
+                ("officer", "A", "achievement", 2, "month", "logged"),
+                ("officer", "A", "event", 2, "month", "logged"),
+                ("officer", "A", "case", 1, "year", "logged"),
+                ("officer", "A", "video", 1, "month", "logged"),
+                ("officer", "B", "demand", 2, "year", "valid"),
+                ("officer", "B", "event", 4, "year", "logged"),
+                ("officer", "B", "video", 1, "quarter", "logged"),
+                ("district", None, "case", 2, "year", "logged"),
+            },
+        ),
+    ],
+)
+def test_quota_values(name, quotas):
+    got = [
+        (q["scope"], q["category"], q["kind"], q["count"], q["period"], q["basis"])
+        for q in PRESETS[name]["quotas"]
+    ]
+    assert len(got) == len(set(got))
+    assert set(got) == quotas
+
+
+@pytest.mark.parametrize(
+    ("name", "stages"),
+    [
+        (
+            "wuhan",
+            {
+                "city": ["unit_endorsed", "centre_verified"],
+                "district": ["unit_endorsed", "district_recommended", "centre_verified"],
+            },
+        ),
+        ("yangquan", {"commissioner": ["unit_endorsed", "centre_verified"]}),
+        (
+            "puyang",
+            {
+                "A": ["unit_endorsed", "centre_verified"],
+                "B": ["unit_endorsed", "district_recommended", "centre_verified"],
+            },
+        ),
+        (
+            "suzhou",
+            {"specialist": ["unit_endorsed", "district_recommended", "centre_verified"]},
+        ),
+        (
+            "hubei",
+            {
+                "A": ["unit_endorsed", "centre_verified"],
+                "B": ["district_recommended", "centre_verified"],
+            },
+        ),
+    ],
+)
+def test_review_stages(name, stages):
+    rules = PRESETS[name]
+    review = rules["review_stages"]
+    assert set(review) == {c["code"] for c in rules["categories"]}
+    assert {code: [s["code"] for s in steps] for code, steps in review.items()} == stages
+    for steps in review.values():
+        assert steps[-1]["code"] == "centre_verified"
+        assert steps[-1]["role"] == "admin"
+        codes = [s["code"] for s in steps]
+        assert codes == sorted(codes, key=STAGE_ORDER.index)
+        for step in steps:
+            assert set(step) == {"code", "label", "role"}
+            assert step["role"] == STAGE_ROLES[step["code"]]
+            assert step["label"]
+
+
+@pytest.mark.parametrize(
+    ("name", "notice_days", "term_years", "rotation_years", "dormant_days"),
+    [
+        ("wuhan", 5, 2, 2, 90),
+        ("yangquan", 5, 1, None, 90),
+        ("puyang", 5, 2, None, 90),
+        ("suzhou", 5, 2, None, 90),
+        ("hubei", 5, 2, None, 90),
+    ],
+)
+def test_durations(name, notice_days, term_years, rotation_years, dormant_days):
+    rules = PRESETS[name]
+    assert (
+        rules["notice_days"],
+        rules["term_years"],
+        rules["rotation_years"],
+        rules["dormant_days"],
+    ) == (notice_days, term_years, rotation_years, dormant_days)
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"),
+    [
+        ("wuhan", WUHAN_DISQUALIFICATION),
+        ("yangquan", ["assessment_failed", "law_violation", "host_harm", "no_management"]),
+        ("puyang", ["no_management", "fraud", "law_violation"]),
+        ("suzhou", ["assessment_failed", "law_violation"]),
+        ("hubei", WUHAN_DISQUALIFICATION),
+    ],
+)
+def test_disqualification_codes(name, codes):
+    reasons = PRESETS[name]["disqualification_reasons"]
+    assert [r["code"] for r in reasons] == codes
+    assert all(set(r) == {"code", "label"} and r["label"] for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("name", "checks"),
+    [
+        (
+            "wuhan",
+            {
+                "city": [
+                    ("retirement_margin", "block", {"years": 2}),
+                    ("new_staff_preferred", "warn", {"months": 3}),
+                ],
+                "district": [],
+            },
+        ),
+        (
+            "yangquan",
+            {
+                "commissioner": [
+                    ("degree_or_title", "block", {}),
+                    ("integrity_record", "block", {"years": 3}),
+                ],
+            },
+        ),
+        (
+            "puyang",
+            {
+                "A": [],
+                "B": [
+                    ("park_experience", "block", {"years": 3}),
+                    ("certificate_preferred", "warn", {}),
+                ],
+            },
+        ),
+        ("suzhou", {"specialist": []}),
+        (
+            "hubei",
+            {
+                "A": [("certificate_preferred", "warn", {})],
+                "B": [("certificate_preferred", "warn", {})],
+            },
+        ),
+    ],
+)
+def test_eligibility(name, checks):
+    eligibility = PRESETS[name]["eligibility"]
+    got = {
+        code: [
+            (
+                c["code"],
+                c["level"],
+                {k: v for k, v in c.items() if k not in {"code", "label", "level"}},
+            )
+            for c in items
+        ]
+        for code, items in eligibility.items()
+    }
+    assert got == checks
+    assert all(c["label"] for items in eligibility.values() for c in items)
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("wuhan", "武汉市科技成果转化联络员工作管理办法"),
+        ("yangquan", "阳泉市科技特派员管理办法"),
+        ("puyang", "濮阳市科协关于开展首批“科创龙都”联络员推荐认定工作的通知"),
+        ("suzhou", "宿州市双链融合专员服务县域经济高质量发展实施方案"),
+        ("hubei", "科创联络员制度在科创服务中的实践探索——以科创湖北联络员为例"),
+    ],
+)
+def test_source(name, source):
+    assert PRESETS[name]["source"] == source
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_preset_rules_is_a_deep_copy(name):
+    before = json.dumps(PRESETS[name], ensure_ascii=False, sort_keys=True)
+    rules = preset_rules(name)
+    assert rules == PRESETS[name]
+    rules["points"]["event"] = 999
+    rules["categories"][0]["pool"] = "changed"
+    rules["quotas"].clear()
+    rules["disqualification_reasons"][0]["label"] = "changed"
+    next(iter(rules["review_stages"].values())).pop()
+    rules["excellence"]["ratio"] = "0.99"
+    assert json.dumps(PRESETS[name], ensure_ascii=False, sort_keys=True) == before
+
+
+def test_presets_share_no_mutable_objects():
+    def ids(value, seen):
+        if isinstance(value, dict | list):
+            seen.append(id(value))
+            for child in value.values() if isinstance(value, dict) else value:
+                ids(child, seen)
+        return seen
+
+    all_ids = [i for name in NAMES for i in ids(PRESETS[name], [])]
+    assert len(all_ids) == len(set(all_ids))
+
+
+@pytest.mark.parametrize("name", ["", "Wuhan", "shanghai", "WUHAN"])
+def test_preset_rules_unknown_name(name):
+    with pytest.raises(ValueError, match="unknown preset"):
+        preset_rules(name)

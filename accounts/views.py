@@ -1,0 +1,52 @@
+"""Sign-in, the tenant chooser and the root redirect."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from .selectors import membership_list, tenant_list
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for name, field in form.fields.items():
+            field.widget.attrs.update(
+                {
+                    "class": "form-control form-control-lg",
+                    "autocomplete": ("username" if name == "username" else "current-password"),
+                }
+            )
+        return form
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class ChooseTenantView(LoginRequiredMixin, TemplateView):
+    """Root of the portal: straight to the tenant when the user has one,
+    else a list of their tenants to choose from."""
+
+    template_name = "accounts/choose_tenant.html"
+
+    def get(self, request, *args, **kwargs):
+        tenants = list(tenant_list(user=request.user))
+        if len(tenants) == 1:
+            return redirect(reverse("home", kwargs={"tenant_slug": tenants[0].slug}))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        memberships = {m.tenant_id: m for m in membership_list(user=self.request.user)}
+        context["choices"] = [
+            (t, memberships.get(t.id)) for t in tenant_list(user=self.request.user)
+        ]
+        return context

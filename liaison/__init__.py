@@ -1,0 +1,5 @@
+"""The liaison-officer programme portal."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

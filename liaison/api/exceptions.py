@@ -1,0 +1,35 @@
+"""API error conventions (API.md): 400 with field messages, 401 without
+credentials, 403 for a visible object the caller may not act on, 404 for
+anything out of reach, 409 for a transition not allowed from the current
+state. A refused request changes nothing (services are atomic)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This action is not allowed in the object's current state.")
+    default_code = "conflict"
+
+
+def _as_drf(exc: DjangoValidationError) -> exceptions.APIException:
+    """A service's ValidationError as a DRF error: 409 when the service marked
+    it as a state conflict, else 400 with its field messages."""
+    if getattr(exc, "code", None) == "conflict":
+        return Conflict(detail=exc.messages[0])
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(
+            {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+        )
+    return exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = _as_drf(exc)
+    return drf_exception_handler(exc, context)

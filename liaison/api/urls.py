@@ -1,0 +1,27 @@
+"""URLs of API v1."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from accounts.api.views import MemberViewSet, PolicyView, TenantListView, TokenView
+from roster.api.views import DistrictViewSet, OfficerViewSet, UnitViewSet
+
+router = SimpleRouter()
+router.register("districts", DistrictViewSet, basename="district")
+router.register("units", UnitViewSet, basename="unit")
+router.register("members", MemberViewSet, basename="member")
+router.register("officers", OfficerViewSet, basename="officer")
+
+tenant_urls = [
+    path("policy/", PolicyView.as_view(), name="policy"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("tenants/", TenantListView.as_view(), name="tenants"),
+    path("tenants/<slug:tenant_slug>/", include(tenant_urls)),
+]

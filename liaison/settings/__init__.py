@@ -1,0 +1,1 @@
+"""Settings split: base (shared), local (make run), test (pytest), production."""

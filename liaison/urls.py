@@ -1,0 +1,18 @@
+"""Root URLs: pages under /t/<slug>/, the API under /api/v1/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("liaison.api.urls", "api"))),
+    path("", include("accounts.urls")),
+    path("t/<slug:tenant_slug>/", include("roster.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,68 @@
+"""The page-side choke point: every page under /t/<slug>/ derives from
+:class:`TenantPageMixin`, which resolves the tenant exactly like the API
+(same 404 for "no such tenant" and "not a member") and checks the role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import Membership, Tenant
+from accounts.selectors import tenant_access
+
+
+class TenantPageMixin(LoginRequiredMixin):
+    """Sets ``self.tenant`` and ``self.membership``; ``roles`` lists who may
+    open the page (a member of another role gets 403, an outsider 404)."""
+
+    roles: frozenset[str] = frozenset()
+    tenant: Tenant
+    membership: Membership
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.membership = tenant_access(user=request.user, slug=kwargs["tenant_slug"])
+        self.tenant = self.membership.tenant
+        request.membership = self.membership
+        if self.membership.role not in self.roles:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(tenant=self.tenant, membership=self.membership)
+        return context
+
+
+class ServiceFormMixin:
+    """A form page whose valid input goes to one service; the service's
+    ValidationError comes back onto the form and nothing is written."""
+
+    success_message = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(self.extra_form_kwargs())
+        return kwargs
+
+    def extra_form_kwargs(self) -> dict:
+        return {"tenant": self.tenant}
+
+    def perform(self, form):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+
+        from .forms import apply_service_errors
+
+        try:
+            self.object = self.perform(form)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return super().form_valid(form)

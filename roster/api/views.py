@@ -1,0 +1,94 @@
+"""Roster API: districts, units and officers."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from liaison.api.permissions import ADMIN, ALL_ROLES
+from liaison.api.viewsets import TenantScopedViewSet
+from roster.filtersets import OfficerFilterSet
+from roster.models import District, Officer, Unit
+from roster.selectors import officer_list
+from roster.services import district_create, officer_create, officer_disqualify, unit_create
+
+from .serializers import (
+    DisqualifySerializer,
+    DistrictSerializer,
+    OfficerSerializer,
+    UnitSerializer,
+)
+
+_LIST_CREATE = (mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin)
+
+
+class DistrictViewSet(*_LIST_CREATE, TenantScopedViewSet):
+    """Districts (区 / 县 / park). Every member reads; admins create."""
+
+    model = District
+    serializer_class = DistrictSerializer
+    action_roles = {"list": ALL_ROLES, "retrieve": ALL_ROLES, "create": ADMIN}
+    filterset_fields = ["code"]
+
+    def perform_create(self, serializer):
+        serializer.instance = district_create(tenant=self.tenant, **serializer.validated_data)
+
+
+class UnitViewSet(*_LIST_CREATE, TenantScopedViewSet):
+    """Dispatching and host units. Every member reads; admins create."""
+
+    model = Unit
+    serializer_class = UnitSerializer
+    action_roles = {"list": ALL_ROLES, "retrieve": ALL_ROLES, "create": ADMIN}
+    filterset_fields = ["kind", "district__code"]
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("district").order_by("name")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = unit_create(
+            tenant=self.tenant, name=data["name"], kind=data["kind"], district=data.get("district")
+        )
+
+
+class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
+    """The roster: officers in the caller's reach. Admins create officers
+    directly (migration of an existing roster) and disqualify them."""
+
+    model = Officer
+    serializer_class = OfficerSerializer
+    filterset_class = OfficerFilterSet
+    action_roles = {"list": ALL_ROLES, "retrieve": ALL_ROLES, "create": ADMIN, "disqualify": ADMIN}
+
+    def scope_queryset(self, queryset):
+        return officer_list(membership=self.membership)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = officer_create(
+            tenant=self.tenant,
+            full_name=data["full_name"],
+            category=data["category"],
+            district=data.get("district"),
+            unit=data.get("unit"),
+            term_start=data["term_start"],
+            term_end=data["term_end"],
+            username=data.get("username") or None,
+            password=data.get("password") or None,
+            mobile=data.get("mobile", ""),
+            email=data.get("email", ""),
+        )
+
+    @extend_schema(request=DisqualifySerializer, responses=OfficerSerializer)
+    @action(detail=True, methods=["post"])
+    def disqualify(self, request, *args, **kwargs):
+        officer = self.get_object()
+        form = DisqualifySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        officer = officer_disqualify(
+            tenant=self.tenant, officer=officer, by=request.user, **form.validated_data
+        )
+        return Response(self.get_serializer(officer).data)

@@ -1,0 +1,159 @@
+"""Organisation (districts, units) and the officer roster.
+
+District managers' reach is granted per district with django-guardian
+(direct-FK permission rows), and unit reviewers' per unit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from accounts.models import TenantOwnedModel
+
+from .choices import OfficerStatus, UnitKind
+
+
+class District(TenantOwnedModel):
+    """A unit of management (区 / 县 / park) with its own managers."""
+
+    code = models.SlugField(_("code"), max_length=30, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["tenant", "code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        permissions = [("manage_district", _("Manage the district's officers and entries"))]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code"], name="district_unique_code"),
+            models.UniqueConstraint(fields=["tenant", "name"], name="district_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TenantOwnedModel):
+    """A dispatching unit (派出单位) or host (派驻单位)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=UnitKind.choices)
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("district"),
+    )
+
+    class Meta:
+        ordering = ["tenant", "name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        permissions = [("review_unit", _("Review nominations from the unit"))]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="unit_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistrictUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's direct-FK permission rows for districts."""
+
+    content_object = models.ForeignKey(District, on_delete=models.CASCADE)
+
+
+class UnitUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's direct-FK permission rows for units."""
+
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class Officer(TenantOwnedModel):
+    """An officer's appointment in a tenant: category, district, term, status.
+
+    One person holds at most one active appointment per tenant.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="officer_appointments",
+        verbose_name=_("login"),
+    )
+    full_name = models.CharField(_("full name"), max_length=100)
+    category = models.CharField(_("category"), max_length=30)
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        verbose_name=_("district"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatched_officers",
+        verbose_name=_("dispatching unit"),
+    )
+    host_units = models.ManyToManyField(
+        Unit, blank=True, related_name="hosted_officers", verbose_name=_("host units")
+    )
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    term_start = models.DateField(_("term start"))
+    term_end = models.DateField(_("term end"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=OfficerStatus.choices, default=OfficerStatus.ACTIVE
+    )
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
+    disqualification_reason = models.CharField(
+        _("disqualification reason"), max_length=50, blank=True
+    )
+    disqualified_on = models.DateField(_("disqualified on"), null=True, blank=True)
+    disqualified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "category", "district__code", "full_name"]
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        indexes = [
+            models.Index(
+                fields=["tenant", "category", "district"], name="officer_tenant_cat_district"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user"],
+                condition=models.Q(status="active"),
+                name="officer_one_active_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(term_end__gte=models.F("term_start")),
+                name="officer_term_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -1,0 +1,213 @@
+"""Writes of the roster app: organisation, members and officers.
+
+Services take ``tenant=`` first, are atomic, validate before they write and
+raise ``ValidationError`` with field messages for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from accounts.choices import Role
+from accounts.models import Membership, Tenant, User
+from accounts.selectors import policy_in_force
+from accounts.services import user_create
+
+from .choices import OfficerStatus
+from .models import District, Officer, Unit
+from .selectors import MANAGE_DISTRICT, REVIEW_UNIT
+
+
+def _clean(instance) -> None:
+    """Model validation with the tenant-wide unique constraints included."""
+    instance.full_clean()
+
+
+@transaction.atomic
+def district_create(*, tenant: Tenant, code: str, name: str) -> District:
+    district = District(tenant=tenant, code=code, name=name)
+    _clean(district)
+    district.save()
+    return district
+
+
+@transaction.atomic
+def district_update(*, tenant: Tenant, district: District, code: str, name: str) -> District:
+    if district.tenant_id != tenant.id:
+        raise ValidationError(_("Not found."))
+    district.code, district.name = code, name
+    _clean(district)
+    district.save()
+    return district
+
+
+@transaction.atomic
+def unit_create(*, tenant: Tenant, name: str, kind: str, district: District | None) -> Unit:
+    if district is not None and district.tenant_id != tenant.id:
+        raise ValidationError({"district": _("Unknown district.")})
+    unit = Unit(tenant=tenant, name=name, kind=kind, district=district)
+    _clean(unit)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_update(
+    *, tenant: Tenant, unit: Unit, name: str, kind: str, district: District | None
+) -> Unit:
+    if unit.tenant_id != tenant.id or (district is not None and district.tenant_id != tenant.id):
+        raise ValidationError(_("Not found."))
+    unit.name, unit.kind, unit.district = name, kind, district
+    _clean(unit)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def member_create(
+    *,
+    tenant: Tenant,
+    username: str,
+    password: str | None,
+    role: str,
+    full_name: str = "",
+    email: str = "",
+    districts: Iterable[District] = (),
+    units: Iterable[Unit] = (),
+) -> Membership:
+    """A new login with a role in the tenant; district managers get their
+    districts, unit reviewers their units (guardian object permissions)."""
+    districts, units = list(districts), list(units)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if role == Role.DISTRICT_MANAGER and not districts:
+        raise ValidationError({"districts": _("A district manager needs at least one district.")})
+    if role == Role.UNIT_REVIEWER and not units:
+        raise ValidationError({"units": _("A unit reviewer needs at least one unit.")})
+    if role != Role.DISTRICT_MANAGER and districts:
+        raise ValidationError({"districts": _("Only district managers are given districts.")})
+    if role != Role.UNIT_REVIEWER and units:
+        raise ValidationError({"units": _("Only unit reviewers are given units.")})
+    if any(d.tenant_id != tenant.id for d in districts):
+        raise ValidationError({"districts": _("Unknown district.")})
+    if any(u.tenant_id != tenant.id for u in units):
+        raise ValidationError({"units": _("Unknown unit.")})
+    membership = user_create(
+        tenant=tenant,
+        username=username,
+        password=password,
+        role=role,
+        full_name=full_name,
+        email=email,
+    )
+    for district in districts:
+        assign_perm(MANAGE_DISTRICT, membership.user, district)
+    for unit in units:
+        assign_perm(REVIEW_UNIT, membership.user, unit)
+    return membership
+
+
+def _check_category(*, tenant: Tenant, category: str, on: dt.date) -> dict:
+    policy = policy_in_force(tenant=tenant, on=on)
+    spec = policy.category(category)
+    if spec is None:
+        raise ValidationError(
+            {
+                "category": _("Unknown category %(code)s; this programme has %(codes)s.")
+                % {"code": category, "codes": ", ".join(policy.category_codes)}
+            }
+        )
+    return spec
+
+
+@transaction.atomic
+def officer_create(
+    *,
+    tenant: Tenant,
+    full_name: str,
+    category: str,
+    district: District | None,
+    term_start: dt.date,
+    term_end: dt.date,
+    unit: Unit | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    mobile: str = "",
+    email: str = "",
+    status: str = OfficerStatus.ACTIVE,
+) -> Officer:
+    """An officer created directly by an admin (migration of an existing
+    roster), optionally with a login. The selection workflow normally creates
+    officers through appointment."""
+    spec = _check_category(tenant=tenant, category=category, on=term_start)
+    if spec["pool"] == "district" and district is None:
+        raise ValidationError({"district": _("Officers of this category belong to a district.")})
+    for field, obj in (("district", district), ("unit", unit)):
+        if obj is not None and obj.tenant_id != tenant.id:
+            raise ValidationError({field: _("Not found.")})
+    if term_end < term_start:
+        raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+    if password and not username:
+        raise ValidationError({"username": _("A password needs a username.")})
+    user: User | None = None
+    if username:
+        user = user_create(
+            tenant=tenant,
+            username=username,
+            password=password or None,
+            role=Role.OFFICER,
+            full_name=full_name,
+            email=email,
+        ).user
+    officer = Officer(
+        tenant=tenant,
+        user=user,
+        full_name=full_name,
+        category=category,
+        district=district,
+        unit=unit,
+        term_start=term_start,
+        term_end=term_end,
+        mobile=mobile,
+        email=email,
+        status=status,
+    )
+    _clean(officer)
+    officer.save()
+    return officer
+
+
+@transaction.atomic
+def officer_disqualify(
+    *,
+    tenant: Tenant,
+    officer: Officer,
+    reason: str,
+    effective_on: dt.date,
+    by: User,
+) -> Officer:
+    """Disqualify (取消资格) an officer for one of the policy's reasons."""
+    officer = Officer.objects.for_tenant(tenant).select_for_update().get(pk=officer.pk)
+    policy = policy_in_force(tenant=tenant, on=effective_on)
+    codes = [r["code"] for r in policy.rules["disqualification_reasons"]]
+    if reason not in codes:
+        raise ValidationError(
+            {
+                "reason": _("Choose one of the policy's reasons: %(codes)s.")
+                % {"codes": ", ".join(codes)}
+            }
+        )
+    if officer.status == OfficerStatus.DISQUALIFIED:
+        raise ValidationError(_("The officer is already disqualified."), code="conflict")
+    officer.status = OfficerStatus.DISQUALIFIED
+    officer.disqualification_reason = reason
+    officer.disqualified_on = effective_on
+    officer.disqualified_by = by
+    officer.save()
+    return officer

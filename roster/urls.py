@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("policy/", views.PolicyView.as_view(), name="policy"),
+    path("districts/", views.DistrictListView.as_view(), name="district-list"),
+    path("districts/new/", views.DistrictCreateView.as_view(), name="district-create"),
+    path("districts/<int:pk>/edit/", views.DistrictUpdateView.as_view(), name="district-update"),
+    path("units/", views.UnitListView.as_view(), name="unit-list"),
+    path("units/new/", views.UnitCreateView.as_view(), name="unit-create"),
+    path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit-update"),
+    path("members/", views.MemberListView.as_view(), name="member-list"),
+    path("members/new/", views.MemberCreateView.as_view(), name="member-create"),
+    path("officers/", views.OfficerListView.as_view(), name="officer-list"),
+    path("officers/new/", views.OfficerCreateView.as_view(), name="officer-create"),
+]

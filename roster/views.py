@@ -1,0 +1,219 @@
+"""Roster pages: districts, units, members, officers, the policy."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, ListView, TemplateView
+
+from accounts.selectors import member_list, policy_in_force, policy_versions
+from liaison.api.permissions import ADMIN, ALL_ROLES
+from liaison.views import ServiceFormMixin, TenantPageMixin
+
+from . import services
+from .filtersets import OfficerFilterSet
+from .forms import DistrictForm, MemberForm, OfficerForm, UnitForm
+from .selectors import MemberGrants, district_list, home_summary, officer_list, unit_list
+
+
+class DistrictListView(TenantPageMixin, ListView):
+    roles = ALL_ROLES
+    template_name = "roster/district_list.html"
+    context_object_name = "districts"
+
+    def get_queryset(self):
+        return district_list(tenant=self.tenant).annotate(
+            officer_count=Count("officers", filter=Q(officers__status="active")),
+            unit_count=Count("units", distinct=True),
+        )
+
+
+class _TenantFormView(ServiceFormMixin, TenantPageMixin, FormView):
+    roles = ADMIN
+    template_name = "form_page.html"
+    list_url_name = ""
+    title = ""
+
+    def get_success_url(self):
+        return reverse(self.list_url_name, kwargs={"tenant_slug": self.tenant.slug})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.title, cancel_url=self.get_success_url())
+        return context
+
+
+class DistrictCreateView(_TenantFormView):
+    form_class = DistrictForm
+    list_url_name = "district-list"
+    title = _("New district")
+    success_message = _("District saved.")
+
+    def extra_form_kwargs(self):
+        return {}
+
+    def perform(self, form):
+        return services.district_create(tenant=self.tenant, **form.cleaned_data)
+
+
+class DistrictUpdateView(DistrictCreateView):
+    title = _("Edit district")
+
+    def get_district(self):
+        return get_object_or_404(district_list(tenant=self.tenant), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        district = self.get_district()
+        return {"code": district.code, "name": district.name}
+
+    def perform(self, form):
+        return services.district_update(
+            tenant=self.tenant, district=self.get_district(), **form.cleaned_data
+        )
+
+
+class UnitListView(TenantPageMixin, ListView):
+    roles = ALL_ROLES
+    template_name = "roster/unit_list.html"
+    context_object_name = "units"
+    paginate_by = 50
+
+    def get_queryset(self):
+        units = unit_list(tenant=self.tenant)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            units = units.filter(name__icontains=query)
+        return units
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(q=self.request.GET.get("q", ""), **kwargs)
+
+
+class UnitCreateView(_TenantFormView):
+    form_class = UnitForm
+    list_url_name = "unit-list"
+    title = _("New unit")
+    success_message = _("Unit saved.")
+
+    def perform(self, form):
+        return services.unit_create(tenant=self.tenant, **form.cleaned_data)
+
+
+class UnitUpdateView(UnitCreateView):
+    title = _("Edit unit")
+
+    def get_unit(self):
+        return get_object_or_404(unit_list(tenant=self.tenant), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        unit = self.get_unit()
+        return {"name": unit.name, "kind": unit.kind, "district": unit.district_id}
+
+    def perform(self, form):
+        return services.unit_update(tenant=self.tenant, unit=self.get_unit(), **form.cleaned_data)
+
+
+class MemberListView(TenantPageMixin, ListView):
+    roles = ADMIN
+    template_name = "roster/member_list.html"
+    context_object_name = "members"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return member_list(tenant=self.tenant)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        grants = MemberGrants(tenant=self.tenant)
+        for member in context["members"]:
+            member.district_codes = grants.districts(member.user_id)
+            member.unit_count = len(grants.units(member.user_id))
+        return context
+
+
+class MemberCreateView(_TenantFormView):
+    form_class = MemberForm
+    list_url_name = "member-list"
+    title = _("New member")
+    success_message = _("Member created. Give them their username and initial password.")
+
+    def perform(self, form):
+        return services.member_create(tenant=self.tenant, **form.cleaned_data)
+
+
+class OfficerListView(TenantPageMixin, ListView):
+    roles = ALL_ROLES
+    template_name = "roster/officer_list.html"
+    context_object_name = "officers"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = OfficerFilterSet(
+            self.request.GET or None, queryset=officer_list(membership=self.membership)
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        policy = policy_in_force(tenant=self.tenant)
+        labels = {c["code"]: c["label"] for c in policy.rules["categories"]}
+        for officer in context["officers"]:
+            officer.category_label = labels.get(officer.category, officer.category)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            categories=policy.rules["categories"],
+            filters=self.request.GET,
+            districts=district_list(tenant=self.tenant),
+            querystring=query.urlencode(),
+        )
+        return context
+
+
+class OfficerCreateView(_TenantFormView):
+    form_class = OfficerForm
+    list_url_name = "officer-list"
+    title = _("New officer")
+    success_message = _("Officer added to the roster.")
+
+    def extra_form_kwargs(self):
+        return {"tenant": self.tenant, "policy": policy_in_force(tenant=self.tenant)}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        data["username"] = data["username"] or None
+        data["password"] = data["password"] or None
+        return services.officer_create(tenant=self.tenant, **data)
+
+
+class PolicyView(TenantPageMixin, TemplateView):
+    roles = ALL_ROLES
+    template_name = "roster/policy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        policy = policy_in_force(tenant=self.tenant)
+        labels = {c["code"]: c["label"] for c in policy.rules["categories"]}
+        context.update(
+            policy=policy,
+            rules=policy.rules,
+            category_labels=labels,
+            versions=policy_versions(tenant=self.tenant),
+        )
+        return context
+
+
+class HomeView(TenantPageMixin, TemplateView):
+    """Each role's home: what they do here, with real counts."""
+
+    roles = ALL_ROLES
+
+    def get_template_names(self):
+        return [f"home/{self.membership.role}.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = home_summary(membership=self.membership)
+        return context
