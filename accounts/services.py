@@ -52,7 +52,7 @@ def tenant_create(
         preset=preset,
         rules=preset_rules(preset),
         effective_from=effective_from or dt.date(timezone.localdate().year, 1, 1),
-        note=_("Preset %(preset)s") % {"preset": preset},
+        note=preset_rules(preset)["source"],
     )
     user_create(username=admin_username, password=admin_password, tenant=tenant, role=Role.ADMIN)
     return tenant

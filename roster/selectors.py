@@ -12,6 +12,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from accounts.choices import Role
 from accounts.models import Membership, Tenant
+from accounts.selectors import policy_in_force
 
 from .models import District, DistrictUserObjectPermission, Officer, Unit, UnitUserObjectPermission
 
@@ -125,11 +126,11 @@ def home_summary(*, membership: Membership) -> dict:
     tenant = membership.tenant
     officers = officer_list(membership=membership)
     active = officers.filter(status="active")
+    labels = {c["code"]: c["label"] for c in policy_in_force(tenant=tenant).rules["categories"]}
+    counts = dict(active.order_by().values_list("category").annotate(n=models.Count("id")))
     summary = {
-        "officers_active": active.count(),
-        "officers_by_category": dict(
-            active.order_by().values_list("category").annotate(n=models.Count("id"))
-        ),
+        "officers_active": sum(counts.values()),
+        "officers_by_category": {labels.get(code, code): n for code, n in counts.items()},
     }
     if membership.reads_all:
         summary.update(
@@ -143,4 +144,6 @@ def home_summary(*, membership: Membership) -> dict:
         summary["my_units"] = list(units_in_reach(membership=membership))
     elif membership.role == Role.OFFICER:
         summary["my_appointments"] = list(officers)
+        for officer in summary["my_appointments"]:
+            officer.category_label = labels.get(officer.category, officer.category)
     return summary

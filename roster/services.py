@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
@@ -24,15 +25,31 @@ from .models import District, Officer, Unit
 from .selectors import MANAGE_DISTRICT, REVIEW_UNIT
 
 
-def _clean(instance) -> None:
-    """Model validation with the tenant-wide unique constraints included."""
-    instance.full_clean()
+def _clean(instance, *, unique: tuple[str, ...] = ()) -> None:
+    """Model validation, with a clear field message for each ``unique`` field
+    already taken by another row of the same tenant."""
+    errors: dict[str, list[str]] = {}
+    taken = type(instance).objects.for_tenant(instance.tenant).exclude(pk=instance.pk)
+    for name in unique:
+        if taken.filter(**{name: getattr(instance, name)}).exists():
+            label = capfirst(type(instance)._meta.get_field(name).verbose_name)
+            errors[name] = [
+                _("%(field)s “%(value)s” is already in use.")
+                % {"field": label, "value": getattr(instance, name)}
+            ]
+    try:
+        instance.full_clean(validate_constraints=not errors)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def district_create(*, tenant: Tenant, code: str, name: str) -> District:
     district = District(tenant=tenant, code=code, name=name)
-    _clean(district)
+    _clean(district, unique=("code", "name"))
     district.save()
     return district
 
@@ -42,7 +59,7 @@ def district_update(*, tenant: Tenant, district: District, code: str, name: str)
     if district.tenant_id != tenant.id:
         raise ValidationError(_("Not found."))
     district.code, district.name = code, name
-    _clean(district)
+    _clean(district, unique=("code", "name"))
     district.save()
     return district
 
@@ -52,7 +69,7 @@ def unit_create(*, tenant: Tenant, name: str, kind: str, district: District | No
     if district is not None and district.tenant_id != tenant.id:
         raise ValidationError({"district": _("Unknown district.")})
     unit = Unit(tenant=tenant, name=name, kind=kind, district=district)
-    _clean(unit)
+    _clean(unit, unique=("name",))
     unit.save()
     return unit
 
@@ -64,7 +81,7 @@ def unit_update(
     if unit.tenant_id != tenant.id or (district is not None and district.tenant_id != tenant.id):
         raise ValidationError(_("Not found."))
     unit.name, unit.kind, unit.district = name, kind, district
-    _clean(unit)
+    _clean(unit, unique=("name",))
     unit.save()
     return unit
 

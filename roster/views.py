@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from fractions import Fraction
+
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.selectors import member_list, policy_in_force, policy_versions
+from ledgers.choices import EntryKind
 from liaison.api.permissions import ADMIN, ALL_ROLES
 from liaison.views import ServiceFormMixin, TenantPageMixin
 
@@ -195,11 +199,30 @@ class PolicyView(TenantPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         policy = policy_in_force(tenant=self.tenant)
-        labels = {c["code"]: c["label"] for c in policy.rules["categories"]}
+        rules = copy.deepcopy(policy.rules)
+        labels = {c["code"]: c["label"] for c in rules["categories"]}
+        for category in rules["categories"]:
+            category["group_label"] = labels.get(
+                category["scoring_group"], category["scoring_group"]
+            )
+        kinds = dict(EntryKind.choices)
+        percent = Fraction(rules["excellence"]["ratio"]) * 100
         context.update(
             policy=policy,
-            rules=policy.rules,
+            rules=rules,
             category_labels=labels,
+            quota_rows=[
+                {
+                    **q,
+                    "category_label": labels.get(q["category"], ""),
+                    "kind_label": kinds.get(q["kind"], q["kind"]),
+                }
+                for q in rules["quotas"]
+            ],
+            points_rows=[
+                (kind, label, rules["points"].get(kind, 0)) for kind, label in kinds.items()
+            ],
+            excellence_percent=f"{float(percent):g}",
             versions=policy_versions(tenant=self.tenant),
         )
         return context

@@ -3,6 +3,8 @@ so an id from another tenant is simply "does not exist"."""
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -18,9 +20,11 @@ class _TenantScoped:
         return self.model.objects.for_tenant(tenant)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class TenantSlugRelatedField(_TenantScoped, serializers.SlugRelatedField):
     """A related object named by a code (``district: "d1"``) within the tenant."""
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class TenantPrimaryKeyRelatedField(_TenantScoped, serializers.PrimaryKeyRelatedField):
     """A related object named by id within the tenant."""

@@ -1,0 +1,135 @@
+"""Shared fixtures: a tenant with a member of every role, and a second tenant
+whose rows must never show through. Related rows are built through the
+services, so fixtures obey the same rules as users."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.choices import Role
+from accounts.models import Tenant, User
+from accounts.services import tenant_create
+from roster import services as roster
+from roster.models import District, Officer, Unit
+
+PASSWORD = "Test-pass-word-1!"
+TERM = (dt.date(2025, 1, 1), dt.date(2026, 12, 31))
+
+
+@dataclass
+class World:
+    """One tenant and what lives in it, by name."""
+
+    tenant: Tenant
+    users: dict[str, User] = field(default_factory=dict)
+    districts: dict[str, District] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    officers: dict[str, Officer] = field(default_factory=dict)
+
+    def api(self, who: str) -> APIClient:
+        """An API client authenticated with ``who``'s token."""
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=self.users[who])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    def url(self, path: str) -> str:
+        return f"/api/v1/tenants/{self.tenant.slug}/{path}"
+
+
+def build_world(slug: str, preset: str = "wuhan") -> World:
+    """A tenant with districts d1, d2; unit u1 in d1; a member of each role
+    (the manager holds d1, the reviewer u1); officers: ``mine`` (the officer
+    login's own, in d1), ``d1`` (another in d1), ``d2`` (in d2), ``city``."""
+    tenant = tenant_create(
+        slug=slug,
+        name=f"{slug} 科技局",
+        preset=preset,
+        admin_username=f"{slug}-admin",
+        admin_password=PASSWORD,
+    )
+    w = World(tenant=tenant)
+    w.users["admin"] = User.objects.get(username=f"{slug}-admin")
+    for code, name in (("d1", "一区"), ("d2", "二区")):
+        w.districts[code] = roster.district_create(tenant=tenant, code=code, name=name)
+    w.units["u1"] = roster.unit_create(
+        tenant=tenant, name=f"{slug}大学", kind="university", district=w.districts["d1"]
+    )
+    w.units["u2"] = roster.unit_create(
+        tenant=tenant, name=f"{slug}研究院", kind="research_institute", district=w.districts["d2"]
+    )
+    w.users["auditor"] = roster.member_create(
+        tenant=tenant, username=f"{slug}-auditor", password=PASSWORD, role=Role.AUDITOR
+    ).user
+    w.users["manager"] = roster.member_create(
+        tenant=tenant,
+        username=f"{slug}-manager",
+        password=PASSWORD,
+        role=Role.DISTRICT_MANAGER,
+        districts=[w.districts["d1"]],
+    ).user
+    w.users["reviewer"] = roster.member_create(
+        tenant=tenant,
+        username=f"{slug}-reviewer",
+        password=PASSWORD,
+        role=Role.UNIT_REVIEWER,
+        units=[w.units["u1"]],
+    ).user
+    if preset == "wuhan":
+        w.officers["mine"] = roster.officer_create(
+            tenant=tenant,
+            full_name="张三",
+            category="district",
+            district=w.districts["d1"],
+            unit=w.units["u1"],
+            term_start=TERM[0],
+            term_end=TERM[1],
+            username=f"{slug}-officer",
+            password=PASSWORD,
+        )
+        w.users["officer"] = w.officers["mine"].user
+        w.officers["d1"] = roster.officer_create(
+            tenant=tenant,
+            full_name="李四",
+            category="district",
+            district=w.districts["d1"],
+            term_start=TERM[0],
+            term_end=TERM[1],
+        )
+        w.officers["d2"] = roster.officer_create(
+            tenant=tenant,
+            full_name="王五",
+            category="district",
+            district=w.districts["d2"],
+            unit=w.units["u2"],
+            term_start=TERM[0],
+            term_end=TERM[1],
+        )
+        w.officers["city"] = roster.officer_create(
+            tenant=tenant,
+            full_name="赵六",
+            category="city",
+            district=None,
+            unit=w.units["u1"],
+            term_start=TERM[0],
+            term_end=TERM[1],
+        )
+    return w
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world("alpha")
+
+
+@pytest.fixture
+def other_world(db) -> World:
+    return build_world("beta")
+
+
+ROLES = ("admin", "auditor", "manager", "reviewer", "officer")

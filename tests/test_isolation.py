@@ -1,0 +1,168 @@
+"""Tenant isolation sweep.
+
+Walks every URL pattern of the project. A pattern under a tenant slug is
+requested by tenant alpha's admin with tenant beta's slug (must be 404), and
+each of its object ids is filled with an object of tenant beta under alpha's
+slug (must be 404 too). A pattern outside any tenant must be listed in
+``NON_TENANT`` with the reason it is safe, and a pattern with an object id
+must say which object fills it in ``OBJECTS``: a new URL that is neither
+makes this test fail until someone decides how it is scoped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+#: Patterns outside any tenant, each with why that is safe.
+NON_TENANT = {
+    "choose-tenant": "lists only the caller's own memberships",
+    "login": "public sign-in",
+    "logout": "ends the caller's session",
+    "set_language": "stores the caller's language",
+    "api:token": "public token login",
+    "api:schema": "public API description, no data",
+    "api:docs": "public API documentation, no data",
+    "api:tenants": "lists only the caller's own tenants",
+}
+NON_TENANT_PREFIXES = ("admin/",)  # Django admin: staff only, platform operators
+
+#: url name -> function giving the object of a world that fills its ``pk``.
+OBJECTS = {
+    "district-update": lambda w: w.districts["d1"],
+    "unit-update": lambda w: w.units["u1"],
+    "api:district-detail": lambda w: w.districts["d1"],
+    "api:unit-detail": lambda w: w.units["u1"],
+    "api:member-detail": lambda w: w.users["auditor"].memberships.get(),
+    "api:officer-detail": lambda w: w.officers["d1"],
+    "api:officer-disqualify": lambda w: w.officers["d1"],
+}
+
+#: list url name -> attribute of each result that must belong to the caller's tenant
+LISTS = {
+    "api:district-list": "districts",
+    "api:unit-list": "units",
+    "api:officer-list": "officers",
+}
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}{p.namespace}:"
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield (f"{namespace}{p.name}" if p.name else None), prefix + str(p.pattern), p
+
+
+def all_patterns() -> list[tuple[str | None, str]]:
+    return [(name, route) for name, route, _ in _walk(get_resolver().url_patterns)]
+
+
+_KWARG = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
+
+
+def _kwargs(route: str) -> list[str]:
+    """Names of a route's keyword arguments, in path and regex syntax alike."""
+    return [a or b for a, b in _KWARG.findall(route)]
+
+
+def tenant_patterns():
+    found = []
+    for name, route in all_patterns():
+        args = _kwargs(route)
+        if "tenant_slug" in args:
+            found.append((name, route, [a for a in args if a != "tenant_slug"]))
+    return found
+
+
+def test_every_pattern_is_tenant_scoped_or_declared_safe():
+    undeclared = []
+    for name, route in all_patterns():
+        if route.startswith(NON_TENANT_PREFIXES) or "format" in _kwargs(route):
+            continue
+        if "tenant_slug" in _kwargs(route):
+            continue
+        if name not in NON_TENANT:
+            undeclared.append((name, route))
+    assert undeclared == [], "URL patterns neither tenant-scoped nor declared safe"
+
+
+def test_every_object_pattern_is_covered_by_the_sweep():
+    uncovered = [
+        (name, route)
+        for name, route, extra in tenant_patterns()
+        if extra and "format" not in extra and name not in OBJECTS
+    ]
+    assert uncovered == [], "tenant URLs with object ids missing from OBJECTS"
+
+
+def _url(name, slug, obj=None):
+    kwargs = {"tenant_slug": slug}
+    if obj is not None:
+        kwargs["pk"] = obj.pk
+    return reverse(name, kwargs=kwargs)
+
+
+def test_sweep_other_tenant_slug_and_objects_answer_404(client, world, other_world):
+    client.force_login(world.users["admin"])
+    checked = 0
+    for name, _route, extra in tenant_patterns():
+        if "format" in extra:
+            continue
+        foreign_obj = OBJECTS[name](other_world) if extra else None
+        own_obj = OBJECTS[name](world) if extra else None
+        # 1. another tenant's slug, with that tenant's own object ids
+        url = _url(name, other_world.tenant.slug, foreign_obj)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, (method, url, response.status_code)
+        # 2. the caller's slug with another tenant's object ids: 404, or 405 for a
+        #    method the route lacks, exactly as for an id that exists nowhere
+        if extra:
+            url = _url(name, world.tenant.slug, foreign_obj)
+            missing = reverse(name, kwargs={"tenant_slug": world.tenant.slug, "pk": 987654})
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code in (404, 405), (method, url, response.status_code)
+                assert response.status_code == getattr(client, method)(missing).status_code
+            # and the caller's own object is reachable (the sweep tests scoping, not a 404 wall)
+            own = client.get(_url(name, world.tenant.slug, own_obj))
+            assert own.status_code in (200, 405), (name, own.status_code)
+        checked += 1
+    assert checked == len([p for p in tenant_patterns() if "format" not in p[2]])
+    assert checked >= 16
+
+
+def test_lists_never_show_another_tenants_rows(world, other_world):
+    api = world.api("admin")
+    for name, attr in LISTS.items():
+        body = api.get(_url(name, world.tenant.slug) + "?page_size=500").json()
+        ids = {row["id"] for row in body["results"]}
+        own = {o.id for o in getattr(world, attr).values()}
+        foreign = {o.id for o in getattr(other_world, attr).values()}
+        assert own <= ids, name
+        assert not (ids & foreign), name
+
+
+def test_unknown_tenant_and_foreign_tenant_answer_the_same(client, world, other_world):
+    client.force_login(world.users["admin"])
+    nowhere = client.get("/t/no-such-tenant/")
+    foreign = client.get(f"/t/{other_world.tenant.slug}/")
+    assert nowhere.status_code == foreign.status_code == 404
+    api = world.api("admin")
+    a = api.get("/api/v1/tenants/no-such-tenant/districts/")
+    b = api.get(f"/api/v1/tenants/{other_world.tenant.slug}/districts/")
+    assert (a.status_code, a.json()) == (b.status_code, b.json())
+
+
+def test_district_manager_gets_404_for_other_district_objects(world):
+    api = world.api("manager")
+    assert api.get(world.url(f"officers/{world.officers['d2'].id}/")).status_code == 404
+    assert api.get(world.url(f"officers/{world.officers['d1'].id}/")).status_code == 200
