@@ -19,6 +19,7 @@ from accounts.choices import Role
 from accounts.models import Membership, Tenant, User
 from accounts.selectors import policy_in_force
 from accounts.services import user_create
+from liaison.errors import Conflict
 
 from .choices import OfficerStatus
 from .models import District, Officer, Unit
@@ -221,7 +222,7 @@ def officer_disqualify(
             }
         )
     if officer.status == OfficerStatus.DISQUALIFIED:
-        raise ValidationError(_("The officer is already disqualified."), code="conflict")
+        raise Conflict(_("The officer is already disqualified."))
     officer.status = OfficerStatus.DISQUALIFIED
     officer.disqualification_reason = reason
     officer.disqualified_on = effective_on

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from liaison import errors
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -18,10 +20,7 @@ class Conflict(exceptions.APIException):
 
 
 def _as_drf(exc: DjangoValidationError) -> exceptions.APIException:
-    """A service's ValidationError as a DRF error: 409 when the service marked
-    it as a state conflict, else 400 with its field messages."""
-    if getattr(exc, "code", None) == "conflict":
-        return Conflict(detail=exc.messages[0])
+    """A service's ValidationError as a DRF 400 with its field messages."""
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(
             {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
@@ -32,4 +31,6 @@ def _as_drf(exc: DjangoValidationError) -> exceptions.APIException:
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = _as_drf(exc)
+    elif isinstance(exc, errors.Conflict):
+        exc = Conflict(detail=exc.message)
     return drf_exception_handler(exc, context)

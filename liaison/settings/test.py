@@ -17,3 +17,6 @@ REST_FRAMEWORK = {
 # Serve static files from the source folders (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run in process in tests, even when CI sets a broker; tests that need
+# a real worker start one and switch this off themselves.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,14 @@
+"""Fixtures for every test folder."""
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request that switched to
+    English must not leak into the next test through the thread's state."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
