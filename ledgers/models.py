@@ -35,12 +35,19 @@ class Reference(TenantOwnedModel):
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     field = models.CharField(_("field"), max_length=100, blank=True)
-    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("district"),
+    )
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -48,8 +55,9 @@ class Reference(TenantOwnedModel):
         verbose_name = _("reference")
         verbose_name_plural = _("reference libraries")
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "library", "name"],
-                                    name="reference_unique_name"),
+            models.UniqueConstraint(
+                fields=["tenant", "library", "name"], name="reference_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -62,72 +70,115 @@ class Entry(TenantOwnedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=EntryKind.choices)
     title = models.CharField(_("title"), max_length=200)
     occurred_on = models.DateField(_("date"))
-    status = models.CharField(_("status"), max_length=20, choices=EntryStatus.choices,
-                              default=EntryStatus.DRAFT)
-    officers = models.ManyToManyField(Officer, through="Credit", related_name="entries",
-                                      verbose_name=_("credited officers"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT
+    )
+    officers = models.ManyToManyField(
+        Officer, through="Credit", related_name="entries", verbose_name=_("credited officers")
+    )
     summary = models.TextField(_("summary"), blank=True)
     field = models.CharField(_("field"), max_length=100, blank=True)
     # achievement
-    expert = models.ForeignKey(Reference, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("expert or team"))
+    expert = models.ForeignKey(
+        Reference,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("expert or team"),
+    )
     institution = models.CharField(_("institution"), max_length=200, blank=True)
-    maturity = models.CharField(_("maturity"), max_length=20, choices=Maturity.choices,
-                                blank=True)
+    maturity = models.CharField(_("maturity"), max_length=20, choices=Maturity.choices, blank=True)
     # demand and conversion
-    enterprise = models.ForeignKey(Reference, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("enterprise"))
-    budget = models.DecimalField(_("budget (10k yuan)"), max_digits=12, decimal_places=2,
-                                 null=True, blank=True)
+    enterprise = models.ForeignKey(
+        Reference,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+    budget = models.DecimalField(
+        _("budget (10k yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     wanted_by = models.DateField(_("wanted by"), null=True, blank=True)
     is_valid = models.BooleanField(_("valid demand"), default=True)
     # matchmaking event
-    event_type = models.CharField(_("event type"), max_length=30, choices=EventType.choices,
-                                  blank=True)
+    event_type = models.CharField(
+        _("event type"), max_length=30, choices=EventType.choices, blank=True
+    )
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
-    matched = models.ManyToManyField("self", blank=True, symmetrical=False,
-                                     related_name="matched_in",
-                                     verbose_name=_("achievements and demands matched"))
+    matched = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="matched_in",
+        verbose_name=_("achievements and demands matched"),
+    )
     # conversion
-    achievement = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="conversions", verbose_name=_("achievement"))
-    mode = models.CharField(_("mode"), max_length=20, choices=ConversionMode.choices,
-                            blank=True)
-    contract_amount = models.DecimalField(_("contract amount (10k yuan)"), max_digits=14,
-                                          decimal_places=2, null=True, blank=True)
+    achievement = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conversions",
+        verbose_name=_("achievement"),
+    )
+    mode = models.CharField(_("mode"), max_length=20, choices=ConversionMode.choices, blank=True)
+    contract_amount = models.DecimalField(
+        _("contract amount (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     contract_date = models.DateField(_("contract date"), null=True, blank=True)
-    registration_no = models.CharField(_("technology-contract registration number"),
-                                       max_length=60, blank=True)
+    registration_no = models.CharField(
+        _("technology-contract registration number"), max_length=60, blank=True
+    )
     # typical case
-    conversion = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="cases", verbose_name=_("conversion"))
+    conversion = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("conversion"),
+    )
     # short video
-    platform = models.CharField(_("platform"), max_length=30, choices=VideoPlatform.choices,
-                                blank=True)
+    platform = models.CharField(
+        _("platform"), max_length=30, choices=VideoPlatform.choices, blank=True
+    )
     link = models.URLField(_("link"), max_length=500, blank=True)
     # review
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=_("likely duplicate of"))
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("likely duplicate of"),
+    )
     return_reason = models.TextField(_("reason for return"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["tenant", "-occurred_on", "-id"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         indexes = [
-            models.Index(fields=["tenant", "kind", "status", "occurred_on"],
-                         name="entry_tenant_kind_status"),
-            models.Index(fields=["tenant", "status", "occurred_on"],
-                         name="entry_tenant_status_date"),
+            models.Index(
+                fields=["tenant", "kind", "status", "occurred_on"], name="entry_tenant_kind_status"
+            ),
+            models.Index(
+                fields=["tenant", "status", "occurred_on"], name="entry_tenant_status_date"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,8 +219,9 @@ class Evidence(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -187,8 +239,13 @@ class EntryEvent(models.Model):
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(_("action"), max_length=20, choices=EntryAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20, blank=True)

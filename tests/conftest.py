@@ -12,8 +12,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
-from accounts.models import Tenant, User
+from accounts.models import Membership, Tenant, User
 from accounts.services import tenant_create
+from ledgers.choices import EntryKind
+from ledgers.models import Entry, Reference
+from ledgers.services import entry_create, reference_create
 from roster import services as roster
 from roster.models import District, Officer, Unit
 
@@ -30,6 +33,8 @@ class World:
     districts: dict[str, District] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     officers: dict[str, Officer] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    reference: Reference | None = None
 
     def api(self, who: str) -> APIClient:
         """An API client authenticated with ``who``'s token."""
@@ -119,6 +124,18 @@ def build_world(slug: str, preset: str = "wuhan") -> World:
             term_start=TERM[0],
             term_end=TERM[1],
         )
+        admin = Membership.objects.get(user=w.users["admin"])
+        w.reference = reference_create(
+            tenant=tenant, membership=admin, library="enterprise", name=f"{slug}科技有限公司"
+        )
+        for kind in EntryKind.values:
+            w.entries[kind] = entry_create(
+                tenant=tenant,
+                membership=admin,
+                kind=kind,
+                data={"title": f"{slug} {kind}", "occurred_on": dt.date(2025, 3, 3)},
+                officers=[w.officers["d1"]],
+            )
     return w
 
 

@@ -40,13 +40,21 @@ OBJECTS = {
     "api:member-detail": lambda w: w.users["auditor"].memberships.get(),
     "api:officer-detail": lambda w: w.officers["d1"],
     "api:officer-disqualify": lambda w: w.officers["d1"],
+    "api:reference-detail": lambda w: w.reference,
 }
+for _kind in ("achievement", "demand", "event", "conversion", "case", "video"):
+    for _action in ("detail", "submit", "withdraw", "verify", "return", "evidence"):
+        OBJECTS[f"api:{_kind}-{_action}"] = lambda w, k=_kind: w.entries[k]
 
 #: list url name -> attribute of each result that must belong to the caller's tenant
 LISTS = {
     "api:district-list": "districts",
     "api:unit-list": "units",
     "api:officer-list": "officers",
+    **{
+        f"api:{kind}-list": "entries"
+        for kind in ("achievement", "demand", "event", "conversion", "case", "video")
+    },
 }
 
 
@@ -145,7 +153,8 @@ def test_lists_never_show_another_tenants_rows(world, other_world):
     for name, attr in LISTS.items():
         body = api.get(_url(name, world.tenant.slug) + "?page_size=500").json()
         ids = {row["id"] for row in body["results"]}
-        own = {o.id for o in getattr(world, attr).values()}
+        kind = name.removeprefix("api:").removesuffix("-list")
+        own = {o.id for o in getattr(world, attr).values() if attr != "entries" or o.kind == kind}
         foreign = {o.id for o in getattr(other_world, attr).values()}
         assert own <= ids, name
         assert not (ids & foreign), name

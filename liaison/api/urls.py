@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import MemberViewSet, PolicyView, TenantListView, TokenView
+from ledgers.api.views import ENTRY_VIEWSETS, ReferenceViewSet
 from roster.api.views import DistrictViewSet, OfficerViewSet, UnitViewSet
 
 router = SimpleRouter()
@@ -12,6 +13,9 @@ router.register("districts", DistrictViewSet, basename="district")
 router.register("units", UnitViewSet, basename="unit")
 router.register("members", MemberViewSet, basename="member")
 router.register("officers", OfficerViewSet, basename="officer")
+for prefix, viewset in ENTRY_VIEWSETS.items():
+    router.register(prefix, viewset, basename=viewset.kind)
+router.register("references", ReferenceViewSet, basename="reference")
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),

@@ -177,6 +177,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "EntryKindEnum": "ledgers.choices.EntryKind",
+        "EntryStatusEnum": "ledgers.choices.EntryStatus",
+        "UnitKindEnum": "roster.choices.UnitKind",
+        "OfficerStatusEnum": "roster.choices.OfficerStatus",
+        "RoleEnum": "accounts.choices.Role",
+        "PresetEnum": "accounts.choices.Preset",
+    },
 }
 
 # Content Security Policy: everything is served from this origin (no CDN).

@@ -1,0 +1,141 @@
+"""Serializers of the ledger API: one per kind, sharing the common fields."""
+
+from __future__ import annotations
+
+import functools
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ledgers.choices import EntryKind, Library
+from ledgers.models import Entry, EntryEvent, Evidence, Reference
+from ledgers.services import COMMON_FIELDS, KIND_FIELDS
+from liaison.api.fields import TenantPrimaryKeyRelatedField, TenantSlugRelatedField
+from roster.models import District, Officer
+
+
+class _EntryLink(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at"]
+
+
+class EntryEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = EntryEvent
+        fields = ["action", "actor", "at", "from_status", "to_status", "changes", "reason"]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    """Common part; subclasses add their kind's fields (``kind`` attribute)."""
+
+    kind_code: str = ""
+    officers = TenantPrimaryKeyRelatedField(Officer, many=True)
+    duplicate_of = serializers.SerializerMethodField()
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Why a verified entry is corrected.",
+    )
+
+    class Meta:
+        model = Entry
+        common = [
+            "id",
+            "kind",
+            "title",
+            "occurred_on",
+            "officers",
+            "status",
+            "duplicate_of",
+            "return_reason",
+            "submitted_at",
+            "verified_at",
+            "created_at",
+            "reason",
+        ]
+        read_only_fields = [
+            "id",
+            "kind",
+            "status",
+            "duplicate_of",
+            "return_reason",
+            "submitted_at",
+            "verified_at",
+            "created_at",
+        ]
+
+    @extend_schema_field(_EntryLink(allow_null=True))
+    def get_duplicate_of(self, obj):
+        dup = obj.duplicate_of
+        return None if dup is None else {"id": dup.id, "title": dup.title}
+
+
+class DetailMixin(serializers.Serializer):
+    history = EntryEventSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+
+def _entry_field(kind: str, **kwargs):
+    return TenantPrimaryKeyRelatedField(Entry, allow_null=True, required=False, **kwargs)
+
+
+def _reference_field():
+    return TenantPrimaryKeyRelatedField(Reference, allow_null=True, required=False)
+
+
+@functools.cache
+def serializer_for(kind: str, *, detail: bool = False) -> type[EntrySerializer]:
+    """The serializer of one kind: common fields plus ``KIND_FIELDS[kind]``."""
+    extra: dict = {}
+    fields = KIND_FIELDS[kind]
+    if "expert" in fields:
+        extra["expert"] = _reference_field()
+    if "enterprise" in fields:
+        extra["enterprise"] = _reference_field()
+    if "achievement" in fields:
+        extra["achievement"] = _entry_field(kind)
+    if "conversion" in fields:
+        extra["conversion"] = _entry_field(kind)
+    if "matched" in fields:
+        extra["matched"] = TenantPrimaryKeyRelatedField(Entry, many=True, required=False)
+    meta_fields = [*EntrySerializer.Meta.common, *fields]
+    bases = (DetailMixin, EntrySerializer) if detail else (EntrySerializer,)
+    if detail:
+        meta_fields += ["history", "evidence"]
+    meta = type("Meta", (EntrySerializer.Meta,), {"fields": meta_fields})
+    name = f"{EntryKind(kind).name.title()}{'Detail' if detail else ''}Serializer"
+    return type(name, bases, {"Meta": meta, "kind_code": kind, **extra})
+
+
+class TransitionSerializer(serializers.Serializer):
+    """Body of submit / verify / withdraw: nothing."""
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ReferenceSerializer(serializers.ModelSerializer):
+    library = serializers.ChoiceField(choices=Library.choices)
+    district = TenantSlugRelatedField(District, slug_field="code", allow_null=True, required=False)
+
+    class Meta:
+        model = Reference
+        fields = ["id", "library", "name", "organisation", "field", "district", "contact", "note"]
+        validators = []
+
+
+__all__ = ["COMMON_FIELDS", "ReferenceSerializer", "serializer_for"]
