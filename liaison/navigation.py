@@ -18,14 +18,18 @@ A, AU, DM, UR, OF = (
     Role.OFFICER,
 )
 
-#: (url name, label, roles that see it)
+#: (url name, label, roles that see it, url-name prefixes of pages under it)
 NAV = [
-    ("home", _("Home"), {A, AU, DM, UR, OF}),
-    ("officer-list", _("Officers"), {A, AU, DM, UR}),
-    ("district-list", _("Districts"), {A, AU, DM}),
-    ("unit-list", _("Units"), {A, AU, UR}),
-    ("member-list", _("Members"), {A}),
-    ("policy", _("Policy"), {A, AU, DM, UR, OF}),
+    ("home", _("Home"), {A, AU, DM, UR, OF}, ()),
+    ("my-work", _("My work"), {OF}, ("entry-",)),
+    ("my-work", _("Ledgers"), {A, AU, DM, UR}, ("entry-",)),
+    ("review-queue", _("Review"), {A, DM}, ()),
+    ("officer-list", _("Officers"), {A, AU, DM, UR}, ("officer-",)),
+    ("district-list", _("Districts"), {A, AU, DM}, ("district-",)),
+    ("unit-list", _("Units"), {A, AU, UR}, ("unit-",)),
+    ("member-list", _("Members"), {A}, ("member-",)),
+    ("library", _("Libraries"), {A, AU, DM, UR, OF}, ("reference-",)),
+    ("policy", _("Policy"), {A, AU, DM, UR, OF}, ()),
 ]
 
 
@@ -38,13 +42,13 @@ class NavItem:
 
 def nav_items(membership, current_url_name: str | None) -> list[NavItem]:
     slug = membership.tenant.slug
+    current = current_url_name or ""
     return [
         NavItem(
             reverse(name, kwargs={"tenant_slug": slug}),
             label,
-            current_url_name == name
-            or (current_url_name or "").startswith(name.split("-")[0] + "-"),
+            current == name or current.startswith(prefixes) if prefixes else current == name,
         )
-        for name, label, roles in NAV
+        for name, label, roles, prefixes in NAV
         if membership.role in roles
     ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include(("liaison.api.urls", "api"))),
     path("", include("accounts.urls")),
     path("t/<slug:tenant_slug>/", include("roster.urls")),
+    path("t/<slug:tenant_slug>/", include("ledgers.urls")),
 ]
 
 if settings.DEBUG:

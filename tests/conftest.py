@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -15,13 +16,18 @@ from accounts.choices import Role
 from accounts.models import Membership, Tenant, User
 from accounts.services import tenant_create
 from ledgers.choices import EntryKind
-from ledgers.models import Entry, Reference
-from ledgers.services import entry_create, reference_create
+from ledgers.models import Entry, Evidence, Reference
+from ledgers.services import entry_create, evidence_add, reference_create
 from roster import services as roster
 from roster.models import District, Officer, Unit
 
 PASSWORD = "Test-pass-word-1!"
 TERM = (dt.date(2025, 1, 1), dt.date(2026, 12, 31))
+#: The smallest valid PNG: signature, IHDR of a 1x1 image, IDAT, IEND.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 @dataclass
@@ -35,6 +41,7 @@ class World:
     officers: dict[str, Officer] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
     reference: Reference | None = None
+    evidence: Evidence | None = None
 
     def api(self, who: str) -> APIClient:
         """An API client authenticated with ``who``'s token."""
@@ -136,6 +143,12 @@ def build_world(slug: str, preset: str = "wuhan") -> World:
                 data={"title": f"{slug} {kind}", "occurred_on": dt.date(2025, 3, 3)},
                 officers=[w.officers["d1"]],
             )
+        w.evidence = evidence_add(
+            tenant=tenant,
+            membership=admin,
+            entry=w.entries["achievement"],
+            upload=SimpleUploadedFile("photo.png", PNG, content_type="image/png"),
+        )
     return w
 
 

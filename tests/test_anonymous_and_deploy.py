@@ -9,23 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 
 from .conftest import PASSWORD
-from .test_isolation import OBJECTS, tenant_patterns
+from .test_isolation import tenant_patterns, tenant_url
 
 pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_api_is_401_for_every_tenant_url(client, world):
     checked = 0
-    for name, _route, extra in tenant_patterns():
+    for name, _route, _extra in tenant_patterns():
         if not name.startswith("api:"):
             continue
-        kwargs = {"tenant_slug": world.tenant.slug}
-        if extra:
-            kwargs["pk"] = OBJECTS[name](world).pk
-        url = reverse(name, kwargs=kwargs)
+        url = tenant_url(name, world.tenant.slug, world)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             assert response.status_code == 401, (method, url, response.status_code)
@@ -37,13 +33,10 @@ def test_anonymous_api_is_401_for_every_tenant_url(client, world):
 
 def test_anonymous_pages_redirect_to_login(client, world):
     checked = 0
-    for name, _route, extra in tenant_patterns():
+    for name, _route, _extra in tenant_patterns():
         if name.startswith("api:"):
             continue
-        kwargs = {"tenant_slug": world.tenant.slug}
-        if extra:
-            kwargs["pk"] = OBJECTS[name](world).pk
-        url = reverse(name, kwargs=kwargs)
+        url = tenant_url(name, world.tenant.slug, world)
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == f"/accounts/login/?next={url}"

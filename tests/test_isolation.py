@@ -5,7 +5,7 @@ requested by tenant alpha's admin with tenant beta's slug (must be 404), and
 each of its object ids is filled with an object of tenant beta under alpha's
 slug (must be 404 too). A pattern outside any tenant must be listed in
 ``NON_TENANT`` with the reason it is safe, and a pattern with an object id
-must say which object fills it in ``OBJECTS``: a new URL that is neither
+must say which object fills it in ``KWARGS``: a new URL that is neither
 makes this test fail until someone decides how it is scoped.
 """
 
@@ -31,20 +31,35 @@ NON_TENANT = {
 }
 NON_TENANT_PREFIXES = ("admin/",)  # Django admin: staff only, platform operators
 
-#: url name -> function giving the object of a world that fills its ``pk``.
-OBJECTS = {
-    "district-update": lambda w: w.districts["d1"],
-    "unit-update": lambda w: w.units["u1"],
-    "api:district-detail": lambda w: w.districts["d1"],
-    "api:unit-detail": lambda w: w.units["u1"],
-    "api:member-detail": lambda w: w.users["auditor"].memberships.get(),
-    "api:officer-detail": lambda w: w.officers["d1"],
-    "api:officer-disqualify": lambda w: w.officers["d1"],
-    "api:reference-detail": lambda w: w.reference,
+
+#: url name -> function giving, for a world, the keyword arguments that name
+#: one of its objects (``pk`` first; the sweep swaps in another tenant's).
+def _pk(get):
+    return lambda w: {"pk": get(w).pk}
+
+
+KWARGS = {
+    "district-update": _pk(lambda w: w.districts["d1"]),
+    "unit-update": _pk(lambda w: w.units["u1"]),
+    "entry-create": lambda w: {"kind": "event"},
+    "entry-detail": _pk(lambda w: w.entries["event"]),
+    "entry-update": _pk(lambda w: w.entries["event"]),
+    "entry-action": lambda w: {"pk": w.entries["event"].pk, "action": "submit"},
+    "evidence-upload": _pk(lambda w: w.entries["achievement"]),
+    "evidence-download": lambda w: {
+        "pk": w.entries["achievement"].pk,
+        "evidence_pk": w.evidence.pk,
+    },
+    "api:district-detail": _pk(lambda w: w.districts["d1"]),
+    "api:unit-detail": _pk(lambda w: w.units["u1"]),
+    "api:member-detail": _pk(lambda w: w.users["auditor"].memberships.get()),
+    "api:officer-detail": _pk(lambda w: w.officers["d1"]),
+    "api:officer-disqualify": _pk(lambda w: w.officers["d1"]),
+    "api:reference-detail": _pk(lambda w: w.reference),
 }
 for _kind in ("achievement", "demand", "event", "conversion", "case", "video"):
     for _action in ("detail", "submit", "withdraw", "verify", "return", "evidence"):
-        OBJECTS[f"api:{_kind}-{_action}"] = lambda w, k=_kind: w.entries[k]
+        KWARGS[f"api:{_kind}-{_action}"] = _pk(lambda w, k=_kind: w.entries[k])
 
 #: list url name -> attribute of each result that must belong to the caller's tenant
 LISTS = {
@@ -106,16 +121,23 @@ def test_every_object_pattern_is_covered_by_the_sweep():
     uncovered = [
         (name, route)
         for name, route, extra in tenant_patterns()
-        if extra and "format" not in extra and name not in OBJECTS
+        if extra and "format" not in extra and name not in KWARGS
     ]
-    assert uncovered == [], "tenant URLs with object ids missing from OBJECTS"
+    assert uncovered == [], "tenant URLs with object ids missing from KWARGS"
 
 
-def _url(name, slug, obj=None):
+def tenant_url(name: str, slug: str, world=None, **override) -> str:
+    """The URL of pattern ``name`` under tenant ``slug``, its object ids taken
+    from ``world`` (if the pattern has any) and then from ``override``."""
     kwargs = {"tenant_slug": slug}
-    if obj is not None:
-        kwargs["pk"] = obj.pk
+    if world is not None and name in KWARGS:
+        kwargs.update(KWARGS[name](world))
+    kwargs.update(override)
     return reverse(name, kwargs=kwargs)
+
+
+def _status(client, method: str, url: str) -> int:
+    return getattr(client, method)(url).status_code
 
 
 def test_sweep_other_tenant_slug_and_objects_answer_404(client, world, other_world):
@@ -124,34 +146,31 @@ def test_sweep_other_tenant_slug_and_objects_answer_404(client, world, other_wor
     for name, _route, extra in tenant_patterns():
         if "format" in extra:
             continue
-        foreign_obj = OBJECTS[name](other_world) if extra else None
-        own_obj = OBJECTS[name](world) if extra else None
         # 1. another tenant's slug, with that tenant's own object ids
-        url = _url(name, other_world.tenant.slug, foreign_obj)
+        url = tenant_url(name, other_world.tenant.slug, other_world)
         for method in ("get", "post"):
-            response = getattr(client, method)(url)
-            assert response.status_code == 404, (method, url, response.status_code)
+            assert _status(client, method, url) == 404, (method, url)
         # 2. the caller's slug with another tenant's object ids: 404, or 405 for a
-        #    method the route lacks, exactly as for an id that exists nowhere
-        if extra:
-            url = _url(name, world.tenant.slug, foreign_obj)
-            missing = reverse(name, kwargs={"tenant_slug": world.tenant.slug, "pk": 987654})
+        #    method the route lacks, exactly as for ids that exist nowhere
+        if "pk" in extra:
+            url = tenant_url(name, world.tenant.slug, other_world)
+            missing = tenant_url(name, world.tenant.slug, world, pk=987654)
             for method in ("get", "post"):
-                response = getattr(client, method)(url)
-                assert response.status_code in (404, 405), (method, url, response.status_code)
-                assert response.status_code == getattr(client, method)(missing).status_code
-            # and the caller's own object is reachable (the sweep tests scoping, not a 404 wall)
-            own = client.get(_url(name, world.tenant.slug, own_obj))
-            assert own.status_code in (200, 405), (name, own.status_code)
+                status = _status(client, method, url)
+                assert status in (404, 405), (method, url, status)
+                assert status == _status(client, method, missing), (method, url)
+            # the caller's own object is reachable: the sweep tests scoping, not a 404 wall
+            own = tenant_url(name, world.tenant.slug, world)
+            assert _status(client, "get", own) in (200, 405), own
         checked += 1
     assert checked == len([p for p in tenant_patterns() if "format" not in p[2]])
-    assert checked >= 16
+    assert checked >= 30
 
 
 def test_lists_never_show_another_tenants_rows(world, other_world):
     api = world.api("admin")
     for name, attr in LISTS.items():
-        body = api.get(_url(name, world.tenant.slug) + "?page_size=500").json()
+        body = api.get(tenant_url(name, world.tenant.slug) + "?page_size=500").json()
         ids = {row["id"] for row in body["results"]}
         kind = name.removeprefix("api:").removesuffix("-list")
         own = {o.id for o in getattr(world, attr).values() if attr != "entries" or o.kind == kind}

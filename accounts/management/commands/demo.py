@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.choices import Role
 from accounts.models import Tenant, User
 from accounts.services import tenant_create
+from ledgers.demo import load_demo_ledgers
 from roster import services as roster
 from roster.models import District, Officer, Unit
 
@@ -172,6 +173,7 @@ class Command(BaseCommand):
                     password=PASSWORD if login else None,
                     mobile=f"138{rng.randrange(10**8):08d}",
                 )
+        load_demo_ledgers(tenant=tenant, rng=rng)
         return tenant
 
     def _print_logins(self) -> None:

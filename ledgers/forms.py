@@ -1,0 +1,144 @@
+"""Forms of the ledger pages: one log/edit form per kind, built from the
+same field lists the API uses. Related choices come from the tenant only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from accounts.models import Membership
+from liaison.forms import BootstrapFormMixin
+from roster.models import Officer
+from roster.selectors import officer_list
+
+from .choices import EntryKind, Library
+from .models import Entry, Reference
+from .selectors import entry_list
+from .services import COMMON_FIELDS, KIND_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EntryForm(BootstrapFormMixin, forms.ModelForm):
+    """Base; :func:`entry_form_for` makes the form of one kind."""
+
+    officers = forms.ModelMultipleChoiceField(
+        label=_("Credited officers"),
+        queryset=Officer.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("You, and any co-credited officers (hold Ctrl or tap to pick several)."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Entry
+        fields: list[str] = []
+        widgets = {
+            "occurred_on": DATE,
+            "wanted_by": DATE,
+            "contract_date": DATE,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        tenant = membership.tenant
+        officers = Officer.objects.for_tenant(tenant).filter(status="active")
+        if membership.role in (Role.ADMIN, Role.DISTRICT_MANAGER):
+            officers = officer_list(membership=membership).filter(status="active") | officers
+        self.fields["officers"].queryset = officers.select_related("district").order_by(
+            "category", "district__code", "full_name"
+        )
+        self.fields["officers"].label_from_instance = lambda o: (
+            f"{o.full_name}（{o.district.name if o.district else _('city')}）"
+        )
+        refs = Reference.objects.for_tenant(tenant)
+        if "expert" in self.fields:
+            self.fields["expert"].queryset = refs.filter(library=Library.EXPERT)
+        if "enterprise" in self.fields:
+            self.fields["enterprise"].queryset = refs.filter(library=Library.ENTERPRISE)
+        visible = entry_list(membership=membership)
+        if "achievement" in self.fields:
+            self.fields["achievement"].queryset = visible.filter(kind=EntryKind.ACHIEVEMENT)
+        if "conversion" in self.fields:
+            self.fields["conversion"].queryset = visible.filter(kind=EntryKind.CONVERSION)
+        if "matched" in self.fields:
+            self.fields["matched"].queryset = visible.filter(
+                kind__in=[EntryKind.ACHIEVEMENT, EntryKind.DEMAND]
+            )
+            self.fields["matched"].widget.attrs["size"] = 5
+        if self.instance.pk is None or self.instance.status != "verified":
+            del self.fields["reason"]
+        credited = (
+            list(self.instance.credits.values_list("officer_id", flat=True))
+            if self.instance.pk
+            else []
+        )
+        # An officer is always credited: the form asks only for co-credited officers.
+        self.own = (
+            list(Officer.objects.for_tenant(tenant).filter(user=membership.user))
+            if membership.role == Role.OFFICER
+            else []
+        )
+        if self.own:
+            own_ids = [o.id for o in self.own]
+            field = self.fields["officers"]
+            field.queryset = field.queryset.exclude(id__in=own_ids)
+            field.required = False
+            field.label = _("Co-credited officers (optional)")
+            field.help_text = _("You are credited. Add colleagues who did this work with you.")
+            credited = [i for i in credited if i not in own_ids]
+        self.initial["officers"] = credited
+        if self.instance.pk is None:
+            self.initial.setdefault("occurred_on", timezone.localdate())
+
+    def service_data(self) -> tuple[dict, list[Officer], str]:
+        """What the services take: field values, credited officers, reason."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("officers", "reason")}
+        if "matched" in data:
+            data["matched"] = list(data["matched"])
+        officers = [*self.own, *self.cleaned_data["officers"]]
+        return data, officers, self.cleaned_data.get("reason", "")
+
+
+def entry_form_for(kind: str) -> type[EntryForm]:
+    meta = type("Meta", (EntryForm.Meta,), {"fields": [*COMMON_FIELDS, *KIND_FIELDS[kind]]})
+    return type(f"{kind.title()}EntryForm", (EntryForm,), {"Meta": meta})
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for return"),
+        max_length=1000,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": _("Reason for return")}
+        ),
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Evidence file"), widget=forms.ClearableFileInput(attrs={"class": "form-control"})
+    )
+
+
+class ReferenceForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Reference
+        fields = ["library", "name", "organisation", "field", "district", "contact", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        from roster.models import District
+
+        self.fields["district"].queryset = District.objects.for_tenant(tenant)
+
+    def validate_unique(self):
+        """Uniqueness per tenant is the service's to check (the form has no tenant)."""

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("work/", views.MyWorkView.as_view(), name="my-work"),
+    path("work/new/<slug:kind>/", views.EntryCreateView.as_view(), name="entry-create"),
+    path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry-detail"),
+    path("entries/<int:pk>/edit/", views.EntryUpdateView.as_view(), name="entry-update"),
+    path("entries/<int:pk>/evidence/", views.EvidenceUploadView.as_view(), name="evidence-upload"),
+    path(
+        "entries/<int:pk>/evidence/<int:evidence_pk>/",
+        views.EvidenceDownloadView.as_view(),
+        name="evidence-download",
+    ),
+    path("entries/<int:pk>/<slug:action>/", views.EntryActionView.as_view(), name="entry-action"),
+    path("review/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("libraries/", views.LibraryView.as_view(), name="library"),
+    path("libraries/new/", views.ReferenceCreateView.as_view(), name="reference-create"),
+]

@@ -1,0 +1,432 @@
+"""Ledger pages: an officer's "my work", the log and edit forms, entry detail
+with history and evidence, the review queue and the reference libraries."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from accounts.choices import Role
+from liaison.api.permissions import ALL_ROLES
+from liaison.errors import Conflict
+from liaison.forms import apply_service_errors
+from liaison.views import TenantPageMixin
+from roster.selectors import district_list
+
+from . import services
+from .choices import EntryKind, EntryStatus, Library
+from .filtersets import EntryFilterSet, ReferenceFilterSet
+from .forms import EvidenceForm, ReferenceForm, ReturnForm, entry_form_for
+from .models import Entry, Evidence
+from .selectors import entry_detail_list, entry_list, may_review, reference_list, review_queue
+
+LOGGERS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER, Role.OFFICER})
+REVIEWERS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER})
+
+
+def _kinds():
+    return EntryKind.choices
+
+
+class MyWorkView(TenantPageMixin, ListView):
+    """Entries in the caller's reach by status, with a quick-log button per kind."""
+
+    roles = ALL_ROLES
+    template_name = "ledgers/my_work.html"
+    context_object_name = "entries"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.filterset = EntryFilterSet(
+            self.request.GET or None, queryset=entry_list(membership=self.membership)
+        )
+        entries = self.filterset.qs
+        kind = self.request.GET.get("kind")
+        if kind in EntryKind.values:
+            entries = entries.filter(kind=kind)
+        return entries.order_by("-occurred_on", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = dict(
+            entry_list(membership=self.membership)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            kinds=_kinds(),
+            statuses=EntryStatus.choices,
+            counts=counts,
+            total=sum(counts.values()),
+            current_status=self.request.GET.get("status", ""),
+            current_kind=self.request.GET.get("kind", ""),
+            querystring=query.urlencode(),
+            can_log=self.membership.role in LOGGERS,
+        )
+        return context
+
+
+class _EntryFormView(TenantPageMixin, FormView):
+    roles = LOGGERS
+    template_name = "ledgers/entry_form.html"
+
+    def get_form_class(self):
+        return entry_form_for(self.kind)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "membership": self.membership,
+            "instance": getattr(self, "entry", None),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kind=self.kind,
+            kind_label=EntryKind(self.kind).label,
+            entry=getattr(self, "entry", None),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data, officers, reason = form.service_data()
+        try:
+            entry = self.save(data, officers, reason)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        except (PermissionDenied, Conflict) as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        if entry.duplicate_of_id:
+            messages.warning(
+                self.request,
+                _(
+                    "Saved. It looks like an entry logged before: "
+                    "“%(title)s”. Check it is not the same work."
+                )
+                % {"title": entry.duplicate_of.title},
+            )
+        else:
+            messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(_detail_url(entry))
+
+
+class EntryCreateView(_EntryFormView):
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["kind"] not in EntryKind.values:
+            raise Http404
+        self.kind = kwargs["kind"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, data, officers, reason):
+        return services.entry_create(
+            tenant=self.tenant,
+            membership=self.membership,
+            kind=self.kind,
+            data=data,
+            officers=officers,
+        )
+
+
+class EntryUpdateView(_EntryFormView):
+    def get(self, request, *args, **kwargs):
+        self._load()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._load()
+        return super().post(request, *args, **kwargs)
+
+    def _load(self):
+        self.entry = get_object_or_404(entry_list(membership=self.membership), pk=self.kwargs["pk"])
+        self.kind = self.entry.kind
+
+    def save(self, data, officers, reason):
+        return services.entry_update(
+            tenant=self.tenant,
+            membership=self.membership,
+            entry=self.entry,
+            data=data,
+            officers=officers,
+            reason=reason,
+        )
+
+
+def _detail_url(entry: Entry) -> str:
+    return reverse("entry-detail", kwargs={"tenant_slug": entry.tenant.slug, "pk": entry.pk})
+
+
+class EntryDetailView(TenantPageMixin, TemplateView):
+    roles = ALL_ROLES
+    template_name = "ledgers/entry_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entry = get_object_or_404(
+            entry_detail_list(membership=self.membership).select_related(
+                "expert", "enterprise", "achievement", "conversion", "created_by", "verified_by"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        role = self.membership.role
+        credited_me = any(o.user_id == self.request.user.id for o in entry.officers.all())
+        editable = (role in REVIEWERS) or (credited_me and entry.status in ("draft", "returned"))
+        context.update(
+            entry=entry,
+            kind_label=EntryKind(entry.kind).label,
+            fields=_field_rows(entry),
+            can_edit=editable,
+            can_submit=entry.status in ("draft", "returned") and (credited_me or role in REVIEWERS),
+            can_withdraw=entry.status == "submitted" and (credited_me or role in REVIEWERS),
+            can_review=entry.status == "submitted"
+            and role in REVIEWERS
+            and may_review(membership=self.membership, entry=entry),
+            can_upload=editable and role in LOGGERS,
+            return_form=ReturnForm(),
+            evidence_form=EvidenceForm(),
+            evidence_max_mb=settings.EVIDENCE_MAX_BYTES // 2**20,
+        )
+        return context
+
+
+def _field_rows(entry: Entry) -> list[tuple[str, object]]:
+    """Label and display value of each kind-specific field that has a value."""
+    rows = []
+    for name in services.KIND_FIELDS[entry.kind]:
+        field = Entry._meta.get_field(name)
+        if name == "matched":
+            value = ", ".join(e.title for e in entry.matched.all())
+        elif getattr(field, "choices", None):
+            value = getattr(entry, f"get_{name}_display")()
+        elif name == "is_valid":
+            value = _("Yes") if entry.is_valid else _("No")
+        else:
+            value = getattr(entry, name)
+        if value not in (None, ""):
+            rows.append((field.verbose_name, value))
+    return rows
+
+
+class EntryActionView(TenantPageMixin, View):
+    """POST submit / withdraw / verify / return from the detail page or the
+    review queue, then back to where the user was."""
+
+    roles = LOGGERS
+    http_method_names = ["post"]
+    ACTIONS = {
+        "submit": services.entry_submit,
+        "withdraw": services.entry_withdraw,
+        "verify": services.entry_verify,
+        "return": services.entry_return,
+    }
+    DONE = {
+        "submit": _("Submitted for review."),
+        "withdraw": _("Withdrawn to draft."),
+        "verify": _("Verified."),
+        "return": _("Returned to the officer."),
+    }
+
+    def post(self, request, tenant_slug, pk, action):
+        entry = get_object_or_404(entry_list(membership=self.membership), pk=pk)
+        if action not in self.ACTIONS:
+            raise Http404
+        kwargs = {}
+        if action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Say why the entry is returned."))
+                return self._back(entry)
+            kwargs["reason"] = form.cleaned_data["reason"]
+        try:
+            self.ACTIONS[action](
+                tenant=self.tenant, membership=self.membership, entry=entry, **kwargs
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except (PermissionDenied, Conflict) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{self.DONE[action]} {entry.title}")
+        return self._back(entry)
+
+    def _back(self, entry):
+        target = self.request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            target = _detail_url(entry)
+        return HttpResponseRedirect(target)
+
+
+class EvidenceUploadView(TenantPageMixin, View):
+    roles = LOGGERS
+    http_method_names = ["post"]
+
+    def post(self, request, tenant_slug, pk):
+        entry = get_object_or_404(entry_list(membership=self.membership), pk=pk)
+        form = EvidenceForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose a file to upload."))
+        else:
+            try:
+                services.evidence_add(
+                    tenant=self.tenant,
+                    membership=self.membership,
+                    entry=entry,
+                    upload=form.cleaned_data["file"],
+                )
+                messages.success(request, _("Evidence attached."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            except (PermissionDenied, Conflict) as exc:
+                messages.error(request, str(exc))
+        return HttpResponseRedirect(_detail_url(entry))
+
+
+class EvidenceDownloadView(TenantPageMixin, View):
+    """Evidence is never served from a public URL: only through the entry's scope."""
+
+    roles = ALL_ROLES
+
+    def get(self, request, tenant_slug, pk, evidence_pk):
+        entry = get_object_or_404(entry_list(membership=self.membership), pk=pk)
+        evidence = get_object_or_404(Evidence.objects.filter(entry=entry), pk=evidence_pk)
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ReviewQueueView(TenantPageMixin, ListView):
+    """Submitted entries the caller may verify or return; bulk verify."""
+
+    roles = REVIEWERS
+    template_name = "ledgers/review_queue.html"
+    context_object_name = "entries"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queue = review_queue(membership=self.membership)
+        kind = self.request.GET.get("kind")
+        if kind in EntryKind.values:
+            queue = queue.filter(kind=kind)
+        district = self.request.GET.get("district")
+        if district:
+            queue = queue.filter(credits__officer__district__code=district).distinct()
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queue = queue.filter(
+                Q(title__icontains=query) | Q(credits__officer__full_name__icontains=query)
+            ).distinct()
+        return queue.prefetch_related("evidence", "officers__district")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            kinds=_kinds(),
+            districts=district_list(tenant=self.tenant),
+            filters=self.request.GET,
+            querystring=query.urlencode(),
+            return_form=ReturnForm(),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        """Bulk verify the ticked entries."""
+        ids = [int(i) for i in request.POST.getlist("entries") if i.isdigit()]
+        chosen = review_queue(membership=self.membership).filter(pk__in=ids)
+        done, refused = services.entry_verify_many(
+            tenant=self.tenant, membership=self.membership, entries=chosen
+        )
+        if done:
+            messages.success(request, _("%(n)d entries verified.") % {"n": len(done)})
+        for entry, why in refused:
+            messages.error(request, f"{entry.title}: {why}")
+        if not ids:
+            messages.info(request, _("Tick the entries to verify first."))
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class LibraryView(TenantPageMixin, ListView):
+    roles = ALL_ROLES
+    template_name = "ledgers/library.html"
+    context_object_name = "references"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = ReferenceFilterSet(
+            self.request.GET or None, queryset=reference_list(membership=self.membership)
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        counts = dict(
+            reference_list(membership=self.membership)
+            .order_by()
+            .values_list("library")
+            .annotate(n=Count("id"))
+        )
+        context.update(
+            libraries=[(k, label, counts.get(k, 0)) for k, label in Library.choices],
+            current=self.request.GET.get("library", ""),
+            q=self.request.GET.get("q", ""),
+            querystring=query.urlencode(),
+            can_add=self.membership.role != Role.AUDITOR,
+        )
+        return context
+
+
+class ReferenceCreateView(TenantPageMixin, FormView):
+    roles = ALL_ROLES - {Role.AUDITOR}
+    template_name = "form_page.html"
+    form_class = ReferenceForm
+
+    def get_initial(self):
+        return {"library": self.request.GET.get("library", Library.ENTERPRISE)}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "tenant": self.tenant}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Add to a reference library"), cancel_url=self._list_url(), **kwargs
+        )
+
+    def _list_url(self):
+        return reverse("library", kwargs={"tenant_slug": self.tenant.slug})
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            ref = services.reference_create(
+                tenant=self.tenant,
+                membership=self.membership,
+                library=data.pop("library"),
+                name=data.pop("name"),
+                **data,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Added “%(name)s”.") % {"name": ref.name})
+        return HttpResponseRedirect(f"{self._list_url()}?library={ref.library}")
