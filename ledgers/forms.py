@@ -55,8 +55,9 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["officers"].queryset = officers.select_related("district").order_by(
             "category", "district__code", "full_name"
         )
+        city = _("city")
         self.fields["officers"].label_from_instance = lambda o: (
-            f"{o.full_name}（{o.district.name if o.district else _('city')}）"
+            f"{o.full_name}（{o.district.name if o.district else city}）"
         )
         refs = Reference.objects.for_tenant(tenant)
         if "expert" in self.fields:

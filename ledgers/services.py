@@ -464,7 +464,7 @@ def evidence_add(
         raise ValidationError(
             {
                 "file": _("This type of file is not accepted. Upload %(types)s.")
-                % {"types": ", ".join(EVIDENCE_TYPES.values())}
+                % {"types": _(", ").join(EVIDENCE_TYPES.values())}
             }
         )
     digest = hashlib.sha256()

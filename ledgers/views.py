@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -67,7 +67,7 @@ class MyWorkView(TenantPageMixin, ListView):
         query.pop("page", None)
         context.update(
             kinds=_kinds(),
-            statuses=EntryStatus.choices,
+            status_tabs=[(code, label, counts.get(code, 0)) for code, label in EntryStatus.choices],
             counts=counts,
             total=sum(counts.values()),
             current_status=self.request.GET.get("status", ""),
@@ -184,6 +184,11 @@ class EntryDetailView(TenantPageMixin, TemplateView):
         role = self.membership.role
         credited_me = any(o.user_id == self.request.user.id for o in entry.officers.all())
         editable = (role in REVIEWERS) or (credited_me and entry.status in ("draft", "returned"))
+        for event in entry.history.all():
+            event.change_rows = [
+                (_field_label(name), before, after)
+                for name, (before, after) in event.changes.items()
+            ]
         context.update(
             entry=entry,
             kind_label=EntryKind(entry.kind).label,
@@ -200,6 +205,17 @@ class EntryDetailView(TenantPageMixin, TemplateView):
             evidence_max_mb=settings.EVIDENCE_MAX_BYTES // 2**20,
         )
         return context
+
+
+def _field_label(name: str) -> str:
+    if name == "officers":
+        return _("Credited officers")
+    if name == "evidence":
+        return _("Evidence")
+    try:
+        return str(Entry._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field since removed: show its name
+        return name
 
 
 def _field_rows(entry: Entry) -> list[tuple[str, object]]:
@@ -259,7 +275,10 @@ class EntryActionView(TenantPageMixin, View):
         except (PermissionDenied, Conflict) as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{self.DONE[action]} {entry.title}")
+            messages.success(
+                request,
+                _("%(done)s “%(title)s”") % {"done": self.DONE[action], "title": entry.title},
+            )
         return self._back(entry)
 
     def _back(self, entry):

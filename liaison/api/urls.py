@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api.views import MemberViewSet, PolicyView, TenantListView, TokenView
 from ledgers.api.views import ENTRY_VIEWSETS, ReferenceViewSet
 from roster.api.views import DistrictViewSet, OfficerViewSet, UnitViewSet
+from scoring.api.views import RankingExportView, RankingFinalizeView, RankingView
 
 router = SimpleRouter()
 router.register("districts", DistrictViewSet, basename="district")
@@ -19,6 +20,9 @@ router.register("references", ReferenceViewSet, basename="reference")
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),
+    path("rankings/<int:year>/", RankingView.as_view(), name="ranking"),
+    path("rankings/<int:year>/finalize/", RankingFinalizeView.as_view(), name="ranking-finalize"),
+    path("rankings/<int:year>/export/", RankingExportView.as_view(), name="ranking-export"),
     *router.urls,
 ]
 

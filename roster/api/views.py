@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from liaison.api.permissions import ADMIN, ALL_ROLES
+from accounts.choices import Role
+from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.api.viewsets import TenantScopedViewSet
 from roster.filtersets import OfficerFilterSet
 from roster.models import District, Officer, Unit
 from roster.selectors import officer_list
 from roster.services import district_create, officer_create, officer_disqualify, unit_create
+from scoring.selectors import statement_for
 
 from .serializers import (
     DisqualifySerializer,
@@ -21,6 +25,7 @@ from .serializers import (
     UnitSerializer,
 )
 
+STATEMENT_READERS = READERS | {Role.DISTRICT_MANAGER, Role.OFFICER}
 _LIST_CREATE = (mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin)
 
 
@@ -61,7 +66,13 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
     model = Officer
     serializer_class = OfficerSerializer
     filterset_class = OfficerFilterSet
-    action_roles = {"list": ALL_ROLES, "retrieve": ALL_ROLES, "create": ADMIN, "disqualify": ADMIN}
+    action_roles = {
+        "list": ALL_ROLES,
+        "retrieve": ALL_ROLES,
+        "create": ADMIN,
+        "disqualify": ADMIN,
+        "statement": STATEMENT_READERS,
+    }
 
     def scope_queryset(self, queryset):
         return officer_list(membership=self.membership)
@@ -92,3 +103,18 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
             tenant=self.tenant, officer=officer, by=request.user, **form.validated_data
         )
         return Response(self.get_serializer(officer).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=True)],
+        responses={200: OpenApiResponse(description="the officer's points statement")},
+    )
+    @action(detail=True, methods=["get"])
+    def statement(self, request, *args, **kwargs):
+        """The officer's points for a year, line by line (entry, kind, date,
+        credited officers, share) with the bonus; sums exactly to the ranking."""
+        officer = self.get_object()
+        try:
+            year = int(request.query_params.get("year", ""))
+        except ValueError:
+            raise ValidationError({"year": _("Give the year, e.g. ?year=2025.")}) from None
+        return Response(statement_for(tenant=self.tenant, officer=officer, year=year))

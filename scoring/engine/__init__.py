@@ -1,0 +1,36 @@
+"""The points engine (SPEC.md §6): pure functions over frozen facts.
+
+It imports no Django, reads no clock, touches no database and never uses
+``float``: shares are exact fractions. Every line and mark carries a reason.
+"""
+
+from .model import (
+    EntryFact,
+    Line,
+    OfficerFact,
+    OfficerScore,
+    PoolResult,
+    RankedRow,
+    Rules,
+)
+from .points import score_officers, split_entry
+from .ranking import award_candidates, excellence_places, rank_pool, rank_pools
+from .text import exact_text, two_decimals
+
+__all__ = [
+    "EntryFact",
+    "Line",
+    "OfficerFact",
+    "OfficerScore",
+    "PoolResult",
+    "RankedRow",
+    "Rules",
+    "award_candidates",
+    "exact_text",
+    "excellence_places",
+    "rank_pool",
+    "rank_pools",
+    "score_officers",
+    "split_entry",
+    "two_decimals",
+]

@@ -1,0 +1,101 @@
+"""Facts in, results out: the engine's frozen data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The policy values the engine needs."""
+
+    points: Mapping[str, int]
+    bonus_threshold: int = 1000
+    bonus_amount: int = 100
+    bonus_requires_conversion: bool = True
+    ratio: Fraction = Fraction(3, 10)
+    rounding: str = "floor"  # or "round" (half up)
+    tie: str = "include"  # or "exclude"
+
+    @classmethod
+    def from_policy(cls, rules: Mapping) -> Rules:
+        """From a policy's rules dict (``accounts.presets`` schema)."""
+        bonus, excellence = rules["bonus"], rules["excellence"]
+        return cls(
+            points=dict(rules["points"]),
+            bonus_threshold=int(bonus["threshold"]),
+            bonus_amount=int(bonus["amount"]),
+            bonus_requires_conversion=bool(bonus["requires_conversion"]),
+            ratio=Fraction(str(excellence["ratio"])),
+            rounding=excellence["rounding"],
+            tie=excellence["tie"],
+        )
+
+
+@dataclass(frozen=True)
+class OfficerFact:
+    """An officer who held an appointment in the year."""
+
+    id: int
+    pool: str
+    group: str
+    eligible: bool = True  # False: disqualified in the year or a discipline violation
+    ineligible_reason: str = ""
+
+
+@dataclass(frozen=True)
+class EntryFact:
+    """A verified entry of the year and the officers it credits."""
+
+    id: int
+    kind: str
+    occurred_on: dt.date
+    officers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of an officer's statement."""
+
+    entry: int
+    kind: str
+    occurred_on: dt.date
+    credited: tuple[int, ...]
+    share: Fraction
+    reason: str
+
+
+@dataclass(frozen=True)
+class OfficerScore:
+    officer: int
+    lines: tuple[Line, ...]
+    subtotal: Fraction
+    bonus: int
+    bonus_reason: str
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Fraction:
+        return self.subtotal + self.bonus
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    officer: int
+    rank: int
+    total: Fraction
+    bonus: int
+    excellent: bool
+    reason: str
+    counts: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class PoolResult:
+    pool: str
+    size: int
+    places: int
+    rows: tuple[RankedRow, ...]

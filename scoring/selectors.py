@@ -1,0 +1,229 @@
+"""Feeding the points engine from the ledger, and reading its results in the
+shapes the API, pages and exports use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from accounts.models import Membership, Policy, Tenant
+from accounts.selectors import policy_in_force
+from ledgers.models import Credit, EntryEvent
+from roster.models import Officer
+from roster.selectors import districts_in_reach
+
+from . import engine
+from .engine import exact_text, two_decimals
+from .models import RankingSnapshot
+
+KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
+
+
+@dataclass(frozen=True)
+class YearFacts:
+    tenant: Tenant
+    year: int
+    policy: Policy
+    rules: engine.Rules
+    officers: dict[int, Officer]
+    facts: list[engine.OfficerFact]
+    entries: list[engine.EntryFact]
+
+
+def pool_name(officer: Officer, category: dict | None) -> str:
+    """``city``, ``all`` or ``district:CODE`` (API.md pool names)."""
+    pool = (category or {}).get("pool", "all")
+    if pool == "district":
+        return f"district:{officer.district.code}" if officer.district_id else "district:-"
+    return pool
+
+
+def year_facts(*, tenant: Tenant, year: int) -> YearFacts:
+    """Every officer who held an appointment in the tenant during the year,
+    and the year's verified entries (by occurred-on date) with their credits,
+    under the policy version in force at the year's end."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    policy = policy_in_force(tenant=tenant, on=end)
+    categories = {c["code"]: c for c in policy.rules["categories"]}
+    officers = {
+        o.id: o
+        for o in Officer.objects.for_tenant(tenant)
+        .filter(term_start__lte=end, term_end__gte=start)
+        .exclude(status="disqualified", disqualified_on__lt=start)
+        .select_related("district")
+        .order_by("id")
+    }
+    facts = []
+    for officer in officers.values():
+        category = categories.get(officer.category)
+        disqualified = officer.status == "disqualified" and officer.disqualified_on is not None
+        facts.append(
+            engine.OfficerFact(
+                id=officer.id,
+                pool=pool_name(officer, category),
+                group=(category or {}).get("scoring_group", officer.category),
+                eligible=not disqualified,
+                ineligible_reason="disqualified in the year" if disqualified else "",
+            )
+        )
+    credited: dict[int, list[int]] = defaultdict(list)
+    meta: dict[int, tuple[str, dt.date]] = {}
+    rows = (
+        Credit.objects.filter(
+            entry__tenant=tenant, entry__status="verified", entry__occurred_on__range=(start, end)
+        )
+        .order_by("entry_id", "officer_id")
+        .values_list("entry_id", "entry__kind", "entry__occurred_on", "officer_id")
+    )
+    for entry_id, kind, occurred_on, officer_id in rows.iterator(chunk_size=5000):
+        credited[entry_id].append(officer_id)
+        meta[entry_id] = (kind, occurred_on)
+    entries = [
+        engine.EntryFact(id=e, kind=meta[e][0], occurred_on=meta[e][1], officers=tuple(ids))
+        for e, ids in credited.items()
+    ]
+    return YearFacts(
+        tenant=tenant,
+        year=year,
+        policy=policy,
+        rules=engine.Rules.from_policy(policy.rules),
+        officers=officers,
+        facts=facts,
+        entries=entries,
+    )
+
+
+@dataclass(frozen=True)
+class YearResult:
+    facts: YearFacts
+    scores: dict[int, engine.OfficerScore]
+    pools: list[engine.PoolResult]
+
+
+def year_result(*, tenant: Tenant, year: int) -> YearResult:
+    facts = year_facts(tenant=tenant, year=year)
+    scores = engine.score_officers(facts.entries, facts.facts, facts.rules)
+    return YearResult(
+        facts=facts, scores=scores, pools=engine.rank_pools(facts.facts, scores, facts.rules)
+    )
+
+
+def render_pools(result: YearResult) -> list[dict]:
+    """The pools as API.md shapes them (points as strings)."""
+    officers = result.facts.officers
+    out = []
+    for pool in result.pools:
+        rows = []
+        for row in pool.rows:
+            officer = officers[row.officer]
+            rows.append(
+                {
+                    "officer": officer.id,
+                    "full_name": officer.full_name,
+                    "category": officer.category,
+                    "district": officer.district.code if officer.district_id else None,
+                    "rank": row.rank,
+                    "points": two_decimals(row.total),
+                    "points_exact": exact_text(row.total),
+                    "bonus": str(row.bonus),
+                    "excellent": row.excellent,
+                    "reason": row.reason,
+                    "counts": {k: row.counts.get(k, 0) for k in KINDS},
+                }
+            )
+        out.append(
+            {"pool": pool.pool, "size": pool.size, "excellent_places": pool.places, "rows": rows}
+        )
+    return out
+
+
+def render_statements(result: YearResult) -> dict[str, dict]:
+    """Every officer's statement (API.md shape), keyed by officer id as text."""
+    return {
+        str(officer_id): render_statement(result.scores[officer_id], result.facts.year)
+        for officer_id in result.scores
+    }
+
+
+def render_statement(score: engine.OfficerScore, year: int) -> dict:
+    return {
+        "officer": score.officer,
+        "year": year,
+        "lines": [
+            {
+                "entry": line.entry,
+                "kind": line.kind,
+                "occurred_on": line.occurred_on.isoformat(),
+                "credited": list(line.credited),
+                "share": two_decimals(line.share),
+                "share_exact": exact_text(line.share),
+                "reason": line.reason,
+            }
+            for line in score.lines
+        ],
+        "bonus": str(score.bonus),
+        "bonus_reason": score.bonus_reason,
+        "total": two_decimals(score.total),
+        "total_exact": exact_text(score.total),
+    }
+
+
+def snapshot_get(*, tenant: Tenant, year: int) -> RankingSnapshot | None:
+    return RankingSnapshot.objects.for_tenant(tenant).filter(year=year).first()
+
+
+def ranking_for(*, membership: Membership, year: int) -> dict:
+    """The year's ranking as the caller may see it: the finalised snapshot if
+    there is one, else the live draft; district managers see their
+    districts' pools only."""
+    tenant = membership.tenant
+    snapshot = snapshot_get(tenant=tenant, year=year)
+    if snapshot is not None:
+        pools, status = snapshot.pools, "final"
+    else:
+        pools, status = render_pools(year_result(tenant=tenant, year=year)), "draft"
+    if not membership.reads_all:
+        codes = {
+            f"district:{c}"
+            for c in districts_in_reach(membership=membership).values_list("code", flat=True)
+        }
+        pools = [p for p in pools if p["pool"] in codes]
+    body = {"year": year, "status": status, "pools": pools}
+    if snapshot is not None:
+        body.update(
+            finalized_at=snapshot.finalized_at.isoformat(), policy_version=snapshot.policy_version
+        )
+    return body
+
+
+def statement_for(*, tenant: Tenant, officer: Officer, year: int) -> dict:
+    """An officer's statement: from the snapshot of a finalised year, else live."""
+    snapshot = snapshot_get(tenant=tenant, year=year)
+    if snapshot is not None and str(officer.id) in snapshot.statements:
+        return {**snapshot.statements[str(officer.id)], "status": "final"}
+    facts = year_facts(tenant=tenant, year=year)
+    if officer.id not in facts.officers:
+        empty = engine.OfficerScore(
+            officer=officer.id, lines=(), subtotal=0, bonus=0, bonus_reason=""
+        )
+        return {**render_statement(empty, year), "status": "draft"}
+    scores = engine.score_officers(facts.entries, facts.facts, facts.rules)
+    return {**render_statement(scores[officer.id], year), "status": "draft"}
+
+
+def after_freeze_changes(*, tenant: Tenant, year: int) -> list[EntryEvent]:
+    """Changes to the year's entries made after its ranking was finalised."""
+    snapshot = snapshot_get(tenant=tenant, year=year)
+    if snapshot is None:
+        return []
+    return list(
+        EntryEvent.objects.filter(
+            entry__tenant=tenant,
+            entry__occurred_on__year=year,
+            at__gt=snapshot.finalized_at,
+            action__in=["verified", "corrected", "returned", "updated", "withdrawn"],
+        )
+        .select_related("entry", "actor")
+        .order_by("at")
+    )
