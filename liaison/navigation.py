@@ -18,18 +18,21 @@ A, AU, DM, UR, OF = (
     Role.OFFICER,
 )
 
-#: (url name, label, roles that see it, url-name prefixes of pages under it)
+#: (url name, label, roles that see it, url-name prefixes of pages under it, menu)
+#: Items with a menu name sit in a dropdown of that name.
+ORGANISATION = _("Organisation")
 NAV = [
-    ("home", _("Home"), {A, AU, DM, UR, OF}, ()),
-    ("my-work", _("My work"), {OF}, ("entry-",)),
-    ("my-work", _("Ledgers"), {A, AU, DM, UR}, ("entry-",)),
-    ("review-queue", _("Review"), {A, DM}, ()),
-    ("officer-list", _("Officers"), {A, AU, DM, UR}, ("officer-",)),
-    ("district-list", _("Districts"), {A, AU, DM}, ("district-",)),
-    ("unit-list", _("Units"), {A, AU, UR}, ("unit-",)),
-    ("member-list", _("Members"), {A}, ("member-",)),
-    ("library", _("Libraries"), {A, AU, DM, UR, OF}, ("reference-",)),
-    ("policy", _("Policy"), {A, AU, DM, UR, OF}, ()),
+    ("home", _("Home"), {A, AU, DM, UR, OF}, (), None),
+    ("my-work", _("My work"), {OF}, ("entry-",), None),
+    ("my-work", _("Ledgers"), {A, AU, DM, UR}, ("entry-",), None),
+    ("review-queue", _("Review"), {A, DM}, (), None),
+    ("ranking-current", _("Rankings"), {A, AU, DM}, ("ranking-",), None),
+    ("officer-list", _("Officers"), {A, AU, DM, UR}, ("officer-", "statement-"), None),
+    ("library", _("Libraries"), {A, AU, DM, UR, OF}, ("reference-",), None),
+    ("district-list", _("Districts"), {A, AU, DM}, ("district-",), ORGANISATION),
+    ("unit-list", _("Units"), {A, AU, UR}, ("unit-",), ORGANISATION),
+    ("member-list", _("Members"), {A}, ("member-",), ORGANISATION),
+    ("policy", _("Policy"), {A, AU, DM, UR, OF}, (), ORGANISATION),
 ]
 
 
@@ -38,17 +41,28 @@ class NavItem:
     url: str
     label: str
     active: bool
+    children: tuple[NavItem, ...] = ()
 
 
 def nav_items(membership, current_url_name: str | None) -> list[NavItem]:
+    """The menu of a member's role: top-level items, and dropdowns whose
+    children are the grouped items (a dropdown with one child is flattened)."""
     slug = membership.tenant.slug
     current = current_url_name or ""
-    return [
-        NavItem(
-            reverse(name, kwargs={"tenant_slug": slug}),
-            label,
-            current == name or current.startswith(prefixes) if prefixes else current == name,
-        )
-        for name, label, roles, prefixes in NAV
-        if membership.role in roles
-    ]
+    items: list[NavItem] = []
+    groups: dict[str, list[NavItem]] = {}
+    for name, label, roles, prefixes, menu in NAV:
+        if membership.role not in roles:
+            continue
+        active = current == name or (bool(prefixes) and current.startswith(prefixes))
+        item = NavItem(reverse(name, kwargs={"tenant_slug": slug}), label, active)
+        if menu is None:
+            items.append(item)
+        else:
+            groups.setdefault(menu, []).append(item)
+    for menu, children in groups.items():
+        if len(children) == 1:
+            items.append(children[0])
+        else:
+            items.append(NavItem("", menu, any(c.active for c in children), tuple(children)))
+    return items

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("t/<slug:tenant_slug>/", include("roster.urls")),
     path("t/<slug:tenant_slug>/", include("ledgers.urls")),
+    path("t/<slug:tenant_slug>/", include("scoring.urls")),
 ]
 
 if settings.DEBUG:

@@ -129,6 +129,7 @@ def render_pools(result: YearResult) -> list[dict]:
                     "bonus": str(row.bonus),
                     "excellent": row.excellent,
                     "reason": row.reason,
+                    "eligible": row.eligible,
                     "counts": {k: row.counts.get(k, 0) for k in KINDS},
                 }
             )

@@ -58,6 +58,10 @@ KWARGS = {
     "api:reference-detail": _pk(lambda w: w.reference),
     "api:officer-statement": _pk(lambda w: w.officers["d1"]),
     "api:ranking": lambda w: {"year": 2025},
+    "ranking-page": lambda w: {"year": 2025},
+    "ranking-page-finalize": lambda w: {"year": 2025},
+    "statement-page": lambda w: {"pk": w.officers["d1"].pk, "year": 2025},
+    "statement-export": lambda w: {"pk": w.officers["d1"].pk, "year": 2025},
     "api:ranking-finalize": lambda w: {"year": 2025},
     "api:ranking-export": lambda w: {"year": 2025},
 }

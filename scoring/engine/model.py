@@ -91,6 +91,7 @@ class RankedRow:
     excellent: bool
     reason: str
     counts: Mapping[str, int]
+    eligible: bool = True
 
 
 @dataclass(frozen=True)

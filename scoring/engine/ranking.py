@@ -80,6 +80,7 @@ def rank_pool(
                 excellent=officer.id in excellent,
                 reason=reason,
                 counts=scores[officer.id].counts,
+                eligible=officer.eligible,
             )
         )
     return PoolResult(pool=pool, size=len(members), places=places, rows=tuple(rows))

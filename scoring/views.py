@@ -1,0 +1,186 @@
+"""Ranking and statement pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from fractions import Fraction
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.choices import Role
+from ledgers.choices import EntryKind
+from liaison.api.permissions import ADMIN, READERS
+from liaison.errors import Conflict
+from liaison.excel import XLSX
+from liaison.views import TenantPageMixin
+from roster.selectors import district_list, officer_list
+
+from .exports import statement_xlsx
+from .selectors import after_freeze_changes, ranking_for, snapshot_get, statement_for
+from .services import ranking_finalize
+
+RANKING_READERS = READERS | {Role.DISTRICT_MANAGER}
+
+#: The engine's reasons (English, data) as labels in the user's language.
+REASONS = {
+    "within the places": _lazy("within the excellence places"),
+    "tied for the last place (ties included)": _lazy("tied for the last place (ties included)"),
+    "outside the places": _lazy("outside the excellence places"),
+    "no points": _lazy("no points: not eligible"),
+    "disqualified in the year": _lazy("disqualified in the year: not eligible"),
+    "not eligible": _lazy("not eligible"),
+}
+STATEMENT_READERS = READERS | {Role.DISTRICT_MANAGER, Role.OFFICER}
+
+
+class RankingRedirectView(TenantPageMixin, View):
+    roles = RANKING_READERS
+
+    def get(self, request, tenant_slug):
+        year = timezone.localdate().year
+        return redirect("ranking-page", tenant_slug=tenant_slug, year=year)
+
+
+def _pool_label(pool: str, districts: dict[str, str]) -> str:
+    if pool == "city":
+        return _("City officers")
+    if pool == "all":
+        return _("All officers")
+    code = pool.split(":", 1)[1]
+    return districts.get(code, code)
+
+
+class RankingPageView(TenantPageMixin, TemplateView):
+    """Pools as tabs; excellence marks, the boundary and ties made visible."""
+
+    roles = RANKING_READERS
+    template_name = "scoring/ranking.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.kwargs["year"]
+        ranking = ranking_for(membership=self.membership, year=year)
+        districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
+        pools = []
+        for pool in ranking["pools"]:
+            rows = pool["rows"]
+            totals = [Fraction(r["points_exact"]) for r in rows]
+            for i, row in enumerate(rows):
+                row["tied"] = (i > 0 and totals[i] == totals[i - 1]) or (
+                    i + 1 < len(rows) and totals[i] == totals[i + 1]
+                )
+                row["boundary"] = row["excellent"] and (
+                    i + 1 == len(rows) or not rows[i + 1]["excellent"]
+                )
+                row["district_name"] = districts.get(row["district"] or "", "")
+                row["reason_label"] = REASONS.get(row["reason"], row["reason"])
+            pools.append(
+                {
+                    **pool,
+                    "label": _pool_label(pool["pool"], districts),
+                    "excellent_count": sum(r["excellent"] for r in rows),
+                }
+            )
+        everyone = sorted(
+            (
+                r
+                for p in pools
+                for r in p["rows"]
+                if Fraction(r["points_exact"]) > 0 and r.get("eligible", True)
+            ),
+            key=lambda r: (-Fraction(r["points_exact"]), r["officer"]),
+        )
+        context.update(
+            year=year,
+            years=range(year - 3, year + 2),
+            ranking=ranking,
+            pools=pools,
+            kinds=EntryKind.choices,
+            gold=everyone[:1],
+            top_ten=everyone[1:11],
+            can_finalize=self.membership.role == Role.ADMIN and ranking["status"] == "draft",
+            can_export=self.membership.role in READERS,
+            changes=after_freeze_changes(tenant=self.tenant, year=year)
+            if ranking["status"] == "final"
+            else [],
+            snapshot=snapshot_get(tenant=self.tenant, year=year),
+        )
+        return context
+
+
+class RankingFinalizePageView(TenantPageMixin, View):
+    roles = ADMIN
+
+    def post(self, request, tenant_slug, year):
+        try:
+            ranking_finalize(membership=self.membership, year=year)
+            messages.success(request, _("The %(year)d ranking is finalised.") % {"year": year})
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(
+            reverse("ranking-page", kwargs={"tenant_slug": tenant_slug, "year": year})
+        )
+
+
+class StatementPageView(TenantPageMixin, TemplateView):
+    """An officer's statement with a chart of points per month."""
+
+    roles = STATEMENT_READERS
+    template_name = "scoring/statement.html"
+
+    def get_officer(self):
+        return get_object_or_404(officer_list(membership=self.membership), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        officer, year = self.get_officer(), self.kwargs["year"]
+        statement = statement_for(tenant=self.tenant, officer=officer, year=year)
+        names = _names(self.tenant, statement)
+        monthly = defaultdict(Fraction)
+        for line in statement["lines"]:
+            monthly[int(line["occurred_on"][5:7])] += Fraction(line["share_exact"])
+            line["credited_names"] = [names.get(i, str(i)) for i in line["credited"]]
+            line["kind_label"] = EntryKind(line["kind"]).label
+        context.update(
+            officer=officer,
+            year=year,
+            statement=statement,
+            months=list(range(1, 13)),
+            monthly=[round(float(monthly[m]), 2) for m in range(1, 13)],
+            years=range(year - 3, year + 2),
+        )
+        return context
+
+
+class StatementExportView(StatementPageView):
+    def get(self, request, *args, **kwargs):
+        officer, year = self.get_officer(), self.kwargs["year"]
+        statement = statement_for(tenant=self.tenant, officer=officer, year=year)
+        body = statement_xlsx(
+            tenant=self.tenant,
+            officer_name=officer.full_name,
+            statement=statement,
+            names=_names(self.tenant, statement),
+        )
+        response = HttpResponse(body, content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="statement-{officer.pk}-{year}.xlsx"'
+        )
+        return response
+
+
+def _names(tenant, statement) -> dict[int, str]:
+    from roster.models import Officer
+
+    ids = {i for line in statement["lines"] for i in line["credited"]}
+    return dict(
+        Officer.objects.for_tenant(tenant).filter(id__in=ids).values_list("id", "full_name")
+    )

@@ -1,0 +1,24 @@
+/* Small behaviours of the portal's pages (no inline scripts: the CSP forbids them). */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var message = button && button.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+  document.querySelectorAll("select[data-navigate], #year-select").forEach(function (select) {
+    select.addEventListener("change", function () { window.location.href = select.value; });
+  });
+  var canvas = document.getElementById("monthly-chart");
+  if (canvas && window.Chart) {
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: canvas.dataset.labels.split(","),
+        datasets: [{ label: canvas.dataset.label, data: canvas.dataset.values.split(",").map(Number),
+                     backgroundColor: "#1f4e8c" }]
+      },
+      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
+    });
+  }
+})();
