@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -101,6 +102,15 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def workbook_file(workbook: Workbook):
+    """The saved workbook as a temporary file (large exports: the rows were
+    streamed to disk by write-only mode; nothing is held in memory)."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
 
 
 def heading(*parts: str) -> str:

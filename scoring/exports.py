@@ -23,9 +23,10 @@ def _pool_label(pool: str, districts: dict[str, str]) -> str:
     return districts.get(code, code)
 
 
-def ranking_xlsx(*, tenant: Tenant, ranking: dict, districts: dict[str, str]) -> bytes:
+def ranking_workbook(*, tenant: Tenant, ranking: dict, districts: dict[str, str], progress=None):
     """One sheet per pool: rank, officer, points by kind, bonus, total,
-    excellent (numbers as numbers; the exact fraction beside the total)."""
+    excellent (numbers as numbers; the exact fraction beside the total).
+    ``progress(done, total)`` is called every 1000 rows."""
     workbook = new_workbook()
     status = _("final") if ranking["status"] == "final" else _("draft")
     kinds = list(KIND_LABELS)
@@ -40,6 +41,7 @@ def ranking_xlsx(*, tenant: Tenant, ranking: dict, districts: dict[str, str]) ->
         (_("Exact total"), 12),
         (_("Excellent"), 8),
     ]
+    total, done = sum(len(p["rows"]) for p in ranking["pools"]), 0
     for pool in ranking["pools"] or [{"pool": "all", "rows": []}]:
         label = _pool_label(pool["pool"], districts)
         sheet = SheetWriter(
@@ -64,8 +66,16 @@ def ranking_xlsx(*, tenant: Tenant, ranking: dict, districts: dict[str, str]) ->
                     _("Yes") if row["excellent"] else "",
                 ]
             )
+            done += 1
+            if progress is not None and done % 1000 == 0:
+                progress(done, total)
         sheet.close()
-    return workbook_bytes(workbook)
+    return workbook
+
+
+def ranking_xlsx(*, tenant: Tenant, ranking: dict, districts: dict[str, str]) -> bytes:
+    """The ranking workbook as bytes (small exports, answered inline)."""
+    return workbook_bytes(ranking_workbook(tenant=tenant, ranking=ranking, districts=districts))
 
 
 def statement_xlsx(

@@ -228,3 +228,13 @@ def after_freeze_changes(*, tenant: Tenant, year: int) -> list[EntryEvent]:
         .select_related("entry", "actor")
         .order_by("at")
     )
+
+
+def export_job_list(*, membership: Membership):
+    """Export jobs the member may see: their own (admins: everyone's)."""
+    from .models import ExportJob
+
+    jobs = ExportJob.objects.for_tenant(membership.tenant)
+    if membership.role != "admin":
+        jobs = jobs.filter(created_by=membership.user)
+    return jobs.order_by("-created_at")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from liaison.errors import Conflict
 
-from .models import RankingSnapshot
+from .models import ExportJob, RankingSnapshot
 from .selectors import render_pools, render_statements, year_result
 
 
@@ -29,3 +30,30 @@ def ranking_finalize(*, membership: Membership, year: int) -> RankingSnapshot:
             )
     except IntegrityError:
         raise Conflict(_("The %(year)d ranking is already finalised.") % {"year": year}) from None
+
+
+def ranking_export_start(*, membership: Membership, year: int) -> ExportJob:
+    """Queue a background export of the year's ranking; the job's page shows
+    its progress and, when done, a download link."""
+    status = (
+        "final"
+        if RankingSnapshot.objects.for_tenant(membership.tenant).filter(year=year).exists()
+        else "draft"
+    )
+    job = ExportJob.objects.create(
+        tenant=membership.tenant,
+        kind="ranking",
+        params={"year": year},
+        filename=f"ranking-{membership.tenant.slug}-{year}-{status}.xlsx",
+        language=translation.get_language() or "zh-hans",
+        created_by=membership.user,
+    )
+    from .tasks import run_export
+
+    transaction.on_commit(
+        lambda: run_export.delay(
+            tenant_id=membership.tenant_id,
+            job_id=job.pk,
+        )
+    )
+    return job

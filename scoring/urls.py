@@ -11,6 +11,13 @@ urlpatterns = [
         name="ranking-page-finalize",
     ),
     path(
+        "rankings/<int:year>/export/",
+        views.RankingExportPageView.as_view(),
+        name="ranking-page-export",
+    ),
+    path("exports/<int:pk>/", views.ExportPageView.as_view(), name="export-page"),
+    path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),
+    path(
         "officers/<int:pk>/statement/<int:year>/",
         views.StatementPageView.as_view(),
         name="statement-page",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from fractions import Fraction
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,15 +18,22 @@ from django.views.generic import TemplateView
 
 from accounts.choices import Role
 from ledgers.choices import EntryKind
-from liaison.api.permissions import ADMIN, READERS
+from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.errors import Conflict
 from liaison.excel import XLSX
 from liaison.views import TenantPageMixin
 from roster.selectors import district_list, officer_list
 
-from .exports import statement_xlsx
-from .selectors import after_freeze_changes, ranking_for, snapshot_get, statement_for
-from .services import ranking_finalize
+from .exports import ranking_xlsx, statement_xlsx
+from .models import ExportJob
+from .selectors import (
+    after_freeze_changes,
+    export_job_list,
+    ranking_for,
+    snapshot_get,
+    statement_for,
+)
+from .services import ranking_export_start, ranking_finalize
 
 RANKING_READERS = READERS | {Role.DISTRICT_MANAGER}
 
@@ -184,3 +192,53 @@ def _names(tenant, statement) -> dict[int, str]:
     return dict(
         Officer.objects.for_tenant(tenant).filter(id__in=ids).values_list("id", "full_name")
     )
+
+
+class RankingExportPageView(TenantPageMixin, View):
+    """The ranking as Excel: small files at once, large ones as a background
+    job whose page shows the progress and then the download link."""
+
+    roles = READERS
+
+    def get(self, request, tenant_slug, year):
+        ranking = ranking_for(membership=self.membership, year=year)
+        rows = sum(len(p["rows"]) for p in ranking["pools"])
+        if rows > settings.EXPORT_INLINE_MAX_ROWS or request.GET.get("background"):
+            job = ranking_export_start(membership=self.membership, year=year)
+            return redirect("export-page", tenant_slug=tenant_slug, pk=job.pk)
+        districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
+        body = ranking_xlsx(tenant=self.tenant, ranking=ranking, districts=districts)
+        response = HttpResponse(body, content_type=XLSX)
+        name = f"ranking-{self.tenant.slug}-{year}-{ranking['status']}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class ExportPageView(TenantPageMixin, TemplateView):
+    """A background export's progress (polled with htmx) and its download link."""
+
+    roles = ALL_ROLES
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["scoring/_export_status.html"]
+        return ["scoring/export.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["job"] = get_object_or_404(
+            export_job_list(membership=self.membership), pk=self.kwargs["pk"]
+        )
+        return context
+
+
+class ExportDownloadView(TenantPageMixin, View):
+    roles = ALL_ROLES
+
+    def get(self, request, tenant_slug, pk):
+        job = get_object_or_404(export_job_list(membership=self.membership), pk=pk)
+        if job.status != ExportJob.Status.DONE:  # not ready: back to its progress page
+            return redirect("export-page", tenant_slug=tenant_slug, pk=pk)
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX
+        )

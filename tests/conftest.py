@@ -20,6 +20,8 @@ from ledgers.models import Entry, Evidence, Reference
 from ledgers.services import entry_create, evidence_add, reference_create
 from roster import services as roster
 from roster.models import District, Officer, Unit
+from scoring.models import ExportJob
+from scoring.services import ranking_export_start
 
 PASSWORD = "Test-pass-word-1!"
 TERM = (dt.date(2025, 1, 1), dt.date(2026, 12, 31))
@@ -42,6 +44,7 @@ class World:
     entries: dict[str, Entry] = field(default_factory=dict)
     reference: Reference | None = None
     evidence: Evidence | None = None
+    export_job: ExportJob | None = None
 
     def api(self, who: str) -> APIClient:
         """An API client authenticated with ``who``'s token."""
@@ -149,6 +152,7 @@ def build_world(slug: str, preset: str = "wuhan") -> World:
             entry=w.entries["achievement"],
             upload=SimpleUploadedFile("photo.png", PNG, content_type="image/png"),
         )
+        w.export_job = ranking_export_start(membership=admin, year=2025)
     return w
 
 

@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api.views import MemberViewSet, PolicyView, TenantListView, TokenView
 from ledgers.api.views import ENTRY_VIEWSETS, ReferenceViewSet
 from roster.api.views import DistrictViewSet, OfficerViewSet, UnitViewSet
-from scoring.api.views import RankingExportView, RankingFinalizeView, RankingView
+from scoring.api.views import ExportJobViewSet, RankingExportView, RankingFinalizeView, RankingView
 
 router = SimpleRouter()
 router.register("districts", DistrictViewSet, basename="district")
@@ -17,6 +17,7 @@ router.register("officers", OfficerViewSet, basename="officer")
 for prefix, viewset in ENTRY_VIEWSETS.items():
     router.register(prefix, viewset, basename=viewset.kind)
 router.register("references", ReferenceViewSet, basename="reference")
+router.register("exports", ExportJobViewSet, basename="export")
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.choices import Role
-from liaison.api.permissions import ADMIN, READERS
-from liaison.api.viewsets import TenantScopedAPIView
+from liaison.api.exceptions import Conflict
+from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
+from liaison.api.viewsets import TenantScopedAPIView, TenantScopedViewSet
 from liaison.excel import XLSX
 from roster.selectors import district_list
 from scoring.exports import ranking_xlsx
-from scoring.selectors import ranking_for
-from scoring.services import ranking_finalize
+from scoring.models import ExportJob
+from scoring.selectors import export_job_list, ranking_for
+from scoring.services import ranking_export_start, ranking_finalize
 
 RANKING_READERS = READERS | {Role.DISTRICT_MANAGER}
 
@@ -53,12 +60,80 @@ class RankingExportView(TenantScopedAPIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "export"
 
-    @extend_schema(responses={(200, XLSX): OpenApiResponse(description="Excel workbook")})
+    @extend_schema(
+        parameters=[OpenApiParameter("background", bool, description="always run as a job")],
+        responses={
+            (200, XLSX): OpenApiResponse(description="Excel workbook"),
+            202: OpenApiResponse(description='{"job": id}: a background export'),
+        },
+    )
     def get(self, request, tenant_slug: str, year: int):
         ranking = ranking_for(membership=self.membership, year=year)
+        rows = sum(len(p["rows"]) for p in ranking["pools"])
+        if request.query_params.get("background") or rows > settings.EXPORT_INLINE_MAX_ROWS:
+            job = ranking_export_start(membership=self.membership, year=year)
+            return Response(
+                {
+                    "job": job.pk,
+                    "status_url": reverse(
+                        "api:export-detail", kwargs={"tenant_slug": tenant_slug, "pk": job.pk}
+                    ),
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
         districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
         body = ranking_xlsx(tenant=self.tenant, ranking=ranking, districts=districts)
         response = HttpResponse(body, content_type=XLSX)
         name = f"ranking-{self.tenant.slug}-{year}-{ranking['status']}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "kind",
+            "params",
+            "status",
+            "progress",
+            "filename",
+            "error",
+            "created_at",
+            "finished_at",
+            "download",
+        ]
+
+    def get_download(self, obj) -> str | None:
+        if obj.status != ExportJob.Status.DONE:
+            return None
+        return reverse("api:export-download", kwargs={"tenant_slug": obj.tenant.slug, "pk": obj.pk})
+
+
+class ExportJobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, TenantScopedViewSet):
+    """Background exports: status and progress, then the file."""
+
+    model = ExportJob
+    serializer_class = ExportJobSerializer
+    action_roles = {"list": ALL_ROLES, "retrieve": ALL_ROLES, "download": ALL_ROLES}
+
+    def scope_queryset(self, queryset):
+        return export_job_list(membership=self.membership).select_related("tenant")
+
+    @extend_schema(
+        responses={
+            (200, XLSX): OpenApiResponse(description="the file"),
+            409: OpenApiResponse(description="not finished"),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, *args, **kwargs):
+        job = self.get_object()
+        if job.status != ExportJob.Status.DONE:
+            raise Conflict(_("The export is not finished yet."))
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX
+        )

@@ -1,0 +1,64 @@
+"""Background jobs of the scoring app. Tasks take ids, re-fetch through the
+tenant's scope and run in the language of the user who asked."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.files import File
+from django.http import Http404
+from django.utils import timezone, translation
+
+from accounts.selectors import tenant_access
+from liaison.excel import workbook_file
+from roster.selectors import district_list
+
+from .exports import ranking_workbook
+from .models import ExportJob
+from .selectors import ranking_for
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def run_export(*, tenant_id: int, job_id: int) -> str:
+    """Build an export job's file, recording progress; a finished job is
+    left alone, so a redelivered task changes nothing."""
+    job = (
+        ExportJob.objects.filter(tenant_id=tenant_id, pk=job_id)
+        .select_related("tenant", "created_by")
+        .first()
+    )
+    if job is None or job.status == ExportJob.Status.DONE:
+        return "skipped"
+    try:  # the reach of whoever asked, as it is now
+        membership = tenant_access(user=job.created_by, slug=job.tenant.slug)
+    except Http404:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error="no longer a member"
+        )
+        return "failed"
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=1)
+
+    def progress(done: int, total: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=max(1, min(99, done * 100 // total)))
+
+    try:
+        with translation.override(job.language):
+            ranking = ranking_for(membership=membership, year=int(job.params["year"]))
+            districts = dict(district_list(tenant=job.tenant).values_list("code", "name"))
+            workbook = ranking_workbook(
+                tenant=job.tenant, ranking=ranking, districts=districts, progress=progress
+            )
+            with workbook_file(workbook) as handle:
+                job.file.save(job.filename, File(handle), save=False)
+    except Exception as exc:  # recorded on the job for the user; re-raised for the worker log
+        log.exception("export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(exc)[:1000]
+        )
+        raise
+    job.status, job.progress, job.finished_at = ExportJob.Status.DONE, 100, timezone.now()
+    job.save(update_fields=["file", "status", "progress", "finished_at"])
+    return "done"

@@ -1,0 +1,73 @@
+"""Large exports run as a Celery job: 202, progress, then the file."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from scoring.models import ExportJob
+
+pytestmark = pytest.mark.django_db
+
+
+def test_background_ranking_export_api(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.EXPORT_INLINE_MAX_ROWS = 2  # the 4 officers make this a "large" export
+    api = world.api("auditor")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.get(world.url("rankings/2025/export/"))
+    assert response.status_code == 202
+    job_id = response.json()["job"]
+    status = api.get(world.url(f"exports/{job_id}/")).json()
+    assert (status["status"], status["progress"], status["kind"]) == ("done", 100, "ranking")
+    assert status["download"] == f"/api/v1/tenants/alpha/exports/{job_id}/download/"
+    body = b"".join(api.get(status["download"]).streaming_content)
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    assert [ws.title for ws in book.worksheets] == ["市派联络员", "一区", "二区"]
+    names = {row[1] for ws in book.worksheets for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert names == {"张三", "李四", "王五", "赵六"}
+
+
+def test_export_jobs_are_private_to_their_creator(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job_id = (
+            world.api("auditor").get(world.url("rankings/2025/export/?background=1")).json()["job"]
+        )
+    assert world.api("manager").get(world.url(f"exports/{job_id}/")).status_code == 404
+    assert world.api("admin").get(world.url(f"exports/{job_id}/")).status_code == 200
+    pending = world.api("auditor").get(world.url(f"exports/{job_id}/download/"))
+    assert pending.status_code == 409
+    assert ExportJob.objects.get(pk=job_id).status == "pending"
+
+
+def test_export_page_polls_then_offers_the_download(
+    client, world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(world.users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/t/alpha/rankings/2025/export/?background=1")
+    job = ExportJob.objects.exclude(pk=world.export_job.pk).get()
+    assert response["Location"] == f"/t/alpha/exports/{job.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="done"' in page and 'id="export-download"' in page
+    partial = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert partial.lstrip().startswith('<div id="export-status"')
+
+
+def test_the_task_is_idempotent(world, settings, tmp_path):
+    from scoring.tasks import run_export
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    job = world.export_job
+    assert run_export(tenant_id=world.tenant.pk, job_id=job.pk) == "done"
+    job.refresh_from_db()
+    first = job.file.name
+    assert run_export(tenant_id=world.tenant.pk, job_id=job.pk) == "skipped"
+    job.refresh_from_db()
+    assert job.file.name == first
+    assert run_export(tenant_id=999, job_id=job.pk) == "skipped"  # another tenant's id: nothing
