@@ -1,8 +1,11 @@
-"""Fixtures for every test folder."""
+"""Fixtures for every test folder: the tenants of ``tests/world.py`` and the
+default language."""
 
 import pytest
 from django.conf import settings
 from django.utils import translation
+
+pytest_plugins = ["tests.world"]
 
 
 @pytest.fixture(autouse=True)

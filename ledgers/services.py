@@ -210,6 +210,7 @@ def entry_create(
     if kind not in EntryKind.values:
         raise ValidationError({"kind": _("Unknown kind of entry.")})
     data = _allowed_fields(kind, dict(data))
+    officers = list(dict.fromkeys(officers))  # an officer named twice is credited once
     _check_credits(membership=membership, officers=officers)
     _check_links(tenant=tenant, kind=kind, data=data)
     entry = Entry(tenant=tenant, kind=kind, created_by=membership.user)
@@ -272,6 +273,7 @@ def entry_update(
     action = _check_may_edit(membership=membership, entry=entry, reason=reason)
     data = _allowed_fields(entry.kind, dict(data))
     if officers is not None:
+        officers = list(dict.fromkeys(officers))  # an officer named twice is credited once
         _check_credits(membership=membership, officers=officers)
     _check_links(tenant=tenant, kind=entry.kind, data=data)
     fields = [*data, *(["officers"] if officers is not None else [])]

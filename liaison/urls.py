@@ -2,7 +2,12 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from liaison.converters import YearConverter
+
+# Registered before any app's URLs are imported: they use <year:year>.
+register_converter(YearConverter, "year")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,6 +8,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from accounts.models import Tenant
+from accounts.selectors import policy_in_force
 from ledgers.choices import EntryKind
 from liaison.excel import SheetWriter, heading, new_workbook, workbook_bytes
 
@@ -29,6 +30,8 @@ def ranking_workbook(*, tenant: Tenant, ranking: dict, districts: dict[str, str]
     ``progress(done, total)`` is called every 1000 rows."""
     workbook = new_workbook()
     status = _("final") if ranking["status"] == "final" else _("draft")
+    policy = policy_in_force(tenant=tenant, on=dt.date(ranking["year"], 12, 31))
+    categories = {c["code"]: c["label"] for c in policy.rules["categories"]}
     kinds = list(KIND_LABELS)
     columns = [
         (_("Rank"), 7),
@@ -57,7 +60,7 @@ def ranking_workbook(*, tenant: Tenant, ranking: dict, districts: dict[str, str]
                 [
                     row["rank"],
                     row["full_name"],
-                    row["category"],
+                    categories.get(row["category"], row["category"]),
                     districts.get(row["district"] or "", "") or "",
                     *[row["counts"].get(k, 0) for k in kinds],
                     int(row["bonus"]),

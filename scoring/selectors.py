@@ -7,6 +7,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from accounts.models import Membership, Policy, Tenant
 from accounts.selectors import policy_in_force
 from ledgers.models import Credit, EntryEvent
@@ -39,11 +42,26 @@ def pool_name(officer: Officer, category: dict | None) -> str:
     return pool
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def check_year(year: int) -> int:
+    """A ranking year the portal knows: 2000–2100 (else a clear 400)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(
+            {
+                "year": _("Give a year between %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            }
+        )
+    return year
+
+
 def year_facts(*, tenant: Tenant, year: int) -> YearFacts:
     """Every officer who held an appointment in the tenant during the year,
     and the year's verified entries (by occurred-on date) with their credits,
     under the policy version in force at the year's end."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    start, end = dt.date(check_year(year), 1, 1), dt.date(year, 12, 31)
     policy = policy_in_force(tenant=tenant, on=end)
     categories = {c["code"]: c for c in policy.rules["categories"]}
     officers = {
@@ -57,7 +75,11 @@ def year_facts(*, tenant: Tenant, year: int) -> YearFacts:
     facts = []
     for officer in officers.values():
         category = categories.get(officer.category)
-        disqualified = officer.status == "disqualified" and officer.disqualified_on is not None
+        disqualified = (
+            officer.status == "disqualified"
+            and officer.disqualified_on is not None
+            and start <= officer.disqualified_on <= end
+        )
         facts.append(
             engine.OfficerFact(
                 id=officer.id,
@@ -179,7 +201,7 @@ def ranking_for(*, membership: Membership, year: int) -> dict:
     there is one, else the live draft; district managers see their
     districts' pools only."""
     tenant = membership.tenant
-    snapshot = snapshot_get(tenant=tenant, year=year)
+    snapshot = snapshot_get(tenant=tenant, year=check_year(year))
     if snapshot is not None:
         pools, status = snapshot.pools, "final"
     else:
@@ -200,7 +222,7 @@ def ranking_for(*, membership: Membership, year: int) -> dict:
 
 def statement_for(*, tenant: Tenant, officer: Officer, year: int) -> dict:
     """An officer's statement: from the snapshot of a finalised year, else live."""
-    snapshot = snapshot_get(tenant=tenant, year=year)
+    snapshot = snapshot_get(tenant=tenant, year=check_year(year))
     if snapshot is not None and str(officer.id) in snapshot.statements:
         return {**snapshot.statements[str(officer.id)], "status": "final"}
     facts = year_facts(tenant=tenant, year=year)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
@@ -17,6 +17,8 @@ def ranking_finalize(*, membership: Membership, year: int) -> RankingSnapshot:
     """Freeze the year's ranking and statements, with who and when and the
     policy version. A year is finalised once (409 after that)."""
     tenant = membership.tenant
+    if year >= timezone.localdate().year:
+        raise Conflict(_("A year's ranking is finalised after the year has ended."))
     result = year_result(tenant=tenant, year=year)
     try:
         with transaction.atomic():

@@ -4,26 +4,26 @@ from . import views
 
 urlpatterns = [
     path("rankings/", views.RankingRedirectView.as_view(), name="ranking-current"),
-    path("rankings/<int:year>/", views.RankingPageView.as_view(), name="ranking-page"),
+    path("rankings/<year:year>/", views.RankingPageView.as_view(), name="ranking-page"),
     path(
-        "rankings/<int:year>/finalize/",
+        "rankings/<year:year>/finalize/",
         views.RankingFinalizePageView.as_view(),
         name="ranking-page-finalize",
     ),
     path(
-        "rankings/<int:year>/export/",
+        "rankings/<year:year>/export/",
         views.RankingExportPageView.as_view(),
         name="ranking-page-export",
     ),
     path("exports/<int:pk>/", views.ExportPageView.as_view(), name="export-page"),
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export-download"),
     path(
-        "officers/<int:pk>/statement/<int:year>/",
+        "officers/<int:pk>/statement/<year:year>/",
         views.StatementPageView.as_view(),
         name="statement-page",
     ),
     path(
-        "officers/<int:pk>/statement/<int:year>/export/",
+        "officers/<int:pk>/statement/<year:year>/export/",
         views.StatementExportView.as_view(),
         name="statement-export",
     ),

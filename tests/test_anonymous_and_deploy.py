@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PASSWORD
 from .test_isolation import tenant_patterns, tenant_url
+from .world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

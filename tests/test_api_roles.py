@@ -8,7 +8,7 @@ import pytest
 from accounts.models import Membership
 from roster.models import District, DistrictUserObjectPermission, Officer, Unit
 
-from .conftest import ROLES
+from .world import ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from ledgers.models import Entry, EntryEvent, Evidence, Reference
 from ledgers.services import entry_create, entry_submit
 
-from .conftest import PNG
+from .world import PNG
 
 pytestmark = pytest.mark.django_db
 

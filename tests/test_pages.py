@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Membership
 from roster.models import District, Unit
 
-from .conftest import PASSWORD
+from .world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

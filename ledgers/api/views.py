@@ -101,9 +101,12 @@ class EntryViewSet(
         )
         serializer.instance = self._reload(entry)
 
-    def _transition(self, service, **kwargs):
+    def _transition(self, service, entry=None, **kwargs):
         entry = service(
-            tenant=self.tenant, membership=self.membership, entry=self.get_object(), **kwargs
+            tenant=self.tenant,
+            membership=self.membership,
+            entry=entry or self.get_object(),
+            **kwargs,
         )
         return Response(
             serializer_for(self.kind)(

@@ -21,9 +21,9 @@ router.register("exports", ExportJobViewSet, basename="export")
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),
-    path("rankings/<int:year>/", RankingView.as_view(), name="ranking"),
-    path("rankings/<int:year>/finalize/", RankingFinalizeView.as_view(), name="ranking-finalize"),
-    path("rankings/<int:year>/export/", RankingExportView.as_view(), name="ranking-export"),
+    path("rankings/<year:year>/", RankingView.as_view(), name="ranking"),
+    path("rankings/<year:year>/finalize/", RankingFinalizeView.as_view(), name="ranking-finalize"),
+    path("rankings/<year:year>/export/", RankingExportView.as_view(), name="ranking-export"),
     *router.urls,
 ]
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ledgers.models import Entry, EntryEvent
-from tests.conftest import PASSWORD, build_world
+from tests.world import PASSWORD, build_world
 
 pytestmark = pytest.mark.browser
 

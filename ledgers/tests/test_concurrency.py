@@ -1,0 +1,85 @@
+"""Races on the ledger transitions: many simultaneous requests change an
+entry once. Needs PostgreSQL (real row locks and concurrent connections);
+run with ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres``."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection, connections
+
+from ledgers.models import Entry, EntryEvent
+
+from .conftest import make_entry
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrency tests need PostgreSQL (SELECT … FOR UPDATE across connections); "
+        "set DATABASE_URL=postgres://… to run them",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _race(clients, url: str) -> list:
+    """POST ``url`` from every client at once, each in its own thread (and
+    so its own database connection); the status codes, in thread order."""
+    barrier = threading.Barrier(len(clients))
+    results: list = [None] * len(clients)
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait(timeout=60)
+            results[i] = clients[i].post(url, {}, format="json").status_code
+        except Exception as exc:  # reported by the assertion below
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    return results
+
+
+def test_fifty_concurrent_verifies_verify_once(world):
+    entry = make_entry(world, ["mine", "d1"], status="submitted")
+    # separate API clients, half of them the admin, half d1's manager
+    clients = [world.api("admin" if i % 2 else "manager") for i in range(50)]
+
+    results = _race(clients, world.url(f"achievements/{entry.pk}/verify/"))
+
+    assert Counter(results) == {200: 1, 409: 49}, results
+    entry = Entry.objects.get(pk=entry.pk)
+    assert entry.status == "verified"
+    assert entry.verified_at is not None
+    verified = EntryEvent.objects.filter(entry=entry, action="verified")
+    assert verified.count() == 1
+    assert verified.get().actor_id == entry.verified_by_id
+    assert entry.verified_by in (world.users["admin"], world.users["manager"])
+    assert list(
+        EntryEvent.objects.filter(entry=entry).order_by("id").values_list("action", flat=True)
+    ) == ["created", "submitted", "verified"]
+
+
+def test_twenty_concurrent_submits_submit_once(world):
+    entry = make_entry(world, ["mine"])
+    clients = [world.api("officer") for _ in range(20)]
+
+    results = _race(clients, world.url(f"achievements/{entry.pk}/submit/"))
+
+    assert Counter(results) == {200: 1, 409: 19}, results
+    entry = Entry.objects.get(pk=entry.pk)
+    assert entry.status == "submitted"
+    assert entry.submitted_at is not None
+    submitted = EntryEvent.objects.filter(entry=entry, action="submitted")
+    assert submitted.count() == 1
+    assert submitted.get().actor == world.users["officer"]
+    assert (submitted.get().from_status, submitted.get().to_status) == ("draft", "submitted")
