@@ -19,7 +19,7 @@ from accounts.choices import Role
 from liaison.api.permissions import ALL_ROLES
 from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
-from liaison.views import TenantPageMixin
+from liaison.views import FilteredListMixin, TenantPageMixin
 from roster.selectors import district_list
 
 from . import services
@@ -37,19 +37,17 @@ def _kinds():
     return EntryKind.choices
 
 
-class MyWorkView(TenantPageMixin, ListView):
+class MyWorkView(FilteredListMixin, TenantPageMixin, ListView):
     """Entries in the caller's reach by status, with a quick-log button per kind."""
 
     roles = ALL_ROLES
     template_name = "ledgers/my_work.html"
     context_object_name = "entries"
     paginate_by = 30
+    filterset_class = EntryFilterSet
 
-    def get_queryset(self):
-        self.filterset = EntryFilterSet(
-            self.request.GET or None, queryset=entry_list(membership=self.membership)
-        )
-        entries = self.filterset.qs
+    def base_queryset(self):
+        entries = entry_list(membership=self.membership)
         kind = self.request.GET.get("kind")
         if kind in EntryKind.values:
             entries = entries.filter(kind=kind)
@@ -63,16 +61,12 @@ class MyWorkView(TenantPageMixin, ListView):
             .values_list("status")
             .annotate(n=Count("id"))
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             kinds=_kinds(),
             status_tabs=[(code, label, counts.get(code, 0)) for code, label in EntryStatus.choices],
-            counts=counts,
             total=sum(counts.values()),
             current_status=self.request.GET.get("status", ""),
             current_kind=self.request.GET.get("kind", ""),
-            querystring=query.urlencode(),
             can_log=self.membership.role in LOGGERS,
         )
         return context
@@ -331,15 +325,14 @@ class EvidenceDownloadView(TenantPageMixin, View):
         return response
 
 
-class ReviewQueueView(TenantPageMixin, ListView):
+class ReviewQueueView(FilteredListMixin, TenantPageMixin, ListView):
     """Submitted entries the caller may verify or return; bulk verify."""
 
     roles = REVIEWERS
     template_name = "ledgers/review_queue.html"
     context_object_name = "entries"
-    paginate_by = 50
 
-    def get_queryset(self):
+    def base_queryset(self):
         queue = review_queue(membership=self.membership)
         kind = self.request.GET.get("kind")
         if kind in EntryKind.values:
@@ -356,14 +349,8 @@ class ReviewQueueView(TenantPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
-            kinds=_kinds(),
-            districts=district_list(tenant=self.tenant),
-            filters=self.request.GET,
-            querystring=query.urlencode(),
-            return_form=ReturnForm(),
+            kinds=_kinds(), districts=district_list(tenant=self.tenant), return_form=ReturnForm()
         )
         return context
 
@@ -383,22 +370,17 @@ class ReviewQueueView(TenantPageMixin, ListView):
         return HttpResponseRedirect(request.get_full_path())
 
 
-class LibraryView(TenantPageMixin, ListView):
+class LibraryView(FilteredListMixin, TenantPageMixin, ListView):
     roles = ALL_ROLES
     template_name = "ledgers/library.html"
     context_object_name = "references"
-    paginate_by = 50
+    filterset_class = ReferenceFilterSet
 
-    def get_queryset(self):
-        self.filterset = ReferenceFilterSet(
-            self.request.GET or None, queryset=reference_list(membership=self.membership)
-        )
-        return self.filterset.qs
+    def base_queryset(self):
+        return reference_list(membership=self.membership)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         counts = dict(
             reference_list(membership=self.membership)
             .order_by()
@@ -409,7 +391,6 @@ class LibraryView(TenantPageMixin, ListView):
             libraries=[(k, label, counts.get(k, 0)) for k, label in Library.choices],
             current=self.request.GET.get("library", ""),
             q=self.request.GET.get("q", ""),
-            querystring=query.urlencode(),
             can_add=self.membership.role != Role.AUDITOR,
         )
         return context

@@ -66,3 +66,30 @@ class ServiceFormMixin:
         if self.success_message:
             messages.success(self.request, self.success_message)
         return super().form_valid(form)
+
+
+class FilteredListMixin:
+    """A list page filtered by a FilterSet shared with the API: the rows come
+    from ``base_queryset()`` (the caller's reach), the filters from the query
+    string, and the template gets ``filters`` and ``querystring`` (the query
+    without its page, for pagination links)."""
+
+    filterset_class = None
+    paginate_by = 50
+
+    def base_queryset(self):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def get_queryset(self):
+        rows = self.base_queryset()
+        if self.filterset_class is None:
+            return rows
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=rows)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filters=self.request.GET, querystring=query.urlencode())
+        return context

@@ -14,7 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from accounts.selectors import member_list, policy_in_force, policy_versions
 from ledgers.choices import EntryKind
 from liaison.api.permissions import ADMIN, ALL_ROLES
-from liaison.views import ServiceFormMixin, TenantPageMixin
+from liaison.views import FilteredListMixin, ServiceFormMixin, TenantPageMixin
 
 from . import services
 from .filtersets import OfficerFilterSet
@@ -147,17 +147,14 @@ class MemberCreateView(_TenantFormView):
         return services.member_create(tenant=self.tenant, **form.cleaned_data)
 
 
-class OfficerListView(TenantPageMixin, ListView):
+class OfficerListView(FilteredListMixin, TenantPageMixin, ListView):
     roles = ALL_ROLES
     template_name = "roster/officer_list.html"
     context_object_name = "officers"
-    paginate_by = 50
+    filterset_class = OfficerFilterSet
 
-    def get_queryset(self):
-        self.filterset = OfficerFilterSet(
-            self.request.GET or None, queryset=officer_list(membership=self.membership)
-        )
-        return self.filterset.qs
+    def base_queryset(self):
+        return officer_list(membership=self.membership)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -165,13 +162,9 @@ class OfficerListView(TenantPageMixin, ListView):
         labels = {c["code"]: c["label"] for c in policy.rules["categories"]}
         for officer in context["officers"]:
             officer.category_label = labels.get(officer.category, officer.category)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             categories=policy.rules["categories"],
-            filters=self.request.GET,
             districts=district_list(tenant=self.tenant),
-            querystring=query.urlencode(),
         )
         return context
 
