@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Policy, Tenant
@@ -57,20 +58,15 @@ def check_year(year: int) -> int:
     return year
 
 
-def year_facts(*, tenant: Tenant, year: int) -> YearFacts:
-    """Every officer who held an appointment in the tenant during the year,
-    and the year's verified entries (by occurred-on date) with their credits,
-    under the policy version in force at the year's end."""
+def _year_officers(*, tenant: Tenant, year: int):
+    """The policy at the year's end, and every officer who held an
+    appointment in the tenant during the year, as models and engine facts."""
     start, end = dt.date(check_year(year), 1, 1), dt.date(year, 12, 31)
     policy = policy_in_force(tenant=tenant, on=end)
     categories = {c["code"]: c for c in policy.rules["categories"]}
     officers = {
         o.id: o
-        for o in Officer.objects.for_tenant(tenant)
-        .filter(term_start__lte=end, term_end__gte=start)
-        .exclude(status="disqualified", disqualified_on__lt=start)
-        .select_related("district")
-        .order_by("id")
+        for o in _officers_of_year(tenant, start, end).select_related("district").order_by("id")
     }
     facts = []
     for officer in officers.values():
@@ -89,14 +85,34 @@ def year_facts(*, tenant: Tenant, year: int) -> YearFacts:
                 ineligible_reason="disqualified in the year" if disqualified else "",
             )
         )
+    return policy, officers, facts
+
+
+def _officers_of_year(tenant: Tenant, start: dt.date, end: dt.date):
+    return (
+        Officer.objects.for_tenant(tenant)
+        .filter(term_start__lte=end, term_end__gte=start)
+        .exclude(status="disqualified", disqualified_on__lt=start)
+    )
+
+
+def year_facts(*, tenant: Tenant, year: int, officer: Officer | None = None) -> YearFacts:
+    """The year's officers and verified entries (by occurred-on date) with
+    their credits, under the policy in force at the year's end; with
+    ``officer``, only the entries crediting that officer (a statement)."""
+    policy, officers, facts = _year_officers(tenant=tenant, year=year)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    credits = Credit.objects.filter(
+        entry__tenant=tenant, entry__status="verified", entry__occurred_on__range=(start, end)
+    )
+    if officer is not None:
+        credits = credits.filter(
+            entry_id__in=Credit.objects.filter(officer=officer).values("entry_id")
+        )
     credited: dict[int, list[int]] = defaultdict(list)
     meta: dict[int, tuple[str, dt.date]] = {}
-    rows = (
-        Credit.objects.filter(
-            entry__tenant=tenant, entry__status="verified", entry__occurred_on__range=(start, end)
-        )
-        .order_by("entry_id", "officer_id")
-        .values_list("entry_id", "entry__kind", "entry__occurred_on", "officer_id")
+    rows = credits.order_by("entry_id", "officer_id").values_list(
+        "entry_id", "entry__kind", "entry__occurred_on", "officer_id"
     )
     for entry_id, kind, occurred_on, officer_id in rows.iterator(chunk_size=5000):
         credited[entry_id].append(officer_id)
@@ -116,6 +132,43 @@ def year_facts(*, tenant: Tenant, year: int) -> YearFacts:
     )
 
 
+#: Credits of the year's verified entries, counted per (officer, kind, size of
+#: the officer's scoring group on that entry). Only officers of the year count,
+#: in the credits and in the group sizes, exactly as the engine's split does.
+_GROUP_SQL = """
+SELECT officer_id, kind, n, COUNT(*) FROM (
+    SELECT c.officer_id AS officer_id, e.kind AS kind,
+           COUNT(*) OVER (PARTITION BY c.entry_id, {group}) AS n
+    FROM ledgers_credit c
+    JOIN ledgers_entry e ON e.id = c.entry_id
+    JOIN roster_officer o ON o.id = c.officer_id
+    WHERE e.tenant_id = %s AND e.status = 'verified' AND e.occurred_on BETWEEN %s AND %s
+      AND o.tenant_id = %s AND o.term_start <= %s AND o.term_end >= %s
+      AND NOT (o.status = 'disqualified' AND o.disqualified_on < %s)
+) credited
+GROUP BY officer_id, kind, n
+"""
+
+
+def year_groups(*, tenant: Tenant, year: int, policy: Policy) -> list[engine.CreditGroup]:
+    """The year's credits aggregated in one query (see ``_GROUP_SQL``)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    mapping = [(c["code"], c["scoring_group"]) for c in policy.rules["categories"]]
+    group = (
+        "CASE o.category " + " ".join("WHEN %s THEN %s" for _ in mapping) + " ELSE o.category END"
+        if mapping
+        else "o.category"
+    )
+    params = [value for pair in mapping for value in pair]
+    params += [tenant.id, start, end, tenant.id, end, start, start]
+    with connection.cursor() as cursor:
+        cursor.execute(_GROUP_SQL.format(group=group), params)
+        return [
+            engine.CreditGroup(officer=o, kind=k, group_size=n, count=c)
+            for o, k, n, c in cursor.fetchall()
+        ]
+
+
 @dataclass(frozen=True)
 class YearResult:
     facts: YearFacts
@@ -123,9 +176,26 @@ class YearResult:
     pools: list[engine.PoolResult]
 
 
-def year_result(*, tenant: Tenant, year: int) -> YearResult:
-    facts = year_facts(tenant=tenant, year=year)
-    scores = engine.score_officers(facts.entries, facts.facts, facts.rules)
+def year_result(*, tenant: Tenant, year: int, with_lines: bool = False) -> YearResult:
+    """The year's scores and pools. Totals come from credits aggregated in
+    the database (fast, exact); ``with_lines`` scores entry by entry instead,
+    for the statements a finalised snapshot keeps."""
+    if with_lines:
+        facts = year_facts(tenant=tenant, year=year)
+        scores = engine.score_officers(facts.entries, facts.facts, facts.rules)
+    else:
+        policy, officers, officer_facts = _year_officers(tenant=tenant, year=year)
+        facts = YearFacts(
+            tenant=tenant,
+            year=year,
+            policy=policy,
+            rules=engine.Rules.from_policy(policy.rules),
+            officers=officers,
+            facts=officer_facts,
+            entries=[],
+        )
+        groups = year_groups(tenant=tenant, year=year, policy=policy)
+        scores = engine.score_from_groups(groups, officer_facts, facts.rules)
     return YearResult(
         facts=facts, scores=scores, pools=engine.rank_pools(facts.facts, scores, facts.rules)
     )
@@ -225,7 +295,7 @@ def statement_for(*, tenant: Tenant, officer: Officer, year: int) -> dict:
     snapshot = snapshot_get(tenant=tenant, year=check_year(year))
     if snapshot is not None and str(officer.id) in snapshot.statements:
         return {**snapshot.statements[str(officer.id)], "status": "final"}
-    facts = year_facts(tenant=tenant, year=year)
+    facts = year_facts(tenant=tenant, year=year, officer=officer)
     if officer.id not in facts.officers:
         empty = engine.OfficerScore(
             officer=officer.id, lines=(), subtotal=0, bonus=0, bonus_reason=""

@@ -19,7 +19,7 @@ def ranking_finalize(*, membership: Membership, year: int) -> RankingSnapshot:
     tenant = membership.tenant
     if year >= timezone.localdate().year:
         raise Conflict(_("A year's ranking is finalised after the year has ended."))
-    result = year_result(tenant=tenant, year=year)
+    result = year_result(tenant=tenant, year=year, with_lines=True)
     try:
         with transaction.atomic():
             return RankingSnapshot.objects.create(

@@ -5,6 +5,7 @@ It imports no Django, reads no clock, touches no database and never uses
 """
 
 from .model import (
+    CreditGroup,
     EntryFact,
     Line,
     OfficerFact,
@@ -13,11 +14,12 @@ from .model import (
     RankedRow,
     Rules,
 )
-from .points import score_officers, split_entry
+from .points import score_from_groups, score_officers, split_entry
 from .ranking import award_candidates, excellence_places, rank_pool, rank_pools
 from .text import exact_text, two_decimals
 
 __all__ = [
+    "CreditGroup",
     "EntryFact",
     "Line",
     "OfficerFact",
@@ -30,6 +32,7 @@ __all__ = [
     "excellence_places",
     "rank_pool",
     "rank_pools",
+    "score_from_groups",
     "score_officers",
     "split_entry",
     "two_decimals",

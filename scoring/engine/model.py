@@ -100,3 +100,15 @@ class PoolResult:
     size: int
     places: int
     rows: tuple[RankedRow, ...]
+
+
+@dataclass(frozen=True)
+class CreditGroup:
+    """Aggregated credits: ``count`` verified entries of ``kind`` credit
+    ``officer`` together with ``group_size - 1`` others of the officer's
+    scoring group. Summed in the database, scored exactly here."""
+
+    officer: int
+    kind: str
+    group_size: int
+    count: int

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
-from .model import EntryFact, Line, OfficerFact, OfficerScore, Rules
+from .model import CreditGroup, EntryFact, Line, OfficerFact, OfficerScore, Rules
 
 
 def split_entry(entry: EntryFact, groups: Mapping[int, str], points: int) -> dict[int, Fraction]:
@@ -81,3 +81,32 @@ def _bonus(subtotal: Fraction, counts: Counter, rules: Rules) -> tuple[int, str]
     return rules.bonus_amount, f"total above {rules.bonus_threshold}" + (
         " with a credited conversion" if rules.bonus_requires_conversion else ""
     )
+
+
+def score_from_groups(
+    groups: Iterable[CreditGroup], officers: Iterable[OfficerFact], rules: Rules
+) -> dict[int, OfficerScore]:
+    """The same totals as :func:`score_officers`, from credits aggregated per
+    (officer, kind, group size): each row adds ``count × points / group_size``
+    exactly. Statements (lines) need the per-entry facts; rankings do not."""
+    officers = list(officers)
+    subtotals: dict[int, Fraction] = {o.id: Fraction(0) for o in officers}
+    counts: dict[int, Counter] = {o.id: Counter() for o in officers}
+    for row in groups:
+        if row.officer not in subtotals:
+            continue
+        points = int(rules.points.get(row.kind, 0))
+        subtotals[row.officer] += Fraction(points * row.count, row.group_size)
+        counts[row.officer][row.kind] += row.count
+    result = {}
+    for officer in officers:
+        bonus, why = _bonus(subtotals[officer.id], counts[officer.id], rules)
+        result[officer.id] = OfficerScore(
+            officer=officer.id,
+            lines=(),
+            subtotal=subtotals[officer.id],
+            bonus=bonus,
+            bonus_reason=why,
+            counts=dict(counts[officer.id]),
+        )
+    return result

@@ -1,0 +1,86 @@
+"""The ranking sums credits aggregated in the database; statements score
+entry by entry. Both must give every officer exactly the same figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from ledgers import services as ledger
+from roster.services import officer_create
+from scoring.selectors import year_result
+from tests.world import TERM
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["achievement", "demand", "event", "event", "conversion", "case", "video"]
+
+
+def _ledger(world, rng: random.Random, entries: int) -> None:
+    admin = world.users["admin"].memberships.get()
+    officers = list(world.officers.values())
+    officers += [
+        officer_create(
+            tenant=world.tenant,
+            full_name=f"城{i}",
+            category="city",
+            district=None,
+            term_start=TERM[0],
+            term_end=TERM[1],
+        )
+        for i in range(4)
+    ]
+    # one officer whose term ends before the year: credited, but never in a split
+    officers.append(
+        officer_create(
+            tenant=world.tenant,
+            full_name="旧人",
+            category="city",
+            district=None,
+            term_start=dt.date(2023, 1, 1),
+            term_end=dt.date(2024, 12, 31),
+        )
+    )
+    for i in range(entries):
+        credited = rng.sample(officers, rng.choice([1, 1, 1, 2, 3, 4]))
+        if all(o.full_name == "旧人" for o in credited):
+            credited.append(world.officers["city"])
+        entry = ledger.entry_create(
+            tenant=world.tenant,
+            membership=admin,
+            kind=rng.choice(KINDS),
+            data={
+                "title": f"条目{i}",
+                "occurred_on": dt.date(rng.choice([2024, 2025, 2025]), rng.randint(1, 12), 1),
+            },
+            officers=credited,
+        )
+        status = rng.choice(["draft", "submitted", "verified", "verified", "verified"])
+        if status != "draft":
+            entry = ledger.entry_submit(tenant=world.tenant, membership=admin, entry=entry)
+        if status == "verified":
+            ledger.entry_verify(tenant=world.tenant, membership=admin, entry=entry)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_aggregated_totals_equal_entry_by_entry_totals(world, seed):
+    _ledger(world, random.Random(seed), entries=120)
+    fast = year_result(tenant=world.tenant, year=2025)
+    exact = year_result(tenant=world.tenant, year=2025, with_lines=True)
+    assert set(fast.scores) == set(exact.scores)
+    for officer_id, score in exact.scores.items():
+        quick = fast.scores[officer_id]
+        assert (quick.subtotal, quick.bonus, quick.counts) == (
+            score.subtotal,
+            score.bonus,
+            score.counts,
+        ), officer_id
+        assert sum((line.share for line in score.lines), start=0) == score.subtotal
+    assert [
+        (p.pool, [(r.officer, r.rank, r.total, r.excellent) for r in p.rows]) for p in fast.pools
+    ] == [
+        (p.pool, [(r.officer, r.rank, r.total, r.excellent) for r in p.rows]) for p in exact.pools
+    ]
+    assert any(score.subtotal.denominator > 1 for score in exact.scores.values())
