@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import Role
 
@@ -20,7 +21,7 @@ A, AU, DM, UR, OF = (
 
 #: (url name, label, roles that see it, url-name prefixes of pages under it, menu)
 #: Items with a menu name sit in a dropdown of that name.
-ORGANISATION = _("Organisation")
+ORGANISATION = pgettext_lazy("menu", "Organisation")
 NAV = [
     ("home", _("Home"), {A, AU, DM, UR, OF}, (), None),
     ("my-work", _("My work"), {OF}, ("entry-",), None),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -136,8 +137,8 @@ def year_facts(*, tenant: Tenant, year: int, officer: Officer | None = None) -> 
 #: the officer's scoring group on that entry). Only officers of the year count,
 #: in the credits and in the group sizes, exactly as the engine's split does.
 _GROUP_SQL = """
-SELECT officer_id, kind, n, COUNT(*) FROM (
-    SELECT c.officer_id AS officer_id, e.kind AS kind,
+SELECT officer_id, kind, n, {month_out}COUNT(*) FROM (
+    SELECT c.officer_id AS officer_id, e.kind AS kind, {month_in}
            COUNT(*) OVER (PARTITION BY c.entry_id, {group}) AS n
     FROM ledgers_credit c
     JOIN ledgers_entry e ON e.id = c.entry_id
@@ -146,27 +147,53 @@ SELECT officer_id, kind, n, COUNT(*) FROM (
       AND o.tenant_id = %s AND o.term_start <= %s AND o.term_end >= %s
       AND NOT (o.status = 'disqualified' AND o.disqualified_on < %s)
 ) credited
-GROUP BY officer_id, kind, n
+GROUP BY officer_id, kind, n{month_group}
 """
 
 
 def year_groups(*, tenant: Tenant, year: int, policy: Policy) -> list[engine.CreditGroup]:
     """The year's credits aggregated in one query (see ``_GROUP_SQL``)."""
+    return [
+        engine.CreditGroup(officer=o, kind=k, group_size=n, count=c)
+        for o, k, n, c in _group_rows(tenant, year, policy, by_month=False)
+    ]
+
+
+def _group_rows(tenant: Tenant, year: int, policy: Policy, *, by_month: bool) -> list[tuple]:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     mapping = [(c["code"], c["scoring_group"]) for c in policy.rules["categories"]]
-    group = (
-        "CASE o.category " + " ".join("WHEN %s THEN %s" for _ in mapping) + " ELSE o.category END"
-        if mapping
-        else "o.category"
-    )
-    params = [value for pair in mapping for value in pair]
+    group = "o.category"
+    if mapping:
+        group = "CASE o.category " + " ".join("WHEN %s THEN %s" for _ in mapping)
+        group += " ELSE o.category END"
+    month_sql, month_params = connection.ops.date_extract_sql("month", "e.occurred_on", ())
+    params = list(month_params) if by_month else []
+    params += [value for pair in mapping for value in pair]
     params += [tenant.id, start, end, tenant.id, end, start, start]
+    sql = _GROUP_SQL.format(
+        group=group,
+        month_in=f"{month_sql} AS month," if by_month else "",
+        month_out="month, " if by_month else "",
+        month_group=", month" if by_month else "",
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_GROUP_SQL.format(group=group), params)
-        return [
-            engine.CreditGroup(officer=o, kind=k, group_size=n, count=c)
-            for o, k, n, c in cursor.fetchall()
-        ]
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def pool_months(*, result: YearResult) -> dict[str, list[Fraction]]:
+    """Points per month (bonus aside) of each pool of a year, exact."""
+    facts = result.facts
+    pool_of = {fact.id: fact.pool for fact in facts.facts}
+    months: dict[str, list[Fraction]] = {p.pool: [Fraction(0)] * 12 for p in result.pools}
+    for officer, kind, n, month, count in _group_rows(
+        facts.tenant, facts.year, facts.policy, by_month=True
+    ):
+        pool = pool_of.get(officer)
+        if pool in months:
+            points = int(facts.rules.points.get(kind, 0))
+            months[pool][int(month) - 1] += Fraction(points * count, n)
+    return months
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,11 @@ from .models import ExportJob
 from .selectors import (
     after_freeze_changes,
     export_job_list,
+    pool_months,
     ranking_for,
     snapshot_get,
     statement_for,
+    year_result,
 )
 from .services import ranking_export_start, ranking_finalize
 
@@ -106,7 +108,20 @@ class RankingPageView(TenantPageMixin, TemplateView):
             ),
             key=lambda r: (-Fraction(r["points_exact"]), r["officer"]),
         )
+        months = pool_months(result=year_result(tenant=self.tenant, year=year))
+        shown = {p["pool"] for p in pools}
         context.update(
+            pool_chart={
+                "labels": [str(m) for m in range(1, 13)],
+                "datasets": [
+                    {
+                        "label": str(p["label"]),
+                        "data": [round(float(v), 2) for v in months.get(p["pool"], [])],
+                    }
+                    for p in pools
+                    if p["pool"] in shown
+                ],
+            },
             year=year,
             years=range(year - 3, year + 2),
             ranking=ranking,
