@@ -11,13 +11,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.choices import Role
-from accounts.models import Tenant, User
+from accounts.models import Membership, Tenant, User
 from accounts.services import tenant_create
 from ledgers.demo import load_demo_ledgers
 from roster import services as roster
 from roster.models import District, Officer, Unit
 
 SLUG = "wuhan-demo"
+SECOND_SLUG = "yangquan-demo"
 PASSWORD = "Demo-pass-2026"
 
 DISTRICTS = [
@@ -96,7 +97,36 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo tenant {SLUG} created."))
         else:
             self.stdout.write(f"Demo tenant {SLUG} already present; nothing changed.")
+        if not Tenant.objects.filter(slug=SECOND_SLUG).exists():
+            self._build_second()
         self._print_logins()
+
+    def _build_second(self) -> Tenant:
+        """A small second programme (yangquan preset) where the demo auditor
+        also works, so the tenant switcher has something to switch to."""
+        rng = random.Random(2026)
+        tenant = tenant_create(
+            slug=SECOND_SLUG,
+            name="阳泉市科技特派员（演示）",
+            preset="yangquan",
+            admin_username="demo-yq-admin",
+            admin_password=PASSWORD,
+            effective_from=dt.date(2024, 1, 1),
+        )
+        for code, name in (("chengqu", "城区"), ("jiaoqu", "郊区"), ("yuxian", "盂县")):
+            district = roster.district_create(tenant=tenant, code=code, name=name)
+            for _ in range(3):
+                roster.officer_create(
+                    tenant=tenant,
+                    full_name=_name(rng),
+                    category="commissioner",
+                    district=district,
+                    term_start=dt.date(2025, 1, 1),
+                    term_end=dt.date(2025, 12, 31),
+                )
+        auditor = User.objects.get(username="demo-auditor")
+        Membership.objects.create(tenant=tenant, user=auditor, role=Role.AUDITOR)
+        return tenant
 
     def _build(self) -> Tenant:
         rng = random.Random(2025)  # the same roster on every machine
@@ -184,7 +214,7 @@ class Command(BaseCommand):
             f"{Officer.objects.for_tenant(tenant).count()} officers.\n"
             f"Logins (password {PASSWORD}) at http://127.0.0.1:8000/accounts/login/:\n"
             "  demo-admin         tenant admin (转化中心)\n"
-            "  demo-auditor       auditor (组织人事处)\n"
+            "  demo-auditor       auditor (组织人事处), also in yangquan-demo (tenant switcher)\n"
             "  demo-manager       district manager of 洪山区 and 武昌区\n"
             "  demo-reviewer      unit reviewer of 武汉大学 and 华中科技大学\n"
             "  demo-officer       district officer in 洪山区\n"
