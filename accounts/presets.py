@@ -48,6 +48,55 @@ _WUHAN_DISQUALIFICATION = [
     {"code": "image_damage", "label": "损害联络员形象"},
 ]
 
+
+def _wuhan_points() -> dict:
+    """Points per verified entry (wuhan: 5 / 5 / 10 / 100; cases and videos
+    count for quotas only); the default where a programme fixes none."""
+    return {"achievement": 5, "demand": 5, "event": 10, "conversion": 100, "case": 0, "video": 0}
+
+
+def _wuhan_bonus() -> dict:
+    """+100 once a year above 1000 points with a credited conversion (wuhan)."""
+    return {"threshold": 1000, "amount": 100, "requires_conversion": True}
+
+
+def _city_quotas(category: str) -> list[dict]:
+    """wuhan's quotas of a city officer (市派): 2 achievements and 2 events a
+    month, 1 typical case a year, 1 short video a month."""
+    return [
+        _quota(category, "achievement", 2, "month"),
+        _quota(category, "event", 2, "month"),
+        _quota(category, "case", 1, "year"),
+        _quota(category, "video", 1, "month"),
+    ]
+
+
+def _district_quotas(category: str) -> list[dict]:
+    """wuhan's quotas of a district officer (区派): 2 valid demands and 4
+    events a year, 1 short video a quarter."""
+    return [
+        _quota(category, "demand", 2, "year", basis="valid"),
+        _quota(category, "event", 4, "year"),
+        _quota(category, "video", 1, "quarter"),
+    ]
+
+
+def _quota(category, kind, count, period, *, basis="logged", scope="officer") -> dict:
+    return {
+        "scope": scope,
+        "category": category,
+        "kind": kind,
+        "count": count,
+        "period": period,
+        "basis": basis,
+    }
+
+
+def _district_cases() -> dict:
+    """Every district logs at least 2 typical cases a year (wuhan)."""
+    return _quota(None, "case", 2, "year", scope="district")
+
+
 WUHAN = {
     "source": "武汉市科技成果转化联络员工作管理办法",
     "categories": [
@@ -59,87 +108,15 @@ WUHAN = {
             "pool": "district",
         },
     ],
-    "points": {
-        "achievement": 5,
-        "demand": 5,
-        "event": 10,
-        "conversion": 100,
-        "case": 0,
-        "video": 0,
-    },
-    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    "points": _wuhan_points(),
+    "bonus": _wuhan_bonus(),
     "excellence": {
         "ratio": "0.30",
         "rounding": "floor",
         "tie": "include",
         "label": "年度考核前30%评为优秀",
     },
-    "quotas": [
-        {
-            "scope": "officer",
-            "category": "city",
-            "kind": "achievement",
-            "count": 2,
-            "period": "month",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "city",
-            "kind": "event",
-            "count": 2,
-            "period": "month",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "city",
-            "kind": "case",
-            "count": 1,
-            "period": "year",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "city",
-            "kind": "video",
-            "count": 1,
-            "period": "month",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "district",
-            "kind": "demand",
-            "count": 2,
-            "period": "year",
-            "basis": "valid",
-        },
-        {
-            "scope": "officer",
-            "category": "district",
-            "kind": "event",
-            "count": 4,
-            "period": "year",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "district",
-            "kind": "video",
-            "count": 1,
-            "period": "quarter",
-            "basis": "logged",
-        },
-        {
-            "scope": "district",
-            "category": None,
-            "kind": "case",
-            "count": 2,
-            "period": "year",
-            "basis": "logged",
-        },
-    ],
+    "quotas": [*_city_quotas("city"), *_district_quotas("district"), _district_cases()],
     "review_stages": {
         "city": [
             {"code": "unit_endorsed", "label": "派出单位落实", "role": "unit_reviewer"},
@@ -193,15 +170,8 @@ YANGQUAN = {
         },
     ],
     # wuhan defaults: the document has no points system or bonus.
-    "points": {
-        "achievement": 5,
-        "demand": 5,
-        "event": 10,
-        "conversion": 100,
-        "case": 0,
-        "video": 0,
-    },
-    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    "points": _wuhan_points(),
+    "bonus": _wuhan_bonus(),
     # 第十八条：优秀等次名额比例不超过年度考核总人数的20%.
     "excellence": {
         "ratio": "0.20",
@@ -213,40 +183,7 @@ YANGQUAN = {
     # 对接至少1个服务对象); the quotas are wuhan's district-dispatched ones,
     # commissioners serving enterprises as district officers do, and the
     # counties' typical cases (第五条：典型案例收集).
-    "quotas": [
-        {
-            "scope": "officer",
-            "category": "commissioner",
-            "kind": "demand",
-            "count": 2,
-            "period": "year",
-            "basis": "valid",
-        },
-        {
-            "scope": "officer",
-            "category": "commissioner",
-            "kind": "event",
-            "count": 4,
-            "period": "year",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "commissioner",
-            "kind": "video",
-            "count": 1,
-            "period": "quarter",
-            "basis": "logged",
-        },
-        {
-            "scope": "district",
-            "category": None,
-            "kind": "case",
-            "count": 2,
-            "period": "year",
-            "basis": "logged",
-        },
-    ],
+    "quotas": [*_district_quotas("commissioner"), _district_cases()],
     # 第十四条：派出单位推荐人选 → 市科学技术局审核专业匹配度、确定选派名单.
     # The county recommendation (第十四条（二）) is optional ("可"), so it is
     # not a stage every nomination must pass.
@@ -297,15 +234,8 @@ PUYANG = {
         {"code": "B", "label": "B类联络员（园区、孵化器）", "scoring_group": "B", "pool": "all"},
     ],
     # wuhan defaults: the notice has no points system or bonus.
-    "points": {
-        "achievement": 5,
-        "demand": 5,
-        "event": 10,
-        "conversion": 100,
-        "case": 0,
-        "video": 0,
-    },
-    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    "points": _wuhan_points(),
+    "bonus": _wuhan_bonus(),
     # 四（三）：每年对联络员工作开展情况进行评估 — no share; wuhan's 30%.
     "excellence": {
         "ratio": "0.30",
@@ -316,72 +246,7 @@ PUYANG = {
     # The notice fixes no counts ("定期走访企业"); wuhan's quotas: A (experts
     # and achievements of a university) as city officers, B (visits to park
     # enterprises, their needs) as district officers.
-    "quotas": [
-        {
-            "scope": "officer",
-            "category": "A",
-            "kind": "achievement",
-            "count": 2,
-            "period": "month",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "A",
-            "kind": "event",
-            "count": 2,
-            "period": "month",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "A",
-            "kind": "case",
-            "count": 1,
-            "period": "year",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "A",
-            "kind": "video",
-            "count": 1,
-            "period": "month",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "B",
-            "kind": "demand",
-            "count": 2,
-            "period": "year",
-            "basis": "valid",
-        },
-        {
-            "scope": "officer",
-            "category": "B",
-            "kind": "event",
-            "count": 4,
-            "period": "year",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "B",
-            "kind": "video",
-            "count": 1,
-            "period": "quarter",
-            "basis": "logged",
-        },
-        {
-            "scope": "district",
-            "category": None,
-            "kind": "case",
-            "count": 2,
-            "period": "year",
-            "basis": "logged",
-        },
-    ],
+    "quotas": [*_city_quotas("A"), *_district_quotas("B"), _district_cases()],
     # 三（一）–（三）. A: the unit head's review and the university's own
     # association are both inside the dispatching unit, one unit stage. B: the
     # park head reviews first, then the county association, which covers every
@@ -445,15 +310,8 @@ SUZHOU = {
         },
     ],
     # wuhan defaults: the plan has no points system or bonus.
-    "points": {
-        "achievement": 5,
-        "demand": 5,
-        "event": 10,
-        "conversion": 100,
-        "case": 0,
-        "video": 0,
-    },
-    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    "points": _wuhan_points(),
+    "bonus": _wuhan_bonus(),
     # 二（三）6：每年进行一次考核评价 — no share; wuhan's 30%.
     "excellence": {
         "ratio": "0.30",
@@ -464,40 +322,7 @@ SUZHOU = {
     # The plan's counts are not entry kinds (每个县区不少于4名专员, 每年服务
     # 不少于一个月); wuhan's district-dispatched quotas, specialists mining
     # county enterprises' needs (职责任务（1）) as district officers do.
-    "quotas": [
-        {
-            "scope": "officer",
-            "category": "specialist",
-            "kind": "demand",
-            "count": 2,
-            "period": "year",
-            "basis": "valid",
-        },
-        {
-            "scope": "officer",
-            "category": "specialist",
-            "kind": "event",
-            "count": 4,
-            "period": "year",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "specialist",
-            "kind": "video",
-            "count": 1,
-            "period": "quarter",
-            "basis": "logged",
-        },
-        {
-            "scope": "district",
-            "category": None,
-            "kind": "case",
-            "count": 2,
-            "period": "year",
-            "basis": "logged",
-        },
-    ],
+    "quotas": [*_district_quotas("specialist"), _district_cases()],
     # 二（二）5：市科技局与派出单位对接 → 专员与县（区）、市管园区匹配 →
     # 签订协议. The city bureau's decision on the list comes last here.
     "review_stages": {
@@ -544,15 +369,8 @@ HUBEI = {
         },
     ],
     # wuhan defaults: the paper has no points system or bonus.
-    "points": {
-        "achievement": 5,
-        "demand": 5,
-        "event": 10,
-        "conversion": 100,
-        "case": 0,
-        "video": 0,
-    },
-    "bonus": {"threshold": 1000, "amount": 100, "requires_conversion": True},
+    "points": _wuhan_points(),
+    "bonus": _wuhan_bonus(),
     # 6.3：对考核优秀的联络员，给予精神鼓励 — no share; wuhan's 30%.
     "excellence": {
         "ratio": "0.30",
@@ -562,72 +380,7 @@ HUBEI = {
     },
     # The paper fixes no counts; wuhan's quotas: A (收集科技成果) as city
     # officers, B (走访企业、挖掘需求) as district officers (2.2).
-    "quotas": [
-        {
-            "scope": "officer",
-            "category": "A",
-            "kind": "achievement",
-            "count": 2,
-            "period": "month",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "A",
-            "kind": "event",
-            "count": 2,
-            "period": "month",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "A",
-            "kind": "case",
-            "count": 1,
-            "period": "year",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "A",
-            "kind": "video",
-            "count": 1,
-            "period": "month",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "B",
-            "kind": "demand",
-            "count": 2,
-            "period": "year",
-            "basis": "valid",
-        },
-        {
-            "scope": "officer",
-            "category": "B",
-            "kind": "event",
-            "count": 4,
-            "period": "year",
-            "basis": "logged",
-        },
-        {
-            "scope": "officer",
-            "category": "B",
-            "kind": "video",
-            "count": 1,
-            "period": "quarter",
-            "basis": "logged",
-        },
-        {
-            "scope": "district",
-            "category": None,
-            "kind": "case",
-            "count": 2,
-            "period": "year",
-            "basis": "logged",
-        },
-    ],
+    "quotas": [*_city_quotas("A"), *_district_quotas("B"), _district_cases()],
     # 3.1：经市县区科协、科研院所科协、企业科协和高校科协推荐，省科协初审及公示.
     # A: the university's / institute's own association (a unit); B: the
     # city or county association of the park.
