@@ -21,3 +21,29 @@ class OfficerStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     ENDED = "ended", _("Ended")
     DISQUALIFIED = "disqualified", _("Disqualified")
+
+
+class Stage(models.TextChoices):
+    """Stages of a nomination (API.md stage codes). The review steps between
+    ``submitted`` and ``centre_verified`` come from the policy."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNIT_ENDORSED = "unit_endorsed", _("Endorsed by the unit")
+    DISTRICT_RECOMMENDED = "district_recommended", _("Recommended by the district")
+    CENTRE_VERIFIED = "centre_verified", _("Verified by the centre")
+    ON_NOTICE = "on_notice", _("On public notice")
+    APPOINTED = "appointed", _("Appointed")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    OBJECTION_UPHELD = "objection_upheld", _("Objection upheld")
+
+
+#: Stages a nomination never leaves.
+FINAL_STAGES = frozenset({Stage.APPOINTED, Stage.REJECTED, Stage.WITHDRAWN, Stage.OBJECTION_UPHELD})
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -41,12 +41,14 @@ RANKING_READERS = READERS | {Role.DISTRICT_MANAGER}
 
 #: The engine's reasons (English, data) as labels in the user's language.
 REASONS = {
-    "within the places": _lazy("within the excellence places"),
-    "tied for the last place (ties included)": _lazy("tied for the last place (ties included)"),
-    "outside the places": _lazy("outside the excellence places"),
-    "no points": _lazy("no points: not eligible"),
-    "disqualified in the year": _lazy("disqualified in the year: not eligible"),
-    "not eligible": _lazy("not eligible"),
+    "within the places": gettext_lazy("within the excellence places"),
+    "tied for the last place (ties included)": gettext_lazy(
+        "tied for the last place (ties included)"
+    ),
+    "outside the places": gettext_lazy("outside the excellence places"),
+    "no points": gettext_lazy("no points: not eligible"),
+    "disqualified in the year": gettext_lazy("disqualified in the year: not eligible"),
+    "not eligible": gettext_lazy("not eligible"),
 }
 STATEMENT_READERS = READERS | {Role.DISTRICT_MANAGER, Role.OFFICER}
 
@@ -173,6 +175,7 @@ class StatementPageView(TenantPageMixin, TemplateView):
             line["credited_names"] = [names.get(i, str(i)) for i in line["credited"]]
             line["kind_label"] = EntryKind(line["kind"]).label
         context.update(
+            bonus_reason=_bonus_label(statement),
             officer=officer,
             year=year,
             statement=statement,
@@ -198,6 +201,20 @@ class StatementExportView(StatementPageView):
             f'attachment; filename="statement-{officer.pk}-{year}.xlsx"'
         )
         return response
+
+
+def _bonus_label(statement: dict) -> str:
+    """The engine's bonus reason (English data) in the user's language."""
+    reason = statement.get("bonus_reason", "")
+    if not reason:
+        return ""
+    threshold = "".join(ch for ch in reason if ch.isdigit())
+    if "no credited conversion" in reason:
+        return _(
+            "The year total is above %(t)s points, but no successful conversion "
+            "credits this officer: no bonus."
+        ) % {"t": threshold}
+    return _("The year total is above %(t)s points: a bonus once a year.") % {"t": threshold}
 
 
 def _names(tenant, statement) -> dict[int, str]:

@@ -13,7 +13,7 @@ from guardian.models import UserObjectPermissionBase
 
 from accounts.models import TenantOwnedModel
 
-from .choices import OfficerStatus, UnitKind
+from ..choices import OfficerStatus, UnitKind
 
 
 class District(TenantOwnedModel):

@@ -1,0 +1,24 @@
+"""Models of the roster app: organisation and officers, and the selection
+workflow that appoints them."""
+
+from .organisation import (
+    District,
+    DistrictUserObjectPermission,
+    Officer,
+    Unit,
+    UnitUserObjectPermission,
+)
+from .selection import Nomination, NominationTransition, Notice, Objection, SelectionRound
+
+__all__ = [
+    "District",
+    "DistrictUserObjectPermission",
+    "Nomination",
+    "NominationTransition",
+    "Notice",
+    "Objection",
+    "Officer",
+    "SelectionRound",
+    "Unit",
+    "UnitUserObjectPermission",
+]

@@ -1,0 +1,175 @@
+"""The selection workflow (SPEC.md §4.1): rounds, nominations with the
+nomination form's fields, every stage transition, public notices and the
+objections the public files against them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TenantOwnedModel
+
+from ..choices import ObjectionStatus, Stage
+from .organisation import District, Officer, Unit
+
+
+class SelectionRound(TenantOwnedModel):
+    """A year's selection (年度增选 / 选派方案) for one officer category."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("category"), max_length=30)
+    seats = models.PositiveIntegerField(_("seats"))
+    notice_days = models.PositiveSmallIntegerField(_("public notice (working days)"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    deadline = models.DateField(_("nomination deadline"), null=True, blank=True)
+    stages = models.JSONField(_("review stages"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "-year", "category"]
+        verbose_name = _("selection round")
+        verbose_name_plural = _("selection rounds")
+
+    def __str__(self) -> str:
+        return self.title or f"{self.year} {self.category}"
+
+
+class Notice(TenantOwnedModel):
+    """A public notice (公示) of a round's verified nominations."""
+
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="notices")
+    title = models.CharField(_("title"), max_length=200)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "-start", "-id"]
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="notice_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Nomination(TenantOwnedModel):
+    """A person nominated (推荐) in a round, with the nomination form (推荐表)."""
+
+    round = models.ForeignKey(
+        SelectionRound,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("round"),
+    )
+    category = models.CharField(_("category"), max_length=30)
+    full_name = models.CharField(_("full name"), max_length=100)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("unit")
+    )
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("district"),
+    )
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    social_position = models.CharField(_("social position"), max_length=200, blank=True)
+    title = models.CharField(_("professional title"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20)
+    office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    certificates = models.CharField(
+        _("certificates"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. patent agent, technology broker"),
+    )
+    cv = models.TextField(_("curriculum vitae"), blank=True)
+    # eligibility facts (policy checks at submission)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, blank=True)
+    degree = models.CharField(_("degree"), max_length=50, blank=True)
+    joined_on = models.DateField(_("joined the unit on"), null=True, blank=True)
+    park_years = models.PositiveSmallIntegerField(_("years of park work"), null=True, blank=True)
+    integrity_record = models.BooleanField(_("integrity record in the last 3 years"), default=False)
+    stage = models.CharField(_("stage"), max_length=30, choices=Stage.choices, default=Stage.DRAFT)
+    warnings = models.JSONField(_("eligibility warnings"), default=list, blank=True)
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.SET_NULL, related_name="nominees"
+    )
+    officer = models.ForeignKey(
+        Officer, null=True, blank=True, on_delete=models.SET_NULL, related_name="nominations"
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "round", "id"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        indexes = [models.Index(fields=["tenant", "stage"], name="nomination_tenant_stage")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class NominationTransition(models.Model):
+    """One step of a nomination: who, when, from, to, comment."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_stage = models.CharField(_("from"), max_length=30)
+    to_stage = models.CharField(_("to"), max_length=30)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["nomination", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id}: {self.from_stage} → {self.to_stage}"
+
+
+class Objection(TenantOwnedModel):
+    """An objection (异议) filed by anyone against a nominee on notice."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="objections")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="objections")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    contact = models.CharField(_("contact"), max_length=100)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "-created_at"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.nomination} ({self.status})"
