@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.ChooseTenantView.as_view(), name="choose-tenant"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/invite/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
 ]

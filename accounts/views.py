@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from .selectors import membership_list, tenant_list
@@ -29,6 +31,25 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """A new officer's invitation: they choose their own password (no
+    password is ever sent in a notice or an e-mail)."""
+
+    template_name = "accounts/invitation.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is set. Sign in with your username."))
+        return super().form_valid(form)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for field in form.fields.values():
+            field.widget.attrs["class"] = "form-control"
+        return form
 
 
 class ChooseTenantView(LoginRequiredMixin, TemplateView):

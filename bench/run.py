@@ -9,9 +9,12 @@ run, timed with ``time.perf_counter``:
 
 ranking
     ``scoring.selectors.year_result`` + ``render_pools``: the live (draft)
-    annual ranking exactly as the API and pages build it — every officer and
-    every verified credit of the year read through the ORM, scored with exact
-    fractions by the engine, ranked per pool and rendered as API rows.
+    annual ranking exactly as the API and pages build it, every officer of
+    the year ranked per pool and rendered as API rows.
+ranking with lines
+    The same with ``year_result(..., with_lines=True)`` (only where the
+    selector takes that argument): every credit scored entry by entry, as
+    finalising a year does to keep every officer's statement.
 statement
     ``scoring.selectors.statement_for`` for the officer with the most lines.
 export
@@ -38,8 +41,14 @@ after it with ``resource.getrusage`` (where the reset is not allowed, the
 figure is the process's peak so far). The floor's totals are compared with
 the engine's subtotals (total − bonus) and the largest difference printed.
 
-It reports; it asserts nothing. ``--profile`` additionally runs the ranking
-once under ``cProfile`` and prints the top functions by cumulative time.
+``--finalise`` also times ``scoring.services.ranking_finalize`` once (the
+year's snapshot with every statement), in a transaction that is rolled back.
+
+It reports; it asserts nothing. ``--profile`` additionally profiles one run
+of the ranking, the ranking with lines and the statement with ``cProfile``,
+prints how much of each went to the database driver (psycopg2's execute and
+fetch methods: the server's work, the transfer and decoding rows) and the top
+functions of the ranking by cumulative time.
 """
 
 from __future__ import annotations
@@ -48,11 +57,13 @@ import argparse
 import cProfile
 import datetime as dt
 import gc
+import inspect
 import io
 import os
 import platform
 import pstats
 import resource
+import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -68,7 +79,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import Membership, Tenant  # noqa: E402
 from accounts.selectors import policy_in_force  # noqa: E402
@@ -129,9 +140,23 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def current_mb() -> float:
+    """Resident set size now (VmRSS), in MB."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 def measure(name: str, fn, repeat: int) -> dict:
-    """One warm-up run, then the best of ``repeat``; peak RSS of the step."""
+    """One warm-up run, then the best of ``repeat``; RSS before and peak RSS
+    during the step."""
     gc.collect()
+    before = current_mb()
     per_step = reset_peak()
     fn()  # warm-up
     times = []
@@ -140,14 +165,78 @@ def measure(name: str, fn, repeat: int) -> dict:
         started = time.perf_counter()
         fn()
         times.append(time.perf_counter() - started)
-    result = {"name": name, "best": min(times), "times": times, "rss": peak_mb()}
+    result = {
+        "name": name,
+        "best": min(times),
+        "times": times,
+        "before": before,
+        "rss": peak_mb(),
+    }
     print(
         f"  {name:<14} best {result['best']:8.3f} s   runs "
         + ", ".join(f"{t:.3f}" for t in times)
-        + f"   peak RSS {result['rss']:7.1f} MB{'' if per_step else ' (process peak so far)'}",
+        + f"   RSS before {before:6.1f} MB, peak {result['rss']:7.1f} MB"
+        + ("" if per_step else " (process peak so far)"),
         flush=True,
     )
     return result
+
+
+def profile(fn, stream=None) -> pstats.Stats:
+    gc.collect()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    return pstats.Stats(profiler, stream=stream).strip_dirs()
+
+
+def driver_seconds(stats: pstats.Stats) -> float:
+    """Own time of psycopg2's C methods (execute, fetch*): the database's work,
+    the transfer and the decoding of rows into Python values."""
+    return sum(row[2] for (_file, _line, func), row in stats.stats.items() if "psycopg2" in func)
+
+
+def finalise_once(membership, year: int) -> str:
+    """``ranking_finalize`` once (entry-by-entry scoring, every statement
+    rendered and written as JSON), inside a transaction that is rolled back."""
+    from scoring.services import ranking_finalize
+
+    gc.collect()
+    before = current_mb()
+    per_step = reset_peak()
+    started = time.perf_counter()
+    with transaction.atomic():
+        snapshot = ranking_finalize(membership=membership, year=year)
+        elapsed = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_column_size(statements), pg_column_size(pools) "
+                "FROM scoring_rankingsnapshot WHERE id = %s",
+                [snapshot.pk],
+            )
+            statements, pools = cursor.fetchone()
+        transaction.set_rollback(True)
+    return (
+        f"Finalise (ranking_finalize, once, rolled back): {elapsed:.2f} s; RSS before "
+        f"{before:.0f} MB, peak {peak_mb():.0f} MB{'' if per_step else ' (process peak)'}; "
+        f"snapshot JSON stored {statements / 2**20:.1f} MiB statements + "
+        f"{pools / 2**20:.1f} MiB pools (compressed size)"
+    )
+
+
+def git_head() -> str:
+    try:
+        out = subprocess.run(  # noqa: S603 - fixed arguments, read-only
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%h %cs"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except OSError:
+        return "?"
+    return out.stdout.strip() or "?"
 
 
 def main(argv=None) -> int:
@@ -157,6 +246,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile one ranking run")
     parser.add_argument("--profile-lines", type=int, default=25)
+    parser.add_argument(
+        "--finalise",
+        action="store_true",
+        help="also time scoring.services.ranking_finalize once, rolled back",
+    )
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         print("run.py needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
@@ -199,8 +293,9 @@ def main(argv=None) -> int:
 
     print(
         f"{slug} in {connection.settings_dict['NAME']}: {n_officers:,} officers, "
-        f"{n_entries:,} verified entries of {year}; {pg_version}; Python "
-        f"{platform.python_version()}; {os.cpu_count()} CPUs"
+        f"{n_entries:,} verified entries of {year}; code {git_head()}; {pg_version}; "
+        f"Python {platform.python_version()}; {os.cpu_count()} CPUs; "
+        f"load average {os.getloadavg()[0]:.2f}"
     )
 
     def ranking():
@@ -208,6 +303,12 @@ def main(argv=None) -> int:
 
     def statement():
         return statement_for(tenant=tenant, officer=busiest, year=year)
+
+    with_lines = None
+    if "with_lines" in inspect.signature(year_result).parameters:
+
+        def with_lines():
+            return render_pools(year_result(tenant=tenant, year=year, with_lines=True))
 
     prepared = ranking_for(membership=membership, year=year)
 
@@ -236,18 +337,21 @@ def main(argv=None) -> int:
         cursor.execute("CREATE INDEX ON bench_share (tenant_id, year, officer_id)")
         cursor.execute("ANALYZE bench_share")
 
-    print(f"Best of {args.repeat} after one warm-up:")
-    results = {
-        "floor": measure("SQL floor", floor, args.repeat),
-        "stored": measure("stored shares", stored, args.repeat),
-        "statement": measure(f"statement ({busiest_lines} lines)", statement, args.repeat),
-        "ranking": measure("ranking", ranking, args.repeat),
-        "export": measure("export", export, args.repeat),
+    steps = {
+        "floor": ("SQL floor", floor),
+        "stored": ("stored shares", stored),
+        "statement": (f"statement ({busiest_lines} lines)", statement),
+        "ranking": ("ranking", ranking),
     }
+    if with_lines is not None:
+        steps["lines"] = ("ranking with lines", with_lines)
+    steps["export"] = ("export", export)
+    print(f"Best of {args.repeat} after one warm-up:")
+    results = {key: measure(name, fn, args.repeat) for key, (name, fn) in steps.items()}
     size = export()
 
     # The floor against the engine (subtotal = total - bonus), for the record.
-    engine = {
+    engine_totals = {
         row["officer"]: Fraction(row["points_exact"]) - int(row["bonus"])
         for pool in prepared["pools"]
         for row in pool["rows"]
@@ -256,44 +360,57 @@ def main(argv=None) -> int:
     worst = max(
         (
             abs(Decimal(value.numerator) / Decimal(value.denominator) - sql.get(officer, 0))
-            for officer, value in engine.items()
+            for officer, value in engine_totals.items()
         ),
         default=Decimal(0),
     )
-    missing = len(set(sql) - set(engine))
+    missing = len(set(sql) - set(engine_totals))
     print(
-        f"Floor vs engine: {len(engine):,} officers ranked, {len(sql):,} with credits in the "
-        f"floor; largest difference {worst:.2E}"
+        f"Floor vs engine: {len(engine_totals):,} officers ranked, {len(sql):,} with credits "
+        f"in the floor; largest difference {float(worst):.3g}"
         + (f"; {missing} officers only in the floor" if missing else "")
     )
     print(f"Export file: {size / 1024:.0f} KiB")
 
     ratio = results["ranking"]["best"] / results["floor"]["best"]
     print()
+    lines_best = f"{results['lines']['best']:.2f}" if "lines" in results else "–"
     print(
         "| scale | officers | entries | ranking s | statement s | export s | SQL floor s "
-        "| stored shares s | ranking / floor |"
+        "| ranking / floor | stored shares s | ranking with lines s |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
         f"| {args.scale} | {n_officers:,} | {n_entries:,} | {results['ranking']['best']:.2f} "
         f"| {results['statement']['best']:.2f} | {results['export']['best']:.2f} "
-        f"| {results['floor']['best']:.3f} | {results['stored']['best']:.3f} | {ratio:.1f}× |"
+        f"| {results['floor']['best']:.3f} | {ratio:.1f}× | {results['stored']['best']:.3f} "
+        f"| {lines_best} |"
     )
     print()
-    print("| step | peak RSS MB |")
-    print("|---|---:|")
-    for key in ("floor", "stored", "statement", "ranking", "export"):
-        print(f"| {results[key]['name']} | {results[key]['rss']:.0f} |")
+    print("| step | RSS before MB | peak RSS MB |")
+    print("|---|---:|---:|")
+    for r in results.values():
+        print(f"| {r['name']} | {r['before']:.0f} | {r['rss']:.0f} |")
+
+    if args.finalise:
+        print()
+        print(finalise_once(membership, year))
 
     if args.profile:
-        profiler = cProfile.Profile()
-        profiler.enable()
-        ranking()
-        profiler.disable()
+        print()
+        print("Time in the database driver (psycopg2 execute/fetch: server work, transfer,")
+        print("row decoding) in one profiled run of each step:")
+        for key in ("ranking", "lines", "statement"):
+            if key not in steps:
+                continue
+            name, fn = steps[key]
+            stats = profile(fn)
+            print(
+                f"  {name:<24} driver {driver_seconds(stats):7.3f} s of "
+                f"{stats.total_tt:7.3f} s profiled ({results[key]['best']:.3f} s unprofiled)"
+            )
         out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
-        stats.print_stats(args.profile_lines)
+        profile(ranking, out).sort_stats("cumulative").print_stats(args.profile_lines)
         print()
         print("cProfile of one ranking run (cumulative):")
         print(out.getvalue())

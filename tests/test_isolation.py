@@ -28,6 +28,9 @@ NON_TENANT = {
     "api:schema": "public API description, no data",
     "api:docs": "public API documentation, no data",
     "api:tenants": "lists only the caller's own tenants",
+    "invitation": "a signed, single-use set-password link",
+    "api:public-notices": "the public notice board: names, units, categories only",
+    "api:public-objection": "the public objection form of an open notice",
 }
 NON_TENANT_PREFIXES = ("admin/",)  # Django admin: staff only, platform operators
 
@@ -70,6 +73,12 @@ KWARGS = {
     "api:ranking-finalize": lambda w: {"year": 2025},
     "api:ranking-export": lambda w: {"year": 2025},
 }
+for _name in ("detail", "publish-notice", "appoint"):
+    KWARGS[f"api:selection-round-{_name}"] = _pk(lambda w: w.round)
+for _name in ("detail", "advance", "reject", "withdraw"):
+    KWARGS[f"api:nomination-{_name}"] = _pk(lambda w: w.nomination)
+for _name in ("detail", "resolve"):
+    KWARGS[f"api:objection-{_name}"] = _pk(lambda w: w.objection)
 for _kind in ("achievement", "demand", "event", "conversion", "case", "video"):
     for _action in ("detail", "submit", "withdraw", "verify", "return", "evidence"):
         KWARGS[f"api:{_kind}-{_action}"] = _pk(lambda w, k=_kind: w.entries[k])

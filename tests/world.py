@@ -19,7 +19,8 @@ from ledgers.choices import EntryKind
 from ledgers.models import Entry, Evidence, Reference
 from ledgers.services import entry_create, evidence_add, reference_create
 from roster import services as roster
-from roster.models import District, Officer, Unit
+from roster import workflow
+from roster.models import District, Nomination, Objection, Officer, SelectionRound, Unit
 from scoring.models import ExportJob
 from scoring.services import ranking_export_start
 
@@ -45,6 +46,9 @@ class World:
     reference: Reference | None = None
     evidence: Evidence | None = None
     export_job: ExportJob | None = None
+    round: SelectionRound | None = None
+    nomination: Nomination | None = None
+    objection: Objection | None = None
 
     def api(self, who: str) -> APIClient:
         """An API client authenticated with ``who``'s token."""
@@ -153,7 +157,41 @@ def build_world(slug: str, preset: str = "wuhan") -> World:
             upload=SimpleUploadedFile("photo.png", PNG, content_type="image/png"),
         )
         w.export_job = ranking_export_start(membership=admin, year=2025)
+        build_selection(w)
     return w
+
+
+def build_selection(w: World) -> None:
+    """A district round with one nomination walked to public notice (from u1
+    in d1, by the unit reviewer, then the manager and the centre) and one
+    open objection against it."""
+    admin = Membership.objects.get(user=w.users["admin"])
+    reviewer = Membership.objects.get(user=w.users["reviewer"])
+    manager = Membership.objects.get(user=w.users["manager"])
+    w.round = workflow.round_create(membership=admin, year=2026, category="district", seats=5)
+    w.nomination = workflow.nomination_create(
+        membership=reviewer,
+        round=w.round,
+        data={
+            "full_name": "候选人甲",
+            "unit": w.units["u1"],
+            "mobile": "13900000001",
+            "email": "jia@example.com",
+        },
+    )
+    workflow.nomination_advance(membership=reviewer, nomination=w.nomination)
+    workflow.nomination_advance(membership=reviewer, nomination=w.nomination)
+    workflow.nomination_advance(membership=manager, nomination=w.nomination)
+    workflow.nomination_advance(membership=admin, nomination=w.nomination)
+    notice = workflow.notice_publish(membership=admin, round=w.round)
+    w.nomination.refresh_from_db()
+    w.objection = workflow.objection_file(
+        tenant=w.tenant,
+        notice=notice,
+        nomination=w.nomination,
+        contact="13800000000",
+        reason="材料不实",
+    )
 
 
 @pytest.fixture

@@ -6,6 +6,13 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import MemberViewSet, PolicyView, TenantListView, TokenView
 from ledgers.api.views import ENTRY_VIEWSETS, ReferenceViewSet
+from roster.api.selection import (
+    NominationViewSet,
+    ObjectionViewSet,
+    PublicNoticeListView,
+    PublicObjectionView,
+    SelectionRoundViewSet,
+)
 from roster.api.views import DistrictViewSet, OfficerViewSet, UnitViewSet
 from scoring.api.views import ExportJobViewSet, RankingExportView, RankingFinalizeView, RankingView
 
@@ -18,6 +25,9 @@ for prefix, viewset in ENTRY_VIEWSETS.items():
     router.register(prefix, viewset, basename=viewset.kind)
 router.register("references", ReferenceViewSet, basename="reference")
 router.register("exports", ExportJobViewSet, basename="export")
+router.register("selection-rounds", SelectionRoundViewSet, basename="selection-round")
+router.register("nominations", NominationViewSet, basename="nomination")
+router.register("objections", ObjectionViewSet, basename="objection")
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),
@@ -33,4 +43,10 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("tenants/", TenantListView.as_view(), name="tenants"),
     path("tenants/<slug:tenant_slug>/", include(tenant_urls)),
+    path("public/<slug:slug>/notices/", PublicNoticeListView.as_view(), name="public-notices"),
+    path(
+        "public/<slug:slug>/notices/<int:notice_id>/objections/",
+        PublicObjectionView.as_view(),
+        name="public-objection",
+    ),
 ]

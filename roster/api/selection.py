@@ -1,0 +1,341 @@
+"""Selection workflow API (API.md §Selection workflow) and the public notice board."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts.choices import Role
+from accounts.models import Tenant
+from liaison.api.fields import TenantPrimaryKeyRelatedField, TenantSlugRelatedField
+from liaison.api.permissions import ADMIN, READERS
+from liaison.api.viewsets import TenantScopedViewSet
+from roster import workflow
+from roster.models import District, Nomination, Objection, SelectionRound, Unit
+
+NOMINATION_READERS = READERS | {Role.DISTRICT_MANAGER, Role.UNIT_REVIEWER}
+_ERRORS = {
+    400: OpenApiResponse(description="bad input"),
+    403: OpenApiResponse(description="visible, but not yours to do"),
+    404: OpenApiResponse(description="outside your reach"),
+    409: OpenApiResponse(description="not allowed at this stage or date"),
+}
+
+
+class SelectionRoundSerializer(serializers.ModelSerializer):
+    notice_days = serializers.IntegerField(required=False, min_value=1, max_value=60)
+
+    class Meta:
+        model = SelectionRound
+        fields = ["id", "year", "category", "seats", "notice_days", "title", "deadline", "stages"]
+        read_only_fields = ["id", "stages"]
+
+
+class NominationStepSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    from_stage = serializers.CharField()
+    to_stage = serializers.CharField()
+    comment = serializers.CharField()
+
+
+class NominationSerializer(serializers.ModelSerializer):
+    round = TenantPrimaryKeyRelatedField(SelectionRound)
+    unit = TenantPrimaryKeyRelatedField(Unit)
+    district = TenantSlugRelatedField(District, slug_field="code", allow_null=True, required=False)
+    category = serializers.CharField(required=False)
+    history = NominationStepSerializer(source="transitions", many=True, read_only=True)
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "id",
+            "round",
+            "category",
+            "full_name",
+            "unit",
+            "district",
+            "position",
+            "social_position",
+            "title",
+            "mobile",
+            "office_phone",
+            "email",
+            "certificates",
+            "cv",
+            "birth_date",
+            "gender",
+            "degree",
+            "joined_on",
+            "park_years",
+            "integrity_record",
+            "stage",
+            "history",
+            "warnings",
+            "notice",
+            "officer",
+        ]
+        read_only_fields = ["id", "stage", "history", "warnings", "notice", "officer"]
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class PublishNoticeSerializer(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+
+class ResolveSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["upheld", "dismissed"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SelectionRoundViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TenantScopedViewSet
+):
+    """Selection rounds. Admins open them, publish their notices and appoint."""
+
+    model = SelectionRound
+    serializer_class = SelectionRoundSerializer
+    action_roles = {
+        "list": NOMINATION_READERS,
+        "retrieve": NOMINATION_READERS,
+        "create": ADMIN,
+        "publish_notice": ADMIN,
+        "appoint": ADMIN,
+    }
+
+    def perform_create(self, serializer):
+        serializer.instance = workflow.round_create(
+            membership=self.membership, **serializer.validated_data
+        )
+
+    @extend_schema(request=PublishNoticeSerializer, responses={201: None, **_ERRORS})
+    @action(detail=True, methods=["post"], url_path="publish-notice")
+    def publish_notice(self, request, *args, **kwargs):
+        """Put the round's centre-verified nominations on public notice."""
+        selection = self.get_object()
+        form = PublishNoticeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        notice = workflow.notice_publish(
+            membership=self.membership, round=selection, **form.validated_data
+        )
+        return Response(_notice(notice), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: None, **_ERRORS})
+    @action(detail=True, methods=["post"])
+    def appoint(self, request, *args, **kwargs):
+        """Appoint every nomination whose notice ended without an upheld objection."""
+        appointed = workflow.round_appoint(membership=self.membership, round=self.get_object())
+        return Response(
+            {
+                "appointed": [
+                    {
+                        "nomination": n.id,
+                        "officer": n.officer_id,
+                        "full_name": n.full_name,
+                        "username": n.officer.user.username,
+                        "invitation": request.build_absolute_uri(link),
+                    }
+                    for n, link in appointed
+                ]
+            }
+        )
+
+
+class NominationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TenantScopedViewSet
+):
+    """Nominations in the caller's reach, and their review steps."""
+
+    model = Nomination
+    serializer_class = NominationSerializer
+    filterset_fields = ["round", "stage", "category"]
+    action_roles = {
+        "list": NOMINATION_READERS,
+        "retrieve": NOMINATION_READERS,
+        "create": workflow.NOMINATORS,
+        "advance": workflow.NOMINATORS,
+        "reject": workflow.NOMINATORS,
+        "withdraw": workflow.NOMINATORS,
+    }
+
+    def scope_queryset(self, queryset):
+        return workflow.nomination_list(membership=self.membership).prefetch_related(
+            "transitions__actor"
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        selection = data.pop("round")
+        serializer.instance = workflow.nomination_create(
+            membership=self.membership, round=selection, data=data
+        )
+
+    def _done(self, nomination):
+        return Response(self.get_serializer(self.scope_queryset(None).get(pk=nomination.pk)).data)
+
+    @extend_schema(request=CommentSerializer, responses={200: NominationSerializer, **_ERRORS})
+    @action(detail=True, methods=["post"])
+    def advance(self, request, *args, **kwargs):
+        """Move to the next stage when the caller holds the role of that step."""
+        nomination = self.get_object()
+        form = CommentSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._done(
+            workflow.nomination_advance(
+                membership=self.membership, nomination=nomination, **form.validated_data
+            )
+        )
+
+    @extend_schema(request=ReasonSerializer, responses={200: NominationSerializer, **_ERRORS})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, *args, **kwargs):
+        nomination = self.get_object()
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._done(
+            workflow.nomination_reject(
+                membership=self.membership, nomination=nomination, **form.validated_data
+            )
+        )
+
+    @extend_schema(request=CommentSerializer, responses={200: NominationSerializer, **_ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, *args, **kwargs):
+        nomination = self.get_object()
+        form = CommentSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._done(
+            workflow.nomination_withdraw(
+                membership=self.membership, nomination=nomination, **form.validated_data
+            )
+        )
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objection
+        fields = [
+            "id",
+            "notice",
+            "nomination",
+            "name",
+            "contact",
+            "reason",
+            "status",
+            "comment",
+            "created_at",
+            "decided_at",
+        ]
+
+
+class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+    """Objections filed by the public; admins resolve them."""
+
+    model = Objection
+    serializer_class = ObjectionSerializer
+    filterset_fields = ["status", "notice"]
+    action_roles = {"list": READERS, "retrieve": READERS, "resolve": ADMIN}
+
+    @extend_schema(request=ResolveSerializer, responses={200: ObjectionSerializer, **_ERRORS})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, *args, **kwargs):
+        objection = self.get_object()
+        form = ResolveSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        objection = workflow.objection_resolve(
+            membership=self.membership, objection=objection, **form.validated_data
+        )
+        return Response(ObjectionSerializer(objection).data)
+
+
+# --- public ------------------------------------------------------------------------------
+
+
+def _notice(notice) -> dict:
+    """A notice as the public sees it: names, units and categories, never
+    phone or e-mail."""
+    return {
+        "id": notice.id,
+        "title": notice.title,
+        "start": notice.start.isoformat(),
+        "end": notice.end.isoformat(),
+        "status": "open"
+        if workflow.notice_is_open(notice)
+        else ("upcoming" if notice.start > workflow.timezone.localdate() else "closed"),
+        "nominees": [
+            {"id": n.id, "full_name": n.full_name, "unit": n.unit.name, "category": n.category}
+            for n in notice.nominees.all()
+        ],
+    }
+
+
+def _public_tenant(slug: str) -> Tenant:
+    return get_object_or_404(Tenant, slug=slug)
+
+
+class PublicNoticeListView(APIView):
+    """Open and past public notices of a programme; no login."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: OpenApiResponse(description="notices with nominees")})
+    def get(self, request, slug: str):
+        tenant = _public_tenant(slug)
+        return Response([_notice(n) for n in workflow.public_notices(tenant=tenant)])
+
+
+class PublicObjectionSerializer(serializers.Serializer):
+    nominee = serializers.IntegerField()
+    reason = serializers.CharField(max_length=2000)
+    contact = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class PublicObjectionView(APIView):
+    """File an objection against a nominee while the notice runs (409 after)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public"
+
+    @extend_schema(
+        request=PublicObjectionSerializer,
+        responses={201: OpenApiResponse(description="filed"), **_ERRORS},
+    )
+    def post(self, request, slug: str, notice_id: int):
+        tenant = _public_tenant(slug)
+        notice = get_object_or_404(workflow.public_notices(tenant=tenant), pk=notice_id)
+        form = PublicObjectionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        nomination = notice.nominees.filter(pk=data["nominee"]).first()
+        if nomination is None:
+            raise Http404
+        objection = workflow.objection_file(
+            tenant=tenant,
+            notice=notice,
+            nomination=nomination,
+            contact=data["contact"],
+            reason=data["reason"],
+            name=data["name"],
+        )
+        return Response(
+            {"id": objection.id, "status": objection.status}, status=status.HTTP_201_CREATED
+        )

@@ -1,0 +1,500 @@
+"""The selection workflow (SPEC.md §4.1): services and selectors.
+
+Each transition is one atomic action: it locks the nomination, checks the
+stage it starts from and the caller's role and reach for that step, moves it,
+and records who, when, from, to and the comment. Errors: ``ValidationError``
+(bad input), ``PermissionDenied`` (visible, not yours to do), ``Conflict``
+(not from this stage / not now).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from accounts.models import Membership, Tenant, User
+from accounts.selectors import policy_in_force
+from accounts.services import user_create
+from liaison.errors import Conflict
+
+from . import eligibility
+from .choices import FINAL_STAGES, ObjectionStatus, Stage
+from .models import Nomination, NominationTransition, Notice, Objection, Officer, SelectionRound
+from .selectors import districts_in_reach, units_in_reach
+
+NOMINATORS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER, Role.UNIT_REVIEWER})
+
+
+# --- selectors ------------------------------------------------------------------------
+
+
+def round_list(*, tenant: Tenant) -> QuerySet[SelectionRound]:
+    return SelectionRound.objects.for_tenant(tenant).order_by("-year", "category", "-id")
+
+
+def nomination_list(*, membership: Membership) -> QuerySet[Nomination]:
+    """Nominations in reach: all for admins and auditors, a district
+    manager's districts', a unit reviewer's units'; none for officers."""
+    rows = Nomination.objects.for_tenant(membership.tenant).select_related(
+        "round", "unit", "district"
+    )
+    if membership.reads_all:
+        return rows
+    if membership.role == Role.DISTRICT_MANAGER:
+        return rows.filter(district__in=districts_in_reach(membership=membership))
+    if membership.role == Role.UNIT_REVIEWER:
+        return rows.filter(unit__in=units_in_reach(membership=membership))
+    return rows.none()
+
+
+def chain(nomination: Nomination) -> list[str]:
+    """The stages a nomination of its round goes through, in order."""
+    return [
+        Stage.DRAFT,
+        Stage.SUBMITTED,
+        *[s["code"] for s in nomination.round.stages],
+        Stage.ON_NOTICE,
+        Stage.APPOINTED,
+    ]
+
+
+def next_step(nomination: Nomination) -> dict | None:
+    """The review step waiting on the nomination (code, label, role), if any."""
+    stages = nomination.round.stages
+    codes = [s["code"] for s in stages]
+    if nomination.stage == Stage.SUBMITTED and stages:
+        return stages[0]
+    if nomination.stage in codes[:-1]:
+        return stages[codes.index(nomination.stage) + 1]
+    return None
+
+
+def notice_is_open(notice: Notice, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return notice.start <= today <= notice.end
+
+
+def public_notices(*, tenant: Tenant) -> QuerySet[Notice]:
+    return (
+        Notice.objects.for_tenant(tenant)
+        .select_related("round")
+        .prefetch_related("nominees__unit")
+        .order_by("-start", "-id")
+    )
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _record(nomination: Nomination, actor, from_stage: str, comment: str = "") -> None:
+    NominationTransition.objects.create(
+        nomination=nomination,
+        actor=actor,
+        from_stage=from_stage,
+        to_stage=nomination.stage,
+        comment=comment,
+    )
+
+
+def _lock(tenant: Tenant, nomination: Nomination) -> Nomination:
+    return (
+        Nomination.objects.for_tenant(tenant)
+        .select_for_update()
+        .select_related("round", "unit", "district")
+        .get(pk=nomination.pk)
+    )
+
+
+def _in_reach(membership: Membership, nomination: Nomination, role: str) -> bool:
+    if membership.role != role:
+        return False
+    if role == Role.ADMIN:
+        return True
+    if role == Role.DISTRICT_MANAGER:
+        return districts_in_reach(membership=membership).filter(pk=nomination.district_id).exists()
+    if role == Role.UNIT_REVIEWER:
+        return units_in_reach(membership=membership).filter(pk=nomination.unit_id).exists()
+    return False
+
+
+def _facts(nomination: Nomination) -> eligibility.Facts:
+    return eligibility.Facts(
+        birth_date=nomination.birth_date,
+        gender=nomination.gender,
+        degree=nomination.degree,
+        title=nomination.title,
+        joined_on=nomination.joined_on,
+        park_years=nomination.park_years,
+        integrity_record=nomination.integrity_record,
+        certificates=nomination.certificates,
+    )
+
+
+def nomination_findings(nomination: Nomination, today: dt.date | None = None) -> list[dict]:
+    policy = policy_in_force(tenant=nomination.tenant, on=today)
+    checks = policy.rules.get("eligibility", {}).get(nomination.category, [])
+    return [
+        f.as_dict()
+        for f in eligibility.check(_facts(nomination), checks, today or timezone.localdate())
+    ]
+
+
+# --- rounds and nominations ---------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    membership: Membership,
+    year: int,
+    category: str,
+    seats: int,
+    notice_days: int | None = None,
+    title: str = "",
+    deadline: dt.date | None = None,
+) -> SelectionRound:
+    """Open a selection round; its review stages are the policy's for the
+    category, copied so that a later policy change does not move running
+    nominations."""
+    tenant = membership.tenant
+    policy = policy_in_force(tenant=tenant)
+    if policy.category(category) is None:
+        raise ValidationError(
+            {
+                "category": _("Unknown category %(code)s; this programme has %(codes)s.")
+                % {"code": category, "codes": ", ".join(policy.category_codes)}
+            }
+        )
+    if seats < 1:
+        raise ValidationError({"seats": _("At least one seat.")})
+    stages = policy.rules["review_stages"].get(category, [])
+    return SelectionRound.objects.create(
+        tenant=tenant,
+        year=year,
+        category=category,
+        seats=seats,
+        notice_days=notice_days or policy.rules["notice_days"],
+        title=title,
+        deadline=deadline,
+        stages=stages,
+        created_by=membership.user,
+    )
+
+
+@transaction.atomic
+def nomination_create(*, membership: Membership, round: SelectionRound, data: dict) -> Nomination:
+    """A nomination in draft, by a unit reviewer (their units), a district
+    manager (their districts) or an admin. The district defaults to the unit's."""
+    tenant = membership.tenant
+    if membership.role not in NOMINATORS:
+        raise PermissionDenied(_("Your role does not nominate."))
+    unit = data["unit"]
+    district = data.get("district") or unit.district
+    if (
+        round.tenant_id != tenant.id
+        or unit.tenant_id != tenant.id
+        or (district is not None and district.tenant_id != tenant.id)
+    ):
+        raise ValidationError(_("Not found."))
+    category = data.get("category") or round.category
+    if category != round.category:
+        raise ValidationError(
+            {"category": _("The round is for category %(code)s.") % {"code": round.category}}
+        )
+    nomination = Nomination(
+        tenant=tenant,
+        round=round,
+        nominated_by=membership.user,
+        **{**data, "category": category, "district": district},
+    )
+    if membership.role == Role.UNIT_REVIEWER and not _in_reach(
+        membership, nomination, Role.UNIT_REVIEWER
+    ):
+        raise ValidationError({"unit": _("You nominate from your own units only.")})
+    if membership.role == Role.DISTRICT_MANAGER and not _in_reach(
+        membership, nomination, Role.DISTRICT_MANAGER
+    ):
+        raise ValidationError({"district": _("You nominate in your own districts only.")})
+    nomination.full_clean(exclude=["notice", "officer"])
+    nomination.warnings = nomination_findings(nomination)
+    nomination.save()
+    _record(nomination, membership.user, "", _("Nomination created."))
+    return nomination
+
+
+def _check_advance(membership: Membership, nomination: Nomination) -> str:
+    """The stage the caller may move the nomination to, or the error."""
+    if nomination.stage in FINAL_STAGES:
+        raise Conflict(
+            _("The nomination is closed (%(stage)s).") % {"stage": Stage(nomination.stage).label}
+        )
+    if nomination.stage == Stage.DRAFT:
+        if nomination.nominated_by_id != membership.user.id:
+            raise PermissionDenied(_("Only the nominator submits a draft."))
+        return Stage.SUBMITTED
+    step = next_step(nomination)
+    if step is None:
+        if nomination.stage == Stage.CENTRE_VERIFIED:
+            raise Conflict(
+                _("Verified nominations go on public notice with the round's “publish notice”.")
+            )
+        raise Conflict(_("Nominations on notice are appointed with the round's “appoint”."))
+    if not _in_reach(membership, nomination, step["role"]):
+        raise PermissionDenied(
+            _("This step (%(step)s) is not yours to take.")
+            % {"step": step.get("label", step["code"])}
+        )
+    return step["code"]
+
+
+def nomination_advance(
+    *, membership: Membership, nomination: Nomination, comment: str = ""
+) -> Nomination:
+    """Move to the next stage: the nominator submits a draft (eligibility
+    blocks stop it), then each review step's role, in order, once."""
+    with transaction.atomic():
+        nomination = _lock(membership.tenant, nomination)
+        target = _check_advance(membership, nomination)
+        if target == Stage.SUBMITTED:
+            nomination.warnings = nomination_findings(nomination)
+            blocks = [f["message"] for f in nomination.warnings if f["level"] == "block"]
+            if blocks:
+                raise ValidationError({"eligibility": blocks})
+        before = nomination.stage
+        nomination.stage = target
+        nomination.save(update_fields=["stage", "warnings"])
+        _record(nomination, membership.user, before, comment)
+    return nomination
+
+
+def nomination_reject(*, membership: Membership, nomination: Nomination, reason: str) -> Nomination:
+    """Reject at a review (reason required): by the role of the pending
+    step, or an admin."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the nomination is rejected.")})
+    with transaction.atomic():
+        nomination = _lock(membership.tenant, nomination)
+        if nomination.stage in FINAL_STAGES or nomination.stage in (Stage.DRAFT, Stage.ON_NOTICE):
+            raise Conflict(_("Only a nomination under review can be rejected."))
+        step = next_step(nomination)
+        allowed = membership.role == Role.ADMIN or (
+            step is not None and _in_reach(membership, nomination, step["role"])
+        )
+        if not allowed:
+            raise PermissionDenied(_("Only the reviewer of the pending step rejects."))
+        before = nomination.stage
+        nomination.stage = Stage.REJECTED
+        nomination.save(update_fields=["stage"])
+        _record(nomination, membership.user, before, reason.strip())
+    return nomination
+
+
+def nomination_withdraw(
+    *, membership: Membership, nomination: Nomination, comment: str = ""
+) -> Nomination:
+    """The nominator withdraws a nomination before any review decided on it."""
+    with transaction.atomic():
+        nomination = _lock(membership.tenant, nomination)
+        if nomination.nominated_by_id != membership.user.id:
+            raise PermissionDenied(_("Only the nominator withdraws a nomination."))
+        if nomination.stage not in (Stage.DRAFT, Stage.SUBMITTED):
+            raise Conflict(_("A reviewer has decided on it already; it cannot be withdrawn."))
+        before = nomination.stage
+        nomination.stage = Stage.WITHDRAWN
+        nomination.save(update_fields=["stage"])
+        _record(nomination, membership.user, before, comment)
+    return nomination
+
+
+# --- notice, objections, appointment ----------------------------------------------------------
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The last day of a notice of ``days`` working days from ``start``
+    (Monday to Friday; public holidays are the admin's to allow for)."""
+    day, counted = start, 0
+    while True:
+        if day.weekday() < 5:
+            counted += 1
+            if counted >= days:
+                return day
+        day += dt.timedelta(days=1)
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    membership: Membership,
+    round: SelectionRound,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Notice:
+    """Put the round's centre-verified nominations on public notice."""
+    if membership.role != Role.ADMIN:
+        raise PermissionDenied(_("Only the centre publishes notices."))
+    round = (
+        SelectionRound.objects.for_tenant(membership.tenant).select_for_update().get(pk=round.pk)
+    )
+    verified = list(round.nominations.select_for_update().filter(stage=Stage.CENTRE_VERIFIED))
+    if not verified:
+        raise Conflict(_("No nomination of this round is verified by the centre yet."))
+    start = start or timezone.localdate()
+    end = end or add_working_days(start, round.notice_days)
+    if end < start:
+        raise ValidationError({"end": _("The notice cannot end before it starts.")})
+    notice = Notice.objects.create(
+        tenant=membership.tenant,
+        round=round,
+        start=start,
+        end=end,
+        title=_("Public notice of the %(year)d selection: %(round)s")
+        % {"year": round.year, "round": round.title or round.category},
+        published_by=membership.user,
+    )
+    for nomination in verified:
+        nomination.stage, nomination.notice = Stage.ON_NOTICE, notice
+        nomination.save(update_fields=["stage", "notice"])
+        _record(nomination, membership.user, Stage.CENTRE_VERIFIED, notice.title)
+    return notice
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    tenant: Tenant,
+    notice: Notice,
+    nomination: Nomination,
+    contact: str,
+    reason: str,
+    name: str = "",
+    today: dt.date | None = None,
+) -> Objection:
+    """Anyone files an objection while the notice runs (contact and reason
+    required, name optional); after its end: 409."""
+    errors = {}
+    if not (contact or "").strip():
+        errors["contact"] = _("Leave a phone number or e-mail so that the centre can reply.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Give the reason for the objection.")
+    if nomination.notice_id != notice.id or nomination.tenant_id != tenant.id:
+        errors["nominee"] = _("This person is not on this notice.")
+    if errors:
+        raise ValidationError(errors)
+    if not notice_is_open(notice, today):
+        raise Conflict(
+            _("The notice is not open: objections are taken from %(start)s to %(end)s.")
+            % {"start": notice.start, "end": notice.end}
+        )
+    return Objection.objects.create(
+        tenant=tenant,
+        notice=notice,
+        nomination=nomination,
+        name=name.strip()[:100],
+        contact=contact.strip()[:100],
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def objection_resolve(
+    *, membership: Membership, objection: Objection, decision: str, comment: str = ""
+) -> Objection:
+    """Upheld: the nomination ends as ``objection_upheld``; dismissed: it goes on."""
+    if membership.role != Role.ADMIN:
+        raise PermissionDenied(_("Only the centre resolves objections."))
+    if decision not in (ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED):
+        raise ValidationError({"decision": _("Decide “upheld” or “dismissed”.")})
+    objection = (
+        Objection.objects.for_tenant(membership.tenant).select_for_update().get(pk=objection.pk)
+    )
+    if objection.status != ObjectionStatus.OPEN:
+        raise Conflict(_("The objection is resolved already."))
+    objection.status, objection.comment = decision, comment.strip()
+    objection.decided_by, objection.decided_at = membership.user, timezone.now()
+    objection.save()
+    if decision == ObjectionStatus.UPHELD:
+        nomination = _lock(membership.tenant, objection.nomination)
+        if nomination.stage == Stage.ON_NOTICE:
+            nomination.stage = Stage.OBJECTION_UPHELD
+            nomination.save(update_fields=["stage"])
+            _record(
+                nomination, membership.user, Stage.ON_NOTICE, comment.strip() or objection.reason
+            )
+    return objection
+
+
+def invitation_path(user: User) -> str:
+    """The set-password link a new officer gets (no password is ever sent)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse(
+        "invitation", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)}
+    )
+
+
+def _login_for(tenant: Tenant, nomination: Nomination) -> User:
+    candidates = [nomination.mobile, f"{tenant.slug}-{nomination.pk}"]
+    username = next(c for c in candidates if c and not User.objects.filter(username=c).exists())
+    return user_create(
+        tenant=tenant,
+        username=username,
+        password=None,
+        role=Role.OFFICER,
+        full_name=nomination.full_name,
+        email=nomination.email,
+    ).user
+
+
+@transaction.atomic
+def round_appoint(
+    *, membership: Membership, round: SelectionRound, today: dt.date | None = None
+) -> list[tuple[Nomination, str]]:
+    """Appoint every nomination whose notice has ended with no upheld
+    objection: an officer appointment and term, and a login with an
+    invitation link. 409 while a notice runs or an objection is open."""
+    if membership.role != Role.ADMIN:
+        raise PermissionDenied(_("Only the centre appoints."))
+    today = today or timezone.localdate()
+    round = (
+        SelectionRound.objects.for_tenant(membership.tenant).select_for_update().get(pk=round.pk)
+    )
+    notices = list(round.notices.all())
+    if any(n.end >= today for n in notices):
+        raise Conflict(_("A public notice of this round is still running."))
+    if Objection.objects.filter(notice__in=notices, status=ObjectionStatus.OPEN).exists():
+        raise Conflict(_("An objection is still open; resolve it first."))
+    waiting = list(round.nominations.select_for_update().filter(stage=Stage.ON_NOTICE))
+    if not waiting:
+        raise Conflict(_("No nomination of this round waits for appointment."))
+    policy = policy_in_force(tenant=membership.tenant, on=today)
+    years = int(policy.rules["term_years"])
+    appointed = []
+    for nomination in waiting:
+        user = _login_for(membership.tenant, nomination)
+        end = today.replace(year=today.year + years) - dt.timedelta(days=1)
+        officer = Officer.objects.create(
+            tenant=membership.tenant,
+            user=user,
+            full_name=nomination.full_name,
+            category=nomination.category,
+            district=nomination.district,
+            unit=nomination.unit,
+            mobile=nomination.mobile,
+            email=nomination.email,
+            term_start=today,
+            term_end=end,
+        )
+        nomination.stage, nomination.officer = Stage.APPOINTED, officer
+        nomination.save(update_fields=["stage", "officer"])
+        _record(nomination, membership.user, Stage.ON_NOTICE, _("Appointed."))
+        appointed.append((nomination, invitation_path(user)))
+    return appointed
