@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Policy, Tenant
 from accounts.selectors import policy_in_force
 from ledgers.models import Credit, EntryEvent
-from roster.models import Officer
+from roster.models import District, Officer
 from roster.selectors import districts_in_reach
 
 from . import engine
@@ -137,8 +137,9 @@ def year_facts(*, tenant: Tenant, year: int, officer: Officer | None = None) -> 
 #: the officer's scoring group on that entry). Only officers of the year count,
 #: in the credits and in the group sizes, exactly as the engine's split does.
 _GROUP_SQL = """
-SELECT officer_id, kind, n, {month_out}COUNT(*) FROM (
-    SELECT c.officer_id AS officer_id, e.kind AS kind, {month_in}
+SELECT {key}, kind, n, {month_out}COUNT(*) FROM (
+    SELECT c.officer_id AS officer_id, o.category AS category, o.district_id AS district_id,
+           e.kind AS kind, {month_in}
            COUNT(*) OVER (PARTITION BY c.entry_id, {group}) AS n
     FROM ledgers_credit c
     JOIN ledgers_entry e ON e.id = c.entry_id
@@ -147,7 +148,7 @@ SELECT officer_id, kind, n, {month_out}COUNT(*) FROM (
       AND o.tenant_id = %s AND o.term_start <= %s AND o.term_end >= %s
       AND NOT (o.status = 'disqualified' AND o.disqualified_on < %s)
 ) credited
-GROUP BY officer_id, kind, n{month_group}
+GROUP BY {key}, kind, n{month_group}
 """
 
 
@@ -172,6 +173,7 @@ def _group_rows(tenant: Tenant, year: int, policy: Policy, *, by_month: bool) ->
     params += [tenant.id, start, end, tenant.id, end, start, start]
     sql = _GROUP_SQL.format(
         group=group,
+        key="category, district_id" if by_month else "officer_id",
         month_in=f"{month_sql} AS month," if by_month else "",
         month_out="month, " if by_month else "",
         month_group=", month" if by_month else "",
@@ -182,14 +184,19 @@ def _group_rows(tenant: Tenant, year: int, policy: Policy, *, by_month: bool) ->
 
 
 def pool_months(*, result: YearResult) -> dict[str, list[Fraction]]:
-    """Points per month (bonus aside) of each pool of a year, exact."""
+    """Points per month (bonus aside) of each pool of a year, exact, summed
+    in SQL per (category, district, kind, group size, month): a few
+    thousand rows whatever the size of the ledger."""
     facts = result.facts
-    pool_of = {fact.id: fact.pool for fact in facts.facts}
+    pools = {c["code"]: c["pool"] for c in facts.policy.rules["categories"]}
+    codes = dict(District.objects.for_tenant(facts.tenant).values_list("id", "code"))
     months: dict[str, list[Fraction]] = {p.pool: [Fraction(0)] * 12 for p in result.pools}
-    for officer, kind, n, month, count in _group_rows(
+    for category, district_id, kind, n, month, count in _group_rows(
         facts.tenant, facts.year, facts.policy, by_month=True
     ):
-        pool = pool_of.get(officer)
+        pool = pools.get(category, "all")
+        if pool == "district":
+            pool = f"district:{codes.get(district_id, '-')}"
         if pool in months:
             points = int(facts.rules.points.get(kind, 0))
             months[pool][int(month) - 1] += Fraction(points * count, n)
@@ -293,7 +300,7 @@ def snapshot_get(*, tenant: Tenant, year: int) -> RankingSnapshot | None:
     return RankingSnapshot.objects.for_tenant(tenant).filter(year=year).first()
 
 
-def ranking_for(*, membership: Membership, year: int) -> dict:
+def ranking_for(*, membership: Membership, year: int, result: YearResult | None = None) -> dict:
     """The year's ranking as the caller may see it: the finalised snapshot if
     there is one, else the live draft; district managers see their
     districts' pools only."""
@@ -302,7 +309,8 @@ def ranking_for(*, membership: Membership, year: int) -> dict:
     if snapshot is not None:
         pools, status = snapshot.pools, "final"
     else:
-        pools, status = render_pools(year_result(tenant=tenant, year=year)), "draft"
+        result = result or year_result(tenant=tenant, year=year)
+        pools, status = render_pools(result), "draft"
     if not membership.reads_all:
         codes = {
             f"district:{c}"

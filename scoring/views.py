@@ -79,7 +79,8 @@ class RankingPageView(TenantPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
-        ranking = ranking_for(membership=self.membership, year=year)
+        result = year_result(tenant=self.tenant, year=year)  # once, for table and chart
+        ranking = ranking_for(membership=self.membership, year=year, result=result)
         districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
         pools = []
         for pool in ranking["pools"]:
@@ -110,7 +111,7 @@ class RankingPageView(TenantPageMixin, TemplateView):
             ),
             key=lambda r: (-Fraction(r["points_exact"]), r["officer"]),
         )
-        months = pool_months(result=year_result(tenant=self.tenant, year=year))
+        months = pool_months(result=result)
         shown = {p["pool"] for p in pools}
         context.update(
             pool_chart={

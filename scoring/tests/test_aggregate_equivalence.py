@@ -84,3 +84,15 @@ def test_aggregated_totals_equal_entry_by_entry_totals(world, seed):
         (p.pool, [(r.officer, r.rank, r.total, r.excellent) for r in p.rows]) for p in exact.pools
     ]
     assert any(score.subtotal.denominator > 1 for score in exact.scores.values())
+
+
+def test_pool_months_add_up_to_the_pool_totals_without_bonus(world):
+    from scoring.selectors import pool_months
+
+    _ledger(world, random.Random(7), entries=80)
+    result = year_result(tenant=world.tenant, year=2025)
+    months = pool_months(result=result)
+    assert set(months) == {p.pool for p in result.pools}
+    for pool in result.pools:
+        expected = sum((result.scores[r.officer].subtotal for r in pool.rows), start=0)
+        assert sum(months[pool.pool], start=0) == expected, pool.pool
