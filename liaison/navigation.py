@@ -28,6 +28,13 @@ NAV = [
     ("my-work", _("Ledgers"), {A, AU, DM, UR}, ("entry-",), None),
     ("review-queue", _("Review"), {A, DM}, (), None),
     ("ranking-current", _("Rankings"), {A, AU, DM}, ("ranking-",), None),
+    (
+        "nomination-list",
+        _("Selection"),
+        {A, AU, DM, UR},
+        ("nomination-", "round-", "objection-"),
+        None,
+    ),
     ("officer-list", _("Officers"), {A, AU, DM, UR}, ("officer-", "statement-"), None),
     ("library", _("Libraries"), {A, AU, DM, UR, OF}, ("reference-",), None),
     ("district-list", _("Districts"), {A, AU, DM}, ("district-",), ORGANISATION),

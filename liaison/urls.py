@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from liaison.converters import YearConverter
+from roster.selection_views import PublicNoticeView
 
 # Registered before any app's URLs are imported: they use <year:year>.
 register_converter(YearConverter, "year")
@@ -14,6 +15,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("liaison.api.urls", "api"))),
     path("", include("accounts.urls")),
+    path("public/<slug:slug>/notices/", PublicNoticeView.as_view(), name="public-notices"),
+    path(
+        "public/<slug:slug>/notices/<int:notice_id>/object/",
+        PublicNoticeView.as_view(),
+        name="public-objection-form",
+    ),
     path("t/<slug:tenant_slug>/", include("roster.urls")),
     path("t/<slug:tenant_slug>/", include("ledgers.urls")),
     path("t/<slug:tenant_slug>/", include("scoring.urls")),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import selection_views as sel
 from . import views
 
 urlpatterns = [
@@ -15,4 +16,17 @@ urlpatterns = [
     path("members/new/", views.MemberCreateView.as_view(), name="member-create"),
     path("officers/", views.OfficerListView.as_view(), name="officer-list"),
     path("officers/new/", views.OfficerCreateView.as_view(), name="officer-create"),
+    path("selection/", sel.RoundListView.as_view(), name="round-list"),
+    path("selection/new/", sel.RoundCreateView.as_view(), name="round-create"),
+    path("selection/<int:pk>/", sel.RoundDetailView.as_view(), name="round-detail"),
+    path("selection/<int:pk>/<slug:action>/", sel.RoundActionView.as_view(), name="round-action"),
+    path("nominations/", sel.NominationListView.as_view(), name="nomination-list"),
+    path("nominations/new/", sel.NominationCreateView.as_view(), name="nomination-create"),
+    path("nominations/<int:pk>/", sel.NominationDetailView.as_view(), name="nomination-detail"),
+    path(
+        "nominations/<int:pk>/<slug:action>/",
+        sel.NominationActionView.as_view(),
+        name="nomination-action",
+    ),
+    path("objections/", sel.ObjectionListView.as_view(), name="objection-list"),
 ]

@@ -107,9 +107,11 @@ def _record(nomination: Nomination, actor, from_stage: str, comment: str = "") -
 
 
 def _lock(tenant: Tenant, nomination: Nomination) -> Nomination:
+    """The nomination, row-locked (only its own row: PostgreSQL refuses to
+    lock the nullable side of the district join)."""
     return (
         Nomination.objects.for_tenant(tenant)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("round", "unit", "district")
         .get(pk=nomination.pk)
     )
@@ -498,3 +500,9 @@ def round_appoint(
         _record(nomination, membership.user, Stage.ON_NOTICE, _("Appointed."))
         appointed.append((nomination, invitation_path(user)))
     return appointed
+
+
+def may_take(membership: Membership, nomination: Nomination) -> bool:
+    """Whether the pending review step is the member's to take."""
+    step = next_step(nomination)
+    return step is not None and _in_reach(membership, nomination, step["role"])

@@ -31,6 +31,8 @@ NON_TENANT = {
     "invitation": "a signed, single-use set-password link",
     "api:public-notices": "the public notice board: names, units, categories only",
     "api:public-objection": "the public objection form of an open notice",
+    "public-notices": "the public notice board page: names, units, categories only",
+    "public-objection-form": "the public objection form page of an open notice",
 }
 NON_TENANT_PREFIXES = ("admin/",)  # Django admin: staff only, platform operators
 
@@ -73,6 +75,10 @@ KWARGS = {
     "api:ranking-finalize": lambda w: {"year": 2025},
     "api:ranking-export": lambda w: {"year": 2025},
 }
+KWARGS["round-detail"] = _pk(lambda w: w.round)
+KWARGS["round-action"] = lambda w: {"pk": w.round.pk, "action": "appoint"}
+KWARGS["nomination-detail"] = _pk(lambda w: w.nomination)
+KWARGS["nomination-action"] = lambda w: {"pk": w.nomination.pk, "action": "advance"}
 for _name in ("detail", "publish-notice", "appoint"):
     KWARGS[f"api:selection-round-{_name}"] = _pk(lambda w: w.round)
 for _name in ("detail", "advance", "reject", "withdraw"):

@@ -163,8 +163,8 @@ def build_world(slug: str, preset: str = "wuhan") -> World:
 
 def build_selection(w: World) -> None:
     """A district round with one nomination walked to public notice (from u1
-    in d1, by the unit reviewer, then the manager and the centre) and one
-    open objection against it."""
+    in d1, by the unit reviewer, then the manager and the centre; the notice
+    runs 2026-03-02 to 2026-03-06) and one open objection against it."""
     admin = Membership.objects.get(user=w.users["admin"])
     reviewer = Membership.objects.get(user=w.users["reviewer"])
     manager = Membership.objects.get(user=w.users["manager"])
@@ -183,7 +183,9 @@ def build_selection(w: World) -> None:
     workflow.nomination_advance(membership=reviewer, nomination=w.nomination)
     workflow.nomination_advance(membership=manager, nomination=w.nomination)
     workflow.nomination_advance(membership=admin, nomination=w.nomination)
-    notice = workflow.notice_publish(membership=admin, round=w.round)
+    notice = workflow.notice_publish(
+        membership=admin, round=w.round, start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 6)
+    )
     w.nomination.refresh_from_db()
     w.objection = workflow.objection_file(
         tenant=w.tenant,
@@ -191,6 +193,7 @@ def build_selection(w: World) -> None:
         nomination=w.nomination,
         contact="13800000000",
         reason="材料不实",
+        today=dt.date(2026, 3, 3),
     )
 
 

@@ -1,0 +1,92 @@
+"""Forms of the selection pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from liaison.forms import BootstrapFormMixin
+
+from .models import District, Nomination, SelectionRound
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RoundForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = SelectionRound
+        fields = ["title", "year", "category", "seats", "deadline"]
+        widgets = {"deadline": DATE}
+
+    def __init__(self, *args, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = forms.ChoiceField(
+            label=_("Category"),
+            choices=[(c["code"], c["label"]) for c in policy.rules["categories"]],
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+
+
+class NominationForm(BootstrapFormMixin, forms.ModelForm):
+    """The nomination form (推荐表)."""
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "round",
+            "full_name",
+            "gender",
+            "birth_date",
+            "unit",
+            "district",
+            "position",
+            "social_position",
+            "title",
+            "degree",
+            "joined_on",
+            "park_years",
+            "mobile",
+            "office_phone",
+            "email",
+            "certificates",
+            "integrity_record",
+            "cv",
+        ]
+        widgets = {"birth_date": DATE, "joined_on": DATE, "cv": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, tenant, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = SelectionRound.objects.for_tenant(tenant)
+        self.fields["unit"].queryset = units
+        self.fields["district"].queryset = District.objects.for_tenant(tenant)
+        self.fields["district"].help_text = _("Leave empty to use the unit's district.")
+        self.fields["gender"] = forms.ChoiceField(
+            label=_("Gender"),
+            required=False,
+            choices=[("", "—"), ("male", _("Male")), ("female", _("Female"))],
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+
+    def validate_unique(self):
+        """Nothing unique to check here; the service validates."""
+
+
+class NoticeForm(BootstrapFormMixin, forms.Form):
+    start = forms.DateField(label=_("Notice starts"), required=False, widget=DATE)
+    end = forms.DateField(
+        label=_("Notice ends"),
+        required=False,
+        widget=DATE,
+        help_text=_("Empty: the policy's number of working days."),
+    )
+
+
+class ObjectionForm(BootstrapFormMixin, forms.Form):
+    """The public objection form."""
+
+    nominee = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Your name (optional)"), max_length=100, required=False)
+    contact = forms.CharField(label=_("Phone or e-mail"), max_length=100)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

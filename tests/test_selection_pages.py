@@ -1,0 +1,109 @@
+"""Selection pages: the nomination form and queue, each role's step, the
+centre's notice and appointment, the public board and its objection form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from roster.models import Nomination, Objection, Officer
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, **kwargs):
+    return reverse(name, kwargs={"tenant_slug": "alpha", **kwargs})
+
+
+def _act(client, nomination, action, **data):
+    return client.post(_url("nomination-action", pk=nomination.pk, action=action), data)
+
+
+def test_round_from_nomination_to_appointment_in_the_browser_pages(client, world):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(world.users["reviewer"])
+        response = client.post(
+            _url("nomination-create"),
+            {
+                "round": world.round.pk,
+                "full_name": "候选人乙",
+                "unit": world.units["u1"].pk,
+                "mobile": "13911112222",
+                "email": "yi@example.com",
+                "gender": "female",
+            },
+        )
+        nomination = Nomination.objects.get(full_name="候选人乙")
+        assert response["Location"] == _url("nomination-detail", pk=nomination.pk)
+        _act(client, nomination, "advance")  # submit
+        _act(client, nomination, "advance", comment="同意推荐")  # unit endorses
+        client.force_login(world.users["manager"])
+        queue = client.get(_url("nomination-list")).content.decode()
+        assert f'data-nomination="{nomination.pk}"' in queue
+        _act(client, nomination, "advance")
+        client.force_login(world.users["admin"])
+        _act(client, nomination, "advance")
+        nomination.refresh_from_db()
+        assert nomination.stage == "centre_verified"
+        client.post(
+            _url("round-action", pk=world.round.pk, action="publish-notice"),
+            {"start": "2026-03-02", "end": "2026-03-06"},
+        )
+        nomination.refresh_from_db()
+        assert nomination.stage == "on_notice"
+        board = client.get("/public/alpha/notices/").content.decode()
+        assert "候选人乙" in board and "13911112222" not in board and "yi@" not in board
+    with time_machine.travel(dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        client.logout()
+        notice = nomination.notice
+        client.post(
+            f"/public/alpha/notices/{notice.pk}/object/",
+            {"nominee": nomination.pk, "contact": "", "reason": "x"},
+        )
+        assert Objection.objects.filter(nomination=nomination).count() == 0
+        client.post(
+            f"/public/alpha/notices/{notice.pk}/object/",
+            {"nominee": nomination.pk, "contact": "139", "reason": "不属实"},
+        )
+        objection = Objection.objects.get(nomination=nomination)
+        client.force_login(world.users["admin"])
+        client.post(_url("objection-list"), {"objection": objection.pk, "decision": "dismissed"})
+        client.post(_url("objection-list"), {"objection": world.objection.pk, "decision": "upheld"})
+        client.post(_url("round-action", pk=world.round.pk, action="appoint"))
+        nomination.refresh_from_db()
+        assert nomination.stage == "on_notice"  # the notice still runs
+    with time_machine.travel(dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(world.users["admin"])
+        client.post(_url("round-action", pk=world.round.pk, action="appoint"))
+        nomination.refresh_from_db()
+        world.nomination.refresh_from_db()
+        assert (nomination.stage, world.nomination.stage) == ("appointed", "objection_upheld")
+        officer = Officer.objects.get(pk=nomination.officer_id)
+        assert (
+            officer.category,
+            officer.district,
+            str(officer.term_start),
+            str(officer.term_end),
+        ) == ("district", world.districts["d1"], "2026-03-20", "2028-03-19")
+        page = client.get(_url("round-detail", pk=world.round.pk)).content.decode()
+        assert "/accounts/invite/" in page
+
+
+def test_selection_pages_by_role(client, world):
+    for role, url, status in [
+        ("officer", _url("nomination-list"), 403),
+        ("auditor", _url("nomination-list"), 200),
+        ("auditor", _url("nomination-create"), 403),
+        ("reviewer", _url("round-create"), 403),
+        ("manager", _url("objection-list"), 403),
+        ("admin", _url("objection-list"), 200),
+    ]:
+        client.force_login(world.users[role])
+        assert client.get(url).status_code == status, (role, url)
+
+
+def test_public_board_unknown_tenant_is_404(client):
+    assert client.get("/public/nowhere/notices/").status_code == 404
