@@ -15,6 +15,7 @@ from accounts.models import Membership, Tenant, User
 from accounts.services import tenant_create
 from ledgers.demo import load_demo_ledgers
 from roster import services as roster
+from roster.demo import load_demo_selection
 from roster.models import District, Officer, Unit
 
 SLUG = "wuhan-demo"
@@ -89,7 +90,6 @@ def _name(rng: random.Random) -> str:
 class Command(BaseCommand):
     help = "Load the demo tenant (idempotent) and print its logins."
 
-    @transaction.atomic
     def handle(self, *args, **options):
         tenant = Tenant.objects.filter(slug=SLUG).first()
         if tenant is None:
@@ -101,6 +101,7 @@ class Command(BaseCommand):
             self._build_second()
         self._print_logins()
 
+    @transaction.atomic
     def _build_second(self) -> Tenant:
         """A small second programme (yangquan preset) where the demo auditor
         also works, so the tenant switcher has something to switch to."""
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         Membership.objects.create(tenant=tenant, user=auditor, role=Role.AUDITOR)
         return tenant
 
+    @transaction.atomic
     def _build(self) -> Tenant:
         rng = random.Random(2025)  # the same roster on every machine
         tenant = tenant_create(
@@ -170,7 +172,7 @@ class Command(BaseCommand):
             password=PASSWORD,
             role=Role.UNIT_REVIEWER,
             full_name="武汉大学科技处负责人",
-            units=[units["武汉大学"], units["华中科技大学"]],
+            units=[units["武汉大学"], units["华中科技大学"], units["洪山区科技成果转化中试基地"]],
         )
         term = (dt.date(2025, 1, 1), dt.date(2026, 12, 31))
         city_units = [u for u in units.values() if u.kind in ("bureau_unit", "university")]
@@ -204,6 +206,7 @@ class Command(BaseCommand):
                     mobile=f"138{rng.randrange(10**8):08d}",
                 )
         load_demo_ledgers(tenant=tenant, rng=rng)
+        load_demo_selection(tenant=tenant, rng=rng)
         return tenant
 
     def _print_logins(self) -> None:
@@ -216,7 +219,7 @@ class Command(BaseCommand):
             "  demo-admin         tenant admin (转化中心)\n"
             "  demo-auditor       auditor (组织人事处), also in yangquan-demo (tenant switcher)\n"
             "  demo-manager       district manager of 洪山区 and 武昌区\n"
-            "  demo-reviewer      unit reviewer of 武汉大学 and 华中科技大学\n"
+            "  demo-reviewer      unit reviewer of 武汉大学, 华中科技大学 and a 洪山区 pilot base\n"
             "  demo-officer       district officer in 洪山区\n"
             "  demo-city-officer  city officer"
         )
