@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from liaison.converters import YearConverter
-from roster.selection_views import PublicNoticeView
+from roster.selection_views import PublicNoticeView, PublicRosterChangesView
 
 # Registered before any app's URLs are imported: they use <year:year>.
 register_converter(YearConverter, "year")
@@ -20,6 +20,11 @@ urlpatterns = [
         "public/<slug:slug>/notices/<int:notice_id>/object/",
         PublicNoticeView.as_view(),
         name="public-objection-form",
+    ),
+    path(
+        "public/<slug:slug>/roster-changes/",
+        PublicRosterChangesView.as_view(),
+        name="public-roster-changes-page",
     ),
     path("t/<slug:tenant_slug>/", include("roster.urls")),
     path("t/<slug:tenant_slug>/", include("ledgers.urls")),

@@ -45,6 +45,17 @@ class RoundListView(TenantPageMixin, ListView):
     def get_queryset(self):
         return workflow.round_list(tenant=self.tenant)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        labels = _category_labels(self.tenant)
+        for selection in context["rounds"]:
+            selection.category_label = labels.get(selection.category, selection.category)
+        return context
+
+
+def _category_labels(tenant) -> dict[str, str]:
+    return {c["code"]: c["label"] for c in policy_in_force(tenant=tenant).rules["categories"]}
+
 
 class RoundCreateView(TenantPageMixin, FormView):
     roles = ADMIN
@@ -79,6 +90,9 @@ class RoundDetailView(TenantPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         selection = get_object_or_404(workflow.round_list(tenant=self.tenant), pk=self.kwargs["pk"])
+        selection.category_label = _category_labels(self.tenant).get(
+            selection.category, selection.category
+        )
         nominations = workflow.nomination_list(membership=self.membership).filter(round=selection)
         context.update(
             round=selection,
@@ -205,9 +219,12 @@ class NominationDetailView(TenantPageMixin, TemplateView):
         )
         step = workflow.next_step(nomination)
         mine = nomination.nominated_by_id == self.request.user.id
+        labels = dict(Stage.choices)
+        for step_row in nomination.transitions.all():
+            step_row.to_label = labels.get(step_row.to_stage, step_row.to_stage)
         context.update(
             nomination=nomination,
-            chain=workflow.chain(nomination),
+            chain=[(code, labels.get(code, code)) for code in workflow.chain(nomination)],
             step=step,
             can_submit=nomination.stage == Stage.DRAFT and mine,
             can_review=bool(step) and workflow.may_take(self.membership, nomination),
@@ -324,3 +341,35 @@ class PublicNoticeView(TemplateView):
         else:
             messages.error(request, _("Give your contact and the reason."))
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class PublicRosterChangesView(TemplateView):
+    """The public quarterly list of roster changes."""
+
+    template_name = "roster/selection/public_roster_changes.html"
+
+    def get_context_data(self, **kwargs):
+        from .api.selection import current_quarter
+        from .selectors import quarter_bounds, roster_changes
+
+        context = super().get_context_data(**kwargs)
+        tenant = get_object_or_404(Tenant, slug=self.kwargs["slug"])
+        quarter = self.request.GET.get("quarter") or current_quarter()
+        try:
+            start, end = quarter_bounds(quarter)
+        except ValueError:
+            quarter = current_quarter()
+            start, end = quarter_bounds(quarter)
+        year, number = start.year, (start.month - 1) // 3 + 1
+        previous = f"{year - (number == 1)}Q{(number - 2) % 4 + 1}"
+        following = f"{year + (number == 4)}Q{number % 4 + 1}"
+        context.update(
+            public_tenant=tenant,
+            quarter=quarter.upper(),
+            start=start,
+            end=end,
+            changes=roster_changes(tenant=tenant, start=start, end=end),
+            previous=previous,
+            following=following,
+        )
+        return context

@@ -6,8 +6,11 @@ instead of it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.choices import Role
@@ -147,3 +150,75 @@ def home_summary(*, membership: Membership) -> dict:
         for officer in summary["my_appointments"]:
             officer.category_label = labels.get(officer.category, officer.category)
     return summary
+
+
+def rotation_due(
+    *, officers: QuerySet[Officer], rotation_years: int | None, on: dt.date
+) -> QuerySet[Officer]:
+    """City officers at their host for ``rotation_years`` or more (轮岗)."""
+    if not rotation_years:
+        return officers.none()
+    cutoff = on.replace(year=on.year - rotation_years)
+    return officers.filter(
+        status="active", category="city", term_start__lte=cutoff, term_end__gte=on
+    )
+
+
+def terms_ending(*, officers: QuerySet[Officer], on: dt.date, days: int = 30) -> QuerySet[Officer]:
+    """Active appointments whose term ends within ``days``."""
+    return officers.filter(
+        status="active", term_end__gte=on, term_end__lte=on + dt.timedelta(days=days)
+    )
+
+
+def dormant(*, officers: QuerySet[Officer], on: dt.date, days: int) -> QuerySet[Officer]:
+    """Active officers (in office for ``days`` at least) with no entry
+    submitted in the last ``days`` days (僵尸联络员)."""
+    from ledgers.models import Credit
+
+    since = timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=days), dt.time()))
+    recent = Credit.objects.filter(entry__submitted_at__gte=since).values("officer_id")
+    in_office = officers.filter(
+        status="active", term_start__lte=on - dt.timedelta(days=days), term_end__gte=on
+    )
+    return in_office.exclude(id__in=recent)
+
+
+def roster_changes(*, tenant: Tenant, start: dt.date, end: dt.date) -> list[dict]:
+    """The roster changes of a period, for the public quarterly list
+    (人员调整名单): appointments, replacements and disqualifications, with
+    names, units, categories and districts only."""
+    labels = {c["code"]: c["label"] for c in policy_in_force(tenant=tenant).rules["categories"]}
+    officers = Officer.objects.for_tenant(tenant).select_related("district", "unit", "replaces")
+
+    def row(officer: Officer, change: str, day: dt.date) -> dict:
+        return {
+            "change": change,
+            "date": day,
+            "full_name": officer.full_name,
+            "category": labels.get(officer.category, officer.category),
+            "district": officer.district.name if officer.district_id else "",
+            "unit": officer.unit.name if officer.unit_id else "",
+            "replaces": officer.replaces.full_name if officer.replaces_id else "",
+        }
+
+    rows = [
+        row(o, "replaced" if o.replaces_id else "appointed", o.term_start)
+        for o in officers.filter(term_start__range=(start, end))
+    ]
+    rows += [
+        row(o, "disqualified", o.disqualified_on)
+        for o in officers.filter(disqualified_on__range=(start, end))
+    ]
+    return sorted(rows, key=lambda r: (r["date"], r["full_name"]))
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """``"2026Q1"`` → (2026-01-01, 2026-03-31); ValueError when malformed."""
+    year, _, number = quarter.upper().partition("Q")
+    q = int(number)
+    if not 1 <= q <= 4 or not 2000 <= int(year) <= 2099:
+        raise ValueError(quarter)
+    start = dt.date(int(year), 3 * q - 2, 1)
+    end = dt.date(int(year) + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end

@@ -228,4 +228,65 @@ def officer_disqualify(
     officer.disqualified_on = effective_on
     officer.disqualified_by = by
     officer.save()
+    _revoke_login(tenant, officer)
     return officer
+
+
+def _revoke_login(tenant: Tenant, officer: Officer) -> None:
+    """An officer without an active appointment left loses the officer login
+    of the tenant (their history stays)."""
+    if officer.user_id is None:
+        return
+    still_active = (
+        Officer.objects.for_tenant(tenant)
+        .filter(user_id=officer.user_id, status=OfficerStatus.ACTIVE)
+        .exists()
+    )
+    if not still_active:
+        Membership.objects.for_tenant(tenant).filter(
+            user_id=officer.user_id, role=Role.OFFICER
+        ).update(is_active=False)
+
+
+@transaction.atomic
+def officer_replace(
+    *,
+    tenant: Tenant,
+    officer: Officer,
+    effective_on: dt.date,
+    full_name: str,
+    unit: Unit | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    mobile: str = "",
+    email: str = "",
+) -> Officer:
+    """A district names a successor for a vacated seat (人员调整): the
+    predecessor's appointment ends the day before, the successor takes the
+    same category and district for the rest of the term, linked to it."""
+    officer = Officer.objects.for_tenant(tenant).select_for_update().get(pk=officer.pk)
+    if officer.status != OfficerStatus.ACTIVE:
+        raise Conflict(_("Only an active appointment is replaced."))
+    if not officer.term_start < effective_on <= officer.term_end:
+        raise ValidationError({"effective_on": _("Choose a day inside the current term.")})
+    rest_of_term = officer.term_end
+    officer.status = OfficerStatus.ENDED
+    officer.term_end = effective_on - dt.timedelta(days=1)
+    officer.save()
+    _revoke_login(tenant, officer)
+    successor = officer_create(
+        tenant=tenant,
+        full_name=full_name,
+        category=officer.category,
+        district=officer.district,
+        unit=unit or officer.unit,
+        term_start=effective_on,
+        term_end=rest_of_term,
+        username=username,
+        password=password,
+        mobile=mobile,
+        email=email,
+    )
+    successor.replaces = officer
+    successor.save(update_fields=["replaces"])
+    return successor

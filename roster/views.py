@@ -8,6 +8,7 @@ from fractions import Fraction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -19,7 +20,16 @@ from liaison.views import FilteredListMixin, ServiceFormMixin, TenantPageMixin
 from . import services
 from .filtersets import OfficerFilterSet
 from .forms import DistrictForm, MemberForm, OfficerForm, UnitForm
-from .selectors import MemberGrants, district_list, home_summary, officer_list, unit_list
+from .selectors import (
+    MemberGrants,
+    district_list,
+    dormant,
+    home_summary,
+    officer_list,
+    rotation_due,
+    terms_ending,
+    unit_list,
+)
 
 
 class DistrictListView(TenantPageMixin, ListView):
@@ -153,8 +163,21 @@ class OfficerListView(FilteredListMixin, TenantPageMixin, ListView):
     context_object_name = "officers"
     filterset_class = OfficerFilterSet
 
+    FLAGS = {"rotation": rotation_due, "ending": terms_ending, "dormant": dormant}
+
     def base_queryset(self):
-        return officer_list(membership=self.membership)
+        officers = officer_list(membership=self.membership)
+        flag = self.request.GET.get("flag")
+        if flag in self.FLAGS:
+            rules = policy_in_force(tenant=self.tenant).rules
+            today = timezone.localdate()
+            kwargs = {
+                "rotation": {"rotation_years": rules.get("rotation_years")},
+                "dormant": {"days": int(rules.get("dormant_days", 90))},
+                "ending": {},
+            }[flag]
+            officers = self.FLAGS[flag](officers=officers, on=today, **kwargs)
+        return officers
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -180,6 +180,10 @@ def round_create(
     if seats < 1:
         raise ValidationError({"seats": _("At least one seat.")})
     stages = policy.rules["review_stages"].get(category, [])
+    title = title.strip() or _("%(year)d selection of %(category)s") % {
+        "year": year,
+        "category": policy.category(category)["label"],
+    }
     return SelectionRound.objects.create(
         tenant=tenant,
         year=year,

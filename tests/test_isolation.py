@@ -32,6 +32,8 @@ NON_TENANT = {
     "api:public-notices": "the public notice board: names, units, categories only",
     "api:public-objection": "the public objection form of an open notice",
     "public-notices": "the public notice board page: names, units, categories only",
+    "api:public-roster-changes": "the public quarterly roster changes: no contact data",
+    "public-roster-changes-page": "the public quarterly roster changes page",
     "public-objection-form": "the public objection form page of an open notice",
 }
 NON_TENANT_PREFIXES = ("admin/",)  # Django admin: staff only, platform operators
@@ -62,6 +64,7 @@ KWARGS = {
     "api:officer-disqualify": _pk(lambda w: w.officers["d1"]),
     "api:reference-detail": _pk(lambda w: w.reference),
     "api:officer-statement": _pk(lambda w: w.officers["d1"]),
+    "api:officer-replace": _pk(lambda w: w.officers["d1"]),
     "api:ranking": lambda w: {"year": 2025},
     "ranking-page-export": lambda w: {"year": 2025},
     "export-page": _pk(lambda w: w.export_job),

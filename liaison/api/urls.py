@@ -11,6 +11,7 @@ from roster.api.selection import (
     ObjectionViewSet,
     PublicNoticeListView,
     PublicObjectionView,
+    PublicRosterChangesView,
     SelectionRoundViewSet,
 )
 from roster.api.views import DistrictViewSet, OfficerViewSet, UnitViewSet
@@ -44,6 +45,11 @@ urlpatterns = [
     path("tenants/", TenantListView.as_view(), name="tenants"),
     path("tenants/<slug:tenant_slug>/", include(tenant_urls)),
     path("public/<slug:slug>/notices/", PublicNoticeListView.as_view(), name="public-notices"),
+    path(
+        "public/<slug:slug>/roster-changes/",
+        PublicRosterChangesView.as_view(),
+        name="public-roster-changes",
+    ),
     path(
         "public/<slug:slug>/notices/<int:notice_id>/objections/",
         PublicObjectionView.as_view(),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -19,6 +21,7 @@ from liaison.api.permissions import ADMIN, READERS
 from liaison.api.viewsets import TenantScopedViewSet
 from roster import workflow
 from roster.models import District, Nomination, Objection, SelectionRound, Unit
+from roster.selectors import quarter_bounds, roster_changes
 
 NOMINATION_READERS = READERS | {Role.DISTRICT_MANAGER, Role.UNIT_REVIEWER}
 _ERRORS = {
@@ -339,3 +342,30 @@ class PublicObjectionView(APIView):
         return Response(
             {"id": objection.id, "status": objection.status}, status=status.HTTP_201_CREATED
         )
+
+
+def current_quarter() -> str:
+    today = workflow.timezone.localdate()
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
+class PublicRosterChangesView(APIView):
+    """The quarterly list of roster changes (人员调整名单每季度在网上公布): no
+    login; names, categories, districts and units only."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("quarter", str, description="e.g. 2026Q1")],
+        responses={200: OpenApiResponse(description="the quarter's changes")},
+    )
+    def get(self, request, slug: str):
+        tenant = _public_tenant(slug)
+        quarter = request.query_params.get("quarter") or current_quarter()
+        try:
+            start, end = quarter_bounds(quarter)
+        except ValueError:
+            raise ValidationError({"quarter": _("Give a quarter such as 2026Q1.")}) from None
+        rows = roster_changes(tenant=tenant, start=start, end=end)
+        return Response({"quarter": quarter.upper(), "start": start, "end": end, "changes": rows})

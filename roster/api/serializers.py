@@ -79,3 +79,15 @@ class OfficerSerializer(serializers.ModelSerializer):
 class DisqualifySerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=50)
     effective_on = serializers.DateField()
+
+
+class ReplaceSerializer(serializers.Serializer):
+    """The successor named for a vacated seat."""
+
+    effective_on = serializers.DateField()
+    full_name = serializers.CharField(max_length=100)
+    unit = TenantPrimaryKeyRelatedField(Unit, allow_null=True, required=False)
+    username = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    password = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -15,13 +15,20 @@ from liaison.api.viewsets import TenantScopedViewSet
 from roster.filtersets import OfficerFilterSet
 from roster.models import District, Officer, Unit
 from roster.selectors import officer_list
-from roster.services import district_create, officer_create, officer_disqualify, unit_create
+from roster.services import (
+    district_create,
+    officer_create,
+    officer_disqualify,
+    officer_replace,
+    unit_create,
+)
 from scoring.selectors import statement_for
 
 from .serializers import (
     DisqualifySerializer,
     DistrictSerializer,
     OfficerSerializer,
+    ReplaceSerializer,
     UnitSerializer,
 )
 
@@ -72,6 +79,7 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
         "create": ADMIN,
         "disqualify": ADMIN,
         "statement": STATEMENT_READERS,
+        "replace": frozenset({Role.ADMIN, Role.DISTRICT_MANAGER}),
     }
 
     def scope_queryset(self, queryset):
@@ -103,6 +111,27 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
             tenant=self.tenant, officer=officer, by=request.user, **form.validated_data
         )
         return Response(self.get_serializer(officer).data)
+
+    @extend_schema(request=ReplaceSerializer, responses={201: OfficerSerializer})
+    @action(detail=True, methods=["post"])
+    def replace(self, request, *args, **kwargs):
+        """Name a successor for this officer's seat (admins, or the district's
+        managers); the predecessor's appointment ends the day before."""
+        officer = self.get_object()
+        form = ReplaceSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        successor = officer_replace(
+            tenant=self.tenant,
+            officer=officer,
+            effective_on=data.pop("effective_on"),
+            full_name=data.pop("full_name"),
+            unit=data.pop("unit", None),
+            username=data.pop("username", "") or None,
+            password=data.pop("password", "") or None,
+            **data,
+        )
+        return Response(self.get_serializer(successor).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, required=True)],
