@@ -1,7 +1,7 @@
 from django.urls import path
 
+from . import import_views, views
 from . import selection_views as sel
-from . import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -29,4 +29,10 @@ urlpatterns = [
         name="nomination-action",
     ),
     path("objections/", sel.ObjectionListView.as_view(), name="objection-list"),
+    path("officers/import/", import_views.RosterImportView.as_view(), name="officer-import"),
+    path(
+        "selection/<int:pk>/nominations/import/",
+        import_views.NominationImportView.as_view(),
+        name="nomination-import",
+    ),
 ]
