@@ -29,6 +29,7 @@ _TITLE_FONT = Font(bold=True, size=13)
 
 def safe_text(value: str) -> str:
     """Text a spreadsheet would evaluate gets a leading apostrophe."""
+    value = str(value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
@@ -116,4 +117,4 @@ def workbook_file(workbook: Workbook):
 def heading(*parts: str) -> str:
     """Title-row text: the parts, then the time of export in Asia/Shanghai."""
     now = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    return " · ".join([*parts, now])
+    return " · ".join([*(str(p) for p in parts), now])

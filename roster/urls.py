@@ -29,6 +29,7 @@ urlpatterns = [
         name="nomination-action",
     ),
     path("objections/", sel.ObjectionListView.as_view(), name="objection-list"),
+    path("officers/export/", views.OfficerExportView.as_view(), name="officer-export"),
     path("officers/import/", import_views.RosterImportView.as_view(), name="officer-import"),
     path(
         "selection/<int:pk>/nominations/import/",

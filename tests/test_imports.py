@@ -227,3 +227,15 @@ def test_import_page_reports_rows(client, world):
     ).content.decode()
     assert 'id="import-done"' in good
     assert Officer.objects.filter(full_name="钱七").exists()
+
+
+def test_roster_export_follows_the_list_filters(client, world):
+    client.force_login(world.users["auditor"])
+    response = client.get("/t/alpha/officers/export/?district=d1")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(min_row=3, values_only=True))
+    assert sorted(r[0] for r in rows) == ["张三", "李四"]
+    assert rows[0][4] == dt.datetime(2025, 1, 1)  # a real date cell
+    assert book.active.freeze_panes == "A3"
+    client.force_login(world.users["manager"])
+    assert client.get("/t/alpha/officers/export/").status_code == 403
