@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -13,7 +13,11 @@ urlpatterns = [
         views.EvidenceDownloadView.as_view(),
         name="evidence-download",
     ),
-    path("entries/<int:pk>/<slug:action>/", views.EntryActionView.as_view(), name="entry-action"),
+    re_path(
+        r"^entries/(?P<pk>\d+)/(?P<action>submit|withdraw|verify|return)/$",
+        views.EntryActionView.as_view(),
+        name="entry-action",
+    ),
     path("review/", views.ReviewQueueView.as_view(), name="review-queue"),
     path("libraries/", views.LibraryView.as_view(), name="library"),
     path("libraries/new/", views.ReferenceCreateView.as_view(), name="reference-create"),

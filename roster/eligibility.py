@@ -23,6 +23,8 @@ INTERMEDIATE_TITLES = (
     "经济师",
     "会计师",
 )
+#: Junior (初级) titles contain these: 助理工程师, 助理研究员, 技术员 …
+JUNIOR_MARKERS = ("助理", "初级", "技术员")
 RETIREMENT_AGE = {"male": 60, "female": 55, "男": 60, "女": 55}
 
 
@@ -48,6 +50,14 @@ class Finding:
         return {"code": self.code, "level": self.level, "message": self.message}
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _years_between(earlier: dt.date, later: dt.date) -> int:
     return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
 
@@ -68,7 +78,7 @@ def check(facts: Facts, checks: list[dict], today: dt.date) -> list[Finding]:
             if facts.birth_date is None or age is None:
                 found.append(Finding(code, "warn", f"{label}（缺少出生日期或性别，无法核对）"))
             else:
-                retire = facts.birth_date.replace(year=facts.birth_date.year + age)
+                retire = add_years(facts.birth_date, age)
                 if _years_between(today, retire) < int(spec.get("years", 2)):
                     found.append(Finding(code, level, label))
         elif code == "new_staff_preferred":
@@ -78,7 +88,8 @@ def check(facts: Facts, checks: list[dict], today: dt.date) -> list[Finding]:
                 found.append(Finding(code, "info", label))
         elif code == "degree_or_title":
             degree_ok = any(w in facts.degree.lower() for w in HIGHER_DEGREES)
-            title_ok = any(w in facts.title for w in INTERMEDIATE_TITLES)
+            junior = any(w in facts.title for w in JUNIOR_MARKERS)
+            title_ok = not junior and any(w in facts.title for w in INTERMEDIATE_TITLES)
             if not (degree_ok or title_ok):
                 found.append(Finding(code, level, label))
         elif code == "integrity_record":

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -371,5 +372,31 @@ class PublicRosterChangesView(TemplateView):
             changes=roster_changes(tenant=tenant, start=start, end=end),
             previous=previous,
             following=following,
+        )
+        return context
+
+
+class AppointmentNoticeView(TenantPageMixin, TemplateView):
+    """The appointment notice (认定通知 / 下发通知) of a round: a page that
+    prints as the document the bureau issues. No contact details."""
+
+    roles = READERS_AND_REVIEWERS
+    template_name = "roster/selection/appointment_notice.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selection = get_object_or_404(workflow.round_list(tenant=self.tenant), pk=self.kwargs["pk"])
+        labels = _category_labels(self.tenant)
+        appointed = (
+            workflow.nomination_list(membership=self.membership)
+            .filter(round=selection, stage=Stage.APPOINTED)
+            .select_related("officer", "unit", "district")
+            .order_by("full_name")
+        )
+        context.update(
+            round=selection,
+            appointed=appointed,
+            category_label=labels.get(selection.category, selection.category),
+            issued_on=timezone.localdate(),
         )
         return context

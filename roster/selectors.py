@@ -17,6 +17,7 @@ from accounts.choices import Role
 from accounts.models import Membership, Tenant
 from accounts.selectors import policy_in_force
 
+from .eligibility import add_years
 from .models import District, DistrictUserObjectPermission, Officer, Unit, UnitUserObjectPermission
 
 MANAGE_DISTRICT = "roster.manage_district"
@@ -158,7 +159,7 @@ def rotation_due(
     """City officers at their host for ``rotation_years`` or more (轮岗)."""
     if not rotation_years:
         return officers.none()
-    cutoff = on.replace(year=on.year - rotation_years)
+    cutoff = add_years(on, -rotation_years)
     return officers.filter(
         status="active", category="city", term_start__lte=cutoff, term_end__gte=on
     )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import import_views, views
 from . import selection_views as sel
@@ -19,16 +19,25 @@ urlpatterns = [
     path("selection/", sel.RoundListView.as_view(), name="round-list"),
     path("selection/new/", sel.RoundCreateView.as_view(), name="round-create"),
     path("selection/<int:pk>/", sel.RoundDetailView.as_view(), name="round-detail"),
-    path("selection/<int:pk>/<slug:action>/", sel.RoundActionView.as_view(), name="round-action"),
+    re_path(
+        r"^selection/(?P<pk>\d+)/(?P<action>publish-notice|appoint)/$",
+        sel.RoundActionView.as_view(),
+        name="round-action",
+    ),
     path("nominations/", sel.NominationListView.as_view(), name="nomination-list"),
     path("nominations/new/", sel.NominationCreateView.as_view(), name="nomination-create"),
     path("nominations/<int:pk>/", sel.NominationDetailView.as_view(), name="nomination-detail"),
-    path(
-        "nominations/<int:pk>/<slug:action>/",
+    re_path(
+        r"^nominations/(?P<pk>\d+)/(?P<action>advance|reject|withdraw)/$",
         sel.NominationActionView.as_view(),
         name="nomination-action",
     ),
     path("objections/", sel.ObjectionListView.as_view(), name="objection-list"),
+    path(
+        "selection/<int:pk>/appointment-notice/",
+        sel.AppointmentNoticeView.as_view(),
+        name="appointment-notice",
+    ),
     path("officers/export/", views.OfficerExportView.as_view(), name="officer-export"),
     path("officers/import/", import_views.RosterImportView.as_view(), name="officer-import"),
     path(

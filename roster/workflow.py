@@ -29,6 +29,7 @@ from liaison.errors import Conflict
 
 from . import eligibility
 from .choices import FINAL_STAGES, ObjectionStatus, Stage
+from .eligibility import add_years
 from .models import Nomination, NominationTransition, Notice, Objection, Officer, SelectionRound
 from .selectors import districts_in_reach, units_in_reach
 
@@ -284,8 +285,7 @@ def nomination_advance(
 
 
 def nomination_reject(*, membership: Membership, nomination: Nomination, reason: str) -> Nomination:
-    """Reject at a review (reason required): by the role of the pending
-    step, or an admin."""
+    """Reject at a review (reason required): by the role of the pending step."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the nomination is rejected.")})
     with transaction.atomic():
@@ -293,10 +293,9 @@ def nomination_reject(*, membership: Membership, nomination: Nomination, reason:
         if nomination.stage in FINAL_STAGES or nomination.stage in (Stage.DRAFT, Stage.ON_NOTICE):
             raise Conflict(_("Only a nomination under review can be rejected."))
         step = next_step(nomination)
-        allowed = membership.role == Role.ADMIN or (
-            step is not None and _in_reach(membership, nomination, step["role"])
-        )
-        if not allowed:
+        if step is None:  # every review is done: publish the notice or reject nothing
+            raise Conflict(_("Every review is done; the nomination waits for the notice."))
+        if not _in_reach(membership, nomination, step["role"]):
             raise PermissionDenied(_("Only the reviewer of the pending step rejects."))
         before = nomination.stage
         nomination.stage = Stage.REJECTED
@@ -486,7 +485,7 @@ def round_appoint(
     appointed = []
     for nomination in waiting:
         user = _login_for(membership.tenant, nomination)
-        end = today.replace(year=today.year + years) - dt.timedelta(days=1)
+        end = add_years(today, years) - dt.timedelta(days=1)
         officer = Officer.objects.create(
             tenant=membership.tenant,
             user=user,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,7 @@ KWARGS["round-detail"] = _pk(lambda w: w.round)
 KWARGS["round-action"] = lambda w: {"pk": w.round.pk, "action": "appoint"}
 KWARGS["nomination-detail"] = _pk(lambda w: w.nomination)
 KWARGS["nomination-import"] = _pk(lambda w: w.round)
+KWARGS["appointment-notice"] = _pk(lambda w: w.round)
 KWARGS["nomination-action"] = lambda w: {"pk": w.nomination.pk, "action": "advance"}
 for _name in ("detail", "publish-notice", "appoint"):
     KWARGS[f"api:selection-round-{_name}"] = _pk(lambda w: w.round)
@@ -193,6 +194,8 @@ def test_sweep_other_tenant_slug_and_objects_answer_404(client, world, other_wor
                 assert status == _status(client, method, missing), (method, url)
             # the caller's own object is reachable: the sweep tests scoping, not a 404 wall
             own = tenant_url(name, world.tenant.slug, world)
+            # and the URL reaches the view it names (no earlier pattern swallows it)
+            assert resolve(own).view_name == name, (name, resolve(own).view_name)
             assert _status(client, "get", own) in (200, 302, 400, 405, 409), own  # found
         checked += 1
     assert checked == len([p for p in tenant_patterns() if "format" not in p[2]])

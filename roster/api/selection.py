@@ -254,6 +254,10 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantS
     filterset_fields = ["status", "notice"]
     action_roles = {"list": READERS, "retrieve": READERS, "resolve": ADMIN}
 
+    def scope_queryset(self, queryset):
+        # An objection is in reach when its nomination is; out of reach answers 404.
+        return queryset.filter(nomination__in=workflow.nomination_list(membership=self.membership))
+
     @extend_schema(request=ResolveSerializer, responses={200: ObjectionSerializer, **_ERRORS})
     @action(detail=True, methods=["post"])
     def resolve(self, request, *args, **kwargs):

@@ -9,6 +9,9 @@
   document.querySelectorAll("select[data-navigate], #year-select").forEach(function (select) {
     select.addEventListener("change", function () { window.location.href = select.value; });
   });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   var canvas = document.getElementById("monthly-chart");
   if (canvas && window.Chart) {
     new window.Chart(canvas, {
