@@ -40,6 +40,7 @@ NAV = [
     ("district-list", _("Districts"), {A, AU, DM}, ("district-",), ORGANISATION),
     ("unit-list", _("Units"), {A, AU, UR}, ("unit-",), ORGANISATION),
     ("member-list", _("Members"), {A}, ("member-",), ORGANISATION),
+    ("group-list", _("Groups"), {A, AU, DM, UR}, ("group-",), ORGANISATION),
     ("policy", _("Policy"), {A, AU, DM, UR, OF}, (), ORGANISATION),
 ]
 

@@ -47,3 +47,9 @@ class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     UPHELD = "upheld", _("Upheld")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class GroupKind(models.TextChoices):
+    PAIR = "pair", _("City officer pair")
+    GUIDANCE = "guidance", _("Guidance group")
+    WORKING = "working", _("District working group")

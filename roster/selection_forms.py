@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.forms import BootstrapFormMixin
 
-from .models import District, Nomination, SelectionRound
+from .choices import GroupKind
+from .models import District, Nomination, Officer, SelectionRound, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -90,3 +91,49 @@ class ObjectionForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class GroupForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=GroupKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    formed_on = forms.DateField(label=_("Formed on"), widget=DATE)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members (pairs: 2 city officers; guidance group: 5)"),
+        queryset=Officer.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    leader = forms.ModelChoiceField(
+        label=_("Leader (guidance group)"), queryset=Officer.objects.none(), required=False
+    )
+    host_units = forms.ModelMultipleChoiceField(
+        label=_("Host institutions (pairs: 2)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District (working group)"), queryset=District.objects.none(), required=False
+    )
+    leader_name = forms.CharField(
+        label=_("Leader from the district's staff (working group)"), max_length=100, required=False
+    )
+    deputy = forms.ModelChoiceField(
+        label=_("Deputy: a city officer (working group)"),
+        queryset=Officer.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = (
+            Officer.objects.for_tenant(tenant)
+            .filter(status="active")
+            .select_related("district")
+            .order_by("category", "full_name")
+        )
+        self.fields["members"].queryset = active
+        self.fields["leader"].queryset = active
+        self.fields["deputy"].queryset = active.filter(category="city")
+        self.fields["host_units"].queryset = Unit.objects.for_tenant(tenant)
+        self.fields["district"].queryset = District.objects.for_tenant(tenant)

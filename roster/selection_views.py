@@ -23,9 +23,10 @@ from liaison.forms import apply_service_errors
 from liaison.views import TenantPageMixin
 
 from . import workflow
-from .choices import FINAL_STAGES, Stage
+from .choices import FINAL_STAGES, GroupKind, Stage
+from .groups import group_create, group_list
 from .models import Objection
-from .selection_forms import NominationForm, NoticeForm, ObjectionForm, RoundForm
+from .selection_forms import GroupForm, NominationForm, NoticeForm, ObjectionForm, RoundForm
 from .selectors import unit_list, units_in_reach
 
 READERS_AND_REVIEWERS = READERS | {Role.DISTRICT_MANAGER, Role.UNIT_REVIEWER}
@@ -400,3 +401,38 @@ class AppointmentNoticeView(TenantPageMixin, TemplateView):
             issued_on=timezone.localdate(),
         )
         return context
+
+
+class GroupListView(TenantPageMixin, TemplateView):
+    """Pairs, the guidance group and district working groups."""
+
+    roles = READERS_AND_REVIEWERS
+    template_name = "roster/groups.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = list(group_list(membership=self.membership))
+        context.update(
+            sections=[
+                (label, [g for g in groups if g.kind == code]) for code, label in GroupKind.choices
+            ],
+            form=kwargs.get("form") or GroupForm(tenant=self.tenant),
+            can_create=self.membership.role == Role.ADMIN,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.membership.role != Role.ADMIN:
+            raise PermissionDenied
+        form = GroupForm(request.POST, tenant=self.tenant)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            data["members"] = list(form.cleaned_data["members"])
+            data["host_units"] = list(form.cleaned_data["host_units"])
+            try:
+                group_create(membership=self.membership, **data)
+                messages.success(request, _("Group formed."))
+                return redirect("group-list", tenant_slug=self.tenant.slug)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+        return self.render_to_response(self.get_context_data(form=form))

@@ -38,6 +38,7 @@ urlpatterns = [
         sel.AppointmentNoticeView.as_view(),
         name="appointment-notice",
     ),
+    path("groups/", sel.GroupListView.as_view(), name="group-list"),
     path("officers/export/", views.OfficerExportView.as_view(), name="officer-export"),
     path("officers/import/", import_views.RosterImportView.as_view(), name="officer-import"),
     path(

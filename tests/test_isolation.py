@@ -83,6 +83,7 @@ KWARGS["round-action"] = lambda w: {"pk": w.round.pk, "action": "appoint"}
 KWARGS["nomination-detail"] = _pk(lambda w: w.nomination)
 KWARGS["nomination-import"] = _pk(lambda w: w.round)
 KWARGS["appointment-notice"] = _pk(lambda w: w.round)
+KWARGS["api:group-detail"] = _pk(lambda w: w.group)
 KWARGS["nomination-action"] = lambda w: {"pk": w.nomination.pk, "action": "advance"}
 for _name in ("detail", "publish-notice", "appoint"):
     KWARGS[f"api:selection-round-{_name}"] = _pk(lambda w: w.round)

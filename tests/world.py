@@ -20,7 +20,16 @@ from ledgers.models import Entry, Evidence, Reference
 from ledgers.services import entry_create, evidence_add, reference_create
 from roster import services as roster
 from roster import workflow
-from roster.models import District, Nomination, Objection, Officer, SelectionRound, Unit
+from roster.groups import group_create
+from roster.models import (
+    District,
+    Nomination,
+    Objection,
+    Officer,
+    OfficerGroup,
+    SelectionRound,
+    Unit,
+)
 from scoring.models import ExportJob
 from scoring.services import ranking_export_start
 
@@ -49,6 +58,7 @@ class World:
     round: SelectionRound | None = None
     nomination: Nomination | None = None
     objection: Objection | None = None
+    group: OfficerGroup | None = None
 
     def api(self, who: str) -> APIClient:
         """An API client authenticated with ``who``'s token."""
@@ -158,6 +168,15 @@ def build_world(slug: str, preset: str = "wuhan") -> World:
         )
         w.export_job = ranking_export_start(membership=admin, year=2025)
         build_selection(w)
+        w.group = group_create(
+            membership=admin,
+            kind="working",
+            name="一区工作组",
+            formed_on=dt.date(2025, 1, 1),
+            district=w.districts["d1"],
+            leader_name="一区科技局副局长",
+            deputy=w.officers["city"],
+        )
     return w
 
 

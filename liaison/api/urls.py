@@ -14,7 +14,7 @@ from roster.api.selection import (
     PublicRosterChangesView,
     SelectionRoundViewSet,
 )
-from roster.api.views import DistrictViewSet, OfficerViewSet, UnitViewSet
+from roster.api.views import DistrictViewSet, OfficerGroupViewSet, OfficerViewSet, UnitViewSet
 from scoring.api.views import ExportJobViewSet, RankingExportView, RankingFinalizeView, RankingView
 
 router = SimpleRouter()
@@ -29,6 +29,7 @@ router.register("exports", ExportJobViewSet, basename="export")
 router.register("selection-rounds", SelectionRoundViewSet, basename="selection-round")
 router.register("nominations", NominationViewSet, basename="nomination")
 router.register("objections", ObjectionViewSet, basename="objection")
+router.register("groups", OfficerGroupViewSet, basename="group")
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from liaison.api.fields import TenantPrimaryKeyRelatedField, TenantSlugRelatedField
 from roster.choices import OfficerStatus, UnitKind
-from roster.models import District, Officer, Unit
+from roster.models import District, Officer, OfficerGroup, Unit
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -91,3 +91,29 @@ class ReplaceSerializer(serializers.Serializer):
     password = serializers.CharField(required=False, allow_blank=True, write_only=True)
     mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class OfficerGroupSerializer(serializers.ModelSerializer):
+    district = TenantSlugRelatedField(District, slug_field="code", allow_null=True, required=False)
+    members = TenantPrimaryKeyRelatedField(Officer, many=True, required=False)
+    host_units = TenantPrimaryKeyRelatedField(Unit, many=True, required=False)
+    leader = TenantPrimaryKeyRelatedField(Officer, allow_null=True, required=False)
+    deputy = TenantPrimaryKeyRelatedField(Officer, allow_null=True, required=False)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+    class Meta:
+        model = OfficerGroup
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "district",
+            "members",
+            "host_units",
+            "leader",
+            "leader_name",
+            "deputy",
+            "formed_on",
+            "until",
+        ]
+        read_only_fields = ["id", "until"]

@@ -13,7 +13,8 @@ from accounts.choices import Role
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.api.viewsets import TenantScopedViewSet
 from roster.filtersets import OfficerFilterSet
-from roster.models import District, Officer, Unit
+from roster.groups import group_create, group_list
+from roster.models import District, Officer, OfficerGroup, Unit
 from roster.selectors import officer_list
 from roster.services import (
     district_create,
@@ -27,6 +28,7 @@ from scoring.selectors import statement_for
 from .serializers import (
     DisqualifySerializer,
     DistrictSerializer,
+    OfficerGroupSerializer,
     OfficerSerializer,
     ReplaceSerializer,
     UnitSerializer,
@@ -147,3 +149,19 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
         except ValueError:
             raise ValidationError({"year": _("Give the year, e.g. ?year=2025.")}) from None
         return Response(statement_for(tenant=self.tenant, officer=officer, year=year))
+
+
+class OfficerGroupViewSet(*_LIST_CREATE, TenantScopedViewSet):
+    """City officer pairs, the guidance group and district working groups."""
+
+    model = OfficerGroup
+    serializer_class = OfficerGroupSerializer
+    filterset_fields = ["kind"]
+    action_roles = {"list": ALL_ROLES, "retrieve": ALL_ROLES, "create": ADMIN}
+
+    def scope_queryset(self, queryset):
+        return group_list(membership=self.membership)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = group_create(membership=self.membership, **data)

@@ -1,6 +1,7 @@
 """Models of the roster app: organisation and officers, and the selection
 workflow that appoints them."""
 
+from .groups import OfficerGroup
 from .organisation import (
     District,
     DistrictUserObjectPermission,
@@ -18,6 +19,7 @@ __all__ = [
     "Notice",
     "Objection",
     "Officer",
+    "OfficerGroup",
     "SelectionRound",
     "Unit",
     "UnitUserObjectPermission",

@@ -170,12 +170,20 @@ def test_nomination_to_appointment(
     objection.refresh_from_db()
     assert objection.status == "dismissed"
 
+    # Not while the notice runs: refused, and nothing moves.
+    appoint = page.locator('form[action$="/appoint/"] button')
+    page.goto(round_url)
+    appoint.click()
+    expect(page.locator(".alert-danger[role=alert]")).to_be_visible()
+    expect(page.locator('[data-stage="on_notice"]')).to_have_count(1)
+    assert not Officer.objects.filter(full_name=NOMINEE).exists()
+
     # A week passes: the notice is over.
     Notice.objects.filter(pk=notice.pk).update(
         start=today - dt.timedelta(days=8), end=today - dt.timedelta(days=1)
     )
     page.goto(round_url)
-    page.locator('form[action$="/appoint/"] button').click()
+    appoint.click()
     expect(page).to_have_url(re.compile(rf"{round_url}$"))
     invitation = page.locator(".alert-success code", has_text="/accounts/invite/")
     expect(invitation).to_have_count(1)
