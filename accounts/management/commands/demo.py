@@ -15,6 +15,7 @@ from accounts.models import Membership, Tenant, User
 from accounts.services import tenant_create
 from ledgers.demo import load_demo_ledgers
 from roster import services as roster
+from roster import workflow
 from roster.demo import load_demo_selection
 from roster.models import District, Officer, Unit
 
@@ -127,6 +128,35 @@ class Command(BaseCommand):
                 )
         auditor = User.objects.get(username="demo-auditor")
         Membership.objects.create(tenant=tenant, user=auditor, role=Role.AUDITOR)
+        # a running selection on the yangquan chain: unit recommends, bureau verifies
+        unit = roster.unit_create(
+            tenant=tenant, name="太原理工大学阳泉学院", kind="university", district=None
+        )
+        reviewer = roster.member_create(
+            tenant=tenant,
+            username="demo-yq-reviewer",
+            password=PASSWORD,
+            role=Role.UNIT_REVIEWER,
+            full_name="阳泉学院科研处",
+            units=[unit],
+        )
+        admin = Membership.objects.get(tenant=tenant, user__username="demo-yq-admin")
+        selection = workflow.round_create(
+            membership=admin, year=2026, category="commissioner", seats=10
+        )
+        for name, degree in (("马晓军", "硕士"), ("李红梅", "博士")):
+            nomination = workflow.nomination_create(
+                membership=reviewer,
+                round=selection,
+                data={
+                    "full_name": name,
+                    "unit": unit,
+                    "degree": degree,
+                    "mobile": f"135{rng.randrange(10**8):08d}",
+                    "gender": "male",
+                },
+            )
+            workflow.nomination_advance(membership=reviewer, nomination=nomination)
         return tenant
 
     @transaction.atomic
@@ -221,5 +251,7 @@ class Command(BaseCommand):
             "  demo-manager       district manager of 洪山区 and 武昌区\n"
             "  demo-reviewer      unit reviewer of 武汉大学, 华中科技大学 and a 洪山区 pilot base\n"
             "  demo-officer       district officer in 洪山区\n"
-            "  demo-city-officer  city officer"
+            "  demo-city-officer  city officer\n"
+            "  demo-yq-admin      admin of yangquan-demo (科技特派员)\n"
+            "  demo-yq-reviewer   unit reviewer in yangquan-demo"
         )
