@@ -362,8 +362,7 @@ def notice_publish(
         round=round,
         start=start,
         end=end,
-        title=_("Public notice of the %(year)d selection: %(round)s")
-        % {"year": round.year, "round": round.title or round.category},
+        title=_("Public notice: %(round)s") % {"round": round.title or round.category},
         published_by=membership.user,
     )
     for nomination in verified:

@@ -70,3 +70,27 @@ class ExportJob(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status}"
+
+
+class QuotaReport(TenantOwnedModel):
+    """A month's quota report: one per tenant and month; rebuilding a month
+    replaces it (built in one transaction)."""
+
+    month = models.CharField(_("month"), max_length=7)
+    generated_at = models.DateTimeField(_("generated at"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    policy_version = models.PositiveIntegerField(_("policy version"))
+    rows = models.JSONField(_("rows"), default=list)
+
+    class Meta:
+        ordering = ["tenant", "-month"]
+        verbose_name = _("quota report")
+        verbose_name_plural = _("quota reports")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "month"], name="quota_report_unique_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant.slug} {self.month}"

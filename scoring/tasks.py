@@ -62,3 +62,20 @@ def run_export(*, tenant_id: int, job_id: int) -> str:
     job.status, job.progress, job.finished_at = ExportJob.Status.DONE, 100, timezone.now()
     job.save(update_fields=["file", "status", "progress", "finished_at"])
     return "done"
+
+
+@shared_task(acks_late=True)
+def build_quota_reports(*, month: str | None = None) -> dict:
+    """The beat job of the 1st (02:00 Asia/Shanghai): every tenant's report
+    for the previous month. Rebuilding replaces, so a redelivered task
+    changes nothing."""
+    from accounts.models import Tenant
+
+    from .quotas import previous_month, quota_report_build
+
+    month = month or previous_month()
+    built = {}
+    for tenant in Tenant.objects.order_by("slug"):
+        report = quota_report_build(tenant=tenant, month=month)
+        built[tenant.slug] = len(report.rows)
+    return {"month": month, "tenants": built}

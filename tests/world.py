@@ -30,7 +30,8 @@ from roster.models import (
     SelectionRound,
     Unit,
 )
-from scoring.models import ExportJob
+from scoring.models import ExportJob, QuotaReport
+from scoring.quotas import quota_report_build
 from scoring.services import ranking_export_start
 
 PASSWORD = "Test-pass-word-1!"
@@ -59,6 +60,7 @@ class World:
     nomination: Nomination | None = None
     objection: Objection | None = None
     group: OfficerGroup | None = None
+    quota_report: QuotaReport | None = None
 
     def api(self, who: str) -> APIClient:
         """An API client authenticated with ``who``'s token."""
@@ -177,6 +179,7 @@ def build_world(slug: str, preset: str = "wuhan") -> World:
             leader_name="一区科技局副局长",
             deputy=w.officers["city"],
         )
+        w.quota_report = quota_report_build(tenant=tenant, month="2025-03")
     return w
 
 

@@ -15,7 +15,13 @@ from roster.api.selection import (
     SelectionRoundViewSet,
 )
 from roster.api.views import DistrictViewSet, OfficerGroupViewSet, OfficerViewSet, UnitViewSet
-from scoring.api.views import ExportJobViewSet, RankingExportView, RankingFinalizeView, RankingView
+from scoring.api.views import (
+    ExportJobViewSet,
+    QuotaReportViewSet,
+    RankingExportView,
+    RankingFinalizeView,
+    RankingView,
+)
 
 router = SimpleRouter()
 router.register("districts", DistrictViewSet, basename="district")
@@ -30,6 +36,7 @@ router.register("selection-rounds", SelectionRoundViewSet, basename="selection-r
 router.register("nominations", NominationViewSet, basename="nomination")
 router.register("objections", ObjectionViewSet, basename="objection")
 router.register("groups", OfficerGroupViewSet, basename="group")
+router.register("quota-reports", QuotaReportViewSet, basename="quota-report")
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),

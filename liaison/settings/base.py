@@ -7,6 +7,7 @@ fresh clone runs on SQLite with Celery tasks executed in process.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -153,7 +154,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # SPEC §7: on the 1st of each month, Asia/Shanghai, the previous month's reports.
+    "monthly-quota-reports": {
+        "task": "scoring.tasks.build_quota_reports",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

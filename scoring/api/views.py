@@ -17,9 +17,10 @@ from liaison.api.exceptions import Conflict
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.api.viewsets import TenantScopedAPIView, TenantScopedViewSet
 from liaison.excel import XLSX
-from roster.selectors import district_list
+from roster.selectors import district_list, districts_in_reach
 from scoring.exports import ranking_xlsx
-from scoring.models import ExportJob
+from scoring.models import ExportJob, QuotaReport
+from scoring.quotas import check_month, quota_report_build
 from scoring.selectors import export_job_list, ranking_for
 from scoring.services import ranking_export_start, ranking_finalize
 
@@ -136,4 +137,59 @@ class ExportJobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, TenantS
             raise Conflict(_("The export is not finished yet."))
         return FileResponse(
             job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX
+        )
+
+
+class QuotaReportSerializer(serializers.ModelSerializer):
+    rows = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuotaReport
+        fields = ["id", "month", "generated_at", "policy_version", "rows"]
+
+    def get_rows(self, obj) -> list[dict]:
+        codes = self.context.get("district_codes")
+        return [row for row in obj.rows if codes is None or row["district"] in codes]
+
+
+class QuotaReportListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuotaReport
+        fields = ["id", "month", "generated_at", "policy_version"]
+
+
+class QuotaMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+
+
+class QuotaReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+    """Monthly quota reports; admins (re)build a month, district managers
+    read their districts' rows."""
+
+    model = QuotaReport
+    filterset_fields = ["month"]
+    action_roles = {"list": RANKING_READERS, "retrieve": RANKING_READERS, "create": ADMIN}
+
+    def get_serializer_class(self):
+        return QuotaReportListSerializer if self.action == "list" else QuotaReportSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "membership") and not self.membership.reads_all:
+            context["district_codes"] = set(
+                districts_in_reach(membership=self.membership).values_list("code", flat=True)
+            )
+        return context
+
+    @extend_schema(request=QuotaMonthSerializer, responses={201: QuotaReportSerializer})
+    def create(self, request, *args, **kwargs):
+        """Build (or rebuild, replacing) the report of a month."""
+        form = QuotaMonthSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        report = quota_report_build(
+            tenant=self.tenant, month=check_month(form.validated_data["month"]), by=request.user
+        )
+        return Response(
+            QuotaReportSerializer(report, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
         )

@@ -15,6 +15,15 @@ from .model import (
     Rules,
 )
 from .points import score_from_groups, score_officers, split_entry
+from .quotas import (
+    Quota,
+    QuotaEntry,
+    QuotaOfficer,
+    QuotaRow,
+    district_rows,
+    month_bounds,
+    officer_rows,
+)
 from .ranking import award_candidates, excellence_places, rank_pool, rank_pools
 from .text import exact_text, two_decimals
 
@@ -25,11 +34,18 @@ __all__ = [
     "OfficerFact",
     "OfficerScore",
     "PoolResult",
+    "Quota",
+    "QuotaEntry",
+    "QuotaOfficer",
+    "QuotaRow",
     "RankedRow",
     "Rules",
     "award_candidates",
+    "district_rows",
     "exact_text",
     "excellence_places",
+    "month_bounds",
+    "officer_rows",
     "rank_pool",
     "rank_pools",
     "score_from_groups",

@@ -1,0 +1,123 @@
+"""Monthly quota reports: feeding the quota engine from the ledger, and
+building (idempotently) a tenant's report for a month."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Tenant, User
+from accounts.selectors import policy_in_force
+from ledgers.models import Credit
+from roster.models import Officer
+
+from . import engine
+from .engine import exact_text, two_decimals
+from .models import QuotaReport
+
+MONTH = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")
+
+
+def check_month(month: str) -> str:
+    if not isinstance(month, str) or not MONTH.match(month):
+        raise ValidationError({"month": _("Give a month as 2026-03.")})
+    return month
+
+
+def previous_month(today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year}-{first.month:02d}"
+
+
+def quota_rows(*, tenant: Tenant, month: str) -> tuple[int, list[dict]]:
+    """The policy version used and the report's rows for the month."""
+    start, end = engine.month_bounds(check_month(month))
+    policy = policy_in_force(tenant=tenant, on=end)
+    quotas = engine.Quota.from_policy(policy.rules.get("quotas", []))
+    officers = {
+        o.id: o
+        for o in Officer.objects.for_tenant(tenant)
+        .filter(term_start__lte=end, term_end__gte=start)
+        .exclude(status="disqualified", disqualified_on__lt=start)
+        .select_related("district")
+    }
+    facts = [
+        engine.QuotaOfficer(
+            id=o.id,
+            category=o.category,
+            district=o.district.code if o.district_id else None,
+            term_start=o.term_start,
+            term_end=min(o.term_end, o.disqualified_on or o.term_end),
+        )
+        for o in officers.values()
+    ]
+    credits = Credit.objects.filter(
+        entry__tenant=tenant,
+        entry__status__in=["submitted", "verified"],
+        entry__occurred_on__range=(dt.date(start.year, 1, 1), end),
+        officer_id__in=officers,
+    ).values_list(
+        "officer_id",
+        "entry_id",
+        "entry__kind",
+        "entry__occurred_on",
+        "entry__status",
+        "entry__is_valid",
+    )
+    entries = [
+        engine.QuotaEntry(
+            officer=o, entry=e, kind=k, occurred_on=d, verified=s == "verified", valid=v
+        )
+        for o, e, k, d, s, v in credits.iterator(chunk_size=5000)
+    ]
+    rows = engine.officer_rows(month, quotas, facts, entries) + engine.district_rows(
+        month, quotas, facts, entries
+    )
+    return policy.version, [_render(row, officers) for row in rows]
+
+
+def _render(row: engine.QuotaRow, officers: dict[int, Officer]) -> dict:
+    officer = officers.get(row.officer) if row.officer else None
+    return {
+        "subject": row.subject,
+        "officer": row.officer,
+        "full_name": officer.full_name if officer else "",
+        "category": officer.category if officer else "",
+        "district": row.district,
+        "quota": row.quota,
+        "period_start": row.period_start.isoformat(),
+        "period_end": row.period_end.isoformat(),
+        "required": two_decimals(row.required).removesuffix(".00"),
+        "required_exact": exact_text(row.required),
+        "counted": row.counted,
+        "verified": row.verified,
+        "met": row.met,
+    }
+
+
+def quota_report_build(*, tenant: Tenant, month: str, by: User | None = None) -> QuotaReport:
+    """Build (or rebuild, replacing) the month's report in one transaction;
+    safe to run twice or at once: one report per tenant and month."""
+    version, rows = quota_rows(tenant=tenant, month=month)
+    defaults = {
+        "generated_at": timezone.now(),
+        "generated_by": by,
+        "policy_version": version,
+        "rows": rows,
+    }
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                report, _created = QuotaReport.objects.update_or_create(
+                    tenant=tenant, month=month, defaults=defaults
+                )
+                return report
+        except IntegrityError:  # a concurrent build created it first: replace that one
+            continue
+    raise IntegrityError(f"quota report {tenant.slug} {month}")

@@ -1,0 +1,198 @@
+"""The quota engine (SPEC §7) and the monthly report: exact rows, rebuilds
+that replace, the beat schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+from django.conf import settings
+
+from ledgers import services as ledger
+from scoring.engine import Quota, QuotaEntry, QuotaOfficer, district_rows, officer_rows
+from scoring.models import QuotaReport
+from scoring.quotas import previous_month, quota_report_build
+
+D = dt.date
+CITY_ACH = Quota("officer", "city", "achievement", 2, "month")
+CITY_CASE = Quota("officer", "city", "case", 1, "year")
+DIST_DEMAND = Quota("officer", "district", "demand", 2, "year", basis="valid")
+DIST_VIDEO = Quota("officer", "district", "video", 1, "quarter")
+DISTRICT_CASES = Quota("district", None, "case", 2, "year")
+
+
+TERM_START, TERM_END = D(2025, 1, 1), D(2026, 12, 31)
+
+
+def _officer(i, category="city", start=TERM_START, end=TERM_END, district=None):
+    return QuotaOfficer(id=i, category=category, district=district, term_start=start, term_end=end)
+
+
+def _entry(officer, entry, kind, day, verified=True, valid=True):
+    return QuotaEntry(
+        officer=officer, entry=entry, kind=kind, occurred_on=day, verified=verified, valid=valid
+    )
+
+
+def test_monthly_quota_counts_submitted_and_verified_in_the_month():
+    entries = [
+        _entry(1, 1, "achievement", D(2025, 3, 3)),
+        _entry(1, 2, "achievement", D(2025, 3, 20), verified=False),
+        _entry(1, 3, "achievement", D(2025, 2, 28)),
+    ]
+    [row] = officer_rows("2025-03", [CITY_ACH], [_officer(1)], entries)
+    assert (row.quota, row.required, row.counted, row.verified, row.met) == (
+        "achievement/month",
+        Fraction(2),
+        2,
+        1,
+        True,
+    )
+
+
+def test_monthly_quota_skips_a_month_not_wholly_inside_the_term():
+    joined_mid_month = _officer(1, start=D(2025, 3, 10))
+    assert officer_rows("2025-03", [CITY_ACH], [joined_mid_month], []) == []
+    [row] = officer_rows("2025-04", [CITY_ACH], [joined_mid_month], [])
+    assert (row.required, row.counted, row.met) == (Fraction(2), 0, False)
+
+
+def test_yearly_quota_is_pro_rated_by_months_served_to_date():
+    officer = _officer(1, start=D(2025, 3, 10))  # serves March–June by the June report
+    [row] = officer_rows("2025-06", [CITY_CASE], [officer], [])
+    assert (row.required, row.period_start, row.period_end) == (
+        Fraction(4, 12),
+        D(2025, 1, 1),
+        D(2025, 12, 31),
+    )
+    [row] = officer_rows("2025-12", [CITY_CASE], [officer], [_entry(1, 9, "case", D(2025, 7, 1))])
+    assert (row.required, row.counted, row.met) == (Fraction(10, 12), 1, True)
+
+
+def test_disqualified_officer_is_pro_rated_to_the_disqualification():
+    officer = _officer(1, category="district", end=D(2025, 4, 15), district="d1")
+    [row] = officer_rows("2025-04", [DIST_DEMAND], [officer], [])
+    assert row.required == Fraction(2 * 4, 12)
+    assert officer_rows("2025-05", [DIST_DEMAND], [officer], []) == []
+
+
+def test_valid_basis_counts_only_valid_demands_and_each_entry_once_per_officer():
+    entries = [
+        _entry(1, 1, "demand", D(2025, 2, 1)),
+        _entry(1, 2, "demand", D(2025, 2, 2), valid=False),
+    ]
+    [row] = officer_rows(
+        "2025-12", [DIST_DEMAND], [_officer(1, "district", district="d1")], entries
+    )
+    assert (row.counted, row.required, row.met) == (1, Fraction(2), False)
+
+
+def test_quarterly_quota_to_date_within_the_quarter():
+    officer = _officer(1, "district", district="d1")
+    [row] = officer_rows("2025-05", [DIST_VIDEO], [officer], [_entry(1, 1, "video", D(2025, 4, 2))])
+    assert (row.period_start, row.period_end, row.required, row.counted, row.met) == (
+        D(2025, 4, 1),
+        D(2025, 6, 30),
+        Fraction(2, 3),
+        1,
+        True,
+    )
+
+
+def test_an_entry_counts_in_full_for_every_officer_it_credits():
+    officers = [_officer(1), _officer(2)]
+    entries = [
+        _entry(1, 7, "achievement", D(2025, 3, 3)),
+        _entry(2, 7, "achievement", D(2025, 3, 3)),
+    ]
+    rows = officer_rows("2025-03", [CITY_ACH], officers, entries)
+    assert [(r.officer, r.counted) for r in rows] == [(1, 1), (2, 1)]
+
+
+def test_district_quota_counts_the_districts_entries_once():
+    officers = [
+        _officer(1, "district", district="d1"),
+        _officer(2, "district", district="d1"),
+        _officer(3, "district", district="d2"),
+    ]
+    entries = [
+        _entry(1, 5, "case", D(2025, 2, 1)),
+        _entry(2, 5, "case", D(2025, 2, 1)),
+        _entry(2, 6, "case", D(2025, 3, 1), verified=False),
+    ]
+    rows = district_rows("2025-06", [DISTRICT_CASES], officers, entries)
+    assert [(r.district, r.required, r.counted, r.verified, r.met) for r in rows] == [
+        ("d1", Fraction(1), 2, 1, True),
+        ("d2", Fraction(1), 0, 0, False),
+    ]
+
+
+def test_previous_month():
+    assert previous_month(D(2026, 1, 1)) == "2025-12"
+    assert previous_month(D(2026, 3, 31)) == "2026-02"
+
+
+@pytest.mark.django_db
+def test_report_from_the_ledger_and_rebuild_replaces(world):
+    admin = world.users["admin"].memberships.get()
+    for day in (D(2025, 3, 3), D(2025, 3, 4)):
+        entry = ledger.entry_create(
+            tenant=world.tenant,
+            membership=admin,
+            kind="achievement",
+            data={"title": f"成果{day}", "occurred_on": day},
+            officers=[world.officers["city"]],
+        )
+        ledger.entry_submit(tenant=world.tenant, membership=admin, entry=entry)
+    report = quota_report_build(tenant=world.tenant, month="2025-03")
+    city = [r for r in report.rows if r["officer"] == world.officers["city"].id]
+    assert {r["quota"]: (r["counted"], r["verified"], r["met"], r["required"]) for r in city} == {
+        "achievement/month": (2, 0, True, "2"),
+        "event/month": (0, 0, False, "2"),
+        "case/year": (0, 0, False, "0.25"),
+        "video/month": (0, 0, False, "1"),
+    }
+    again = quota_report_build(tenant=world.tenant, month="2025-03")
+    assert again.pk == report.pk
+    assert QuotaReport.objects.filter(tenant=world.tenant, month="2025-03").count() == 1
+
+
+@pytest.mark.django_db
+def test_quota_report_api(world):
+    created = world.api("admin").post(
+        world.url("quota-reports/"), {"month": "2025-04"}, format="json"
+    )
+    assert created.status_code == 201
+    assert (
+        world.api("auditor")
+        .post(world.url("quota-reports/"), {"month": "2025-04"}, format="json")
+        .status_code
+        == 403
+    )
+    bad = world.api("admin").post(world.url("quota-reports/"), {"month": "2025-13"}, format="json")
+    assert bad.status_code == 400 and "month" in bad.json()
+    listed = world.api("auditor").get(world.url("quota-reports/?month=2025-04")).json()
+    assert [r["month"] for r in listed["results"]] == ["2025-04"]
+    rows = (
+        world.api("manager").get(world.url(f"quota-reports/{created.json()['id']}/")).json()["rows"]
+    )
+    assert rows and {r["district"] for r in rows} == {"d1"}
+    assert world.api("officer").get(world.url("quota-reports/")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_beat_job_builds_every_tenant_once(world, other_world):
+    from scoring.tasks import build_quota_reports
+
+    assert build_quota_reports(month="2025-05")["tenants"].keys() == {"alpha", "beta"}
+    build_quota_reports(month="2025-05")
+    assert QuotaReport.objects.filter(month="2025-05").count() == 2
+
+
+def test_beat_schedule_runs_on_the_first_at_two():
+    job = settings.CELERY_BEAT_SCHEDULE["monthly-quota-reports"]
+    assert job["task"] == "scoring.tasks.build_quota_reports"
+    schedule = job["schedule"]
+    assert (schedule._orig_minute, schedule._orig_hour, schedule._orig_day_of_month) == (0, 2, 1)
+    assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
