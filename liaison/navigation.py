@@ -28,6 +28,7 @@ NAV = [
     ("my-work", _("Ledgers"), {A, AU, DM, UR}, ("entry-",), None),
     ("review-queue", _("Review"), {A, DM}, (), None),
     ("ranking-current", _("Rankings"), {A, AU, DM}, ("ranking-",), None),
+    ("quota-list", _("Quotas"), {A, AU, DM}, ("quota-",), None),
     (
         "nomination-list",
         _("Selection"),

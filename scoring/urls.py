@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import quota_views, views
 
 urlpatterns = [
     path("rankings/", views.RankingRedirectView.as_view(), name="ranking-current"),
@@ -27,4 +27,7 @@ urlpatterns = [
         views.StatementExportView.as_view(),
         name="statement-export",
     ),
+    path("quotas/", quota_views.QuotaListView.as_view(), name="quota-list"),
+    path("quotas/<int:pk>/", quota_views.QuotaDetailView.as_view(), name="quota-detail"),
+    path("quotas/<int:pk>/export/", quota_views.QuotaExportView.as_view(), name="quota-export"),
 ]

@@ -85,6 +85,8 @@ KWARGS["nomination-import"] = _pk(lambda w: w.round)
 KWARGS["appointment-notice"] = _pk(lambda w: w.round)
 KWARGS["api:group-detail"] = _pk(lambda w: w.group)
 KWARGS["api:quota-report-detail"] = _pk(lambda w: w.quota_report)
+KWARGS["quota-detail"] = _pk(lambda w: w.quota_report)
+KWARGS["quota-export"] = _pk(lambda w: w.quota_report)
 KWARGS["nomination-action"] = lambda w: {"pk": w.nomination.pk, "action": "advance"}
 for _name in ("detail", "publish-notice", "appoint"):
     KWARGS[f"api:selection-round-{_name}"] = _pk(lambda w: w.round)

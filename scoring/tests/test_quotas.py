@@ -196,3 +196,28 @@ def test_beat_schedule_runs_on_the_first_at_two():
     schedule = job["schedule"]
     assert (schedule._orig_minute, schedule._orig_hour, schedule._orig_day_of_month) == (0, 2, 1)
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
+
+
+@pytest.mark.django_db
+def test_quota_pages_filters_and_export(client, world):
+    import io
+
+    import openpyxl
+
+    client.force_login(world.users["admin"])
+    response = client.post("/t/alpha/quotas/", {"month": "2025-03"})
+    report = QuotaReport.objects.get(tenant=world.tenant, month="2025-03")
+    assert response["Location"] == f"/t/alpha/quotas/{report.pk}/"
+    html = client.get(f"/t/alpha/quotas/{report.pk}/?status=behind&scope=district").content.decode()
+    assert html.count('data-subject="district:') == 2
+    assert 'data-subject="officer:' not in html
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/t/alpha/quotas/{report.pk}/export/?scope=district").content)
+    )
+    rows = list(book.active.iter_rows(min_row=3, values_only=True))
+    assert sorted(r[1] for r in rows) == ["一区", "二区"]
+    client.force_login(world.users["manager"])
+    manager_html = client.get(f"/t/alpha/quotas/{report.pk}/").content.decode()
+    assert "二区" not in manager_html.split("<tbody>")[1]
+    client.force_login(world.users["officer"])
+    assert client.get(f"/t/alpha/quotas/{report.pk}/").status_code == 403
