@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from liaison.navigation import nav_items
 
+from .notifications import unread
 from .selectors import membership_list
 
 
@@ -18,4 +19,7 @@ def portal(request) -> dict:
         "my_memberships": membership_list(user=user),
         "current_membership": membership,
         "nav": nav_items(membership, match.url_name if match else None) if membership else [],
+        "unread_count": unread(membership=membership).count()
+        if membership and membership.pk
+        else 0,
     }

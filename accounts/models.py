@@ -136,3 +136,55 @@ class Policy(TenantOwnedModel):
 
     def is_in_force_on(self, day: dt.date) -> bool:
         return self.effective_from <= day
+
+
+class Notification(TenantOwnedModel):
+    """An in-app message to one member (and e-mailed): quota shortfalls,
+    terms ending, dormant officers. ``key`` makes a scheduled job's message
+    idempotent: the same key is never sent twice to the same person."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user", "key"], name="notification_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class JobRun(TenantOwnedModel):
+    """One run of a scheduled job for one tenant: when, how long, outcome."""
+
+    name = models.CharField(_("job"), max_length=60)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, default="running")
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        indexes = [models.Index(fields=["tenant", "name", "-started_at"], name="jobrun_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.outcome}"
+
+    @property
+    def duration(self):
+        return (self.finished_at - self.started_at) if self.finished_at else None

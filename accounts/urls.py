@@ -2,6 +2,11 @@ from django.urls import path
 
 from . import views
 
+tenant_urlpatterns = [
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("jobs/", views.JobListView.as_view(), name="jobs"),
+]
+
 urlpatterns = [
     path("", views.ChooseTenantView.as_view(), name="choose-tenant"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

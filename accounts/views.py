@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,6 +11,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from liaison.api.permissions import ADMIN, ALL_ROLES
+from liaison.views import TenantPageMixin
+
+from .models import JobRun
+from .notifications import mark_read, notification_list
 from .selectors import membership_list, tenant_list
 
 
@@ -70,4 +76,38 @@ class ChooseTenantView(LoginRequiredMixin, TemplateView):
         context["choices"] = [
             (t, memberships.get(t.id)) for t in tenant_list(user=self.request.user)
         ]
+        return context
+
+
+class NotificationListView(TenantPageMixin, TemplateView):
+    """The member's notifications; opening the page marks them read."""
+
+    roles = ALL_ROLES
+    template_name = "accounts/notifications.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        items = list(notification_list(membership=self.membership)[:200])
+        mark_read(membership=self.membership)
+        context["notifications"] = items
+        return context
+
+
+class JobListView(TenantPageMixin, TemplateView):
+    """Scheduled jobs: each job's last run, outcome and duration, and history."""
+
+    roles = ADMIN
+    template_name = "accounts/jobs.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        runs = list(JobRun.objects.for_tenant(self.tenant).order_by("-started_at")[:100])
+        latest = {}
+        for run in runs:
+            latest.setdefault(run.name, run)
+        context.update(
+            runs=runs,
+            latest=sorted(latest.values(), key=lambda r: r.name),
+            schedule=sorted(settings.CELERY_BEAT_SCHEDULE.items()),
+        )
         return context

@@ -43,6 +43,7 @@ NAV = [
     ("member-list", _("Members"), {A}, ("member-",), ORGANISATION),
     ("group-list", _("Groups"), {A, AU, DM, UR}, ("group-",), ORGANISATION),
     ("policy", _("Policy"), {A, AU, DM, UR, OF}, (), ORGANISATION),
+    ("jobs", _("Scheduled jobs"), {A}, (), ORGANISATION),
 ]
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from accounts.urls import tenant_urlpatterns
 from liaison.converters import YearConverter
 from roster.selection_views import PublicNoticeView, PublicRosterChangesView
 
@@ -26,6 +27,7 @@ urlpatterns = [
         PublicRosterChangesView.as_view(),
         name="public-roster-changes-page",
     ),
+    path("t/<slug:tenant_slug>/", include(tenant_urlpatterns)),
     path("t/<slug:tenant_slug>/", include("roster.urls")),
     path("t/<slug:tenant_slug>/", include("ledgers.urls")),
     path("t/<slug:tenant_slug>/", include("scoring.urls")),

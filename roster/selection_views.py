@@ -5,6 +5,7 @@ notice board."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -293,6 +294,18 @@ class ObjectionListView(TenantPageMixin, ListView):
         return HttpResponseRedirect(request.path)
 
 
+def _too_many(request, limit: int = 10, seconds: int = 60) -> bool:
+    """The same limit as the API's public throttle, per client address."""
+    key = f"public-objection:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
 class PublicNoticeView(TemplateView):
     """The public notice board (公示) of a programme, with the objection form;
     no login; names, units and categories only."""
@@ -322,6 +335,9 @@ class PublicNoticeView(TemplateView):
 
     def post(self, request, slug, notice_id):
         notice = get_object_or_404(workflow.public_notices(tenant=self.tenant), pk=notice_id)
+        if _too_many(request):
+            messages.error(request, _("Too many objections from here; try again later."))
+            return self.render_to_response(self.get_context_data(), status=429)
         form = ObjectionForm(request.POST)
         if form.is_valid():
             nomination = notice.nominees.filter(pk=form.cleaned_data["nominee"]).first()

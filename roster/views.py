@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
+from accounts.choices import Role
 from accounts.selectors import member_list, policy_in_force, policy_versions
 from ledgers.choices import EntryKind
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
@@ -305,4 +306,16 @@ class HomeView(TenantPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = home_summary(membership=self.membership)
+        if self.membership.role == Role.OFFICER:
+            from scoring.quota_views import quota_label
+            from scoring.quotas import officer_progress
+
+            today = timezone.localdate()
+            month = f"{today.year}-{today.month:02d}"
+            progress = []
+            for officer in context["summary"].get("my_appointments", []):
+                if officer.status == "active":
+                    for row in officer_progress(officer=officer, month=month):
+                        progress.append({**row, "label": quota_label(row["quota"])})
+            context.update(progress=progress, progress_month=month)
         return context

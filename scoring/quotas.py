@@ -121,3 +121,92 @@ def quota_report_build(*, tenant: Tenant, month: str, by: User | None = None) ->
         except IntegrityError:  # a concurrent build created it first: replace that one
             continue
     raise IntegrityError(f"quota report {tenant.slug} {month}")
+
+
+def notify_shortfalls(*, report: QuotaReport) -> int:
+    """Tell each district manager how many of their officers are behind, and
+    the centre about city officers and districts; once per month and person."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts.choices import Role
+    from accounts.models import Membership
+    from accounts.notifications import notify
+    from roster.selectors import districts_in_reach
+
+    tenant = report.tenant
+    behind = [r for r in report.rows if not r["met"]]
+    link = reverse("quota-detail", kwargs={"tenant_slug": tenant.slug, "pk": report.pk})
+    sent = 0
+    with translation.override("zh-hans"):
+        for member in (
+            Membership.objects.for_tenant(tenant)
+            .filter(is_active=True, role__in=[Role.ADMIN, Role.DISTRICT_MANAGER])
+            .select_related("user", "tenant")
+        ):
+            if member.role == Role.ADMIN:
+                mine = [r for r in behind if r["category"] == "city" or r["officer"] is None]
+            else:
+                codes = set(districts_in_reach(membership=member).values_list("code", flat=True))
+                mine = [r for r in behind if r["district"] in codes]
+            people = len({r["officer"] for r in mine if r["officer"]})
+            if not mine:
+                continue
+            sent += bool(
+                notify(
+                    tenant=tenant,
+                    user=member.user,
+                    key=f"quota:{report.month}",
+                    title=_("%(month)s quotas: %(n)d officers behind")
+                    % {"month": report.month, "n": people},
+                    body=_("%(rows)d quota rows are behind; open the report for details.")
+                    % {"rows": len(mine)},
+                    link=f"{link}?status=behind",
+                )
+            )
+    return sent
+
+
+def officer_progress(*, officer: Officer, month: str) -> list[dict]:
+    """One officer's quotas this month, live: counted to date against the
+    expectation to date, and what is still needed."""
+    start, end = engine.month_bounds(check_month(month))
+    policy = policy_in_force(tenant=officer.tenant, on=end)
+    quotas = engine.Quota.from_policy(policy.rules.get("quotas", []))
+    fact = engine.QuotaOfficer(
+        id=officer.id,
+        category=officer.category,
+        district=officer.district.code if officer.district_id else None,
+        term_start=officer.term_start,
+        term_end=officer.term_end,
+    )
+    credits = Credit.objects.filter(
+        officer=officer,
+        entry__status__in=["submitted", "verified"],
+        entry__occurred_on__range=(dt.date(start.year, 1, 1), end),
+    ).values_list(
+        "entry_id", "entry__kind", "entry__occurred_on", "entry__status", "entry__is_valid"
+    )
+    entries = [
+        engine.QuotaEntry(
+            officer=officer.id, entry=e, kind=k, occurred_on=d, verified=s == "verified", valid=v
+        )
+        for e, k, d, s, v in credits
+    ]
+    rows = []
+    for row in engine.officer_rows(month, quotas, [fact], entries):
+        needed = max(
+            0,
+            -(-(row.required - row.counted).numerator // (row.required - row.counted).denominator),
+        )
+        rows.append(
+            {
+                "quota": row.quota,
+                "counted": row.counted,
+                "verified": row.verified,
+                "required": two_decimals(row.required).removesuffix(".00"),
+                "needed": needed,
+                "met": row.met,
+            }
+        )
+    return rows

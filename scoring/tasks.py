@@ -10,6 +10,7 @@ from django.core.files import File
 from django.http import Http404
 from django.utils import timezone, translation
 
+from accounts.notifications import job_run
 from accounts.selectors import tenant_access
 from liaison.excel import workbook_file
 from roster.selectors import district_list
@@ -67,15 +68,20 @@ def run_export(*, tenant_id: int, job_id: int) -> str:
 @shared_task(acks_late=True)
 def build_quota_reports(*, month: str | None = None) -> dict:
     """The beat job of the 1st (02:00 Asia/Shanghai): every tenant's report
-    for the previous month. Rebuilding replaces, so a redelivered task
-    changes nothing."""
+    for the previous month, then a notification to each district manager
+    about their officers behind quota and to the centre about city officers
+    (and districts). Rebuilding replaces the report and sends nothing twice,
+    so a redelivered task changes nothing."""
     from accounts.models import Tenant
 
-    from .quotas import previous_month, quota_report_build
+    from .quotas import notify_shortfalls, previous_month, quota_report_build
 
     month = month or previous_month()
     built = {}
     for tenant in Tenant.objects.order_by("slug"):
-        report = quota_report_build(tenant=tenant, month=month)
-        built[tenant.slug] = len(report.rows)
+        with job_run("quota-reports", tenant) as detail:
+            report = quota_report_build(tenant=tenant, month=month)
+            detail["month"], detail["rows"] = month, len(report.rows)
+            detail["notified"] = notify_shortfalls(report=report)
+            built[tenant.slug] = len(report.rows)
     return {"month": month, "tenants": built}

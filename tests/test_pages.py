@@ -201,3 +201,27 @@ def test_api_messages_follow_accept_language(world):
     en = api.post(world.url("districts/"), body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert zh.json() == {"code": ["代码 “d1” 已被使用。"]}
     assert en.json() == {"code": ["Code “d1” is already in use."]}
+
+
+def test_officer_home_shows_this_months_quota_progress(client, world):
+    import datetime as dt
+
+    import time_machine
+
+    from ledgers import services as ledger
+
+    admin = world.users["admin"].memberships.get()
+    with time_machine.travel(dt.datetime(2025, 6, 15, 2, tzinfo=dt.UTC), tick=False):
+        entry = ledger.entry_create(
+            tenant=world.tenant,
+            membership=admin,
+            kind="event",
+            data={"title": "对接", "occurred_on": "2025-06-10"},
+            officers=[world.officers["mine"]],
+        )
+        ledger.entry_submit(tenant=world.tenant, membership=admin, entry=entry)
+        client.force_login(world.users["officer"])
+        html = client.get(_home(world)).content.decode()
+    # a district officer: 2 valid demands and 4 events a year, 1 video a quarter, to date
+    assert html.count('class="list-group-item quota-progress"') == 3
+    assert 'data-quota="event/year"' in html and "1/2<" in html  # 4 x 6/12 = 2 expected

@@ -107,3 +107,16 @@ def test_selection_pages_by_role(client, world):
 
 def test_public_board_unknown_tenant_is_404(client):
     assert client.get("/public/nowhere/notices/").status_code == 404
+
+
+def test_public_objection_form_is_rate_limited(client, world):
+    from django.core.cache import cache
+
+    cache.clear()
+    notice = world.nomination.notice
+    url = f"/public/alpha/notices/{notice.pk}/object/"
+    statuses = [
+        client.post(url, {"nominee": world.nomination.pk, "contact": "", "reason": ""}).status_code
+        for _ in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]

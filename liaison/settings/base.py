@@ -160,6 +160,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scoring.tasks.build_quota_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
+    "close-notices": {"task": "roster.tasks.close_notices", "schedule": crontab(minute=10, hour=0)},
+    "terms-ending": {
+        "task": "roster.tasks.remind_terms_ending",
+        "schedule": crontab(minute=30, hour=7),
+    },
+    "dormant-officers": {
+        "task": "roster.tasks.flag_dormant_officers",
+        "schedule": crontab(minute=0, hour=8, day_of_week=1),
+    },
 }
 
 REST_FRAMEWORK = {

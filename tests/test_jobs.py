@@ -1,0 +1,99 @@
+"""Scheduled jobs: quota notifications reach exactly the right managers,
+reminders and dormant flags are sent once, every run is logged, the beat
+schedule has every job."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from accounts.models import JobRun, Notification
+from roster.models import Notice
+from roster.services import member_create
+from roster.tasks import close_notices, flag_dormant_officers, remind_terms_ending
+from scoring.tasks import build_quota_reports
+from tests.world import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(user):
+    return sorted(Notification.objects.filter(user=user).values_list("title", flat=True))
+
+
+def test_quota_job_notifies_each_manager_about_their_officers_once(
+    world, other_world, django_capture_on_commit_callbacks
+):
+    d2_manager = member_create(
+        tenant=world.tenant,
+        username="mgr-d2",
+        password=PASSWORD,
+        role="district_manager",
+        districts=[world.districts["d2"]],
+        email="d2@example.com",
+    ).user
+    with django_capture_on_commit_callbacks(execute=True):
+        build_quota_reports(month="2025-03")
+    # d1 has 张三 and 李四 behind (district quotas are yearly, pro-rated); d2 has 王五
+    assert _titles(world.users["manager"]) == ["2025-03 任务指标：2 名联络员未完成"]
+    assert _titles(d2_manager) == ["2025-03 任务指标：1 名联络员未完成"]
+    assert _titles(world.users["admin"]) == ["2025-03 任务指标：1 名联络员未完成"]  # city: 赵六
+    assert _titles(world.users["auditor"]) == [] and _titles(world.users["officer"]) == []
+    assert [m.to for m in mail.outbox] == [["d2@example.com"]]
+    build_quota_reports(month="2025-03")  # again: one report, nothing sent twice
+    assert Notification.objects.filter(tenant=world.tenant).count() == 3
+    runs = JobRun.objects.filter(tenant=world.tenant, name="quota-reports")
+    assert [(r.outcome, r.detail["month"]) for r in runs] == [("ok", "2025-03")] * 2
+
+
+def test_term_end_reminders_go_to_admins_and_the_districts_managers_once(world):
+    remind_terms_ending(today="2026-12-10")
+    assert len(_titles(world.users["admin"])) == 4
+    assert sorted(_titles(world.users["manager"])) == [
+        "张三的任期将于 2026-12-31 届满",
+        "李四的任期将于 2026-12-31 届满",
+    ]
+    remind_terms_ending(today="2026-12-11")
+    assert Notification.objects.filter(tenant=world.tenant).count() == 6
+
+
+def test_dormant_flags_and_notice_closing(world):
+    result = flag_dormant_officers(today="2025-06-01")
+    assert result["alpha"] == Notification.objects.filter(tenant=world.tenant).count() > 0
+    assert close_notices(today="2026-03-07")["alpha"] == 1
+    assert Notice.objects.get(tenant=world.tenant).closed_at is not None
+    assert close_notices(today="2026-03-08")["alpha"] == 0
+    assert set(JobRun.objects.filter(tenant=world.tenant).values_list("name", flat=True)) == {
+        "dormant-officers",
+        "close-notices",
+    }
+
+
+def test_notification_page_marks_read_and_the_menu_counts(client, world):
+    remind_terms_ending(today="2026-12-10")
+    client.force_login(world.users["manager"])
+    home = client.get("/t/alpha/").content.decode()
+    assert 'id="unread-count">2<' in home
+    page = client.get("/t/alpha/notifications/").content.decode()
+    assert "张三的任期" in page
+    assert 'id="unread-count"' not in client.get("/t/alpha/").content.decode()
+
+
+def test_jobs_page_for_admins(client, world):
+    close_notices(today="2026-03-07")
+    client.force_login(world.users["admin"])
+    html = client.get("/t/alpha/jobs/").content.decode()
+    assert "close-notices" in html and "monthly-quota-reports" in html
+    client.force_login(world.users["manager"])
+    assert client.get("/t/alpha/jobs/").status_code == 403
+
+
+def test_every_job_is_on_the_beat_schedule():
+    tasks = {job["task"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks == {
+        "scoring.tasks.build_quota_reports",
+        "roster.tasks.close_notices",
+        "roster.tasks.remind_terms_ending",
+        "roster.tasks.flag_dormant_officers",
+    }
