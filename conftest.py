@@ -1,8 +1,9 @@
-"""Fixtures for every test folder: the tenants of ``tests/world.py`` and the
-default language."""
+"""Fixtures for every test folder: the tenants of ``tests/world.py``, the
+default language, and a clean cache."""
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 pytest_plugins = ["tests.world"]
@@ -15,3 +16,10 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate limits and throttles count per test, not across the whole run."""
+    cache.clear()
+    yield
