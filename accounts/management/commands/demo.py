@@ -18,6 +18,7 @@ from roster import services as roster
 from roster import workflow
 from roster.demo import load_demo_selection
 from roster.models import District, Officer, Unit
+from scoring.quotas import quota_report_build
 
 SLUG = "wuhan-demo"
 SECOND_SLUG = "yangquan-demo"
@@ -237,6 +238,8 @@ class Command(BaseCommand):
                 )
         load_demo_ledgers(tenant=tenant, rng=rng)
         load_demo_selection(tenant=tenant, rng=rng)
+        for month in range(1, 13):  # the demo year's monthly quota reports
+            quota_report_build(tenant=tenant, month=f"2025-{month:02d}")
         return tenant
 
     def _print_logins(self) -> None:
