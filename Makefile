@@ -42,7 +42,7 @@ worker: venv
 	$(VENV)/bin/celery -A liaison worker --loglevel=info
 
 beat: venv
-	$(VENV)/bin/celery -A liaison beat --loglevel=info
+	$(VENV)/bin/celery -A liaison beat --loglevel=info --schedule /tmp/liaison-celerybeat-schedule
 
 ## Recompile the translations after editing locale/*/LC_MESSAGES/django.po
 messages: venv
