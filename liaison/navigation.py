@@ -22,13 +22,14 @@ A, AU, DM, UR, OF = (
 #: (url name, label, roles that see it, url-name prefixes of pages under it, menu)
 #: Items with a menu name sit in a dropdown of that name.
 ORGANISATION = pgettext_lazy("menu", "Organisation")
+ASSESSMENT = pgettext_lazy("menu", "Assessment")
 NAV = [
     ("home", _("Home"), {A, AU, DM, UR, OF}, (), None),
     ("my-work", _("My work"), {OF}, ("entry-",), None),
     ("my-work", _("Ledgers"), {A, AU, DM, UR}, ("entry-",), None),
     ("review-queue", _("Review"), {A, DM}, (), None),
-    ("ranking-current", _("Rankings"), {A, AU, DM}, ("ranking-",), None),
-    ("quota-list", _("Quotas"), {A, AU, DM}, ("quota-",), None),
+    ("ranking-current", _("Rankings"), {A, AU, DM}, ("ranking-",), ASSESSMENT),
+    ("quota-list", _("Quotas"), {A, AU, DM}, ("quota-",), ASSESSMENT),
     (
         "nomination-list",
         _("Selection"),
@@ -37,7 +38,7 @@ NAV = [
         None,
     ),
     ("officer-list", _("Officers"), {A, AU, DM, UR}, ("officer-", "statement-"), None),
-    ("library", _("Libraries"), {A, AU, DM, UR, OF}, ("reference-",), None),
+    ("library", _("Libraries"), {A, AU, DM, UR, OF}, ("reference-",), ORGANISATION),
     ("district-list", _("Districts"), {A, AU, DM}, ("district-",), ORGANISATION),
     ("unit-list", _("Units"), {A, AU, UR}, ("unit-",), ORGANISATION),
     ("member-list", _("Members"), {A}, ("member-",), ORGANISATION),

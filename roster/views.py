@@ -306,6 +306,17 @@ class HomeView(TenantPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = home_summary(membership=self.membership)
+        from ledgers.selectors import review_queue
+
+        from .workflow import may_take, nomination_list
+
+        if self.membership.role in (Role.ADMIN, Role.DISTRICT_MANAGER):
+            context["awaiting_review"] = review_queue(membership=self.membership).count()
+        if self.membership.role in (Role.ADMIN, Role.DISTRICT_MANAGER, Role.UNIT_REVIEWER):
+            open_ones = nomination_list(membership=self.membership).exclude(
+                stage__in=["appointed", "rejected", "withdrawn", "objection_upheld", "draft"]
+            )
+            context["my_turn"] = sum(1 for n in open_ones if may_take(self.membership, n))
         if self.membership.role == Role.OFFICER:
             from scoring.quota_views import quota_label
             from scoring.quotas import officer_progress
@@ -317,5 +328,5 @@ class HomeView(TenantPageMixin, TemplateView):
                 if officer.status == "active":
                     for row in officer_progress(officer=officer, month=month):
                         progress.append({**row, "label": quota_label(row["quota"])})
-            context.update(progress=progress, progress_month=month)
+            context.update(progress=progress, progress_month=month, progress_year=today.year)
         return context

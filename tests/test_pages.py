@@ -225,3 +225,16 @@ def test_officer_home_shows_this_months_quota_progress(client, world):
     # a district officer: 2 valid demands and 4 events a year, 1 video a quarter, to date
     assert html.count('class="list-group-item quota-progress"') == 3
     assert 'data-quota="event/year"' in html and "1/2<" in html  # 4 x 6/12 = 2 expected
+
+
+def test_home_counts_what_waits_for_each_role(client, world):
+    # the fixture's nomination is on notice (nobody's step); one submitted entry in d1
+    from ledgers import services as ledger
+
+    admin = world.users["admin"].memberships.get()
+    ledger.entry_submit(tenant=world.tenant, membership=admin, entry=world.entries["event"])
+    client.force_login(world.users["manager"])
+    html = client.get(_home(world)).content.decode()
+    assert 'id="home-review"' in html and 'rounded-pill">1</span>' in html
+    client.force_login(world.users["reviewer"])
+    assert 'id="home-nominations"' in client.get(_home(world)).content.decode()
