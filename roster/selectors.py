@@ -178,10 +178,12 @@ def dormant(*, officers: QuerySet[Officer], on: dt.date, days: int) -> QuerySet[
     from ledgers.models import Credit
 
     since = timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=days), dt.time()))
-    recent = Credit.objects.filter(entry__submitted_at__gte=since).values("officer_id")
     in_office = officers.filter(
         status="active", term_start__lte=on - dt.timedelta(days=days), term_end__gte=on
     )
+    recent = Credit.objects.filter(
+        officer__in=in_office.values("id"), entry__submitted_at__gte=since
+    ).values("officer_id")
     return in_office.exclude(id__in=recent)
 
 
