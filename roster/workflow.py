@@ -85,9 +85,12 @@ def notice_is_open(notice: Notice, today: dt.date | None = None) -> bool:
     return notice.start <= today <= notice.end
 
 
-def public_notices(*, tenant: Tenant) -> QuerySet[Notice]:
+def public_notices(*, tenant: Tenant, today: dt.date | None = None) -> QuerySet[Notice]:
+    """Open and past notices (API.md): one published for a later start is
+    not shown before it starts."""
     return (
         Notice.objects.for_tenant(tenant)
+        .filter(start__lte=today or timezone.localdate())
         .select_related("round")
         .prefetch_related("nominees__unit")
         .order_by("-start", "-id")

@@ -120,3 +120,17 @@ def test_public_objection_form_is_rate_limited(client, world):
         for _ in range(11)
     ]
     assert statuses == [200] * 10 + [429]
+
+
+def test_public_board_shows_open_and_past_notices_not_future_ones(client, world):
+    with time_machine.travel(dt.datetime(2026, 3, 1, 2, tzinfo=dt.UTC), tick=False):
+        assert client.get("/api/v1/public/alpha/notices/").json() == []
+        assert "候选人甲" not in client.get("/public/alpha/notices/").content.decode()
+    with time_machine.travel(dt.datetime(2026, 3, 2, 2, tzinfo=dt.UTC), tick=False):
+        [notice] = client.get("/api/v1/public/alpha/notices/").json()
+        assert (notice["status"], [n["full_name"] for n in notice["nominees"]]) == (
+            "open",
+            ["候选人甲"],
+        )
+    with time_machine.travel(dt.datetime(2026, 4, 1, 2, tzinfo=dt.UTC), tick=False):
+        assert client.get("/api/v1/public/alpha/notices/").json()[0]["status"] == "closed"

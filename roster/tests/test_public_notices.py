@@ -305,12 +305,12 @@ def test_objection_on_the_first_and_last_day_is_taken(alpha, clock):
         assert response.status_code == 201, moment
 
 
-def test_objection_before_the_start_is_409(alpha, clock):
+def test_a_notice_is_not_public_before_its_start(alpha, clock):
     notice, nominee = second_notice(alpha, dt.date(2026, 3, 9), dt.date(2026, 3, 13))
     count = Objection.objects.count()
     body = {"nominee": nominee.id, "contact": "13700000000", "reason": "理由"}
     response = APIClient().post(objection_url(notice.id), body, format="json")
-    assert response.status_code == 409
+    assert response.status_code == 404
     assert Objection.objects.count() == count
     clock.move_to(dt.datetime(2026, 3, 9, 8, 0, tzinfo=SHANGHAI))
     response = APIClient().post(objection_url(notice.id), body, format="json")
