@@ -131,6 +131,11 @@ class Policy(TenantOwnedModel):
         return next((c for c in self.rules["categories"] if c["code"] == code), None)
 
     @property
+    def category_labels(self) -> dict[str, str]:
+        """Category code -> label (市派联络员 …), for display."""
+        return {c["code"]: c["label"] for c in self.rules["categories"]}
+
+    @property
     def category_codes(self) -> list[str]:
         return [c["code"] for c in self.rules["categories"]]
 

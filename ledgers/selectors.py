@@ -82,6 +82,5 @@ def review_queue(*, membership: Membership) -> QuerySet[Entry]:
         )
     elif membership.role != Role.ADMIN:
         return entries.none()
-    return entries.exclude(
-        id__in=Credit.objects.filter(officer__user=membership.user).values("entry_id")
-    ).order_by("submitted_at", "id")
+    own = Credit.objects.filter(entry__tenant=membership.tenant, officer__user=membership.user)
+    return entries.exclude(id__in=own.values("entry_id")).order_by("submitted_at", "id")

@@ -57,7 +57,7 @@ class RoundListView(TenantPageMixin, ListView):
 
 
 def _category_labels(tenant) -> dict[str, str]:
-    return {c["code"]: c["label"] for c in policy_in_force(tenant=tenant).rules["categories"]}
+    return policy_in_force(tenant=tenant).category_labels
 
 
 class RoundCreateView(TenantPageMixin, FormView):
@@ -319,9 +319,7 @@ class PublicNoticeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         notices = list(workflow.public_notices(tenant=self.tenant))
-        labels = {
-            c["code"]: c["label"] for c in policy_in_force(tenant=self.tenant).rules["categories"]
-        }
+        labels = policy_in_force(tenant=self.tenant).category_labels
         for notice in notices:
             notice.is_open = workflow.notice_is_open(notice)
             notice.rows = [

@@ -130,7 +130,7 @@ def home_summary(*, membership: Membership) -> dict:
     tenant = membership.tenant
     officers = officer_list(membership=membership)
     active = officers.filter(status="active")
-    labels = {c["code"]: c["label"] for c in policy_in_force(tenant=tenant).rules["categories"]}
+    labels = policy_in_force(tenant=tenant).category_labels
     counts = dict(active.order_by().values_list("category").annotate(n=models.Count("id")))
     summary = {
         "officers_active": sum(counts.values()),
@@ -191,7 +191,7 @@ def roster_changes(*, tenant: Tenant, start: dt.date, end: dt.date) -> list[dict
     """The roster changes of a period, for the public quarterly list
     (人员调整名单): appointments, replacements and disqualifications, with
     names, units, categories and districts only."""
-    labels = {c["code"]: c["label"] for c in policy_in_force(tenant=tenant).rules["categories"]}
+    labels = policy_in_force(tenant=tenant).category_labels
     officers = Officer.objects.for_tenant(tenant).select_related("district", "unit", "replaces")
 
     def row(officer: Officer, change: str, day: dt.date) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -79,16 +80,17 @@ class DistrictCreateView(_TenantFormView):
 class DistrictUpdateView(DistrictCreateView):
     title = _("Edit district")
 
-    def get_district(self):
+    @cached_property
+    def district(self):
         return get_object_or_404(district_list(tenant=self.tenant), pk=self.kwargs["pk"])
 
     def get_initial(self):
-        district = self.get_district()
+        district = self.district
         return {"code": district.code, "name": district.name}
 
     def perform(self, form):
         return services.district_update(
-            tenant=self.tenant, district=self.get_district(), **form.cleaned_data
+            tenant=self.tenant, district=self.district, **form.cleaned_data
         )
 
 
@@ -122,15 +124,16 @@ class UnitCreateView(_TenantFormView):
 class UnitUpdateView(UnitCreateView):
     title = _("Edit unit")
 
-    def get_unit(self):
+    @cached_property
+    def unit(self):
         return get_object_or_404(unit_list(tenant=self.tenant), pk=self.kwargs["pk"])
 
     def get_initial(self):
-        unit = self.get_unit()
+        unit = self.unit
         return {"name": unit.name, "kind": unit.kind, "district": unit.district_id}
 
     def perform(self, form):
-        return services.unit_update(tenant=self.tenant, unit=self.get_unit(), **form.cleaned_data)
+        return services.unit_update(tenant=self.tenant, unit=self.unit, **form.cleaned_data)
 
 
 class MemberListView(TenantPageMixin, ListView):
@@ -186,7 +189,7 @@ class OfficerListView(FilteredListMixin, TenantPageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         policy = policy_in_force(tenant=self.tenant)
-        labels = {c["code"]: c["label"] for c in policy.rules["categories"]}
+        labels = policy.category_labels
         for officer in context["officers"]:
             officer.category_label = labels.get(officer.category, officer.category)
         context.update(
@@ -204,7 +207,7 @@ class OfficerExportView(OfficerListView):
     def get(self, request, *args, **kwargs):
         officers = self.get_queryset()
         policy = policy_in_force(tenant=self.tenant)
-        labels = {c["code"]: c["label"] for c in policy.rules["categories"]}
+        labels = policy.category_labels
         statuses = dict(OfficerStatus.choices)
         book = new_workbook()
         sheet = SheetWriter(
@@ -267,7 +270,7 @@ class PolicyView(TenantPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         policy = policy_in_force(tenant=self.tenant)
         rules = copy.deepcopy(policy.rules)
-        labels = {c["code"]: c["label"] for c in rules["categories"]}
+        labels = policy.category_labels
         for category in rules["categories"]:
             category["group_label"] = labels.get(
                 category["scoring_group"], category["scoring_group"]

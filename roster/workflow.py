@@ -121,15 +121,29 @@ def _lock(tenant: Tenant, nomination: Nomination) -> Nomination:
     )
 
 
+def _reach_ids(membership: Membership) -> tuple[frozenset[int], frozenset[int]]:
+    """The ids of the member's districts and units, read once per membership
+    object (one request), so a queue of nominations costs no query per row."""
+    cached = getattr(membership, "_selection_reach", None)
+    if cached is None:
+        cached = (
+            frozenset(districts_in_reach(membership=membership).values_list("id", flat=True)),
+            frozenset(units_in_reach(membership=membership).values_list("id", flat=True)),
+        )
+        membership._selection_reach = cached
+    return cached
+
+
 def _in_reach(membership: Membership, nomination: Nomination, role: str) -> bool:
     if membership.role != role:
         return False
     if role == Role.ADMIN:
         return True
+    districts, units = _reach_ids(membership)
     if role == Role.DISTRICT_MANAGER:
-        return districts_in_reach(membership=membership).filter(pk=nomination.district_id).exists()
+        return nomination.district_id in districts
     if role == Role.UNIT_REVIEWER:
-        return units_in_reach(membership=membership).filter(pk=nomination.unit_id).exists()
+        return nomination.unit_id in units
     return False
 
 

@@ -15,7 +15,8 @@ from liaison.excel import SheetWriter, heading, new_workbook, workbook_bytes
 KIND_LABELS = dict(EntryKind.choices)
 
 
-def _pool_label(pool: str, districts: dict[str, str]) -> str:
+def pool_label(pool: str, districts: dict[str, str]) -> str:
+    """A pool's name for people: city officers, all officers, or the district."""
     if pool == "city":
         return _("City officers")
     if pool == "all":
@@ -31,7 +32,7 @@ def ranking_workbook(*, tenant: Tenant, ranking: dict, districts: dict[str, str]
     workbook = new_workbook()
     status = _("final") if ranking["status"] == "final" else _("draft")
     policy = policy_in_force(tenant=tenant, on=dt.date(ranking["year"], 12, 31))
-    categories = {c["code"]: c["label"] for c in policy.rules["categories"]}
+    categories = policy.category_labels
     kinds = list(KIND_LABELS)
     columns = [
         (_("Rank"), 7),
@@ -46,7 +47,7 @@ def ranking_workbook(*, tenant: Tenant, ranking: dict, districts: dict[str, str]
     ]
     total, done = sum(len(p["rows"]) for p in ranking["pools"]), 0
     for pool in ranking["pools"] or [{"pool": "all", "rows": []}]:
-        label = _pool_label(pool["pool"], districts)
+        label = pool_label(pool["pool"], districts)
         sheet = SheetWriter(
             workbook,
             label,

@@ -95,9 +95,7 @@ class QuotaDetailView(TenantPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = self.get_report()
-        labels = {
-            c["code"]: c["label"] for c in policy_in_force(tenant=self.tenant).rules["categories"]
-        }
+        labels = policy_in_force(tenant=self.tenant).category_labels
         names = dict(district_list(tenant=self.tenant).values_list("code", "name"))
         rows = self.filtered_rows(report)
         for row in rows:

@@ -24,7 +24,7 @@ from liaison.excel import XLSX
 from liaison.views import TenantPageMixin
 from roster.selectors import district_list, officer_list
 
-from .exports import ranking_xlsx, statement_xlsx
+from .exports import pool_label, ranking_xlsx, statement_xlsx
 from .models import ExportJob
 from .selectors import (
     after_freeze_changes,
@@ -61,15 +61,6 @@ class RankingRedirectView(TenantPageMixin, View):
         return redirect("ranking-page", tenant_slug=tenant_slug, year=year)
 
 
-def _pool_label(pool: str, districts: dict[str, str]) -> str:
-    if pool == "city":
-        return _("City officers")
-    if pool == "all":
-        return _("All officers")
-    code = pool.split(":", 1)[1]
-    return districts.get(code, code)
-
-
 class RankingPageView(TenantPageMixin, TemplateView):
     """Pools as tabs; excellence marks, the boundary and ties made visible."""
 
@@ -98,7 +89,7 @@ class RankingPageView(TenantPageMixin, TemplateView):
             pools.append(
                 {
                     **pool,
-                    "label": _pool_label(pool["pool"], districts),
+                    "label": pool_label(pool["pool"], districts),
                     "excellent_count": sum(r["excellent"] for r in rows),
                 }
             )

@@ -134,3 +134,23 @@ def test_public_board_shows_open_and_past_notices_not_future_ones(client, world)
         )
     with time_machine.travel(dt.datetime(2026, 4, 1, 2, tzinfo=dt.UTC), tick=False):
         assert client.get("/api/v1/public/alpha/notices/").json()[0]["status"] == "closed"
+
+
+@pytest.mark.parametrize("extra", [2, 12])
+def test_nomination_queue_costs_no_query_per_row(
+    client, world, extra, django_assert_max_num_queries
+):
+    from roster import workflow
+
+    reviewer = world.users["reviewer"].memberships.get()
+    for i in range(extra):
+        nomination = workflow.nomination_create(
+            membership=reviewer,
+            round=world.round,
+            data={"full_name": f"候选{i}", "unit": world.units["u1"], "mobile": "1390000"},
+        )
+        workflow.nomination_advance(membership=reviewer, nomination=nomination)
+    client.force_login(world.users["reviewer"])
+    with django_assert_max_num_queries(12):
+        html = client.get(_url("nomination-list")).content.decode()
+    assert html.count("your turn") + html.count("待您处理") == extra
