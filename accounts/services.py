@@ -111,7 +111,7 @@ def policy_publish(
             {"effective_from": _("A policy version already takes effect on that date.")}
         )
     last = versions.order_by("-version").first()
-    return Policy.objects.create(
+    policy = Policy.objects.create(
         tenant=tenant,
         version=(last.version + 1) if last else 1,
         preset=last.preset if last else tenant.preset,
@@ -120,3 +120,16 @@ def policy_publish(
         created_by=by,
         note=note,
     )
+    if last is not None:  # verified entries of the years it rules are re-scored
+        from scoring.tasks import rescore_years
+
+        reason = _("Policy version %(version)d takes effect on %(date)s.") % {
+            "version": policy.version,
+            "date": effective_from.isoformat(),
+        }
+        transaction.on_commit(
+            lambda: rescore_years.delay(
+                tenant_id=tenant.id, from_year=effective_from.year, reason=reason
+            )
+        )
+    return policy

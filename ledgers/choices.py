@@ -77,5 +77,6 @@ class EntryAction(models.TextChoices):
     VERIFIED = "verified", _("Verified")
     RETURNED = "returned", _("Returned")
     CORRECTED = "corrected", _("Corrected after verification")
+    RESCORED = "rescored", _("Points recalculated")
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")

@@ -1,7 +1,8 @@
 """A year of realistic ledger entries for the demo tenant, in every status.
 
 Built in bulk (one demo load must stay quick on SQLite), with the history a
-real journey leaves: created, submitted, then verified or returned.
+real journey leaves: created, submitted, then verified or returned, and the
+verified entries' stored shares.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Tenant
 from roster.models import District, Officer
+from scoring.shares import shares_refresh
 
 from .choices import EntryAction, EntryStatus, EventType, Library
 from .models import Credit, Entry, EntryEvent, Reference
@@ -285,4 +287,5 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
         id__in=[e.id for e, s in zip(entries, statuses, strict=True) if s == "verified"]
     ).update(verified_at=now, verified_by=admin)
     Entry.objects.filter(tenant=tenant).exclude(status="draft").update(submitted_at=now)
+    shares_refresh(tenant=tenant, entries=Entry.objects.filter(status=EntryStatus.VERIFIED))
     return len(entries)

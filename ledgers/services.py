@@ -27,6 +27,7 @@ from accounts.models import Membership, Tenant
 from liaison.errors import Conflict
 from roster.models import Officer
 from roster.selectors import officer_list
+from scoring.shares import shares_refresh
 
 from .choices import EntryAction, EntryKind, EntryStatus, Library
 from .models import Credit, Entry, EntryEvent, Evidence, Reference
@@ -291,6 +292,8 @@ def entry_update(
         Credit.objects.bulk_create(
             [Credit(entry=entry, officer=o) for o in officers if o.id not in have]
         )
+    if entry.status == EntryStatus.VERIFIED:  # a correction re-scores the entry
+        shares_refresh(tenant=tenant, entries=[entry.id])
     after = _snapshot(entry, fields)
     changes = {k: [before[k], after[k]] for k in fields if before[k] != after[k]}
     if changes:
@@ -344,6 +347,8 @@ def _transition(
         if stamp:
             stamp(entry)
         entry.save()
+        if EntryStatus.VERIFIED in (before, to):  # shares follow the verified state
+            shares_refresh(tenant=tenant, entries=[entry.id])
         _record(
             entry=entry, action=action, actor=membership.user, from_status=before, reason=reason
         )

@@ -21,6 +21,7 @@ from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
 from liaison.views import FilteredListMixin, TenantPageMixin
 from roster.selectors import district_list
+from scoring.selectors import entry_share_rows
 
 from . import services
 from .choices import EntryKind, EntryStatus, Library
@@ -197,6 +198,7 @@ class EntryDetailView(TenantPageMixin, TemplateView):
             return_form=ReturnForm(),
             evidence_form=EvidenceForm(),
             evidence_max_mb=settings.EVIDENCE_MAX_BYTES // 2**20,
+            shares=entry_share_rows(entry=entry) if entry.status == "verified" else [],
         )
         return context
 

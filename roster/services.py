@@ -20,6 +20,7 @@ from accounts.models import Membership, Tenant, User
 from accounts.selectors import policy_in_force
 from accounts.services import user_create
 from liaison.errors import Conflict
+from scoring.shares import entries_crediting, shares_rescore
 
 from .choices import OfficerStatus
 from .models import District, Officer, Unit
@@ -229,7 +230,25 @@ def officer_disqualify(
     officer.disqualified_by = by
     officer.save()
     _revoke_login(tenant, officer)
+    _rescore(
+        tenant,
+        officer,
+        _("%(name)s disqualified from %(date)s.")
+        % {"name": officer.full_name, "date": effective_on.isoformat()},
+        by,
+    )
     return officer
+
+
+def _rescore(tenant: Tenant, officer: Officer, reason: str, actor: User | None) -> None:
+    """The officer's verified entries are re-scored: an officer whose
+    appointment no longer reaches a year takes no part in its splits."""
+    shares_rescore(
+        tenant=tenant,
+        entries=entries_crediting(tenant=tenant, officer=officer),
+        reason=reason,
+        actor=actor,
+    )
 
 
 def _revoke_login(tenant: Tenant, officer: Officer) -> None:
@@ -274,6 +293,13 @@ def officer_replace(
     officer.term_end = effective_on - dt.timedelta(days=1)
     officer.save()
     _revoke_login(tenant, officer)
+    _rescore(
+        tenant,
+        officer,
+        _("%(name)s replaced from %(date)s.")
+        % {"name": officer.full_name, "date": effective_on.isoformat()},
+        None,
+    )
     successor = officer_create(
         tenant=tenant,
         full_name=full_name,

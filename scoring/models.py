@@ -24,7 +24,9 @@ class RankingSnapshot(TenantOwnedModel):
         verbose_name=_("finalised by"),
     )
     pools = models.JSONField(_("pools"))
-    statements = models.JSONField(_("statements"))
+    # Snapshots made before shares were stored kept every statement here;
+    # newer ones read the shares as of ``finalized_at`` and leave it empty.
+    statements = models.JSONField(_("statements"), default=dict, blank=True)
 
     class Meta:
         ordering = ["tenant", "-year"]
@@ -36,6 +38,49 @@ class RankingSnapshot(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.tenant.slug} {self.year}"
+
+
+class Share(TenantOwnedModel):
+    """One credited officer's share of a verified entry: ``points`` shared by
+    ``group_size`` officers of the officer's scoring group (SPEC.md §6 rule 2),
+    stored as integers so sums stay exact.
+
+    Written in the transaction that verifies or corrects the entry (or
+    records a re-scoring); never updated in place: a change marks the live
+    rows ``superseded_at`` and adds new ones, so a finalised year's
+    statements read the shares as they stood at its finalisation."""
+
+    entry = models.ForeignKey("ledgers.Entry", on_delete=models.CASCADE, related_name="shares")
+    officer = models.ForeignKey("roster.Officer", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20)
+    occurred_on = models.DateField(_("occurred on"))
+    points = models.PositiveIntegerField(_("points"))
+    group_size = models.PositiveSmallIntegerField(_("shared by"))
+    created_at = models.DateTimeField(_("created at"))
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        indexes = [
+            # the ranking: live shares of a year counted per officer, kind, split
+            models.Index(
+                fields=["tenant", "year", "officer", "kind", "points", "group_size"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="share_live_year",
+            ),
+            # statements, live or as of a finalisation
+            models.Index(fields=["tenant", "officer", "year"], name="share_officer_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(group_size__gte=1), name="share_group_size_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} → {self.officer_id}: {self.points}/{self.group_size}"
 
 
 class ExportJob(TenantOwnedModel):

@@ -9,20 +9,31 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Policy, Tenant
 from accounts.selectors import policy_in_force
 from ledgers.models import Credit, EntryEvent
-from roster.models import District, Officer
+from roster.models import Officer
 from roster.selectors import districts_in_reach
 
 from . import engine
 from .engine import exact_text, two_decimals
-from .models import RankingSnapshot
+from .models import RankingSnapshot, Share
 
 KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    """What a ranking shows of an officer."""
+
+    id: int
+    full_name: str
+    category: str
+    district: str | None  # district code
 
 
 @dataclass(frozen=True)
@@ -31,16 +42,16 @@ class YearFacts:
     year: int
     policy: Policy
     rules: engine.Rules
-    officers: dict[int, Officer]
+    officers: dict[int, OfficerRow]
     facts: list[engine.OfficerFact]
     entries: list[engine.EntryFact]
 
 
-def pool_name(officer: Officer, category: dict | None) -> str:
+def pool_name(category: dict | None, district: str | None) -> str:
     """``city``, ``all`` or ``district:CODE`` (API.md pool names)."""
     pool = (category or {}).get("pool", "all")
     if pool == "district":
-        return f"district:{officer.district.code}" if officer.district_id else "district:-"
+        return f"district:{district or '-'}"
     return pool
 
 
@@ -59,29 +70,32 @@ def check_year(year: int) -> int:
     return year
 
 
-def _year_officers(*, tenant: Tenant, year: int):
-    """The policy at the year's end, and every officer who held an
-    appointment in the tenant during the year, as models and engine facts."""
+def _year_officers(*, tenant: Tenant, year: int, policy: Policy | None = None):
+    """The policy at the year's end (unless given), and every officer who
+    held an appointment in the tenant during the year, as rows and engine
+    facts."""
     start, end = dt.date(check_year(year), 1, 1), dt.date(year, 12, 31)
-    policy = policy_in_force(tenant=tenant, on=end)
+    policy = policy or policy_in_force(tenant=tenant, on=end)
     categories = {c["code"]: c for c in policy.rules["categories"]}
-    officers = {
-        o.id: o
-        for o in _officers_of_year(tenant, start, end).select_related("district").order_by("id")
-    }
-    facts = []
-    for officer in officers.values():
-        category = categories.get(officer.category)
+    officers, facts = {}, []
+    rows = (
+        _officers_of_year(tenant, start, end)
+        .order_by("id")
+        .values_list("id", "full_name", "category", "district__code", "status", "disqualified_on")
+    )
+    for officer_id, full_name, code, district, status, disqualified_on in rows:
+        officers[officer_id] = OfficerRow(officer_id, full_name, code, district)
+        category = categories.get(code)
         disqualified = (
-            officer.status == "disqualified"
-            and officer.disqualified_on is not None
-            and start <= officer.disqualified_on <= end
+            status == "disqualified"
+            and disqualified_on is not None
+            and start <= disqualified_on <= end
         )
         facts.append(
             engine.OfficerFact(
-                id=officer.id,
-                pool=pool_name(officer, category),
-                group=(category or {}).get("scoring_group", officer.category),
+                id=officer_id,
+                pool=pool_name(category, district),
+                group=(category or {}).get("scoring_group", code),
                 eligible=not disqualified,
                 ineligible_reason="disqualified in the year" if disqualified else "",
             )
@@ -97,31 +111,8 @@ def _officers_of_year(tenant: Tenant, start: dt.date, end: dt.date):
     )
 
 
-def year_facts(*, tenant: Tenant, year: int, officer: Officer | None = None) -> YearFacts:
-    """The year's officers and verified entries (by occurred-on date) with
-    their credits, under the policy in force at the year's end; with
-    ``officer``, only the entries crediting that officer (a statement)."""
+def _facts(tenant: Tenant, year: int, entries: list[engine.EntryFact]) -> YearFacts:
     policy, officers, facts = _year_officers(tenant=tenant, year=year)
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    credits = Credit.objects.filter(
-        entry__tenant=tenant, entry__status="verified", entry__occurred_on__range=(start, end)
-    )
-    if officer is not None:
-        credits = credits.filter(
-            entry_id__in=Credit.objects.filter(officer=officer).values("entry_id")
-        )
-    credited: dict[int, list[int]] = defaultdict(list)
-    meta: dict[int, tuple[str, dt.date]] = {}
-    rows = credits.order_by("entry_id", "officer_id").values_list(
-        "entry_id", "entry__kind", "entry__occurred_on", "officer_id"
-    )
-    for entry_id, kind, occurred_on, officer_id in rows.iterator(chunk_size=5000):
-        credited[entry_id].append(officer_id)
-        meta[entry_id] = (kind, occurred_on)
-    entries = [
-        engine.EntryFact(id=e, kind=meta[e][0], occurred_on=meta[e][1], officers=tuple(ids))
-        for e, ids in credited.items()
-    ]
     return YearFacts(
         tenant=tenant,
         year=year,
@@ -133,74 +124,100 @@ def year_facts(*, tenant: Tenant, year: int, officer: Officer | None = None) -> 
     )
 
 
-#: Credits of the year's verified entries, counted per (officer, kind, size of
-#: the officer's scoring group on that entry). Only officers of the year count,
-#: in the credits and in the group sizes, exactly as the engine's split does.
-_GROUP_SQL = """
-SELECT {key}, kind, n, {month_out}COUNT(*) FROM (
-    SELECT c.officer_id AS officer_id, o.category AS category, o.district_id AS district_id,
-           e.kind AS kind, {month_in}
-           COUNT(*) OVER (PARTITION BY c.entry_id, {group}) AS n
-    FROM ledgers_credit c
-    JOIN ledgers_entry e ON e.id = c.entry_id
-    JOIN roster_officer o ON o.id = c.officer_id
-    WHERE e.tenant_id = %s AND e.status = 'verified' AND e.occurred_on BETWEEN %s AND %s
-      AND o.tenant_id = %s AND o.term_start <= %s AND o.term_end >= %s
-      AND NOT (o.status = 'disqualified' AND o.disqualified_on < %s)
-) credited
-GROUP BY {key}, kind, n{month_group}
-"""
-
-
-def year_groups(*, tenant: Tenant, year: int, policy: Policy) -> list[engine.CreditGroup]:
-    """The year's credits aggregated in one query (see ``_GROUP_SQL``)."""
+def ledger_entries(*, tenant: Tenant, year: int) -> list[engine.EntryFact]:
+    """The year's verified entries (by occurred-on date) with their credits,
+    read from the ledger itself rather than from the stored shares."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    credits = Credit.objects.filter(
+        entry__tenant=tenant, entry__status="verified", entry__occurred_on__range=(start, end)
+    )
+    credited: dict[int, list[int]] = defaultdict(list)
+    meta: dict[int, tuple[str, dt.date]] = {}
+    rows = credits.order_by("entry_id", "id").values_list(
+        "entry_id", "entry__kind", "entry__occurred_on", "officer_id"
+    )
+    for entry_id, kind, occurred_on, officer_id in rows.iterator(chunk_size=5000):
+        credited[entry_id].append(officer_id)
+        meta[entry_id] = (kind, occurred_on)
     return [
-        engine.CreditGroup(officer=o, kind=k, group_size=n, count=c)
-        for o, k, n, c in _group_rows(tenant, year, policy, by_month=False)
+        engine.EntryFact(id=e, kind=meta[e][0], occurred_on=meta[e][1], officers=tuple(ids))
+        for e, ids in credited.items()
     ]
 
 
-def _group_rows(tenant: Tenant, year: int, policy: Policy, *, by_month: bool) -> list[tuple]:
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    mapping = [(c["code"], c["scoring_group"]) for c in policy.rules["categories"]]
-    group = "o.category"
-    if mapping:
-        group = "CASE o.category " + " ".join("WHEN %s THEN %s" for _ in mapping)
-        group += " ELSE o.category END"
-    month_sql, month_params = connection.ops.date_extract_sql("month", "e.occurred_on", ())
-    params = list(month_params) if by_month else []
-    params += [value for pair in mapping for value in pair]
-    params += [tenant.id, start, end, tenant.id, end, start, start]
-    sql = _GROUP_SQL.format(
-        group=group,
-        key="category, district_id" if by_month else "officer_id",
-        month_in=f"{month_sql} AS month," if by_month else "",
-        month_out="month, " if by_month else "",
-        month_group=", month" if by_month else "",
+def live_shares(tenant: Tenant) -> QuerySet[Share]:
+    return Share.objects.filter(tenant=tenant, superseded_at__isnull=True)
+
+
+def shares_as_of(tenant: Tenant, at: dt.datetime) -> QuerySet[Share]:
+    """The shares as they stood at ``at`` (a finalisation's time)."""
+    return Share.objects.filter(tenant=tenant, created_at__lte=at).filter(
+        Q(superseded_at__isnull=True) | Q(superseded_at__gt=at)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
-def pool_months(*, result: YearResult) -> dict[str, list[Fraction]]:
+def entry_share_rows(*, entry) -> list[dict]:
+    """What a verified entry gives each officer sharing it (its live shares)."""
+    rows = (
+        live_shares(entry.tenant)
+        .filter(entry=entry)
+        .order_by("officer_id")
+        .values_list("officer__full_name", "points", "group_size")
+    )
+    return [
+        {
+            "officer": name,
+            "points": two_decimals(Fraction(p, n)),
+            "exact": exact_text(Fraction(p, n)),
+        }
+        for name, p, n in rows
+    ]
+
+
+def year_groups(*, tenant: Tenant, year: int) -> list[engine.CreditGroup]:
+    """The year's live shares counted per (officer, kind, points, group
+    size): one small GROUP BY over the ``share_live_year`` index."""
+    rows = (
+        live_shares(tenant)
+        .filter(year=year)
+        .values("officer_id", "kind", "points", "group_size")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("officer_id", "kind", "points", "group_size", "n")
+    )
+    return [
+        engine.CreditGroup(officer=o, kind=k, points=p, group_size=g, count=n)
+        for o, k, p, g, n in rows
+    ]
+
+
+def pool_months(*, tenant: Tenant, year: int, final: RankingSnapshot | None = None):
     """Points per month (bonus aside) of each pool of a year, exact, summed
-    in SQL per (category, district, kind, group size, month): a few
-    thousand rows whatever the size of the ledger."""
-    facts = result.facts
-    pools = {c["code"]: c["pool"] for c in facts.policy.rules["categories"]}
-    codes = dict(District.objects.for_tenant(facts.tenant).values_list("id", "code"))
-    months: dict[str, list[Fraction]] = {p.pool: [Fraction(0)] * 12 for p in result.pools}
-    for category, district_id, kind, n, month, count in _group_rows(
-        facts.tenant, facts.year, facts.policy, by_month=True
-    ):
-        pool = pools.get(category, "all")
-        if pool == "district":
-            pool = f"district:{codes.get(district_id, '-')}"
-        if pool in months:
-            points = int(facts.rules.points.get(kind, 0))
-            months[pool][int(month) - 1] += Fraction(points * count, n)
-    return months
+    in SQL per (category, district, points, group size, month): a few
+    thousand rows whatever the size of the ledger. A finalised year reads
+    its shares as they stood at the finalisation, under its policy."""
+    if final is None:
+        policy = policy_in_force(tenant=tenant, on=dt.date(year, 12, 31))
+        shares = live_shares(tenant)
+    else:
+        policy = Policy.objects.for_tenant(tenant).get(version=final.policy_version)
+        shares = shares_as_of(tenant, final.finalized_at)
+    categories = {c["code"]: c for c in policy.rules["categories"]}
+    months: dict[str, list[Fraction]] = defaultdict(lambda: [Fraction(0)] * 12)
+    rows = (
+        shares.filter(year=year)
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values("officer__category", "officer__district__code", "points", "group_size", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list(
+            "officer__category", "officer__district__code", "points", "group_size", "month", "n"
+        )
+    )
+    for category, district, points, size, month, count in rows:
+        pool = pool_name(categories.get(category), district)
+        months[pool][int(month) - 1] += Fraction(points * count, size)
+    return dict(months)
 
 
 @dataclass(frozen=True)
@@ -210,26 +227,18 @@ class YearResult:
     pools: list[engine.PoolResult]
 
 
-def year_result(*, tenant: Tenant, year: int, with_lines: bool = False) -> YearResult:
-    """The year's scores and pools. Totals come from credits aggregated in
-    the database (fast, exact); ``with_lines`` scores entry by entry instead,
-    for the statements a finalised snapshot keeps."""
-    if with_lines:
-        facts = year_facts(tenant=tenant, year=year)
+def year_result(*, tenant: Tenant, year: int, recompute: bool = False) -> YearResult:
+    """The year's scores and pools from the stored shares (fast, exact).
+    ``recompute`` scores the ledger entry by entry instead, with every
+    line: an audit of the stored shares, which must give the same figures."""
+    if recompute:
+        facts = _facts(tenant, year, ledger_entries(tenant=tenant, year=year))
         scores = engine.score_officers(facts.entries, facts.facts, facts.rules)
     else:
-        policy, officers, officer_facts = _year_officers(tenant=tenant, year=year)
-        facts = YearFacts(
-            tenant=tenant,
-            year=year,
-            policy=policy,
-            rules=engine.Rules.from_policy(policy.rules),
-            officers=officers,
-            facts=officer_facts,
-            entries=[],
+        facts = _facts(tenant, year, [])
+        scores = engine.score_from_groups(
+            year_groups(tenant=tenant, year=year), facts.facts, facts.rules
         )
-        groups = year_groups(tenant=tenant, year=year, policy=policy)
-        scores = engine.score_from_groups(groups, officer_facts, facts.rules)
     return YearResult(
         facts=facts, scores=scores, pools=engine.rank_pools(facts.facts, scores, facts.rules)
     )
@@ -248,7 +257,7 @@ def render_pools(result: YearResult) -> list[dict]:
                     "officer": officer.id,
                     "full_name": officer.full_name,
                     "category": officer.category,
-                    "district": officer.district.code if officer.district_id else None,
+                    "district": officer.district,
                     "rank": row.rank,
                     "points": two_decimals(row.total),
                     "points_exact": exact_text(row.total),
@@ -263,14 +272,6 @@ def render_pools(result: YearResult) -> list[dict]:
             {"pool": pool.pool, "size": pool.size, "excellent_places": pool.places, "rows": rows}
         )
     return out
-
-
-def render_statements(result: YearResult) -> dict[str, dict]:
-    """Every officer's statement (API.md shape), keyed by officer id as text."""
-    return {
-        str(officer_id): render_statement(result.scores[officer_id], result.facts.year)
-        for officer_id in result.scores
-    }
 
 
 def render_statement(score: engine.OfficerScore, year: int) -> dict:
@@ -325,19 +326,54 @@ def ranking_for(*, membership: Membership, year: int, result: YearResult | None 
     return body
 
 
-def statement_for(*, tenant: Tenant, officer: Officer, year: int) -> dict:
-    """An officer's statement: from the snapshot of a finalised year, else live."""
-    snapshot = snapshot_get(tenant=tenant, year=check_year(year))
-    if snapshot is not None and str(officer.id) in snapshot.statements:
-        return {**snapshot.statements[str(officer.id)], "status": "final"}
-    facts = year_facts(tenant=tenant, year=year, officer=officer)
-    if officer.id not in facts.officers:
-        empty = engine.OfficerScore(
-            officer=officer.id, lines=(), subtotal=0, bonus=0, bonus_reason=""
+def _statement_shares(shares: QuerySet[Share], officer: Officer, year: int):
+    """The officer's shares of the year, each with every officer sharing
+    the same entry (from the same set of shares)."""
+    mine = list(
+        shares.filter(officer=officer, year=year).values_list(
+            "entry_id", "kind", "occurred_on", "points", "group_size"
         )
-        return {**render_statement(empty, year), "status": "draft"}
-    scores = engine.score_officers(facts.entries, facts.facts, facts.rules)
-    return {**render_statement(scores[officer.id], year), "status": "draft"}
+    )
+    credited: dict[int, list[int]] = defaultdict(list)
+    for entry_id, officer_id in (
+        shares.filter(entry_id__in=[row[0] for row in mine])
+        .order_by("entry_id", "officer_id")
+        .values_list("entry_id", "officer_id")
+    ):
+        credited[entry_id].append(officer_id)
+    return [
+        engine.ShareFact(
+            entry=entry_id,
+            kind=kind,
+            occurred_on=occurred_on,
+            officer=officer.id,
+            points=points,
+            group_size=size,
+            credited=tuple(credited[entry_id]),
+        )
+        for entry_id, kind, occurred_on, points, size in mine
+    ]
+
+
+def statement_for(*, tenant: Tenant, officer: Officer, year: int) -> dict:
+    """An officer's statement: every share of the year and the bonus, from
+    the live shares, or for a finalised year from the shares as they stood
+    when it was finalised (under the policy version it was finalised with)."""
+    snapshot = snapshot_get(tenant=tenant, year=check_year(year))
+    if snapshot is not None and str(officer.id) in snapshot.statements:  # older snapshots
+        return {**snapshot.statements[str(officer.id)], "status": "final"}
+    if snapshot is not None:
+        policy = Policy.objects.for_tenant(tenant).get(version=snapshot.policy_version)
+        shares, status = shares_as_of(tenant, snapshot.finalized_at), "final"
+    else:
+        policy = policy_in_force(tenant=tenant, on=dt.date(year, 12, 31))
+        shares, status = live_shares(tenant), "draft"
+    score = engine.score_from_shares(
+        officer.id,
+        _statement_shares(shares, officer, year),
+        engine.Rules.from_policy(policy.rules),
+    )
+    return {**render_statement(score, year), "status": status}
 
 
 def after_freeze_changes(*, tenant: Tenant, year: int) -> list[EntryEvent]:
@@ -350,7 +386,7 @@ def after_freeze_changes(*, tenant: Tenant, year: int) -> list[EntryEvent]:
             entry__tenant=tenant,
             entry__occurred_on__year=year,
             at__gt=snapshot.finalized_at,
-            action__in=["verified", "corrected", "returned", "updated", "withdrawn"],
+            action__in=["verified", "corrected", "rescored", "returned", "updated", "withdrawn"],
         )
         .select_related("entry", "actor")
         .order_by("at")

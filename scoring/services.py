@@ -10,25 +10,29 @@ from accounts.models import Membership
 from liaison.errors import Conflict
 
 from .models import ExportJob, RankingSnapshot
-from .selectors import render_pools, render_statements, year_result
+from .selectors import render_pools, year_result
+from .shares import lock_shares
 
 
 def ranking_finalize(*, membership: Membership, year: int) -> RankingSnapshot:
-    """Freeze the year's ranking and statements, with who and when and the
-    policy version. A year is finalised once (409 after that)."""
+    """Freeze the year's ranking, with who and when and the policy version.
+    Statements need no copy: the shares are never changed in place, so a
+    finalised year's statements read them as they stood at this moment
+    (share writers wait on the tenant's lock meanwhile). A year is
+    finalised once (409 after that)."""
     tenant = membership.tenant
     if year >= timezone.localdate().year:
         raise Conflict(_("A year's ranking is finalised after the year has ended."))
-    result = year_result(tenant=tenant, year=year, with_lines=True)
     try:
         with transaction.atomic():
+            lock_shares(tenant, exclusive=True)
+            result = year_result(tenant=tenant, year=year)
             return RankingSnapshot.objects.create(
                 tenant=tenant,
                 year=year,
                 policy_version=result.facts.policy.version,
                 finalized_by=membership.user,
                 pools=render_pools(result),
-                statements=render_statements(result),
             )
     except IntegrityError:
         raise Conflict(_("The %(year)d ranking is already finalised.") % {"year": year}) from None

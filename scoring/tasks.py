@@ -7,6 +7,7 @@ import logging
 
 from celery import shared_task
 from django.core.files import File
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 
@@ -85,3 +86,24 @@ def build_quota_reports(*, month: str | None = None) -> dict:
             detail["notified"] = notify_shortfalls(report=report)
             built[tenant.slug] = len(report.rows)
     return {"month": month, "tenants": built}
+
+
+@shared_task(acks_late=True)
+def rescore_years(*, tenant_id: int, from_year: int, reason: str) -> int:
+    """After a policy version is published: re-score the tenant's verified
+    entries from ``from_year`` on (a history row on each entry whose shares
+    change). Running it again changes nothing more."""
+    from accounts.models import Tenant
+    from ledgers.models import Entry
+
+    from .shares import shares_rescore
+
+    tenant = Tenant.objects.get(pk=tenant_id)
+    with job_run("rescore", tenant) as detail, transaction.atomic():
+        changed = shares_rescore(
+            tenant=tenant,
+            entries=Entry.objects.for_tenant(tenant).filter(occurred_on__year__gte=from_year),
+            reason=reason,
+        )
+        detail["from_year"], detail["changed"] = from_year, changed
+    return changed

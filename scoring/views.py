@@ -70,7 +70,9 @@ class RankingPageView(TenantPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
-        result = year_result(tenant=self.tenant, year=year)  # once, for table and chart
+        snapshot = snapshot_get(tenant=self.tenant, year=year)
+        # a draft is computed once, for the table and the chart
+        result = None if snapshot else year_result(tenant=self.tenant, year=year)
         ranking = ranking_for(membership=self.membership, year=year, result=result)
         districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
         pools = []
@@ -102,18 +104,16 @@ class RankingPageView(TenantPageMixin, TemplateView):
             ),
             key=lambda r: (-Fraction(r["points_exact"]), r["officer"]),
         )
-        months = pool_months(result=result)
-        shown = {p["pool"] for p in pools}
+        months = pool_months(tenant=self.tenant, year=year, final=snapshot)
         context.update(
             pool_chart={
                 "labels": [str(m) for m in range(1, 13)],
                 "datasets": [
                     {
                         "label": str(p["label"]),
-                        "data": [round(float(v), 2) for v in months.get(p["pool"], [])],
+                        "data": [round(float(v), 2) for v in months.get(p["pool"], [0] * 12)],
                     }
                     for p in pools
-                    if p["pool"] in shown
                 ],
             },
             year=year,
@@ -128,7 +128,7 @@ class RankingPageView(TenantPageMixin, TemplateView):
             changes=after_freeze_changes(tenant=self.tenant, year=year)
             if ranking["status"] == "final"
             else [],
-            snapshot=snapshot_get(tenant=self.tenant, year=year),
+            snapshot=snapshot,
         )
         return context
 

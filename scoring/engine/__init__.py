@@ -13,8 +13,15 @@ from .model import (
     PoolResult,
     RankedRow,
     Rules,
+    ShareFact,
 )
-from .points import score_from_groups, score_officers, split_entry
+from .points import (
+    group_sizes,
+    score_from_groups,
+    score_from_shares,
+    score_officers,
+    split_entry,
+)
 from .quotas import (
     Quota,
     QuotaEntry,
@@ -40,15 +47,18 @@ __all__ = [
     "QuotaRow",
     "RankedRow",
     "Rules",
+    "ShareFact",
     "award_candidates",
     "district_rows",
     "exact_text",
     "excellence_places",
+    "group_sizes",
     "month_bounds",
     "officer_rows",
     "rank_pool",
     "rank_pools",
     "score_from_groups",
+    "score_from_shares",
     "score_officers",
     "split_entry",
     "two_decimals",

@@ -104,11 +104,27 @@ class PoolResult:
 
 @dataclass(frozen=True)
 class CreditGroup:
-    """Aggregated credits: ``count`` verified entries of ``kind`` credit
-    ``officer`` together with ``group_size - 1`` others of the officer's
-    scoring group. Summed in the database, scored exactly here."""
+    """Aggregated shares: ``count`` verified entries of ``kind``, worth
+    ``points`` each, credit ``officer`` together with ``group_size - 1``
+    others of the officer's scoring group. Counted in the database, scored
+    exactly here."""
 
     officer: int
     kind: str
+    points: int
     group_size: int
     count: int
+
+
+@dataclass(frozen=True)
+class ShareFact:
+    """A stored share: ``officer``'s part of a verified entry, ``points``
+    shared by ``group_size`` officers of the officer's scoring group."""
+
+    entry: int
+    kind: str
+    occurred_on: dt.date
+    officer: int
+    points: int
+    group_size: int
+    credited: tuple[int, ...] = ()

@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
-from .model import CreditGroup, EntryFact, Line, OfficerFact, OfficerScore, Rules
+from .model import CreditGroup, EntryFact, Line, OfficerFact, OfficerScore, Rules, ShareFact
+
+
+def group_sizes(officers: Iterable[int], groups: Mapping[int, str]) -> dict[int, int]:
+    """For each credited officer in ``groups``: how many credited officers of
+    their scoring group share the entry (duplicates counted once). Officers
+    not in ``groups`` are left out: they take no part in the split."""
+    credited = [o for o in dict.fromkeys(officers) if o in groups]
+    sizes = Counter(groups[o] for o in credited)
+    return {o: sizes[groups[o]] for o in credited}
 
 
 def split_entry(entry: EntryFact, groups: Mapping[int, str], points: int) -> dict[int, Fraction]:
     """The collaborative split: each scoring group with at least one credited
     officer receives the entry's full points, shared equally among that
     group's credited officers. Officers not in ``groups`` get nothing."""
-    members: dict[str, list[int]] = defaultdict(list)
-    for officer in dict.fromkeys(entry.officers):  # de-duplicated, order kept
-        if officer in groups:
-            members[groups[officer]].append(officer)
-    shares: dict[int, Fraction] = {}
-    for officers in members.values():
-        share = Fraction(points, len(officers))
-        for officer in officers:
-            shares[officer] = share
-    return shares
+    return {o: Fraction(points, n) for o, n in group_sizes(entry.officers, groups).items()}
 
 
-def _reason(entry: EntryFact, points: int, group_size: int) -> str:
+def _share_reason(kind: str, points: int, group_size: int) -> str:
     if group_size == 1:
-        return f"{entry.kind}: {points}"
-    return f"{entry.kind}: {points} shared by {group_size} officers of the group"
+        return f"{kind}: {points}"
+    return f"{kind}: {points} shared by {group_size} officers of the group"
 
 
 def score_officers(
@@ -42,17 +43,16 @@ def score_officers(
     counts: dict[int, Counter] = {o.id: Counter() for o in officers}
     for entry in sorted(entries, key=lambda e: (e.occurred_on, e.id)):
         points = int(rules.points.get(entry.kind, 0))
-        shares = split_entry(entry, groups, points)
-        group_sizes = Counter(groups[o] for o in shares)
-        for officer, share in shares.items():
+        sizes = group_sizes(entry.officers, groups)
+        for officer, size in sizes.items():
             lines[officer].append(
                 Line(
                     entry=entry.id,
                     kind=entry.kind,
                     occurred_on=entry.occurred_on,
                     credited=tuple(dict.fromkeys(entry.officers)),
-                    share=share,
-                    reason=_reason(entry, points, group_sizes[groups[officer]]),
+                    share=Fraction(points, size),
+                    reason=_share_reason(entry.kind, points, sizes[officer]),
                 )
             )
             counts[officer][entry.kind] += 1
@@ -86,27 +86,60 @@ def _bonus(subtotal: Fraction, counts: Counter, rules: Rules) -> tuple[int, str]
 def score_from_groups(
     groups: Iterable[CreditGroup], officers: Iterable[OfficerFact], rules: Rules
 ) -> dict[int, OfficerScore]:
-    """The same totals as :func:`score_officers`, from credits aggregated per
-    (officer, kind, group size): each row adds ``count × points / group_size``
-    exactly. Statements (lines) need the per-entry facts; rankings do not."""
+    """The same totals as :func:`score_officers`, from shares aggregated per
+    (officer, kind, points, group size): each row adds
+    ``count × points / group_size`` exactly. The sums are kept as integers
+    over the least common multiple of the group sizes, so one ``Fraction``
+    is made per officer. Statements (lines) need the shares one by one;
+    rankings do not."""
     officers = list(officers)
-    subtotals: dict[int, Fraction] = {o.id: Fraction(0) for o in officers}
+    groups = list(groups)
+    scale = math.lcm(1, *{row.group_size for row in groups})
+    numerators: dict[int, int] = dict.fromkeys((o.id for o in officers), 0)
     counts: dict[int, Counter] = {o.id: Counter() for o in officers}
     for row in groups:
-        if row.officer not in subtotals:
+        if row.officer not in numerators:
             continue
-        points = int(rules.points.get(row.kind, 0))
-        subtotals[row.officer] += Fraction(points * row.count, row.group_size)
+        numerators[row.officer] += row.points * row.count * (scale // row.group_size)
         counts[row.officer][row.kind] += row.count
     result = {}
     for officer in officers:
-        bonus, why = _bonus(subtotals[officer.id], counts[officer.id], rules)
+        subtotal = Fraction(numerators[officer.id], scale)
+        bonus, why = _bonus(subtotal, counts[officer.id], rules)
         result[officer.id] = OfficerScore(
             officer=officer.id,
             lines=(),
-            subtotal=subtotals[officer.id],
+            subtotal=subtotal,
             bonus=bonus,
             bonus_reason=why,
             counts=dict(counts[officer.id]),
         )
     return result
+
+
+def score_from_shares(officer: int, shares: Iterable[ShareFact], rules: Rules) -> OfficerScore:
+    """One officer's statement from their stored shares: a line per share
+    (date order), the subtotal, the bonus and the counts per kind."""
+    lines, counts = [], Counter()
+    for share in sorted(shares, key=lambda s: (s.occurred_on, s.entry)):
+        lines.append(
+            Line(
+                entry=share.entry,
+                kind=share.kind,
+                occurred_on=share.occurred_on,
+                credited=share.credited or (share.officer,),
+                share=Fraction(share.points, share.group_size),
+                reason=_share_reason(share.kind, share.points, share.group_size),
+            )
+        )
+        counts[share.kind] += 1
+    subtotal = sum((line.share for line in lines), Fraction(0))
+    bonus, why = _bonus(subtotal, counts, rules)
+    return OfficerScore(
+        officer=officer,
+        lines=tuple(lines),
+        subtotal=subtotal,
+        bonus=bonus,
+        bonus_reason=why,
+        counts=dict(counts),
+    )
