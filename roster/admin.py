@@ -19,3 +19,6 @@ class UnitAdmin(admin.ModelAdmin):
 class OfficerAdmin(admin.ModelAdmin):
     list_display = ("tenant", "full_name", "category", "district", "status", "term_end")
     list_filter = ("tenant", "category", "status")
+    # changed only through roster services (disqualify, replace), which re-score
+    # the officer's verified entries with a history row
+    readonly_fields = ("category", "term_start", "term_end", "status", "disqualified_on")

@@ -1,27 +1,25 @@
-"""Feeding the points engine from the ledger, and reading its results in the
-shapes the API, pages and exports use."""
+"""The annual ranking: the year's officers and stored shares fed to the
+points engine, and its results in the shapes the API, pages and exports use."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Policy, Tenant
 from accounts.selectors import policy_in_force
-from ledgers.models import Credit, EntryEvent
+from ledgers.models import Credit
 from roster.models import Officer
 from roster.selectors import districts_in_reach
 
-from . import engine
-from .engine import exact_text, two_decimals
-from .models import RankingSnapshot, Share
+from .. import engine
+from ..engine import exact_text, two_decimals
+from ..models import ExportJob, RankingSnapshot, Share
 
 KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
 
@@ -156,24 +154,6 @@ def shares_as_of(tenant: Tenant, at: dt.datetime) -> QuerySet[Share]:
     )
 
 
-def entry_share_rows(*, entry) -> list[dict]:
-    """What a verified entry gives each officer sharing it (its live shares)."""
-    rows = (
-        live_shares(entry.tenant)
-        .filter(entry=entry)
-        .order_by("officer_id")
-        .values_list("officer__full_name", "points", "group_size")
-    )
-    return [
-        {
-            "officer": name,
-            "points": two_decimals(Fraction(p, n)),
-            "exact": exact_text(Fraction(p, n)),
-        }
-        for name, p, n in rows
-    ]
-
-
 def year_groups(*, tenant: Tenant, year: int) -> list[engine.CreditGroup]:
     """The year's live shares counted per (officer, kind, points, group
     size): one small GROUP BY over the ``share_live_year`` index."""
@@ -189,35 +169,6 @@ def year_groups(*, tenant: Tenant, year: int) -> list[engine.CreditGroup]:
         engine.CreditGroup(officer=o, kind=k, points=p, group_size=g, count=n)
         for o, k, p, g, n in rows
     ]
-
-
-def pool_months(*, tenant: Tenant, year: int, final: RankingSnapshot | None = None):
-    """Points per month (bonus aside) of each pool of a year, exact, summed
-    in SQL per (category, district, points, group size, month): a few
-    thousand rows whatever the size of the ledger. A finalised year reads
-    its shares as they stood at the finalisation, under its policy."""
-    if final is None:
-        policy = policy_in_force(tenant=tenant, on=dt.date(year, 12, 31))
-        shares = live_shares(tenant)
-    else:
-        policy = Policy.objects.for_tenant(tenant).get(version=final.policy_version)
-        shares = shares_as_of(tenant, final.finalized_at)
-    categories = {c["code"]: c for c in policy.rules["categories"]}
-    months: dict[str, list[Fraction]] = defaultdict(lambda: [Fraction(0)] * 12)
-    rows = (
-        shares.filter(year=year)
-        .annotate(month=ExtractMonth("occurred_on"))
-        .values("officer__category", "officer__district__code", "points", "group_size", "month")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list(
-            "officer__category", "officer__district__code", "points", "group_size", "month", "n"
-        )
-    )
-    for category, district, points, size, month, count in rows:
-        pool = pool_name(categories.get(category), district)
-        months[pool][int(month) - 1] += Fraction(points * count, size)
-    return dict(months)
 
 
 @dataclass(frozen=True)
@@ -274,29 +225,6 @@ def render_pools(result: YearResult) -> list[dict]:
     return out
 
 
-def render_statement(score: engine.OfficerScore, year: int) -> dict:
-    return {
-        "officer": score.officer,
-        "year": year,
-        "lines": [
-            {
-                "entry": line.entry,
-                "kind": line.kind,
-                "occurred_on": line.occurred_on.isoformat(),
-                "credited": list(line.credited),
-                "share": two_decimals(line.share),
-                "share_exact": exact_text(line.share),
-                "reason": line.reason,
-            }
-            for line in score.lines
-        ],
-        "bonus": str(score.bonus),
-        "bonus_reason": score.bonus_reason,
-        "total": two_decimals(score.total),
-        "total_exact": exact_text(score.total),
-    }
-
-
 def snapshot_get(*, tenant: Tenant, year: int) -> RankingSnapshot | None:
     return RankingSnapshot.objects.for_tenant(tenant).filter(year=year).first()
 
@@ -326,77 +254,8 @@ def ranking_for(*, membership: Membership, year: int, result: YearResult | None 
     return body
 
 
-def _statement_shares(shares: QuerySet[Share], officer: Officer, year: int):
-    """The officer's shares of the year, each with every officer sharing
-    the same entry (from the same set of shares)."""
-    mine = list(
-        shares.filter(officer=officer, year=year).values_list(
-            "entry_id", "kind", "occurred_on", "points", "group_size"
-        )
-    )
-    credited: dict[int, list[int]] = defaultdict(list)
-    for entry_id, officer_id in (
-        shares.filter(entry_id__in=[row[0] for row in mine])
-        .order_by("entry_id", "officer_id")
-        .values_list("entry_id", "officer_id")
-    ):
-        credited[entry_id].append(officer_id)
-    return [
-        engine.ShareFact(
-            entry=entry_id,
-            kind=kind,
-            occurred_on=occurred_on,
-            officer=officer.id,
-            points=points,
-            group_size=size,
-            credited=tuple(credited[entry_id]),
-        )
-        for entry_id, kind, occurred_on, points, size in mine
-    ]
-
-
-def statement_for(*, tenant: Tenant, officer: Officer, year: int) -> dict:
-    """An officer's statement: every share of the year and the bonus, from
-    the live shares, or for a finalised year from the shares as they stood
-    when it was finalised (under the policy version it was finalised with)."""
-    snapshot = snapshot_get(tenant=tenant, year=check_year(year))
-    if snapshot is not None and str(officer.id) in snapshot.statements:  # older snapshots
-        return {**snapshot.statements[str(officer.id)], "status": "final"}
-    if snapshot is not None:
-        policy = Policy.objects.for_tenant(tenant).get(version=snapshot.policy_version)
-        shares, status = shares_as_of(tenant, snapshot.finalized_at), "final"
-    else:
-        policy = policy_in_force(tenant=tenant, on=dt.date(year, 12, 31))
-        shares, status = live_shares(tenant), "draft"
-    score = engine.score_from_shares(
-        officer.id,
-        _statement_shares(shares, officer, year),
-        engine.Rules.from_policy(policy.rules),
-    )
-    return {**render_statement(score, year), "status": status}
-
-
-def after_freeze_changes(*, tenant: Tenant, year: int) -> list[EntryEvent]:
-    """Changes to the year's entries made after its ranking was finalised."""
-    snapshot = snapshot_get(tenant=tenant, year=year)
-    if snapshot is None:
-        return []
-    return list(
-        EntryEvent.objects.filter(
-            entry__tenant=tenant,
-            entry__occurred_on__year=year,
-            at__gt=snapshot.finalized_at,
-            action__in=["verified", "corrected", "rescored", "returned", "updated", "withdrawn"],
-        )
-        .select_related("entry", "actor")
-        .order_by("at")
-    )
-
-
 def export_job_list(*, membership: Membership):
     """Export jobs the member may see: their own (admins: everyone's)."""
-    from .models import ExportJob
-
     jobs = ExportJob.objects.for_tenant(membership.tenant)
     if membership.role != "admin":
         jobs = jobs.filter(created_by=membership.user)
