@@ -1,25 +1,14 @@
-"""Writes of the ledgers. Every change is one atomic action that also writes
-its history row; transitions lock the entry and check the state they start
-from, so concurrent requests change an entry once.
-
-Errors: ``ValidationError`` for bad input, ``PermissionDenied`` when the
-caller sees the entry but may not do this, :class:`liaison.errors.Conflict`
-when the entry's state does not allow it.
-"""
+"""Creating and editing entries (with their credits), and the helpers the
+other ledger services share."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
 from collections.abc import Iterable
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
@@ -29,9 +18,9 @@ from roster.models import Officer
 from roster.selectors import officer_list
 from scoring.shares import shares_refresh
 
-from .choices import EntryAction, EntryKind, EntryStatus, Library
-from .models import Credit, Entry, EntryEvent, Evidence, Reference
-from .selectors import is_credited_user, may_review
+from ..choices import EntryAction, EntryKind, EntryStatus, Library
+from ..models import Credit, Entry, EntryEvent
+from ..selectors import is_credited_user
 
 #: Kind-specific fields each kind may carry (besides title and occurred_on).
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,17 +40,6 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     EntryKind.VIDEO: ("platform", "link", "summary"),
 }
 COMMON_FIELDS = ("title", "occurred_on")
-
-#: Evidence types accepted, by MIME type detected from the content.
-EVIDENCE_TYPES = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-    "image/webp": "WebP",
-    "video/mp4": "MP4",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (.xlsx)",
-}
 
 EDITABLE_BY_OFFICERS = (EntryStatus.DRAFT, EntryStatus.RETURNED)
 
@@ -306,218 +284,3 @@ def entry_update(
             reason=reason.strip(),
         )
     return entry
-
-
-# --- transitions -----------------------------------------------------------------------
-
-
-def _check_may_submit(membership: Membership, entry: Entry) -> None:
-    if membership.role == Role.OFFICER:
-        if not is_credited_user(membership=membership, entry=entry):
-            raise PermissionDenied(_("You may only submit entries that credit you."))
-    elif membership.role not in (Role.ADMIN, Role.DISTRICT_MANAGER):
-        raise PermissionDenied(_("Your role does not submit ledger entries."))
-
-
-def _check_may_review(membership: Membership, entry: Entry) -> None:
-    if is_credited_user(membership=membership, entry=entry):
-        raise PermissionDenied(_("An officer the entry credits cannot verify or return it."))
-    if not may_review(membership=membership, entry=entry):
-        raise PermissionDenied(
-            _(
-                "Only the centre or the credited officers' district managers "
-                "verify or return entries."
-            )
-        )
-
-
-def _transition(
-    *, tenant, membership, entry, check, allowed_from, to, action, reason: str = "", stamp=None
-) -> Entry:
-    with transaction.atomic():
-        entry = _lock(tenant, entry)
-        check(membership, entry)
-        if entry.status not in allowed_from:
-            raise Conflict(
-                _("Not allowed while the entry is %(status)s.")
-                % {"status": EntryStatus(entry.status).label}
-            )
-        before = entry.status
-        entry.status = to
-        if stamp:
-            stamp(entry)
-        entry.save()
-        if EntryStatus.VERIFIED in (before, to):  # shares follow the verified state
-            shares_refresh(tenant=tenant, entries=[entry.id])
-        _record(
-            entry=entry, action=action, actor=membership.user, from_status=before, reason=reason
-        )
-    return entry
-
-
-def entry_submit(*, tenant: Tenant, membership: Membership, entry: Entry) -> Entry:
-    def stamp(e):
-        e.submitted_at = timezone.now()
-        e.return_reason = ""
-
-    return _transition(
-        tenant=tenant,
-        membership=membership,
-        entry=entry,
-        check=_check_may_submit,
-        allowed_from=EDITABLE_BY_OFFICERS,
-        to=EntryStatus.SUBMITTED,
-        action=EntryAction.SUBMITTED,
-        stamp=stamp,
-    )
-
-
-def entry_withdraw(*, tenant: Tenant, membership: Membership, entry: Entry) -> Entry:
-    return _transition(
-        tenant=tenant,
-        membership=membership,
-        entry=entry,
-        check=_check_may_submit,
-        allowed_from=(EntryStatus.SUBMITTED,),
-        to=EntryStatus.DRAFT,
-        action=EntryAction.WITHDRAWN,
-    )
-
-
-def entry_verify(*, tenant: Tenant, membership: Membership, entry: Entry) -> Entry:
-    def stamp(e):
-        e.verified_at = timezone.now()
-        e.verified_by = membership.user
-
-    return _transition(
-        tenant=tenant,
-        membership=membership,
-        entry=entry,
-        check=_check_may_review,
-        allowed_from=(EntryStatus.SUBMITTED,),
-        to=EntryStatus.VERIFIED,
-        action=EntryAction.VERIFIED,
-        stamp=stamp,
-    )
-
-
-def entry_return(*, tenant: Tenant, membership: Membership, entry: Entry, reason: str) -> Entry:
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Say why the entry is returned.")})
-
-    def stamp(e):
-        e.return_reason = reason.strip()
-
-    return _transition(
-        tenant=tenant,
-        membership=membership,
-        entry=entry,
-        check=_check_may_review,
-        allowed_from=(EntryStatus.SUBMITTED,),
-        to=EntryStatus.RETURNED,
-        action=EntryAction.RETURNED,
-        reason=reason.strip(),
-        stamp=stamp,
-    )
-
-
-def entry_verify_many(
-    *, tenant: Tenant, membership: Membership, entries: Iterable[Entry]
-) -> tuple[list[Entry], list[tuple[Entry, str]]]:
-    """Bulk verify from the review queue: each entry in its own transaction;
-    returns the verified ones and the refused ones with the reason."""
-    done, refused = [], []
-    for entry in entries:
-        try:
-            done.append(entry_verify(tenant=tenant, membership=membership, entry=entry))
-        except (PermissionDenied, Conflict) as exc:
-            refused.append((entry, str(exc)))
-    return done, refused
-
-
-# --- evidence ---------------------------------------------------------------------------
-
-
-def _sniff(upload: UploadedFile) -> str | None:
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    return kind.mime if kind else None
-
-
-@transaction.atomic
-def evidence_add(
-    *, tenant: Tenant, membership: Membership, entry: Entry, upload: UploadedFile
-) -> Evidence:
-    """Attach a file: size-limited, type checked by content (never by name)."""
-    entry = _lock(tenant, entry)
-    if membership.role == Role.OFFICER:
-        _check_may_edit(membership=membership, entry=entry, reason="")
-    elif membership.role not in (Role.ADMIN, Role.DISTRICT_MANAGER):
-        raise PermissionDenied(_("Your role does not add evidence."))
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
-                % {"size": upload.size / 2**20, "limit": limit / 2**20}
-            }
-        )
-    mime = _sniff(upload)
-    if mime not in EVIDENCE_TYPES:
-        raise ValidationError(
-            {
-                "file": _("This type of file is not accepted. Upload %(types)s.")
-                % {"types": _(", ").join(EVIDENCE_TYPES.values())}
-            }
-        )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    name = (upload.name or "evidence").rsplit("/", 1)[-1][:200]
-    evidence = Evidence(
-        entry=entry,
-        original_name=name,
-        content_type=mime,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=membership.user,
-    )
-    evidence.file.save(name, upload, save=False)
-    evidence.save()
-    _record(
-        entry=entry,
-        action=EntryAction.EVIDENCE_ADDED,
-        actor=membership.user,
-        from_status=entry.status,
-        changes={"evidence": [None, name]},
-    )
-    return evidence
-
-
-# --- reference libraries ----------------------------------------------------------------
-
-
-@transaction.atomic
-def reference_create(
-    *, tenant: Tenant, membership: Membership, library: str, name: str, **fields
-) -> Reference:
-    """Add a row to a reference library (any member but auditors)."""
-    if membership.role == Role.AUDITOR:
-        raise PermissionDenied(_("Auditors change nothing."))
-    name = (name or "").strip()
-    if Reference.objects.for_tenant(tenant).filter(library=library, name__iexact=name).exists():
-        raise ValidationError(
-            {"name": _("“%(name)s” is already in this library.") % {"name": name}}
-        )
-    district = fields.get("district")
-    if district is not None and district.tenant_id != tenant.id:
-        raise ValidationError({"district": _("Unknown district.")})
-    ref = Reference(tenant=tenant, library=library, name=name, created_by=membership.user, **fields)
-    ref.full_clean()
-    ref.save()
-    return ref
