@@ -1,0 +1,36 @@
+"""Selection pages: rounds, the nomination queue and form, a nomination's
+review, the centre's notice and appointment, objections, and the public
+notice board."""
+
+from .nominations import (
+    NominationActionView,
+    NominationCreateView,
+    NominationDetailView,
+    NominationListView,
+    ObjectionListView,
+)
+from .public import PublicNoticeView, PublicRosterChangesView
+from .rounds import (
+    AppointmentNoticeView,
+    GroupListView,
+    RoundActionView,
+    RoundCreateView,
+    RoundDetailView,
+    RoundListView,
+)
+
+__all__ = [
+    "AppointmentNoticeView",
+    "GroupListView",
+    "NominationActionView",
+    "NominationCreateView",
+    "NominationDetailView",
+    "NominationListView",
+    "ObjectionListView",
+    "PublicNoticeView",
+    "PublicRosterChangesView",
+    "RoundActionView",
+    "RoundCreateView",
+    "RoundDetailView",
+    "RoundListView",
+]

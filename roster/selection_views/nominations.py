@@ -1,0 +1,177 @@
+"""The nomination queue and form, a nomination's review, and objections."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from accounts.choices import Role
+from liaison.api.permissions import READERS
+from liaison.errors import Conflict
+from liaison.forms import apply_service_errors
+from liaison.views import TenantPageMixin
+
+from .. import workflow
+from ..choices import FINAL_STAGES, Stage
+from ..models import Objection
+from ..selection_forms import NominationForm
+from ..selectors import unit_list, units_in_reach
+from .rounds import READERS_AND_REVIEWERS, _errors
+
+
+class NominationListView(TenantPageMixin, ListView):
+    """The queue: nominations in reach, those awaiting the caller first."""
+
+    roles = READERS_AND_REVIEWERS
+    template_name = "roster/selection/nominations.html"
+    context_object_name = "nominations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        rows = workflow.nomination_list(membership=self.membership).order_by("-id")
+        stage = self.request.GET.get("stage")
+        if stage in Stage.values:
+            rows = rows.filter(stage=stage)
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for nomination in context["nominations"]:
+            step = workflow.next_step(nomination)
+            nomination.pending = step
+            nomination.mine = bool(step) and workflow.may_take(self.membership, nomination)
+        context.update(
+            stages=Stage.choices,
+            current=self.request.GET.get("stage", ""),
+            can_nominate=self.membership.role in workflow.NOMINATORS,
+        )
+        return context
+
+
+class NominationCreateView(TenantPageMixin, FormView):
+    roles = workflow.NOMINATORS
+    template_name = "form_page.html"
+    form_class = NominationForm
+
+    def get_form_kwargs(self):
+        units = (
+            unit_list(tenant=self.tenant)
+            if self.membership.role != Role.UNIT_REVIEWER
+            else units_in_reach(membership=self.membership)
+        )
+        return {**super().get_form_kwargs(), "tenant": self.tenant, "units": units}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Nomination form"),
+            cancel_url=reverse("nomination-list", kwargs={"tenant_slug": self.tenant.slug}),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        selection = data.pop("round")
+        try:
+            nomination = workflow.nomination_create(
+                membership=self.membership, round=selection, data=data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, ValidationError):
+                apply_service_errors(form, exc)
+            else:
+                form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved as a draft. Submit it when it is complete."))
+        return redirect("nomination-detail", tenant_slug=self.tenant.slug, pk=nomination.pk)
+
+
+class NominationDetailView(TenantPageMixin, TemplateView):
+    roles = READERS_AND_REVIEWERS
+    template_name = "roster/selection/nomination_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        nomination = get_object_or_404(
+            workflow.nomination_list(membership=self.membership).prefetch_related(
+                "transitions__actor", "objections"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        step = workflow.next_step(nomination)
+        mine = nomination.nominated_by_id == self.request.user.id
+        labels = dict(Stage.choices)
+        for step_row in nomination.transitions.all():
+            step_row.to_label = labels.get(step_row.to_stage, step_row.to_stage)
+        context.update(
+            nomination=nomination,
+            chain=[(code, labels.get(code, code)) for code in workflow.chain(nomination)],
+            step=step,
+            can_submit=nomination.stage == Stage.DRAFT and mine,
+            can_review=bool(step) and workflow.may_take(self.membership, nomination),
+            can_withdraw=mine and nomination.stage in (Stage.DRAFT, Stage.SUBMITTED),
+            closed=nomination.stage in FINAL_STAGES,
+        )
+        return context
+
+
+class NominationActionView(TenantPageMixin, View):
+    roles = workflow.NOMINATORS
+    ACTIONS = {
+        "advance": workflow.nomination_advance,
+        "reject": workflow.nomination_reject,
+        "withdraw": workflow.nomination_withdraw,
+    }
+
+    def post(self, request, tenant_slug, pk, action):
+        nomination = get_object_or_404(workflow.nomination_list(membership=self.membership), pk=pk)
+        service = self.ACTIONS.get(action)
+        if service is None:
+            return redirect("nomination-detail", tenant_slug=tenant_slug, pk=pk)
+        kwargs = (
+            {"reason": request.POST.get("reason", "")}
+            if action == "reject"
+            else {"comment": request.POST.get("comment", "")}
+        )
+        try:
+            nomination = service(membership=self.membership, nomination=nomination, **kwargs)
+            messages.success(
+                request, _("Now: %(stage)s.") % {"stage": Stage(nomination.stage).label}
+            )
+        except (ValidationError, PermissionDenied, Conflict) as exc:
+            _errors(request, exc)
+        return redirect("nomination-detail", tenant_slug=tenant_slug, pk=pk)
+
+
+class ObjectionListView(TenantPageMixin, ListView):
+    roles = READERS
+    template_name = "roster/selection/objections.html"
+    context_object_name = "objections"
+
+    def get_queryset(self):
+        return (
+            Objection.objects.for_tenant(self.tenant)
+            .select_related("nomination", "notice")
+            .order_by("status", "-created_at")
+        )
+
+    def post(self, request, *args, **kwargs):
+        if self.membership.role != Role.ADMIN:
+            raise PermissionDenied
+        objection = get_object_or_404(self.get_queryset(), pk=request.POST.get("objection"))
+        try:
+            workflow.objection_resolve(
+                membership=self.membership,
+                objection=objection,
+                decision=request.POST.get("decision", ""),
+                comment=request.POST.get("comment", ""),
+            )
+            messages.success(request, _("Objection resolved."))
+        except (ValidationError, PermissionDenied, Conflict) as exc:
+            _errors(request, exc)
+        return HttpResponseRedirect(request.path)
