@@ -2,7 +2,7 @@
 by ``bench/generate.py``, beside one hand-written SQL query (the floor).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench_s \\
-        .venv/bin/python bench/run.py --scale S [--year 2025] [--repeat 3] [--profile]
+        .venv/bin/python bench/run.py --scale S [--year 2025] [--repeat 3] [--profile] [--finalise]
 
 Each figure is the best of ``--repeat`` runs (default 3) after one warm-up
 run, timed with ``time.perf_counter``:
@@ -10,11 +10,17 @@ run, timed with ``time.perf_counter``:
 ranking
     ``scoring.selectors.year_result`` + ``render_pools``: the live (draft)
     annual ranking exactly as the API and pages build it, every officer of
-    the year ranked per pool and rendered as API rows.
-ranking with lines
-    The same with ``year_result(..., with_lines=True)`` (only where the
-    selector takes that argument): every credit scored entry by entry, as
-    finalising a year does to keep every officer's statement.
+    the year ranked per pool and rendered as API rows. It reads the stored
+    shares (``scoring_share``, live rows of the year counted per officer,
+    kind, points and group size).
+share query
+    ``scoring.selectors.year_groups`` alone: the ranking's one query over
+    the share tallies (``scoring_sharetally``; before they existed, a GROUP
+    BY over ``scoring_share``) and the ``CreditGroup`` rows built from it.
+ranking recomputed from the ledger
+    The same with ``year_result(..., recompute=True)``: every credit of the
+    ledger scored entry by entry (the audit path; what the ranking was
+    before shares were stored).
 statement
     ``scoring.selectors.statement_for`` for the officer with the most lines.
 export
@@ -31,24 +37,38 @@ SQL floor
     raw ledger must pay. It does no ranking, no bonus, no pools, no rendering.
 stored shares
     For reference: ``SUM(share) GROUP BY officer`` over a TEMP table holding
-    one precomputed share per credit (what "shares stored when an entry is
-    verified" would read). The table is built before timing and dropped with
-    the session; nothing in the database is changed.
+    one precomputed ``numeric`` share per credit (the stand-in the issue's
+    "stored shares" figure was compared with before ``scoring_share``
+    existed). The table is built before timing and dropped with the session;
+    nothing in the database is changed.
 
 After each step the script reports that step's peak RSS: the kernel's
 high-water mark is reset before the step (``/proc/self/clear_refs``) and read
 after it with ``resource.getrusage`` (where the reset is not allowed, the
-figure is the process's peak so far). The floor's totals are compared with
-the engine's subtotals (total − bonus) and the largest difference printed.
+figure is the process's peak so far).
+
+Checks (printed, not asserted): the ranking's subtotals (total − bonus) are
+compared exactly (as fractions) with the floor's totals, and the ranking
+recomputed from the ledger with the ranking from the shares (the rendered
+pools must be identical). The floor partitions by officer category and
+keeps every credited officer; on the generated tenants (the ``wuhan``
+preset maps each category to its own scoring group; every term covers the
+year) that is the shares' rule, and the shares are halves at most, so its
+``numeric`` sums are exact.
 
 ``--finalise`` also times ``scoring.services.ranking_finalize`` once (the
-year's snapshot with every statement), in a transaction that is rolled back.
+ranking from the shares under the tenant's advisory lock; only the pools
+are stored), in a transaction that is rolled back, right after the ranking
+step (before the recompute step raises the process's RSS), and reports the
+stored (compressed) size of the snapshot's JSON.
 
 It reports; it asserts nothing. ``--profile`` additionally profiles one run
-of the ranking, the ranking with lines and the statement with ``cProfile``,
-prints how much of each went to the database driver (psycopg2's execute and
-fetch methods: the server's work, the transfer and decoding rows) and the top
-functions of the ranking by cumulative time.
+of the ranking, the ranking recomputed from the ledger and the statement
+with ``cProfile``, prints how much of each went to the database driver
+(psycopg2's execute and fetch methods: the server's work, the transfer and
+decoding rows), the top functions of the ranking by cumulative time and
+``EXPLAIN (ANALYZE, BUFFERS)`` of the ranking's share query (the SQL Django
+sends, captured while ``year_groups`` runs).
 """
 
 from __future__ import annotations
@@ -57,7 +77,6 @@ import argparse
 import cProfile
 import datetime as dt
 import gc
-import inspect
 import io
 import os
 import platform
@@ -66,7 +85,6 @@ import resource
 import subprocess
 import sys
 import time
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -87,7 +105,14 @@ from liaison.excel import workbook_file  # noqa: E402
 from roster.models import Officer  # noqa: E402
 from roster.selectors import district_list  # noqa: E402
 from scoring.exports import ranking_workbook  # noqa: E402
-from scoring.selectors import ranking_for, render_pools, statement_for, year_result  # noqa: E402
+from scoring.selectors import (  # noqa: E402
+    ranking_for,
+    render_pools,
+    statement_for,
+    tallies_match_shares,
+    year_groups,
+    year_result,
+)
 
 # The floor: one statement, the split computed on the fly. {points} is a
 # CASE built from the policy (kinds and integers only, no user text).
@@ -152,18 +177,21 @@ def current_mb() -> float:
     return float("nan")
 
 
-def measure(name: str, fn, repeat: int) -> dict:
+def measure(name: str, fn, repeat: int, keep=None) -> dict:
     """One warm-up run, then the best of ``repeat``; RSS before and peak RSS
-    during the step."""
+    during the step. ``keep`` (if given) is applied to the last run's value,
+    after the peak RSS is read, and its result kept as ``value``."""
     gc.collect()
     before = current_mb()
     per_step = reset_peak()
     fn()  # warm-up
     times = []
+    value = None
     for _ in range(repeat):
         gc.collect()
+        value = None
         started = time.perf_counter()
-        fn()
+        value = fn()
         times.append(time.perf_counter() - started)
     result = {
         "name": name,
@@ -171,7 +199,9 @@ def measure(name: str, fn, repeat: int) -> dict:
         "times": times,
         "before": before,
         "rss": peak_mb(),
+        "value": keep(value) if keep else None,
     }
+    del value
     print(
         f"  {name:<14} best {result['best']:8.3f} s   runs "
         + ", ".join(f"{t:.3f}" for t in times)
@@ -198,8 +228,9 @@ def driver_seconds(stats: pstats.Stats) -> float:
 
 
 def finalise_once(membership, year: int) -> str:
-    """``ranking_finalize`` once (entry-by-entry scoring, every statement
-    rendered and written as JSON), inside a transaction that is rolled back."""
+    """``ranking_finalize`` once (the ranking from the shares under the
+    tenant's advisory lock, the pools written as JSON; statements are read
+    from the shares later), inside a transaction that is rolled back."""
     from scoring.services import ranking_finalize
 
     gc.collect()
@@ -220,9 +251,37 @@ def finalise_once(membership, year: int) -> str:
     return (
         f"Finalise (ranking_finalize, once, rolled back): {elapsed:.2f} s; RSS before "
         f"{before:.0f} MB, peak {peak_mb():.0f} MB{'' if per_step else ' (process peak)'}; "
-        f"snapshot JSON stored {statements / 2**20:.1f} MiB statements + "
-        f"{pools / 2**20:.1f} MiB pools (compressed size)"
+        f"snapshot JSON stored: pools {pools / 2**10:.0f} KiB, statements {statements} bytes "
+        f"(pg_column_size, compressed)"
     )
+
+
+def captured_sql(fn) -> list[tuple[str, tuple]]:
+    """The SQL statements (with their parameters) that ``fn`` sends."""
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        fn()
+    return seen
+
+
+def explain(sql: str, params) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def subtotals(pools: list[dict]) -> dict[int, Fraction]:
+    """Each ranked officer's subtotal (total − bonus), exact."""
+    return {
+        row["officer"]: Fraction(row["points_exact"]) - int(row["bonus"])
+        for pool in pools
+        for row in pool["rows"]
+    }
 
 
 def git_head() -> str:
@@ -304,11 +363,11 @@ def main(argv=None) -> int:
     def statement():
         return statement_for(tenant=tenant, officer=busiest, year=year)
 
-    with_lines = None
-    if "with_lines" in inspect.signature(year_result).parameters:
+    def share_query():
+        return year_groups(tenant=tenant, year=year)
 
-        def with_lines():
-            return render_pools(year_result(tenant=tenant, year=year, with_lines=True))
+    def recompute():
+        return render_pools(year_result(tenant=tenant, year=year, recompute=True))
 
     prepared = ranking_for(membership=membership, year=year)
 
@@ -337,54 +396,76 @@ def main(argv=None) -> int:
         cursor.execute("CREATE INDEX ON bench_share (tenant_id, year, officer_id)")
         cursor.execute("ANALYZE bench_share")
 
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM scoring_share WHERE tenant_id = %s AND year = %s "
+            "AND superseded_at IS NULL",
+            [tenant.id, year],
+        )
+        n_shares = cursor.fetchone()[0]
+    print(f"Live stored shares of {year}: {n_shares:,}")
+
     steps = {
-        "floor": ("SQL floor", floor),
-        "stored": ("stored shares", stored),
-        "statement": (f"statement ({busiest_lines} lines)", statement),
-        "ranking": ("ranking", ranking),
+        "floor": ("SQL floor", floor, None),
+        "stored": ("stored shares", stored, None),
+        "statement": (f"statement ({busiest_lines} lines)", statement, None),
+        "share_query": ("share query", share_query, len),
+        "ranking": ("ranking", ranking, list),
+        "recompute": ("ranking recomputed from the ledger", recompute, list),
+        "export": ("export", export, None),
     }
-    if with_lines is not None:
-        steps["lines"] = ("ranking with lines", with_lines)
-    steps["export"] = ("export", export)
     print(f"Best of {args.repeat} after one warm-up:")
-    results = {key: measure(name, fn, args.repeat) for key, (name, fn) in steps.items()}
+    results, finalised = {}, None
+    for key, (name, fn, keep) in steps.items():
+        results[key] = measure(name, fn, args.repeat, keep)
+        if key == "ranking" and args.finalise:
+            # before the recompute step, whose freed memory Python keeps
+            finalised = finalise_once(membership, year)
+            print(f"  {finalised}", flush=True)
     size = export()
 
-    # The floor against the engine (subtotal = total - bonus), for the record.
-    engine_totals = {
-        row["officer"]: Fraction(row["points_exact"]) - int(row["bonus"])
-        for pool in prepared["pools"]
-        for row in pool["rows"]
-    }
-    sql = dict(floor())
+    # Checks, for the record: the ranking (from the shares) against the floor
+    # (from the ledger) and against the ranking recomputed entry by entry.
+    ranked = subtotals(results["ranking"]["value"])
+    sql = {officer: Fraction(total) for officer, total in floor()}
+    differ = sum(1 for officer, value in ranked.items() if sql.get(officer, 0) != value)
+    missing = len(set(sql) - set(ranked))
     worst = max(
-        (
-            abs(Decimal(value.numerator) / Decimal(value.denominator) - sql.get(officer, 0))
-            for officer, value in engine_totals.items()
-        ),
-        default=Decimal(0),
+        (abs(value - sql.get(officer, 0)) for officer, value in ranked.items()),
+        default=Fraction(0),
     )
-    missing = len(set(sql) - set(engine_totals))
     print(
-        f"Floor vs engine: {len(engine_totals):,} officers ranked, {len(sql):,} with credits "
-        f"in the floor; largest difference {float(worst):.3g}"
-        + (f"; {missing} officers only in the floor" if missing else "")
+        f"Ranking vs floor: {len(ranked):,} officers ranked, {len(sql):,} with credits in the "
+        f"floor; exact match: {'yes' if not differ and not missing else 'NO'} "
+        f"({differ} officers differ, largest difference {float(worst):.3g}"
+        + (f", {missing} officers only in the floor" if missing else "")
+        + ")"
     )
+    same = results["recompute"]["value"] == results["ranking"]["value"]
+    print(
+        "Ranking vs ranking recomputed from the ledger: rendered pools identical "
+        f"(ranks, totals, bonuses, counts): {'yes' if same else 'NO'}"
+    )
+    print(f"Share query: {results['share_query']['value']:,} (officer, kind, points, size) rows")
+    counted = tallies_match_shares(tenant=tenant, year=year)
+    print(f"Tallies equal a fresh count of the live shares: {'yes' if counted else 'NO'}")
     print(f"Export file: {size / 1024:.0f} KiB")
 
     ratio = results["ranking"]["best"] / results["floor"]["best"]
+    to_stored = results["ranking"]["best"] / results["stored"]["best"]
     print()
-    lines_best = f"{results['lines']['best']:.2f}" if "lines" in results else "–"
     print(
         "| scale | officers | entries | ranking s | statement s | export s | SQL floor s "
-        "| ranking / floor | stored shares s | ranking with lines s |"
+        "| ranking / floor | stored shares s | ranking / stored | share query s "
+        "| recomputed s |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
         f"| {args.scale} | {n_officers:,} | {n_entries:,} | {results['ranking']['best']:.2f} "
         f"| {results['statement']['best']:.2f} | {results['export']['best']:.2f} "
-        f"| {results['floor']['best']:.3f} | {ratio:.1f}× | {results['stored']['best']:.3f} "
-        f"| {lines_best} |"
+        f"| {results['floor']['best']:.3f} | {ratio:.2f}× | {results['stored']['best']:.3f} "
+        f"| {to_stored:.2f}× | {results['share_query']['best']:.3f} "
+        f"| {results['recompute']['best']:.2f} |"
     )
     print()
     print("| step | RSS before MB | peak RSS MB |")
@@ -392,18 +473,16 @@ def main(argv=None) -> int:
     for r in results.values():
         print(f"| {r['name']} | {r['before']:.0f} | {r['rss']:.0f} |")
 
-    if args.finalise:
+    if finalised:
         print()
-        print(finalise_once(membership, year))
+        print(finalised)
 
     if args.profile:
         print()
         print("Time in the database driver (psycopg2 execute/fetch: server work, transfer,")
         print("row decoding) in one profiled run of each step:")
-        for key in ("ranking", "lines", "statement"):
-            if key not in steps:
-                continue
-            name, fn = steps[key]
+        for key in ("ranking", "recompute", "statement"):
+            name, fn, _keep = steps[key]
             stats = profile(fn)
             print(
                 f"  {name:<24} driver {driver_seconds(stats):7.3f} s of "
@@ -414,6 +493,13 @@ def main(argv=None) -> int:
         print()
         print("cProfile of one ranking run (cumulative):")
         print(out.getvalue())
+        queries = [(q, p) for q, p in captured_sql(share_query) if "scoring_share" in q]
+        for sql_text, params in queries:
+            print("The ranking's share query (as Django sends it):")
+            print(f"  {sql_text}")
+            print(f"  params {params!r}")
+            print("EXPLAIN (ANALYZE, BUFFERS):")
+            print(explain(sql_text, params))
     return 0
 
 

@@ -64,11 +64,12 @@ class Share(TenantOwnedModel):
         verbose_name = _("share")
         verbose_name_plural = _("shares")
         indexes = [
-            # the ranking: live shares of a year counted per officer, kind, split
+            # a year's live shares per officer and month (the pools' monthly
+            # chart reads only the index); the ranking reads ShareTally
             models.Index(
-                fields=["tenant", "year", "officer", "kind", "points", "group_size"],
+                fields=["tenant", "year", "officer", "occurred_on", "points", "group_size"],
                 condition=models.Q(superseded_at__isnull=True),
-                name="share_live_year",
+                name="share_live_month",
             ),
             # statements, live or as of a finalisation
             models.Index(fields=["tenant", "officer", "year"], name="share_officer_year"),
@@ -81,6 +82,36 @@ class Share(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.entry_id} → {self.officer_id}: {self.points}/{self.group_size}"
+
+
+class ShareTally(TenantOwnedModel):
+    """How many live shares of a year an officer holds per kind, points and
+    group size: the ranking reads these few rows (about nine per officer)
+    instead of every share. Kept in step by :mod:`scoring.shares` in the
+    transaction that writes the shares (an atomic upsert adds or takes away
+    one per share, in key order so concurrent writers never deadlock); rows
+    that fall to 0 stay and are skipped. (No CHECK on ``count``: databases
+    check the row an upsert proposes, and a taking-away proposes -1.)"""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    officer = models.ForeignKey("roster.Officer", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20)
+    points = models.PositiveIntegerField(_("points"))
+    group_size = models.PositiveSmallIntegerField(_("shared by"))
+    count = models.IntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("share tally")
+        verbose_name_plural = _("share tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "year", "officer", "kind", "points", "group_size"],
+                name="share_tally_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.officer_id} {self.kind} {self.points}/{self.group_size}"
 
 
 class ExportJob(TenantOwnedModel):

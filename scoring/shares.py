@@ -15,7 +15,7 @@ that year, grouped by the policy in force at the year's end.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
@@ -126,6 +126,13 @@ def _refresh_batch(tenant: Tenant, ids: list[int], year_rules: _YearRules, at) -
     changed = [e for e in desired if desired[e] != live.get(e, set())]
     if not changed:
         return []
+    deltas: Counter = Counter()
+    for entry_id in changed:
+        for officer, year, kind, _day, points, size in live.get(entry_id, ()):
+            deltas[year, officer, kind, points, size] -= 1
+        for officer, year, kind, _day, points, size in desired[entry_id]:
+            deltas[year, officer, kind, points, size] += 1
+    _tally(tenant, deltas)
     Share.objects.filter(tenant=tenant, entry_id__in=changed, superseded_at__isnull=True).update(
         superseded_at=at
     )
@@ -148,6 +155,23 @@ def _refresh_batch(tenant: Tenant, ids: list[int], year_rules: _YearRules, at) -
         batch_size=1000,
     )
     return changed
+
+
+_TALLY_SQL = """
+INSERT INTO scoring_sharetally (tenant_id, year, officer_id, kind, points, group_size, count)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (tenant_id, year, officer_id, kind, points, group_size)
+DO UPDATE SET count = scoring_sharetally.count + EXCLUDED.count
+"""
+
+
+def _tally(tenant: Tenant, deltas: Counter) -> None:
+    """Add the change in live shares to the tallies, one atomic upsert per
+    row, in key order (so concurrent writers never deadlock)."""
+    rows = [(tenant.id, *key, n) for key, n in sorted(deltas.items()) if n]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(_TALLY_SQL, rows)
 
 
 def shares_refresh(*, tenant: Tenant, entries: QuerySet[Entry] | Iterable[int]) -> list[int]:

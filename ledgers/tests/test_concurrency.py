@@ -25,16 +25,18 @@ pytestmark = [
 ]
 
 
-def _race(clients, url: str) -> list:
-    """POST ``url`` from every client at once, each in its own thread (and
-    so its own database connection); the status codes, in thread order."""
+def _race(clients, url: str | list[str]) -> list:
+    """POST ``url`` (or client i the i-th of a list of urls) from every
+    client at once, each in its own thread (and so its own database
+    connection); the status codes, in thread order."""
     barrier = threading.Barrier(len(clients))
     results: list = [None] * len(clients)
+    urls = [url] * len(clients) if isinstance(url, str) else url
 
     def worker(i: int) -> None:
         try:
             barrier.wait(timeout=60)
-            results[i] = clients[i].post(url, {}, format="json").status_code
+            results[i] = clients[i].post(urls[i], {}, format="json").status_code
         except Exception as exc:  # reported by the assertion below
             results[i] = exc
         finally:
@@ -83,3 +85,20 @@ def test_twenty_concurrent_submits_submit_once(world):
     assert submitted.count() == 1
     assert submitted.get().actor == world.users["officer"]
     assert (submitted.get().from_status, submitted.get().to_status) == ("draft", "submitted")
+
+
+def test_concurrent_verifies_of_one_officers_entries_count_every_share(world):
+    from scoring.models import ShareTally
+    from scoring.selectors import tallies_match_shares
+
+    entries = [make_entry(world, ["mine", "d1"], status="submitted") for _ in range(12)]
+    clients = [world.api("admin" if i % 2 else "manager") for i in range(12)]
+    results = _race(clients, [world.url(f"achievements/{e.pk}/verify/") for e in entries])
+
+    assert results == [200] * 12, results
+    tallies = ShareTally.objects.filter(tenant=world.tenant, year=2025, count__gt=0)
+    assert sorted(tallies.values_list("officer__full_name", "points", "group_size", "count")) == [
+        ("张三", 5, 2, 12),
+        ("李四", 5, 2, 12),
+    ]
+    assert tallies_match_shares(tenant=world.tenant, year=2025)

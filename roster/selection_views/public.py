@@ -89,8 +89,8 @@ class PublicRosterChangesView(TemplateView):
     template_name = "roster/selection/public_roster_changes.html"
 
     def get_context_data(self, **kwargs):
-        from .api.selection import current_quarter
-        from .selectors import quarter_bounds, roster_changes
+        from ..api.selection import current_quarter
+        from ..selectors import quarter_bounds, roster_changes
 
         context = super().get_context_data(**kwargs)
         tenant = get_object_or_404(Tenant, slug=self.kwargs["slug"])

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,7 @@ class PoolResult:
     rows: tuple[RankedRow, ...]
 
 
-@dataclass(frozen=True)
-class CreditGroup:
+class CreditGroup(NamedTuple):
     """Aggregated shares: ``count`` verified entries of ``kind``, worth
     ``points`` each, credit ``officer`` together with ``group_size - 1``
     others of the officer's scoring group. Counted in the database, scored

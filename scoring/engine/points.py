@@ -71,12 +71,12 @@ def score_officers(
     return result
 
 
-def _bonus(subtotal: Fraction, counts: Counter, rules: Rules) -> tuple[int, str]:
+def _bonus(subtotal: Fraction, counts: Mapping[str, int], rules: Rules) -> tuple[int, str]:
     """+amount once a year when the year total exceeds the threshold (and,
     if the policy says so, the officer has a credited conversion)."""
     if subtotal <= rules.bonus_threshold:
         return 0, ""
-    if rules.bonus_requires_conversion and counts["conversion"] == 0:
+    if rules.bonus_requires_conversion and counts.get("conversion", 0) == 0:
         return 0, f"total above {rules.bonus_threshold} but no credited conversion"
     return rules.bonus_amount, f"total above {rules.bonus_threshold}" + (
         " with a credited conversion" if rules.bonus_requires_conversion else ""
@@ -86,7 +86,7 @@ def _bonus(subtotal: Fraction, counts: Counter, rules: Rules) -> tuple[int, str]
 def score_from_groups(
     groups: Iterable[CreditGroup], officers: Iterable[OfficerFact], rules: Rules
 ) -> dict[int, OfficerScore]:
-    """The same totals as :func:`score_officers`, from shares aggregated per
+    """The same totals as :func:`score_officers`, from shares counted per
     (officer, kind, points, group size): each row adds
     ``count × points / group_size`` exactly. The sums are kept as integers
     over the least common multiple of the group sizes, so one ``Fraction``
@@ -94,25 +94,30 @@ def score_from_groups(
     rankings do not."""
     officers = list(officers)
     groups = list(groups)
-    scale = math.lcm(1, *{row.group_size for row in groups})
+    scale = math.lcm(1, *{size for _o, _k, _p, size, _c in groups})
     numerators: dict[int, int] = dict.fromkeys((o.id for o in officers), 0)
-    counts: dict[int, Counter] = {o.id: Counter() for o in officers}
-    for row in groups:
-        if row.officer not in numerators:
+    counts: dict[int, dict[str, int]] = {o.id: {} for o in officers}
+    for officer, kind, points, size, count in groups:
+        if officer not in numerators:
             continue
-        numerators[row.officer] += row.points * row.count * (scale // row.group_size)
-        counts[row.officer][row.kind] += row.count
+        numerators[officer] += points * count * (scale // size)
+        tally = counts[officer]
+        tally[kind] = tally.get(kind, 0) + count
+    threshold = rules.bonus_threshold * scale
     result = {}
     for officer in officers:
-        subtotal = Fraction(numerators[officer.id], scale)
-        bonus, why = _bonus(subtotal, counts[officer.id], rules)
+        numerator = numerators[officer.id]
+        subtotal = Fraction(numerator, scale)
+        bonus, why = (
+            (0, "") if numerator <= threshold else _bonus(subtotal, counts[officer.id], rules)
+        )
         result[officer.id] = OfficerScore(
             officer=officer.id,
             lines=(),
             subtotal=subtotal,
             bonus=bonus,
             bonus_reason=why,
-            counts=dict(counts[officer.id]),
+            counts=counts[officer.id],
         )
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -57,7 +58,11 @@ def rank_pool(
     """Every officer of the pool, total descending (ties by officer id for a
     stable order), with competition ranks and excellence marks."""
     members = list(officers)
-    ordered = sorted(((o, scores[o.id].total) for o in members), key=lambda p: (-p[1], p[0].id))
+    totals = {o.id: scores[o.id].total for o in members}
+    # sort on exact integers: every total over the lcm of the denominators
+    scale = math.lcm(1, *{t.denominator for t in totals.values()})
+    keys = {i: -(t.numerator * (scale // t.denominator)) for i, t in totals.items()}
+    ordered = [(o, totals[o.id]) for o in sorted(members, key=lambda o: (keys[o.id], o.id))]
     places = excellence_places(len(members), rules)
     excellent = _excellent(ordered, places, rules)
     ranks = _competition_ranks([t for _, t in ordered])

@@ -16,7 +16,8 @@ def exact_text(value: Fraction) -> str:
 def two_decimals(value: Fraction) -> str:
     """Rounded half away from zero to 2 decimals: 10/3 → "3.33", 5/8 → "0.63"."""
     value = Fraction(value)
-    sign = "-" if value < 0 else ""
-    hundredths = (abs(value) * 100 * 2 + 1) // 2  # half up, exact
-    whole, cents = divmod(int(hundredths), 100)
+    numerator, denominator = value.numerator, value.denominator
+    sign = "-" if numerator < 0 else ""
+    hundredths = (abs(numerator) * 200 + denominator) // (2 * denominator)  # half up, exact
+    whole, cents = divmod(hundredths, 100)
     return f"{sign}{whole}.{cents:02d}"

@@ -14,6 +14,7 @@ from .ranking import (
     render_pools,
     shares_as_of,
     snapshot_get,
+    tallies_match_shares,
     year_groups,
     year_result,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "shares_as_of",
     "snapshot_get",
     "statement_for",
+    "tallies_match_shares",
     "year_groups",
     "year_result",
 ]

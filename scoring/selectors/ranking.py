@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -154,21 +155,33 @@ def shares_as_of(tenant: Tenant, at: dt.datetime) -> QuerySet[Share]:
     )
 
 
+_TALLY_SQL = """
+SELECT officer_id, kind, points, group_size, count FROM scoring_sharetally
+WHERE tenant_id = %s AND year = %s AND count > 0
+"""
+
+
 def year_groups(*, tenant: Tenant, year: int) -> list[engine.CreditGroup]:
     """The year's live shares counted per (officer, kind, points, group
-    size): one small GROUP BY over the ``share_live_year`` index."""
-    rows = (
+    size), read from the tallies kept as shares are written: plain tuples in
+    ``CreditGroup`` order (89.5k rows at 10k officers; no object per row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TALLY_SQL, [tenant.id, year])
+        return cursor.fetchall()
+
+
+def tallies_match_shares(*, tenant: Tenant, year: int) -> bool:
+    """Whether the tallies equal a fresh count of the live shares (a check
+    for tests and the benchmark)."""
+    counted = (
         live_shares(tenant)
         .filter(year=year)
         .values("officer_id", "kind", "points", "group_size")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
         .values_list("officer_id", "kind", "points", "group_size", "n")
     )
-    return [
-        engine.CreditGroup(officer=o, kind=k, points=p, group_size=g, count=n)
-        for o, k, p, g, n in rows
-    ]
+    return sorted(counted) == sorted(year_groups(tenant=tenant, year=year))
 
 
 @dataclass(frozen=True)

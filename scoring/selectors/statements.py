@@ -4,10 +4,11 @@ officer, the monthly chart of a pool and the changes after a freeze."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from fractions import Fraction
 
-from django.db.models import Count, QuerySet
+from django.db.models import F, QuerySet, Sum, Value
 from django.db.models.functions import ExtractMonth
 
 from accounts.models import Policy, Tenant
@@ -17,7 +18,7 @@ from roster.models import Officer
 
 from .. import engine
 from ..engine import exact_text, two_decimals
-from ..models import RankingSnapshot, Share
+from ..models import RankingSnapshot, Share, ShareTally
 from .ranking import check_year, live_shares, pool_name, shares_as_of, snapshot_get
 
 
@@ -40,32 +41,38 @@ def entry_share_rows(*, entry) -> list[dict]:
 
 
 def pool_months(*, tenant: Tenant, year: int, final: RankingSnapshot | None = None):
-    """Points per month (bonus aside) of each pool of a year, exact, summed
-    in SQL per (category, district, points, group size, month): a few
-    thousand rows whatever the size of the ledger. A finalised year reads
-    its shares as they stood at the finalisation, under its policy."""
+    """Points per month (bonus aside) of each pool of a year, exact. The
+    database sums each officer's month as one integer over ``scale``, the
+    lcm of the group sizes (``points × scale / size`` is whole), reading the
+    ``share_live_month`` index in order; Python adds officers into pools.
+    A finalised year reads its shares as they stood at the finalisation,
+    under its policy."""
     if final is None:
         policy = policy_in_force(tenant=tenant, on=dt.date(year, 12, 31))
-        shares = live_shares(tenant)
+        shares = live_shares(tenant).filter(year=year)
+        sizes = ShareTally.objects.filter(tenant=tenant, year=year, count__gt=0)
     else:
         policy = Policy.objects.for_tenant(tenant).get(version=final.policy_version)
-        shares = shares_as_of(tenant, final.finalized_at)
+        shares = sizes = shares_as_of(tenant, final.finalized_at).filter(year=year)
+    scale = math.lcm(1, *sizes.order_by().values_list("group_size", flat=True).distinct())
     categories = {c["code"]: c for c in policy.rules["categories"]}
-    months: dict[str, list[Fraction]] = defaultdict(lambda: [Fraction(0)] * 12)
-    rows = (
-        shares.filter(year=year)
-        .annotate(month=ExtractMonth("occurred_on"))
-        .values("officer__category", "officer__district__code", "points", "group_size", "month")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list(
-            "officer__category", "officer__district__code", "points", "group_size", "month", "n"
+    pools = {
+        officer_id: pool_name(categories.get(category), district)
+        for officer_id, category, district in Officer.objects.for_tenant(tenant).values_list(
+            "id", "category", "district__code"
         )
+    }
+    months: dict[str, list[int]] = defaultdict(lambda: [0] * 12)
+    rows = (
+        shares.annotate(month=ExtractMonth("occurred_on"))
+        .values("officer_id", "month")
+        .annotate(n=Sum(F("points") * (Value(scale) / F("group_size"))))
+        .order_by()
+        .values_list("officer_id", "month", "n")
     )
-    for category, district, points, size, month, count in rows:
-        pool = pool_name(categories.get(category), district)
-        months[pool][int(month) - 1] += Fraction(points * count, size)
-    return dict(months)
+    for officer_id, month, numerator in rows:
+        months[pools[officer_id]][int(month) - 1] += int(numerator)
+    return {pool: [Fraction(n, scale) for n in values] for pool, values in months.items()}
 
 
 def render_statement(score: engine.OfficerScore, year: int) -> dict:

@@ -13,7 +13,7 @@ import pytest
 from accounts.presets import preset_rules
 from ledgers import services as ledger
 from roster.services import officer_create, officer_disqualify
-from scoring.selectors import statement_for, year_result
+from scoring.selectors import statement_for, tallies_match_shares, year_result
 from tests.world import TERM
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +107,8 @@ def test_aggregated_totals_equal_entry_by_entry_totals(world, seed):
     ]
     assert any(score.subtotal.denominator > 1 for score in exact.scores.values())
     assert any(not r.eligible for p in fast.pools for r in p.rows)
+    assert tallies_match_shares(tenant=world.tenant, year=2025)
+    assert tallies_match_shares(tenant=world.tenant, year=2024)
     for officer in world.officers.values():
         statement = statement_for(tenant=world.tenant, officer=officer, year=2025)
         lines = sum((Fraction(line["share_exact"]) for line in statement["lines"]), start=0)

@@ -16,8 +16,15 @@ from ledgers.models import EntryEvent
 from ledgers.services import entry_update, entry_verify
 from liaison.errors import Conflict
 from roster.services import officer_create, officer_disqualify
-from scoring.models import Share
-from scoring.selectors import pool_months, ranking_for, snapshot_get, statement_for, year_result
+from scoring.models import Share, ShareTally
+from scoring.selectors import (
+    pool_months,
+    ranking_for,
+    snapshot_get,
+    statement_for,
+    tallies_match_shares,
+    year_result,
+)
 from scoring.services import ranking_finalize
 from scoring.tasks import rescore_years
 from tests.world import TERM
@@ -33,6 +40,18 @@ def live(entry_) -> list[tuple]:
         Share.objects.filter(entry=entry_, superseded_at__isnull=True)
         .order_by("officer_id")
         .values_list("officer_id", "points", "group_size")
+    )
+
+
+def correct(world, entry_, *, data=None, officers=None, reason: str):
+    """The admin corrects a verified entry."""
+    return entry_update(
+        tenant=world.tenant,
+        membership=admin_membership(world),
+        entry=entry_,
+        data=data or {},
+        officers=officers,
+        reason=reason,
     )
 
 
@@ -79,14 +98,7 @@ def test_a_correction_supersedes_the_shares_and_records_why(world):
     e = entry(world, [city], kind="event")
     old_id = Share.objects.get(entry=e).id
 
-    entry_update(
-        tenant=world.tenant,
-        membership=admin_membership(world),
-        entry=e,
-        data={},
-        officers=[city, other_city, d1],
-        reason="补记协作人",
-    )
+    correct(world, e, officers=[city, other_city, d1], reason="补记协作人")
 
     assert live(e) == sorted([(city.id, 10, 2), (other_city.id, 10, 2), (d1.id, 10, 1)])
     old = Share.objects.get(id=old_id)
@@ -102,26 +114,14 @@ def test_a_correction_supersedes_the_shares_and_records_why(world):
 def test_a_correction_that_changes_nothing_scored_keeps_the_shares(world):
     e = entry(world, [world.officers["city"]], kind="event")
     before = list(Share.objects.filter(entry=e).values_list("id", "superseded_at"))
-    entry_update(
-        tenant=world.tenant,
-        membership=admin_membership(world),
-        entry=e,
-        data={"title": "更正标题"},
-        reason="标题笔误",
-    )
+    correct(world, e, data={"title": "更正标题"}, reason="标题笔误")
     assert list(Share.objects.filter(entry=e).values_list("id", "superseded_at")) == before
 
 
 def test_moving_an_entry_to_another_year_moves_its_shares(world):
     city = world.officers["city"]
     e = entry(world, [city], kind="event")
-    entry_update(
-        tenant=world.tenant,
-        membership=admin_membership(world),
-        entry=e,
-        data={"occurred_on": dt.date(2026, 1, 5)},
-        reason="日期填错",
-    )
+    correct(world, e, data={"occurred_on": dt.date(2026, 1, 5)}, reason="日期填错")
     assert list(
         Share.objects.filter(entry=e, superseded_at__isnull=True).values_list("year", flat=True)
     ) == [2026]
@@ -137,14 +137,7 @@ def test_finalised_statements_keep_the_shares_as_they_were(world):
     ranking_finalize(membership=admin_membership(world), year=2025)
     frozen = statement_for(tenant=world.tenant, officer=city, year=2025)
 
-    entry_update(
-        tenant=world.tenant,
-        membership=admin_membership(world),
-        entry=e,
-        data={},
-        officers=[city, other_city],
-        reason="补记协作人",
-    )
+    correct(world, e, officers=[city, other_city], reason="补记协作人")
     entry(world, [city], kind="conversion", status="submitted")
 
     assert statement_for(tenant=world.tenant, officer=city, year=2025) == frozen
@@ -235,6 +228,46 @@ def test_the_backfill_migration_stores_what_verifying_stores(world):
 
     assert sorted(Share.objects.values_list(*fields)) == stored
     assert len(stored) == 4
+
+    tallies = sorted(ShareTally.objects.values_list("officer_id", "kind", "count"))
+    ShareTally.objects.all().delete()
+    importlib.import_module("scoring.migrations.0006_share_tally").tally(apps, None)
+    assert sorted(ShareTally.objects.values_list("officer_id", "kind", "count")) == tallies
+    d2 = world.officers["d2"]
+    assert tallies == sorted(
+        [
+            (city.id, "conversion", 1),
+            (d1.id, "conversion", 1),
+            (d1.id, "event", 1),
+            (d2.id, "event", 1),
+        ]
+    )
+
+
+def test_tallies_follow_verification_correction_and_rescoring(world):
+    city, d1 = world.officers["city"], world.officers["d1"]
+    other_city = city_officer(world, "钱七")
+
+    def tally():
+        return sorted(
+            ShareTally.objects.filter(count__gt=0).values_list(
+                "officer_id", "kind", "points", "group_size", "count"
+            )
+        )
+
+    first = entry(world, [city], kind="event")
+    entry(world, [city], kind="event")
+    assert tally() == [(city.id, "event", 10, 1, 2)]
+    correct(world, first, officers=[city, other_city, d1], reason="补记协作人")
+    assert tally() == sorted(
+        [
+            (city.id, "event", 10, 1, 1),
+            (city.id, "event", 10, 2, 1),
+            (other_city.id, "event", 10, 2, 1),
+            (d1.id, "event", 10, 1, 1),
+        ]
+    )
+    assert tallies_match_shares(tenant=world.tenant, year=2025)
 
 
 def test_two_verifications_of_one_entry_store_one_set_of_shares(world):
