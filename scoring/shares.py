@@ -98,10 +98,13 @@ def _desired(entries, credits, officers, year_rules) -> dict[int, set[ShareKey]]
 
 
 def _refresh_batch(tenant: Tenant, ids: list[int], year_rules: _YearRules, at) -> list[int]:
+    # the entries are locked (in id order) so that a re-scoring and a
+    # correction of the same entry never both replace its live shares
     entries = list(
-        Entry.objects.filter(tenant=tenant, id__in=ids).values_list(
-            "id", "kind", "occurred_on", "status"
-        )
+        Entry.objects.filter(tenant=tenant, id__in=ids)
+        .select_for_update()
+        .order_by("id")
+        .values_list("id", "kind", "occurred_on", "status")
     )
     credits: dict[int, list[int]] = defaultdict(list)
     for entry_id, officer_id in (
