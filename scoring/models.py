@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TenantOwnedModel
@@ -15,7 +16,7 @@ class RankingSnapshot(TenantOwnedModel):
 
     year = models.PositiveSmallIntegerField(_("year"))
     policy_version = models.PositiveIntegerField(_("policy version"))
-    finalized_at = models.DateTimeField(_("finalised at"), auto_now_add=True)
+    finalized_at = models.DateTimeField(_("finalised at"), default=timezone.now)
     finalized_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

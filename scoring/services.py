@@ -11,7 +11,7 @@ from liaison.errors import Conflict
 
 from .models import ExportJob, RankingSnapshot
 from .selectors import render_pools, year_result
-from .shares import lock_shares
+from .shares import database_now, lock_shares
 
 
 def ranking_finalize(*, membership: Membership, year: int) -> RankingSnapshot:
@@ -26,10 +26,12 @@ def ranking_finalize(*, membership: Membership, year: int) -> RankingSnapshot:
     try:
         with transaction.atomic():
             lock_shares(tenant, exclusive=True)
+            finalized_at = database_now()  # shares written from now on are after it
             result = year_result(tenant=tenant, year=year)
             return RankingSnapshot.objects.create(
                 tenant=tenant,
                 year=year,
+                finalized_at=finalized_at,
                 policy_version=result.facts.policy.version,
                 finalized_by=membership.user,
                 pools=render_pools(result),

@@ -51,6 +51,17 @@ def lock_shares(tenant: Tenant, *, exclusive: bool) -> None:
         cursor.execute(f"SELECT {function}(%s, %s)", [SHARE_LOCK, tenant.id])
 
 
+def database_now():
+    """The database's clock (PostgreSQL), so that share times and
+    finalisation times compare on one clock whichever web or worker host
+    wrote them; the local clock on SQLite (one process)."""
+    if connection.vendor != "postgresql":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        return cursor.fetchone()[0]
+
+
 class _YearRules:
     """Points per kind and category → scoring group for each year, from the
     policy in force at the year's end (read once per year)."""
@@ -183,7 +194,7 @@ def shares_refresh(*, tenant: Tenant, entries: QuerySet[Entry] | Iterable[int]) 
     entries whose shares changed. Call inside the transaction that changes
     the entries."""
     lock_shares(tenant, exclusive=False)
-    at = timezone.now()
+    at = database_now()
     if isinstance(entries, QuerySet):
         ids = list(entries.filter(tenant=tenant).order_by("id").values_list("id", flat=True))
     else:
