@@ -22,3 +22,21 @@ class Preset(models.TextChoices):
 
 #: Roles that may read everything in a tenant.
 READ_ALL_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+
+
+class JobOutcome(models.TextChoices):
+    RUNNING = "running", _("Running")
+    OK = "ok", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+#: Background jobs by the names their runs and beat entries carry.
+JOB_LABELS = {
+    "monthly-quota-reports": _("Monthly quota reports"),
+    "quota-reports": _("Monthly quota reports"),
+    "close-notices": _("Close public notices at their end"),
+    "terms-ending": _("Remind of terms ending within 30 days"),
+    "dormant-officers": _("Flag dormant officers"),
+    "rescore": _("Re-score verified entries after a policy change"),
+    "stale-job-runs": _("Mark runs whose worker stopped as failed"),
+}

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Preset, Role
+from .choices import JOB_LABELS, JobOutcome, Preset, Role
 
 
 class User(AbstractUser):
@@ -178,7 +178,9 @@ class JobRun(TenantOwnedModel):
     name = models.CharField(_("job"), max_length=60)
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, default="running")
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=JobOutcome.choices, default=JobOutcome.RUNNING
+    )
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:
@@ -189,6 +191,10 @@ class JobRun(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.outcome}"
+
+    @property
+    def label(self) -> str:
+        return str(JOB_LABELS.get(self.name, self.name))
 
     @property
     def duration(self):

@@ -9,11 +9,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from liaison.api.permissions import ADMIN, ALL_ROLES
 from liaison.views import TenantPageMixin
 
+from .choices import JOB_LABELS
 from .models import JobRun
 from .notifications import mark_read, notification_list
 from .selectors import membership_list, tenant_list
@@ -108,6 +110,37 @@ class JobListView(TenantPageMixin, TemplateView):
         context.update(
             runs=runs,
             latest=sorted(latest.values(), key=lambda r: r.name),
-            schedule=sorted(settings.CELERY_BEAT_SCHEDULE.items()),
+            schedule=[
+                (name, JOB_LABELS.get(name, name), describe_schedule(job["schedule"]))
+                for name, job in sorted(settings.CELERY_BEAT_SCHEDULE.items())
+            ],
         )
         return context
+
+
+WEEKDAYS = [
+    gettext_lazy("Sunday"),
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+]
+
+
+def describe_schedule(schedule) -> str:
+    """A beat crontab in words (Asia/Shanghai): the cases the schedule uses."""
+    minute, hour = str(schedule._orig_minute), str(schedule._orig_hour)
+    day, weekday = str(schedule._orig_day_of_month), str(schedule._orig_day_of_week)
+    if hour == "*":
+        return _("Every hour at minute %(minute)s") % {"minute": minute.zfill(2)}
+    time = f"{hour.zfill(2)}:{minute.zfill(2)}"
+    if day != "*":
+        return _("On day %(day)s of each month at %(time)s") % {"day": day, "time": time}
+    if weekday != "*" and weekday.isdigit():
+        return _("Every %(weekday)s at %(time)s") % {
+            "weekday": WEEKDAYS[int(weekday) % 7],
+            "time": time,
+        }
+    return _("Every day at %(time)s") % {"time": time}

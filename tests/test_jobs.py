@@ -4,11 +4,15 @@ schedule has every job."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from accounts.models import JobRun, Notification
+from accounts.tasks import close_stale_job_runs
 from roster.models import Notice
 from roster.services import member_create
 from roster.tasks import close_notices, flag_dormant_officers, remind_terms_ending
@@ -85,6 +89,8 @@ def test_jobs_page_for_admins(client, world):
     client.force_login(world.users["admin"])
     html = client.get("/t/alpha/jobs/").content.decode()
     assert "close-notices" in html and "monthly-quota-reports" in html
+    assert "每月1日 02:00" in html and "每周一 08:00" in html and "每天 00:10" in html
+    assert "<td>到期关闭公示</td>" in html and "<td>已完成</td>" in html
     client.force_login(world.users["manager"])
     assert client.get("/t/alpha/jobs/").status_code == 403
 
@@ -96,4 +102,34 @@ def test_every_job_is_on_the_beat_schedule():
         "roster.tasks.close_notices",
         "roster.tasks.remind_terms_ending",
         "roster.tasks.flag_dormant_officers",
+        "accounts.tasks.close_stale_job_runs",
     }
+
+
+def test_runs_whose_worker_stopped_are_marked_failed_after_six_hours(world):
+    now = timezone.now()
+    stale = JobRun.objects.create(
+        tenant=world.tenant, name="rescore", started_at=now - dt.timedelta(hours=7)
+    )
+    recent = JobRun.objects.create(
+        tenant=world.tenant, name="rescore", started_at=now - dt.timedelta(hours=5)
+    )
+    done = JobRun.objects.create(
+        tenant=world.tenant,
+        name="close-notices",
+        started_at=now - dt.timedelta(days=2),
+        finished_at=now - dt.timedelta(days=2),
+        outcome="ok",
+    )
+
+    assert close_stale_job_runs() == 1
+
+    stale.refresh_from_db()
+    assert (stale.outcome, stale.detail) == (
+        "failed",
+        {"error": "no end recorded: the worker stopped while running it"},
+    )
+    assert stale.finished_at is not None
+    assert JobRun.objects.get(pk=recent.pk).outcome == "running"
+    assert JobRun.objects.get(pk=done.pk).outcome == "ok"
+    assert close_stale_job_runs() == 0

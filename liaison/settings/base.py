@@ -176,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "roster.tasks.flag_dormant_officers",
         "schedule": crontab(minute=0, hour=8, day_of_week=1),
     },
+    "stale-job-runs": {
+        "task": "accounts.tasks.close_stale_job_runs",
+        "schedule": crontab(minute=45),
+    },
 }
 
 REST_FRAMEWORK = {
