@@ -200,9 +200,10 @@ class OfficerListView(FilteredListMixin, TenantPageMixin, ListView):
 
 
 class OfficerExportView(OfficerListView):
-    """The roster as Excel: the same filtered rows as the list page."""
+    """The roster as Excel: the same filtered rows as the list page, within
+    the caller's reach (a district manager exports their districts)."""
 
-    roles = READERS
+    roles = READERS | {Role.DISTRICT_MANAGER}
 
     def get(self, request, *args, **kwargs):
         officers = self.get_queryset()

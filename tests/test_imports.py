@@ -237,5 +237,19 @@ def test_roster_export_follows_the_list_filters(client, world):
     assert sorted(r[0] for r in rows) == ["张三", "李四"]
     assert rows[0][4] == dt.datetime(2025, 1, 1)  # a real date cell
     assert book.active.freeze_panes == "A3"
-    client.force_login(world.users["manager"])
+    client.force_login(world.users["reviewer"])
+    assert client.get("/t/alpha/officers/export/").status_code == 403
+
+
+def test_a_district_manager_exports_their_districts_officers_only(client, world):
+    client.force_login(world.users["manager"])  # manages d1
+    assert 'id="roster-export"' in client.get("/t/alpha/officers/").content.decode()
+    response = client.get("/t/alpha/officers/export/")
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(
+            min_row=3, values_only=True
+        )
+    )
+    assert sorted(r[0] for r in rows) == ["张三", "李四"]
+    client.force_login(world.users["officer"])
     assert client.get("/t/alpha/officers/export/").status_code == 403
