@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.contrib.auth.password_validation import validate_password
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from .choices import Preset, Role
 from .models import Membership, Policy, Tenant, User
 from .presets import preset_rules
+from .selectors import policy_in_force
 
 
 @transaction.atomic
@@ -133,3 +135,20 @@ def policy_publish(
             )
         )
     return policy
+
+
+def policy_revise(
+    *, tenant: Tenant, effective_from: dt.date, changes: dict, by: User, note: str
+) -> Policy:
+    """A new version: the rules in force on ``effective_from`` with
+    ``changes`` (a section given as a dict is merged into that section,
+    anything else replaces it). See :func:`policy_publish`."""
+    rules = copy.deepcopy(policy_in_force(tenant=tenant, on=effective_from).rules)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(rules.get(key), dict):
+            rules[key] = {**rules[key], **value}
+        else:
+            rules[key] = value
+    return policy_publish(
+        tenant=tenant, rules=rules, effective_from=effective_from, by=by, note=note
+    )

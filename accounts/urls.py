@@ -5,6 +5,7 @@ from . import views
 tenant_urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
+    path("policy/new/", views.PolicyVersionCreateView.as_view(), name="policy-new"),
 ]
 
 urlpatterns = [

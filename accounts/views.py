@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from liaison.api.permissions import ADMIN, ALL_ROLES
-from liaison.views import TenantPageMixin
+from liaison.views import ServiceFormMixin, TenantPageMixin
 
 from .choices import JOB_LABELS
+from .forms import PolicyVersionForm
 from .models import JobRun
 from .notifications import mark_read, notification_list
-from .selectors import membership_list, tenant_list
+from .selectors import membership_list, policy_in_force, tenant_list
+from .services import policy_revise
 
 
 class LoginView(auth_views.LoginView):
@@ -144,3 +149,47 @@ def describe_schedule(schedule) -> str:
             "time": time,
         }
     return _("Every day at %(time)s") % {"time": time}
+
+
+class PolicyVersionCreateView(ServiceFormMixin, TenantPageMixin, FormView):
+    """An admin publishes a new policy version (points, bonus, excellence,
+    notice and dormancy days); the years it rules are re-scored in the
+    background, each changed entry's history saying why."""
+
+    roles = ADMIN
+    template_name = "form_page.html"
+    form_class = PolicyVersionForm
+    success_message = gettext_lazy(
+        "The new version is saved. Verified entries of the years it rules are "
+        "re-scored in the background; each changed entry's history says so."
+    )
+
+    def extra_form_kwargs(self) -> dict:
+        from scoring.models import RankingSnapshot
+
+        years = RankingSnapshot.objects.for_tenant(self.tenant).values_list("year", flat=True)
+        return {"finalised_years": frozenset(years)}
+
+    def get_initial(self):
+        today = timezone.localdate()
+        return {
+            **PolicyVersionForm.initial_from(policy_in_force(tenant=self.tenant).rules),
+            "effective_from": dt.date(today.year + 1, 1, 1),
+        }
+
+    def perform(self, form):
+        return policy_revise(
+            tenant=self.tenant,
+            effective_from=form.cleaned_data["effective_from"],
+            changes=form.changes(),
+            by=self.request.user,
+            note=form.cleaned_data["note"],
+        )
+
+    def get_success_url(self):
+        return reverse("policy", kwargs={"tenant_slug": self.tenant.slug})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=_("New policy version"), cancel_url=self.get_success_url())
+        return context
