@@ -17,7 +17,7 @@ class PolicyVersionForm(BootstrapFormMixin, forms.Form):
 
     effective_from = forms.DateField(
         label=_("In force from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Each year is scored under the version in force on its last day."),
     )
     bonus_threshold = forms.IntegerField(label=_("Bonus: year total above"), min_value=0)

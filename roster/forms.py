@@ -82,9 +82,11 @@ class OfficerForm(BootstrapFormMixin, forms.Form):
         empty_label=_("— none —"),
     )
     term_start = forms.DateField(
-        label=_("Term start"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Term start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    term_end = forms.DateField(label=_("Term end"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = forms.DateField(
+        label=_("Term end"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     mobile = forms.CharField(label=_("Mobile"), max_length=20, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     username = forms.CharField(label=_("Login username (optional)"), max_length=150, required=False)

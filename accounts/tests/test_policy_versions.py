@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
 from accounts.models import JobRun, Policy
 from ledgers.models import EntryEvent
@@ -44,11 +45,13 @@ def _form(**overrides) -> dict:
 
 def test_the_form_starts_from_the_rules_in_force(client, world):
     client.force_login(world.users["admin"])
-    html = client.get(URL).content.decode()
+    with time_machine.travel(dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC), tick=False):
+        html = client.get(URL).content.decode()
     assert 'name="points_event" value="10"' in html
     assert 'name="excellence_percent" value="30"' in html
-    assert 'name="effective_from" value="' in html
+    assert 'name="effective_from" value="2027-01-01"' in html  # the next 1 January
     assert 'id="policy-new"' in client.get("/t/alpha/policy/").content.decode()
+    assert "奖励加分须至少有一项成功转化</label>" in html
 
 
 def test_publishing_a_version_changes_only_what_the_form_sets(client, world):
