@@ -197,5 +197,15 @@ class JobRun(TenantOwnedModel):
         return str(JOB_LABELS.get(self.name, self.name))
 
     @property
+    def duration_label(self) -> str:
+        """“0.2 秒”, “3 分 5 秒”: how long the run took, or "" while it runs."""
+        if self.finished_at is None:
+            return ""
+        seconds = (self.finished_at - self.started_at).total_seconds()
+        if seconds < 60:
+            return _("%(s).1f s") % {"s": seconds}
+        return _("%(m)d min %(s)d s") % {"m": seconds // 60, "s": seconds % 60}
+
+    @property
     def duration(self):
         return (self.finished_at - self.started_at) if self.finished_at else None

@@ -90,7 +90,7 @@ def test_jobs_page_for_admins(client, world):
     html = client.get("/t/alpha/jobs/").content.decode()
     assert "close-notices" in html and "monthly-quota-reports" in html
     assert "每月1日 02:00" in html and "每周一 08:00" in html and "每天 00:10" in html
-    assert "<td>到期关闭公示</td>" in html and "<td>已完成</td>" in html
+    assert "<td>到期关闭公示</td>" in html and '<td class="text-nowrap">已完成</td>' in html
     client.force_login(world.users["manager"])
     assert client.get("/t/alpha/jobs/").status_code == 403
 
@@ -133,3 +133,7 @@ def test_runs_whose_worker_stopped_are_marked_failed_after_six_hours(world):
     assert JobRun.objects.get(pk=recent.pk).outcome == "running"
     assert JobRun.objects.get(pk=done.pk).outcome == "ok"
     assert close_stale_job_runs() == 0
+    assert JobRun.objects.get(pk=done.pk).duration_label == "0.0 秒"
+    stale.refresh_from_db()
+    assert stale.duration_label == "420 分 0 秒"
+    assert JobRun.objects.get(pk=recent.pk).duration_label == ""
