@@ -18,7 +18,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -209,23 +209,35 @@ def shares_refresh(*, tenant: Tenant, entries: QuerySet[Entry] | Iterable[int]) 
 def shares_rescore(*, tenant: Tenant, entries: QuerySet[Entry], reason: str, actor=None) -> int:
     """Re-score verified entries after a change outside the entry (a policy
     version, an officer's appointment): every entry whose shares change gets
-    a history row saying why. Returns how many changed."""
-    changed = shares_refresh(tenant=tenant, entries=entries.filter(status=EntryStatus.VERIFIED))
-    EntryEvent.objects.bulk_create(
-        [
-            EntryEvent(
-                entry_id=entry_id,
-                action=EntryAction.RESCORED,
-                actor=actor,
-                from_status=EntryStatus.VERIFIED,
-                to_status=EntryStatus.VERIFIED,
-                reason=reason,
-            )
-            for entry_id in changed
-        ],
-        batch_size=1000,
+    a history row saying why. Returns how many changed. Each batch of
+    entries is its own transaction (a savepoint inside a caller's), so a
+    year's re-scoring never holds every entry's lock at once."""
+    ids = list(
+        entries.filter(status=EntryStatus.VERIFIED)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .distinct()
     )
-    return len(changed)
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        with transaction.atomic():
+            batch = shares_refresh(tenant=tenant, entries=ids[start : start + BATCH])
+            EntryEvent.objects.bulk_create(
+                [
+                    EntryEvent(
+                        entry_id=entry_id,
+                        action=EntryAction.RESCORED,
+                        actor=actor,
+                        from_status=EntryStatus.VERIFIED,
+                        to_status=EntryStatus.VERIFIED,
+                        reason=reason,
+                    )
+                    for entry_id in batch
+                ],
+                batch_size=1000,
+            )
+        changed += len(batch)
+    return changed
 
 
 def entries_crediting(*, tenant: Tenant, officer: Officer) -> QuerySet[Entry]:

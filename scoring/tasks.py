@@ -7,7 +7,6 @@ import logging
 
 from celery import shared_task
 from django.core.files import File
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 
@@ -99,7 +98,7 @@ def rescore_years(*, tenant_id: int, from_year: int, reason: str) -> int:
     from .shares import shares_rescore
 
     tenant = Tenant.objects.get(pk=tenant_id)
-    with job_run("rescore", tenant) as detail, transaction.atomic():
+    with job_run("rescore", tenant) as detail:  # a transaction per batch of entries
         changed = shares_rescore(
             tenant=tenant,
             entries=Entry.objects.for_tenant(tenant).filter(occurred_on__year__gte=from_year),

@@ -286,3 +286,17 @@ def test_the_entry_page_shows_what_the_entry_gives_each_officer(world, client):
     page = client.get(f"/t/{world.tenant.slug}/entries/{e.pk}/").content.decode()
     assert 'id="entry-shares">李四 10.00、赵六 5.00、钱七 5.00</dd>' in page
     assert "积分" in page
+
+
+def test_rescoring_goes_batch_by_batch_over_every_entry(world, monkeypatch):
+    monkeypatch.setattr("scoring.shares.BATCH", 2)
+    city = world.officers["city"]
+    made = [entry(world, [city], kind="event") for _ in range(5)]
+    rules = preset_rules("wuhan")
+    rules["points"]["event"] = 15
+    policy_publish(tenant=world.tenant, rules=rules, effective_from=dt.date(2025, 3, 1))
+
+    assert rescore_years(tenant_id=world.tenant.id, from_year=2025, reason="新政策") == 5
+    assert [live(e) for e in made] == [[(city.id, 15, 1)]] * 5
+    assert EntryEvent.objects.filter(action="rescored").count() == 5
+    assert tallies_match_shares(tenant=world.tenant, year=2025)
