@@ -205,7 +205,3 @@ class JobRun(TenantOwnedModel):
         if seconds < 60:
             return _("%(s).1f s") % {"s": seconds}
         return _("%(m)d min %(s)d s") % {"m": seconds // 60, "s": seconds % 60}
-
-    @property
-    def duration(self):
-        return (self.finished_at - self.started_at) if self.finished_at else None

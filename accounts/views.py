@@ -13,10 +13,10 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from liaison.api.permissions import ADMIN, ALL_ROLES
-from liaison.views import ServiceFormMixin, TenantPageMixin
+from liaison.views import TenantFormView, TenantPageMixin
 
 from .choices import JOB_LABELS
 from .forms import PolicyVersionForm
@@ -151,14 +151,14 @@ def describe_schedule(schedule) -> str:
     return _("Every day at %(time)s") % {"time": time}
 
 
-class PolicyVersionCreateView(ServiceFormMixin, TenantPageMixin, FormView):
+class PolicyVersionCreateView(TenantFormView):
     """An admin publishes a new policy version (points, bonus, excellence,
     notice and dormancy days); the years it rules are re-scored in the
     background, each changed entry's history saying why."""
 
-    roles = ADMIN
-    template_name = "form_page.html"
     form_class = PolicyVersionForm
+    list_url_name = "policy"
+    title = gettext_lazy("New policy version")
     success_message = gettext_lazy(
         "The new version is saved. Verified entries of the years it rules are "
         "re-scored in the background; each changed entry's history says so."
@@ -185,11 +185,3 @@ class PolicyVersionCreateView(ServiceFormMixin, TenantPageMixin, FormView):
             by=self.request.user,
             note=form.cleaned_data["note"],
         )
-
-    def get_success_url(self):
-        return reverse("policy", kwargs={"tenant_slug": self.tenant.slug})
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(title=_("New policy version"), cancel_url=self.get_success_url())
-        return context

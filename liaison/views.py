@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.views.generic import FormView
 
 from accounts.models import Membership, Tenant
 from accounts.selectors import tenant_access
+
+from .api.permissions import ADMIN
 
 
 class TenantPageMixin(LoginRequiredMixin):
@@ -66,6 +70,25 @@ class ServiceFormMixin:
         if self.success_message:
             messages.success(self.request, self.success_message)
         return super().form_valid(form)
+
+
+class TenantFormView(ServiceFormMixin, TenantPageMixin, FormView):
+    """An admin's form page (``form_page.html``): its title, a cancel link
+    and, on success, the page named ``list_url_name`` (or
+    ``get_success_url``)."""
+
+    roles = ADMIN
+    template_name = "form_page.html"
+    list_url_name = ""
+    title = ""
+
+    def get_success_url(self):
+        return reverse(self.list_url_name, kwargs={"tenant_slug": self.tenant.slug})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.title, cancel_url=self.get_success_url())
+        return context
 
 
 class FilteredListMixin:

@@ -153,6 +153,17 @@ def home_summary(*, membership: Membership) -> dict:
     return summary
 
 
+def officers_appointed(*, tenant: Tenant, start: dt.date, end: dt.date) -> QuerySet[Officer]:
+    """Officers who held an appointment between ``start`` and ``end``: a term
+    overlapping the period, not disqualified before it (the rule of the
+    rankings, the stored shares and the quota reports)."""
+    return (
+        Officer.objects.for_tenant(tenant)
+        .filter(term_start__lte=end, term_end__gte=start)
+        .exclude(status="disqualified", disqualified_on__lt=start)
+    )
+
+
 def rotation_due(
     *, officers: QuerySet[Officer], rotation_years: int | None, on: dt.date
 ) -> QuerySet[Officer]:

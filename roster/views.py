@@ -9,17 +9,16 @@ from functools import cached_property
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from accounts.choices import Role
 from accounts.selectors import member_list, policy_in_force, policy_versions
 from ledgers.choices import EntryKind
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.excel import XLSX, SheetWriter, heading, new_workbook, workbook_bytes
-from liaison.views import FilteredListMixin, ServiceFormMixin, TenantPageMixin
+from liaison.views import FilteredListMixin, TenantFormView, TenantPageMixin
 
 from . import services
 from .choices import OfficerStatus
@@ -49,22 +48,7 @@ class DistrictListView(TenantPageMixin, ListView):
         )
 
 
-class _TenantFormView(ServiceFormMixin, TenantPageMixin, FormView):
-    roles = ADMIN
-    template_name = "form_page.html"
-    list_url_name = ""
-    title = ""
-
-    def get_success_url(self):
-        return reverse(self.list_url_name, kwargs={"tenant_slug": self.tenant.slug})
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(title=self.title, cancel_url=self.get_success_url())
-        return context
-
-
-class DistrictCreateView(_TenantFormView):
+class DistrictCreateView(TenantFormView):
     form_class = DistrictForm
     list_url_name = "district-list"
     title = _("New district")
@@ -111,7 +95,7 @@ class UnitListView(TenantPageMixin, ListView):
         return super().get_context_data(q=self.request.GET.get("q", ""), **kwargs)
 
 
-class UnitCreateView(_TenantFormView):
+class UnitCreateView(TenantFormView):
     form_class = UnitForm
     list_url_name = "unit-list"
     title = _("New unit")
@@ -154,7 +138,7 @@ class MemberListView(TenantPageMixin, ListView):
         return context
 
 
-class MemberCreateView(_TenantFormView):
+class MemberCreateView(TenantFormView):
     form_class = MemberForm
     list_url_name = "member-list"
     title = _("New member")
@@ -247,7 +231,7 @@ class OfficerExportView(OfficerListView):
         return response
 
 
-class OfficerCreateView(_TenantFormView):
+class OfficerCreateView(TenantFormView):
     form_class = OfficerForm
     list_url_name = "officer-list"
     title = _("New officer")

@@ -15,6 +15,7 @@ from accounts.models import Tenant, User
 from accounts.selectors import policy_in_force
 from ledgers.models import Credit
 from roster.models import Officer
+from roster.selectors import officers_appointed
 
 from . import engine
 from .engine import exact_text, two_decimals
@@ -42,10 +43,7 @@ def quota_rows(*, tenant: Tenant, month: str) -> tuple[int, list[dict]]:
     quotas = engine.Quota.from_policy(policy.rules.get("quotas", []))
     officers = {
         o.id: o
-        for o in Officer.objects.for_tenant(tenant)
-        .filter(term_start__lte=end, term_end__gte=start)
-        .exclude(status="disqualified", disqualified_on__lt=start)
-        .select_related("district")
+        for o in officers_appointed(tenant=tenant, start=start, end=end).select_related("district")
     }
     facts = [
         engine.QuotaOfficer(

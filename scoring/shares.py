@@ -27,6 +27,7 @@ from accounts.selectors import policy_in_force
 from ledgers.choices import EntryAction, EntryStatus
 from ledgers.models import Credit, Entry, EntryEvent
 from roster.models import Officer
+from roster.selectors import officers_appointed
 
 from . import engine
 from .models import Share
@@ -80,16 +81,6 @@ class _YearRules:
         return self._cache[year]
 
 
-def _of_year(officer: tuple, year: int) -> bool:
-    """Whether an officer (id, category, term_start, term_end, status,
-    disqualified_on) held an appointment in ``year`` (the ranking's rule)."""
-    _id, _category, start, end, status, disqualified_on = officer
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if start > last or end < first:
-        return False
-    return not (status == "disqualified" and disqualified_on and disqualified_on < first)
-
-
 def _desired(entries, credits, officers, year_rules) -> dict[int, set[ShareKey]]:
     out: dict[int, set[ShareKey]] = {}
     for entry_id, kind, occurred_on, status in entries:
@@ -98,10 +89,11 @@ def _desired(entries, credits, officers, year_rules) -> dict[int, set[ShareKey]]
             continue
         year = occurred_on.year
         points, mapping = year_rules(year)
+        of_year = officers[year]
         groups = {
-            o: mapping.get(officers[o][1], officers[o][1])
+            o: mapping.get(of_year[o], of_year[o])
             for o in credits.get(entry_id, ())
-            if _of_year(officers[o], year)
+            if o in of_year
         }
         for officer, size in engine.group_sizes(credits.get(entry_id, ()), groups).items():
             out[entry_id].add((officer, year, kind, occurred_on, points.get(kind, 0), size))
@@ -119,17 +111,19 @@ def _refresh_batch(tenant: Tenant, ids: list[int], year_rules: _YearRules, at) -
     )
     credits: dict[int, list[int]] = defaultdict(list)
     for entry_id, officer_id in (
-        Credit.objects.filter(entry_id__in=ids)
+        Credit.objects.filter(entry__tenant=tenant, entry_id__in=ids)
         .order_by("entry_id", "id")
         .values_list("entry_id", "officer_id")
     ):
         credits[entry_id].append(officer_id)
     officer_ids = {o for credited in credits.values() for o in credited}
-    officers = {
-        row[0]: row
-        for row in Officer.objects.for_tenant(tenant)
-        .filter(id__in=officer_ids)
-        .values_list("id", "category", "term_start", "term_end", "status", "disqualified_on")
+    officers = {  # year -> the credited officers appointed in it -> category
+        year: dict(
+            officers_appointed(tenant=tenant, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+            .filter(id__in=officer_ids)
+            .values_list("id", "category")
+        )
+        for year in {occurred_on.year for _e, _k, occurred_on, _s in entries}
     }
     desired = _desired(entries, credits, officers, year_rules)
     live: dict[int, set[ShareKey]] = defaultdict(set)

@@ -104,7 +104,7 @@ class RankingPageView(TenantPageMixin, TemplateView):
             ),
             key=lambda r: (-Fraction(r["points_exact"]), r["officer"]),
         )
-        months = pool_months(tenant=self.tenant, year=year, final=snapshot)
+        months = pool_months(tenant=self.tenant, year=year, final=snapshot, draft=result)
         context.update(
             pool_chart={
                 "labels": [str(m) for m in range(1, 13)],

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Policy, Tenant
 from accounts.selectors import policy_in_force
 from ledgers.models import Credit
-from roster.models import Officer
-from roster.selectors import districts_in_reach
+from roster.selectors import districts_in_reach, officers_appointed
 
 from .. import engine
 from ..engine import exact_text, two_decimals
@@ -69,16 +68,15 @@ def check_year(year: int) -> int:
     return year
 
 
-def _year_officers(*, tenant: Tenant, year: int, policy: Policy | None = None):
-    """The policy at the year's end (unless given), and every officer who
-    held an appointment in the tenant during the year, as rows and engine
-    facts."""
+def _year_officers(*, tenant: Tenant, year: int):
+    """The policy at the year's end, and every officer who held an
+    appointment in the tenant during the year, as rows and engine facts."""
     start, end = dt.date(check_year(year), 1, 1), dt.date(year, 12, 31)
-    policy = policy or policy_in_force(tenant=tenant, on=end)
+    policy = policy_in_force(tenant=tenant, on=end)
     categories = {c["code"]: c for c in policy.rules["categories"]}
     officers, facts = {}, []
     rows = (
-        _officers_of_year(tenant, start, end)
+        officers_appointed(tenant=tenant, start=start, end=end)
         .order_by("id")
         .values_list("id", "full_name", "category", "district__code", "status", "disqualified_on")
     )
@@ -100,14 +98,6 @@ def _year_officers(*, tenant: Tenant, year: int, policy: Policy | None = None):
             )
         )
     return policy, officers, facts
-
-
-def _officers_of_year(tenant: Tenant, start: dt.date, end: dt.date):
-    return (
-        Officer.objects.for_tenant(tenant)
-        .filter(term_start__lte=end, term_end__gte=start)
-        .exclude(status="disqualified", disqualified_on__lt=start)
-    )
 
 
 def _facts(tenant: Tenant, year: int, entries: list[engine.EntryFact]) -> YearFacts:

@@ -19,7 +19,7 @@ from roster.models import Officer
 from .. import engine
 from ..engine import exact_text, two_decimals
 from ..models import RankingSnapshot, Share, ShareTally
-from .ranking import check_year, live_shares, pool_name, shares_as_of, snapshot_get
+from .ranking import YearResult, check_year, live_shares, pool_name, shares_as_of, snapshot_get
 
 
 def entry_share_rows(*, entry) -> list[dict]:
@@ -40,28 +40,41 @@ def entry_share_rows(*, entry) -> list[dict]:
     ]
 
 
-def pool_months(*, tenant: Tenant, year: int, final: RankingSnapshot | None = None):
+def pool_months(
+    *,
+    tenant: Tenant,
+    year: int,
+    final: RankingSnapshot | None = None,
+    draft: YearResult | None = None,
+):
     """Points per month (bonus aside) of each pool of a year, exact. The
     database sums each officer's month as one integer over ``scale``, the
     lcm of the group sizes (``points × scale / size`` is whole), reading the
     ``share_live_month`` index in order; Python adds officers into pools.
     A finalised year reads its shares as they stood at the finalisation,
-    under its policy."""
+    under its policy; a draft already computed (``draft``) lends its pools."""
     if final is None:
-        policy = policy_in_force(tenant=tenant, on=dt.date(year, 12, 31))
+        policy = (
+            draft.facts.policy
+            if draft
+            else policy_in_force(tenant=tenant, on=dt.date(year, 12, 31))
+        )
         shares = live_shares(tenant).filter(year=year)
         sizes = ShareTally.objects.filter(tenant=tenant, year=year, count__gt=0)
     else:
         policy = Policy.objects.for_tenant(tenant).get(version=final.policy_version)
         shares = sizes = shares_as_of(tenant, final.finalized_at).filter(year=year)
     scale = math.lcm(1, *sizes.order_by().values_list("group_size", flat=True).distinct())
-    categories = {c["code"]: c for c in policy.rules["categories"]}
-    pools = {
-        officer_id: pool_name(categories.get(category), district)
-        for officer_id, category, district in Officer.objects.for_tenant(tenant).values_list(
-            "id", "category", "district__code"
-        )
-    }
+    if draft is not None:
+        pools = {officer.id: officer.pool for officer in draft.facts.facts}
+    else:
+        categories = {c["code"]: c for c in policy.rules["categories"]}
+        pools = {
+            officer_id: pool_name(categories.get(category), district)
+            for officer_id, category, district in Officer.objects.for_tenant(tenant).values_list(
+                "id", "category", "district__code"
+            )
+        }
     months: dict[str, list[int]] = defaultdict(lambda: [0] * 12)
     rows = (
         shares.annotate(month=ExtractMonth("occurred_on"))
@@ -71,7 +84,8 @@ def pool_months(*, tenant: Tenant, year: int, final: RankingSnapshot | None = No
         .values_list("officer_id", "month", "n")
     )
     for officer_id, month, numerator in rows:
-        months[pools[officer_id]][int(month) - 1] += int(numerator)
+        if officer_id in pools:  # shares exist only for officers of the year
+            months[pools[officer_id]][int(month) - 1] += int(numerator)
     return {pool: [Fraction(n, scale) for n in values] for pool, values in months.items()}
 
 

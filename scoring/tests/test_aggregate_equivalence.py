@@ -122,6 +122,7 @@ def test_pool_months_add_up_to_the_pool_totals_without_bonus(world):
     _ledger(world, random.Random(7), entries=80)
     result = year_result(tenant=world.tenant, year=2025)
     months = pool_months(tenant=world.tenant, year=2025)
+    assert pool_months(tenant=world.tenant, year=2025, draft=result) == months
     assert set(months) <= {p.pool for p in result.pools}
     for pool in result.pools:
         expected = sum((result.scores[r.officer].subtotal for r in pool.rows), start=0)
