@@ -220,6 +220,33 @@ def _post(world, role, entry, action, body=None):
     )
 
 
+def _patch(world, role, entry, body):
+    return world.api(role).patch(world.url(f"achievements/{entry.pk}/"), body, format="json")
+
+
+def _check_refused(world, entry, action, code, *roles, body=None):
+    """Each of ``roles`` in turn asks for ``action`` on ``entry`` (a POST of
+    submit, withdraw, verify or return; "edit" for a PATCH of ``body``) and
+    gets ``code``; the entry is left as it was. Answers the last response."""
+    before = state(entry)
+    for role in roles:
+        if action == "edit":
+            response = _patch(world, role, entry, body)
+        else:
+            response = _post(world, role, entry, action, body)
+        assert response.status_code == code, (role, response.content)
+    assert state(entry) == before
+    return response
+
+
+def _credit_login(world, officer, login):
+    """Make ``login``'s user the user of officer ``officer``, so that the
+    login is credited on that officer's entries."""
+    officer = world.officers[officer]
+    officer.user = world.users[login]
+    officer.save(update_fields=["user"])
+
+
 def test_officer_submits_and_withdraws_own_entry(world):
     entry = make_entry(world, ["mine"])
     response = _post(world, "officer", entry, "submit")
@@ -252,19 +279,13 @@ def test_returned_entry_is_edited_and_resubmitted_by_the_officer(world):
 @pytest.mark.parametrize("start", ["submitted", "verified"])
 def test_submit_from_other_states_is_409(world, start):
     entry = make_entry(world, ["mine"], status=start)
-    before = state(entry)
-    assert _post(world, "officer", entry, "submit").status_code == 409
-    assert _post(world, "manager", entry, "submit").status_code == 409
-    assert state(entry) == before
+    _check_refused(world, entry, "submit", 409, "officer", "manager")
 
 
 @pytest.mark.parametrize("start", ["draft", "returned", "verified"])
 def test_withdraw_only_from_submitted(world, start):
     entry = make_entry(world, ["mine"], status=start)
-    before = state(entry)
-    assert _post(world, "officer", entry, "withdraw").status_code == 409
-    assert _post(world, "admin", entry, "withdraw").status_code == 409
-    assert state(entry) == before
+    _check_refused(world, entry, "withdraw", 409, "officer", "admin")
 
 
 # --- verify and return -----------------------------------------------------------------
@@ -273,29 +294,22 @@ def test_withdraw_only_from_submitted(world, start):
 @pytest.mark.parametrize("credits", [["mine"], ["mine", "d1"], ["mine", "d2"]])
 def test_verify_refuses_credited_officer(world, credits):
     entry = make_entry(world, credits, status="submitted")
-    before = state(entry)
-    assert _post(world, "officer", entry, "verify").status_code == 403
-    assert state(entry) == before
+    _check_refused(world, entry, "verify", 403, "officer")
 
 
 @pytest.mark.parametrize("credits", [["mine"], ["mine", "d2"]])
 def test_return_refuses_credited_officer(world, credits):
     entry = make_entry(world, credits, status="submitted")
-    before = state(entry)
-    assert _post(world, "officer", entry, "return", {"reason": "自己退回"}).status_code == 403
-    assert state(entry) == before
+    _check_refused(world, entry, "return", 403, "officer", body={"reason": "自己退回"})
 
 
 def test_verify_refuses_manager_who_is_a_credited_officer(world):
     """A district manager whose login is one of the credited officers may not
     verify it, though the entry is in their district."""
-    officer = world.officers["d1"]
-    officer.user = world.users["manager"]
-    officer.save(update_fields=["user"])
+    _credit_login(world, "d1", "manager")
     entry = make_entry(world, ["d1"], status="submitted")
     before = state(entry)
-    assert _post(world, "manager", entry, "verify").status_code == 403
-    assert state(entry) == before
+    _check_refused(world, entry, "verify", 403, "manager")
     with pytest.raises(PermissionDenied):
         services.entry_verify(
             tenant=world.tenant, membership=membership(world, "manager"), entry=entry
@@ -308,24 +322,15 @@ def test_verify_refuses_manager_who_is_a_credited_officer(world):
 
 
 def test_return_refuses_manager_who_is_a_credited_officer(world):
-    officer = world.officers["d1"]
-    officer.user = world.users["manager"]
-    officer.save(update_fields=["user"])
+    _credit_login(world, "d1", "manager")
     entry = make_entry(world, ["d1"], status="submitted")
-    before = state(entry)
-    response = _post(world, "manager", entry, "return", {"reason": "自己退回"})
-    assert response.status_code == 403, response.content
-    assert state(entry) == before
+    _check_refused(world, entry, "return", 403, "manager", body={"reason": "自己退回"})
 
 
 def test_verify_refuses_admin_who_is_a_credited_officer(world):
-    officer = world.officers["city"]
-    officer.user = world.users["admin"]
-    officer.save(update_fields=["user"])
+    _credit_login(world, "city", "admin")
     entry = make_entry(world, ["city"], status="submitted")
-    before = state(entry)
-    assert _post(world, "admin", entry, "verify").status_code == 403
-    assert state(entry) == before
+    _check_refused(world, entry, "verify", 403, "admin")
 
 
 def test_manager_verifies_entry_crediting_an_officer_of_their_district(world):
@@ -342,9 +347,7 @@ def test_manager_verifies_entry_crediting_an_officer_of_their_district(world):
 def test_city_officers_entries_are_verified_by_the_admin_only(world):
     """A city officer has no district: no district manager reaches the entry."""
     entry = make_entry(world, ["city"], status="submitted")
-    before = state(entry)
-    assert _post(world, "manager", entry, "verify").status_code == 404
-    assert state(entry) == before
+    _check_refused(world, entry, "verify", 404, "manager")
     assert _post(world, "admin", entry, "verify").status_code == 200
     assert Entry.objects.get(pk=entry.pk).status == "verified"
 
@@ -352,11 +355,8 @@ def test_city_officers_entries_are_verified_by_the_admin_only(world):
 @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}])
 def test_return_needs_a_reason(world, body):
     entry = make_entry(world, ["d1"], status="submitted")
-    before = state(entry)
-    response = _post(world, "manager", entry, "return", body)
-    assert response.status_code == 400
+    response = _check_refused(world, entry, "return", 400, "manager", body=body)
     assert "reason" in response.json()
-    assert state(entry) == before
 
 
 def test_service_return_needs_a_reason(world):
@@ -404,10 +404,7 @@ def test_service_return_sets_returned_and_reason(world):
 @pytest.mark.parametrize("start", ["draft", "returned", "verified"])
 def test_return_from_other_states_is_409(world, start):
     entry = make_entry(world, ["d1"], status=start)
-    before = state(entry)
-    response = _post(world, "admin", entry, "return", {"reason": "再退一次"})
-    assert response.status_code == 409, response.content
-    assert state(entry) == before
+    _check_refused(world, entry, "return", 409, "admin", body={"reason": "再退一次"})
 
 
 @pytest.mark.parametrize("start", ["draft", "returned", "verified"])
@@ -424,17 +421,10 @@ def test_service_refuses_return_from_other_states(world, start):
 @pytest.mark.parametrize("start", ["draft", "returned", "verified"])
 def test_verify_from_other_states_is_409(world, start):
     entry = make_entry(world, ["d1"], status=start)
-    before = state(entry)
-    assert _post(world, "admin", entry, "verify").status_code == 409
-    assert _post(world, "manager", entry, "verify").status_code == 409
-    assert state(entry) == before
+    _check_refused(world, entry, "verify", 409, "admin", "manager")
 
 
 # --- edit and correction ---------------------------------------------------------------
-
-
-def _patch(world, role, entry, body):
-    return world.api(role).patch(world.url(f"achievements/{entry.pk}/"), body, format="json")
 
 
 @pytest.mark.parametrize("start", ["draft", "returned"])
@@ -456,17 +446,13 @@ def test_officer_edits_own_draft_and_returned_entries(world, start):
 
 def test_officer_editing_submitted_entry_is_409(world):
     entry = make_entry(world, ["mine"], status="submitted")
-    before = state(entry)
-    assert _patch(world, "officer", entry, {"title": "偷偷改"}).status_code == 409
-    assert state(entry) == before
+    _check_refused(world, entry, "edit", 409, "officer", body={"title": "偷偷改"})
 
 
 @pytest.mark.parametrize("body", [{"title": "偷偷改"}, {"title": "偷偷改", "reason": "我想改"}])
 def test_officer_may_not_edit_verified_entry(world, body):
     entry = make_entry(world, ["mine"], status="verified")
-    before = state(entry)
-    assert _patch(world, "officer", entry, body).status_code == 403
-    assert state(entry) == before
+    _check_refused(world, entry, "edit", 403, "officer", body=body)
 
 
 def test_status_is_not_writable_through_patch(world):
@@ -482,32 +468,25 @@ def test_status_is_not_writable_through_patch(world):
 
 def test_officer_may_not_uncredit_themselves(world):
     entry = make_entry(world, ["mine", "d1"])
-    before = state(entry)
-    response = _patch(world, "officer", entry, {"officers": [world.officers["d1"].pk]})
-    assert response.status_code == 400
+    body = {"officers": [world.officers["d1"].pk]}
+    response = _check_refused(world, entry, "edit", 400, "officer", body=body)
     assert "officers" in response.json()
-    assert state(entry) == before
 
 
 def test_manager_may_not_move_entry_out_of_reach(world):
     entry = make_entry(world, ["d1"])
-    before = state(entry)
-    response = _patch(world, "manager", entry, {"officers": [world.officers["d2"].pk]})
-    assert response.status_code == 400
+    body = {"officers": [world.officers["d2"].pk]}
+    response = _check_refused(world, entry, "edit", 400, "manager", body=body)
     assert "officers" in response.json()
-    assert state(entry) == before
 
 
 @pytest.mark.parametrize("role", ["manager", "admin"])
 @pytest.mark.parametrize("reason", [None, "", "   "])
 def test_correcting_verified_entry_needs_a_reason(world, role, reason):
     entry = make_entry(world, ["d1"], status="verified")
-    before = state(entry)
     body = {"title": "更正"} if reason is None else {"title": "更正", "reason": reason}
-    response = _patch(world, role, entry, body)
-    assert response.status_code == 400
+    response = _check_refused(world, entry, "edit", 400, role, body=body)
     assert "reason" in response.json()
-    assert state(entry) == before
 
 
 @pytest.mark.parametrize("role", ["manager", "admin"])
@@ -706,6 +685,13 @@ def test_detail_includes_history_and_list_does_not(world):
 # --- duplicates ------------------------------------------------------------------------
 
 
+def _admin_logs_for_d1(world, title, institution):
+    """The admin logs an achievement crediting officer d1, through the API."""
+    return _create(
+        world, "admin", _body(world.officers["d1"].pk, title=title, institution=institution)
+    )
+
+
 def test_same_title_and_institution_flags_the_earliest(world):
     first = make_entry(world, ["d1"], title="Smart Sensor", institution="武汉大学")
     second = make_entry(world, ["d2"], title="Smart Sensor", institution="武汉大学")
@@ -723,30 +709,20 @@ def test_same_title_and_institution_flags_the_earliest(world):
 
 def test_duplicate_institution_compares_case_insensitively(world):
     first = make_entry(world, ["d1"], title="Smart Sensor", institution="Wuhan University")
-    response = _create(
-        world,
-        "admin",
-        _body(world.officers["d1"].pk, title="SMART SENSOR", institution="wuhan university"),
-    )
+    response = _admin_logs_for_d1(world, "SMART SENSOR", "wuhan university")
     assert response.json()["duplicate_of"] == {"id": first.pk, "title": "Smart Sensor"}
 
 
 def test_different_institution_is_not_a_duplicate(world):
     make_entry(world, ["d1"], title="Smart Sensor", institution="武汉大学")
-    response = _create(
-        world,
-        "admin",
-        _body(world.officers["d1"].pk, title="Smart Sensor", institution="华中科技大学"),
-    )
+    response = _admin_logs_for_d1(world, "Smart Sensor", "华中科技大学")
     assert response.status_code == 201
     assert response.json()["duplicate_of"] is None
 
 
 def test_same_title_in_another_tenant_never_counts(world, other_world):
     make_entry(other_world, ["d1"], title="Smart Sensor", institution="武汉大学")
-    response = _create(
-        world, "admin", _body(world.officers["d1"].pk, title="Smart Sensor", institution="武汉大学")
-    )
+    response = _admin_logs_for_d1(world, "Smart Sensor", "武汉大学")
     assert response.status_code == 201
     assert response.json()["duplicate_of"] is None
 

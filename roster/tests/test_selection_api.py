@@ -9,23 +9,24 @@ nothing (stage and the number of transition rows stay as they were).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.test import Client
 from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from accounts.models import Membership, User
-from accounts.services import tenant_create
 from roster import services as roster
 from roster import workflow
 from roster.models import Nomination, NominationTransition, Notice, Objection, Officer
-from tests.world import PASSWORD, TERM, World, build_world
+from tests.world import PASSWORD, World, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,10 @@ def transitions(nomination: Nomination) -> int:
     return NominationTransition.objects.filter(nomination=nomination).count()
 
 
+def last_transition(nomination: Nomination) -> NominationTransition:
+    return NominationTransition.objects.filter(nomination=nomination).latest("id")
+
+
 def snapshot(nomination: Nomination) -> tuple:
     """What a refused request must leave unchanged."""
     nomination = Nomination.objects.get(pk=nomination.pk)
@@ -79,7 +84,38 @@ def snapshot(nomination: Nomination) -> tuple:
     )
 
 
-# --- a small wuhan tenant for the matrix ------------------------------------------------------
+def nominate(w: World, who: str, selection, unit: str = "u1", **data) -> Nomination:
+    """A draft nomination in ``selection`` from ``unit``, made by ``who`` through the services."""
+    return workflow.nomination_create(
+        membership=member(w, who), round=selection, data={"unit": w.units[unit], **data}
+    )
+
+
+def advance_by(w: World, nomination: Nomination, *steps: str) -> None:
+    """Advance ``nomination`` once for each login named, in turn, through the services."""
+    for who in steps:
+        workflow.nomination_advance(membership=member(w, who), nomination=nomination)
+
+
+def act(w: World, who: str, nomination_id: int, action: str, body: dict | None = None):
+    """``who`` POSTs ``action`` (advance, reject or withdraw) on a nomination."""
+    return w.api(who).post(
+        w.url(f"nominations/{nomination_id}/{action}/"), body or {}, format="json"
+    )
+
+
+def nomination_body(w: World, round_id: int, **fields) -> dict:
+    """A POST /nominations/ body: a nomination from u1, ``fields`` overriding."""
+    return {
+        "round": round_id,
+        "full_name": "候选人",
+        "unit": w.units["u1"].id,
+        "mobile": "13900000009",
+        **fields,
+    }
+
+
+# --- tests.world's wuhan tenant, with a login for each column of the matrix -----------------------
 
 #: Columns of the matrix. ``nominator`` is the unit reviewer of u1 who created
 #: the nomination; ``reviewer`` another unit reviewer of u1 (not the
@@ -114,51 +150,50 @@ STEP_BY = {
     "centre_verified": "admin",
 }
 
+#: The matrix's logins that tests.world does not make (its ``manager`` holds
+#: d1 and its ``reviewer`` u1): who -> (role, reach, district or unit).
+EXTRA_LOGINS = {
+    "nominator": (Role.UNIT_REVIEWER, "units", "u1"),
+    "other_manager": (Role.DISTRICT_MANAGER, "districts", "d2"),
+    "other_reviewer": (Role.UNIT_REVIEWER, "units", "u2"),
+}
+
+
+def add_login(w: World, who: str) -> Membership:
+    """Give ``w`` the extra login ``who`` of EXTRA_LOGINS."""
+    role, reach, code = EXTRA_LOGINS[who]
+    places = w.units if reach == "units" else w.districts
+    membership = roster.member_create(
+        tenant=w.tenant,
+        username=f"{w.tenant.slug}-{who}",
+        password=PASSWORD,
+        role=role,
+        **{reach: [places[code]]},
+    )
+    w.users[who] = membership.user
+    return membership
+
 
 def matrix_world(slug: str = "mx") -> World:
-    """A wuhan tenant with districts d1, d2, units u1 (d1), u2 (d2) and a login
-    for each column of the matrix."""
-    tenant = tenant_create(
-        slug=slug,
-        name=f"{slug} 科技局",
-        preset="wuhan",
-        admin_username=f"{slug}-admin",
-        admin_password=PASSWORD,
-    )
-    w = World(tenant=tenant)
-    w.users["admin"] = User.objects.get(username=f"{slug}-admin")
-    for code, name in (("d1", "一区"), ("d2", "二区")):
-        w.districts[code] = roster.district_create(tenant=tenant, code=code, name=name)
-    w.units["u1"] = roster.unit_create(
-        tenant=tenant, name=f"{slug}大学", kind="university", district=w.districts["d1"]
-    )
-    w.units["u2"] = roster.unit_create(
-        tenant=tenant, name=f"{slug}研究院", kind="research_institute", district=w.districts["d2"]
-    )
-    logins = {
-        "auditor": (Role.AUDITOR, {}),
-        "manager": (Role.DISTRICT_MANAGER, {"districts": [w.districts["d1"]]}),
-        "other_manager": (Role.DISTRICT_MANAGER, {"districts": [w.districts["d2"]]}),
-        "nominator": (Role.UNIT_REVIEWER, {"units": [w.units["u1"]]}),
-        "reviewer": (Role.UNIT_REVIEWER, {"units": [w.units["u1"]]}),
-        "other_reviewer": (Role.UNIT_REVIEWER, {"units": [w.units["u2"]]}),
-    }
-    for who, (role, grants) in logins.items():
-        w.users[who] = roster.member_create(
-            tenant=tenant, username=f"{slug}-{who}", password=PASSWORD, role=role, **grants
-        ).user
-    w.users["officer"] = roster.officer_create(
-        tenant=tenant,
-        full_name="张三",
-        category="district",
-        district=w.districts["d1"],
-        unit=w.units["u1"],
-        term_start=TERM[0],
-        term_end=TERM[1],
-        username=f"{slug}-officer",
-        password=PASSWORD,
-    ).user
+    """tests.world's wuhan tenant with a login for each column of the matrix
+    (also used by test_selection_race.py)."""
+    w = build_world(slug)
+    for who in EXTRA_LOGINS:
+        add_login(w, who)
     return w
+
+
+@pytest.fixture(scope="module")
+def mx(django_db_setup, django_db_blocker) -> World:
+    """``matrix_world()`` built on NOW, once for the module, inside a
+    transaction rolled back at its end. Each test still runs in its own
+    savepoint and builds its own nominations, and none changes this World
+    object."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(NOW, tick=False):
+            w = matrix_world()
+        yield w
+        transaction.set_rollback(True)
 
 
 def nomination_at(w: World, stage: str, n: int = 1) -> Nomination:
@@ -166,15 +201,13 @@ def nomination_at(w: World, stage: str, n: int = 1) -> Nomination:
     walked to ``stage`` of the wuhan district chain through the services."""
     admin = member(w, "admin")
     selection = workflow.round_create(membership=admin, year=2026, category="district", seats=1)
-    nomination = workflow.nomination_create(
-        membership=member(w, "nominator"),
-        round=selection,
-        data={
-            "full_name": f"候选人{n}",
-            "unit": w.units["u1"],
-            "mobile": f"1390000{n:04d}",
-            "email": f"n{n}@example.com",
-        },
+    nomination = nominate(
+        w,
+        "nominator",
+        selection,
+        full_name=f"候选人{n}",
+        mobile=f"1390000{n:04d}",
+        email=f"n{n}@example.com",
     )
     for target in WUHAN_DISTRICT_CHAIN[1 : WUHAN_DISTRICT_CHAIN.index(stage) + 1]:
         if target == "on_notice":
@@ -188,9 +221,7 @@ def nomination_at(w: World, stage: str, n: int = 1) -> Nomination:
         elif target == "appointed":
             workflow.round_appoint(membership=admin, round=selection)
         else:
-            workflow.nomination_advance(
-                membership=member(w, STEP_BY[target]), nomination=nomination
-            )
+            advance_by(w, nomination, STEP_BY[target])
     nomination.refresh_from_db()
     assert nomination.stage == stage
     return nomination
@@ -199,38 +230,36 @@ def nomination_at(w: World, stage: str, n: int = 1) -> Nomination:
 # --- the matrix -------------------------------------------------------------------------------
 
 # fmt: off
+#: Rows shared by the matrix below, one code per column of ACTORS:
+#                       admin auditor manager o_mgr nominator reviewer o_rev officer
+NOMINATOR_ONLY =       (403,  403,    403,    404,  200,      403,     404,  404)
+PAST_THE_CHAIN =       (409,  403,    409,    404,  409,      409,     404,  404)
+TOO_LATE_TO_WITHDRAW = (403,  403,    403,    404,  409,      403,     404,  404)
+
+#: advance and reject share every row but draft's.
+REVIEW_ROWS = {
+    #                       admin auditor manager o_mgr nominator reviewer o_rev officer
+    "submitted":            (403, 403,    403,    404,  200,      200,     404,  404),
+    "unit_endorsed":        (403, 403,    200,    404,  403,      403,     404,  404),
+    "district_recommended": (200, 403,    403,    404,  403,      403,     404,  404),
+    "centre_verified":      PAST_THE_CHAIN,
+    "on_notice":            PAST_THE_CHAIN,
+    "appointed":            PAST_THE_CHAIN,
+}
+
 #: Expected status of each (action, stage, actor). 200 = the documented cell;
 #: 403 visible but not yours; 404 out of reach; 409 not from this stage.
 MATRIX = {
-    "advance": {
-        #                       admin auditor manager o_mgr nominator reviewer o_rev officer
-        "draft":                (403, 403,    403,    404,  200,      403,     404,  404),
-        "submitted":            (403, 403,    403,    404,  200,      200,     404,  404),
-        "unit_endorsed":        (403, 403,    200,    404,  403,      403,     404,  404),
-        "district_recommended": (200, 403,    403,    404,  403,      403,     404,  404),
-        "centre_verified":      (409, 403,    409,    404,  409,      409,     404,  404),
-        "on_notice":            (409, 403,    409,    404,  409,      409,     404,  404),
-        "appointed":            (409, 403,    409,    404,  409,      409,     404,  404),
-    },
-    "reject": {
-        #                       admin auditor manager o_mgr nominator reviewer o_rev officer
-        "draft":                (409, 403,    409,    404,  409,      409,     404,  404),
-        "submitted":            (403, 403,    403,    404,  200,      200,     404,  404),
-        "unit_endorsed":        (403, 403,    200,    404,  403,      403,     404,  404),
-        "district_recommended": (200, 403,    403,    404,  403,      403,     404,  404),
-        "centre_verified":      (409, 403,    409,    404,  409,      409,     404,  404),
-        "on_notice":            (409, 403,    409,    404,  409,      409,     404,  404),
-        "appointed":            (409, 403,    409,    404,  409,      409,     404,  404),
-    },
+    "advance": {"draft": NOMINATOR_ONLY, **REVIEW_ROWS},
+    "reject": {"draft": PAST_THE_CHAIN, **REVIEW_ROWS},
     "withdraw": {
-        #                       admin auditor manager o_mgr nominator reviewer o_rev officer
-        "draft":                (403, 403,    403,    404,  200,      403,     404,  404),
-        "submitted":            (403, 403,    403,    404,  200,      403,     404,  404),
-        "unit_endorsed":        (403, 403,    403,    404,  409,      403,     404,  404),
-        "district_recommended": (403, 403,    403,    404,  409,      403,     404,  404),
-        "centre_verified":      (403, 403,    403,    404,  409,      403,     404,  404),
-        "on_notice":            (403, 403,    403,    404,  409,      403,     404,  404),
-        "appointed":            (403, 403,    403,    404,  409,      403,     404,  404),
+        "draft":                NOMINATOR_ONLY,
+        "submitted":            NOMINATOR_ONLY,
+        "unit_endorsed":        TOO_LATE_TO_WITHDRAW,
+        "district_recommended": TOO_LATE_TO_WITHDRAW,
+        "centre_verified":      TOO_LATE_TO_WITHDRAW,
+        "on_notice":            TOO_LATE_TO_WITHDRAW,
+        "appointed":            TOO_LATE_TO_WITHDRAW,
     },
 }
 # fmt: on
@@ -257,16 +286,14 @@ def test_matrix_has_every_cell():
 
 
 @pytest.mark.parametrize(("action", "stage", "actor", "expected"), list(_cells()))
-def test_stage_role_action_matrix(clock, db, action, stage, actor, expected):
-    w = matrix_world()
+def test_stage_role_action_matrix(mx, clock, action, stage, actor, expected):
+    w = mx
     nomination = nomination_at(w, stage)
     before = snapshot(nomination)
     comment = "理由：材料不全" if action == "reject" else "意见：同意"
     body = {"reason": comment} if action == "reject" else {"comment": comment}
 
-    response = w.api(actor).post(
-        w.url(f"nominations/{nomination.id}/{action}/"), body, format="json"
-    )
+    response = act(w, actor, nomination.id, action, body)
 
     assert response.status_code == expected, response.content
     if expected != 200:
@@ -277,7 +304,7 @@ def test_stage_role_action_matrix(clock, db, action, stage, actor, expected):
     nomination.refresh_from_db()
     assert nomination.stage == target
     assert transitions(nomination) == before[-1] + 1
-    last = NominationTransition.objects.filter(nomination=nomination).latest("id")
+    last = last_transition(nomination)
     assert (last.actor, last.from_stage, last.to_stage, last.comment, last.at) == (
         w.users[actor],
         stage,
@@ -290,19 +317,20 @@ def test_stage_role_action_matrix(clock, db, action, stage, actor, expected):
 # --- history, reason, withdraw --------------------------------------------------------------
 
 
-def test_every_transition_is_recorded_and_shown_as_history(clock, db):
-    w = matrix_world()
+def test_every_transition_is_recorded_and_shown_as_history(mx, clock):
+    w = mx
+    selection = workflow.round_create(
+        membership=member(w, "admin"), year=2026, category="district", seats=2
+    )
     response = w.api("nominator").post(
         w.url("nominations/"),
-        {
-            "round": workflow.round_create(
-                membership=member(w, "admin"), year=2026, category="district", seats=2
-            ).id,
-            "full_name": "候选人甲",
-            "unit": w.units["u1"].id,
-            "mobile": "13900000001",
-            "email": "jia@example.com",
-        },
+        nomination_body(
+            w,
+            selection.id,
+            full_name="候选人甲",
+            mobile="13900000001",
+            email="jia@example.com",
+        ),
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -321,9 +349,7 @@ def test_every_transition_is_recorded_and_shown_as_history(clock, db):
     ]
     for moment, who, comment in steps:
         clock.move_to(moment)
-        response = w.api(who).post(
-            w.url(f"nominations/{nomination.id}/advance/"), {"comment": comment}, format="json"
-        )
+        response = act(w, who, nomination.id, "advance", {"comment": comment})
         assert response.status_code == 200, response.content
 
     response = w.api("auditor").get(w.url(f"nominations/{nomination.id}/"))
@@ -366,24 +392,20 @@ def test_every_transition_is_recorded_and_shown_as_history(clock, db):
 
 
 @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}])
-def test_reject_needs_a_reason(clock, db, body):
-    w = matrix_world()
+def test_reject_needs_a_reason(mx, clock, body):
+    w = mx
     nomination = nomination_at(w, "submitted")
     before = snapshot(nomination)
-    response = w.api("reviewer").post(
-        w.url(f"nominations/{nomination.id}/reject/"), body, format="json"
-    )
+    response = act(w, "reviewer", nomination.id, "reject", body)
     assert response.status_code == 400
     assert "reason" in response.json()
     assert snapshot(nomination) == before
 
-    response = w.api("reviewer").post(
-        w.url(f"nominations/{nomination.id}/reject/"), {"reason": "不符合条件"}, format="json"
-    )
+    response = act(w, "reviewer", nomination.id, "reject", {"reason": "不符合条件"})
     assert response.status_code == 200
     nomination.refresh_from_db()
     assert nomination.stage == "rejected"
-    last = NominationTransition.objects.filter(nomination=nomination).latest("id")
+    last = last_transition(nomination)
     assert (last.from_stage, last.to_stage, last.comment, last.actor) == (
         "submitted",
         "rejected",
@@ -393,12 +415,10 @@ def test_reject_needs_a_reason(clock, db, body):
 
 
 @pytest.mark.parametrize("stage", ["draft", "submitted"])
-def test_withdrawn_nomination_is_closed(clock, db, stage):
-    w = matrix_world()
+def test_withdrawn_nomination_is_closed(mx, clock, stage):
+    w = mx
     nomination = nomination_at(w, stage)
-    response = w.api("nominator").post(
-        w.url(f"nominations/{nomination.id}/withdraw/"), {"comment": "本人放弃"}, format="json"
-    )
+    response = act(w, "nominator", nomination.id, "withdraw", {"comment": "本人放弃"})
     assert response.status_code == 200
     assert response.json()["stage"] == "withdrawn"
     before = snapshot(nomination)
@@ -409,9 +429,7 @@ def test_withdrawn_nomination_is_closed(clock, db, stage):
         ("reviewer", "reject"),
         ("admin", "reject"),
     ):
-        response = w.api(who).post(
-            w.url(f"nominations/{nomination.id}/{action}/"), {"reason": "x"}, format="json"
-        )
+        response = act(w, who, nomination.id, action, {"reason": "x"})
         assert response.status_code == 409, (who, action)
         assert snapshot(nomination) == before
 
@@ -425,20 +443,15 @@ WH_NEW_STAFF = "新入职人员工作期满3个月的优先选派"
 
 
 def _nominate(w: World, who: str, round_id: int, **fields) -> Nomination:
-    body = {
-        "round": round_id,
-        "full_name": "候选人",
-        "unit": w.units["u1"].id,
-        "mobile": "13900000009",
-        **fields,
-    }
-    response = w.api(who).post(w.url("nominations/"), body, format="json")
+    response = w.api(who).post(
+        w.url("nominations/"), nomination_body(w, round_id, **fields), format="json"
+    )
     assert response.status_code == 201, response.content
     return Nomination.objects.get(pk=response.json()["id"])
 
 
 def _submit(w: World, who: str, nomination: Nomination):
-    return w.api(who).post(w.url(f"nominations/{nomination.id}/advance/"), {}, format="json")
+    return act(w, who, nomination.id, "advance")
 
 
 @pytest.fixture
@@ -498,12 +511,14 @@ def test_yangquan_eligibility_met_submits(yq, fields):
 
 
 @pytest.fixture
-def city_round(clock, db):
-    w = matrix_world()
-    w.round = workflow.round_create(
-        membership=member(w, "admin"), year=2026, category="city", seats=5
+def city_round(mx, clock) -> World:
+    """``mx`` with a city round of its own as ``round`` (a copy: ``mx`` is shared)."""
+    return dataclasses.replace(
+        mx,
+        round=workflow.round_create(
+            membership=member(mx, "admin"), year=2026, category="city", seats=5
+        ),
     )
-    return w
 
 
 def _finding(code: str, level: str, message: str) -> dict:
@@ -555,8 +570,8 @@ def test_wuhan_city_missing_birth_date_warns_not_blocks(city_round):
     assert (nomination.stage, nomination.warnings) == ("submitted", expected)
 
 
-def test_wuhan_district_category_has_no_checks(clock, db):
-    w = matrix_world()
+def test_wuhan_district_category_has_no_checks(mx, clock):
+    w = mx
     nomination = nomination_at(w, "draft")
     nomination.birth_date, nomination.gender = dt.date(1960, 1, 1), "male"
     nomination.save()
@@ -569,14 +584,7 @@ def test_wuhan_city_birth_on_29_february(city_round):
     w = city_round
     client = w.api("nominator")
     client.raise_request_exception = False
-    body = {
-        "round": w.round.id,
-        "full_name": "候选人",
-        "unit": w.units["u1"].id,
-        "mobile": "13900000009",
-        "gender": "female",
-        "birth_date": "1972-02-29",
-    }
+    body = nomination_body(w, w.round.id, gender="female", birth_date="1972-02-29")
     response = client.post(w.url("nominations/"), body, format="json")
     assert response.status_code == 201
     assert response.json()["warnings"] == [_finding("retirement_margin", "block", WH_RETIREMENT)]
@@ -587,27 +595,36 @@ def test_wuhan_city_birth_on_29_february(city_round):
 
 def _walk(w: World, nomination_id: int, steps: list[tuple[str, int, str]]) -> None:
     for who, code, stage in steps:
-        response = w.api(who).post(
-            w.url(f"nominations/{nomination_id}/advance/"), {"comment": who}, format="json"
-        )
+        response = act(w, who, nomination_id, "advance", {"comment": who})
         assert response.status_code == code, (who, stage, response.content)
         assert Nomination.objects.get(pk=nomination_id).stage == stage
 
 
 def _publish_and_appoint(w: World, clock, round_id: int, nomination_id: int, end: dt.date):
-    response = w.api("admin").post(w.url(f"selection-rounds/{round_id}/publish-notice/"), {})
+    response = _publish(w, round_id)
     assert response.status_code == 201, response.content
     assert (response.json()["start"], response.json()["end"]) == ("2026-03-06", end.isoformat())
     assert Nomination.objects.get(pk=nomination_id).stage == "on_notice"
     clock.move_to(at(end.year, end.month, end.day, 18))
-    response = w.api("admin").post(w.url(f"selection-rounds/{round_id}/appoint/"))
+    response = _appoint(w, round_id=round_id)
     assert response.status_code == 409
     clock.move_to(at(end.year, end.month, end.day + 1, 9))
-    response = w.api("admin").post(w.url(f"selection-rounds/{round_id}/appoint/"))
+    response = _appoint(w, round_id=round_id)
     assert response.status_code == 200, response.content
     nomination = Nomination.objects.get(pk=nomination_id)
     assert nomination.stage == "appointed"
     return nomination
+
+
+def _check_officer(w: World, nomination: Nomination, category: str, term: tuple) -> None:
+    """The appointed nominee's officer: in d1 and u1, of ``category``, for ``term``."""
+    officer = nomination.officer
+    assert (officer.category, officer.district, officer.unit) == (
+        category,
+        w.districts["d1"],
+        w.units["u1"],
+    )
+    assert (officer.term_start, officer.term_end) == term
 
 
 def test_yangquan_chain_end_to_end(yq, clock):
@@ -644,14 +661,8 @@ def test_yangquan_chain_end_to_end(yq, clock):
         "on_notice",
         "appointed",
     ]
-    officer = nomination.officer
-    assert (officer.category, officer.district, officer.unit) == (
-        "commissioner",
-        w.districts["d1"],
-        w.units["u1"],
-    )
     # yangquan: a 1-year agreement
-    assert (officer.term_start, officer.term_end) == (dt.date(2026, 3, 13), dt.date(2027, 3, 12))
+    _check_officer(w, nomination, "commissioner", (dt.date(2026, 3, 13), dt.date(2027, 3, 12)))
 
 
 def test_puyang_b_chain_end_to_end(clock, db):
@@ -694,39 +705,39 @@ def test_puyang_b_chain_end_to_end(clock, db):
     nomination.refresh_from_db()
     assert nomination.warnings == [_finding("certificate_preferred", "info", cert_label)]
     nomination = _publish_and_appoint(w, clock, round_id, nomination.id, dt.date(2026, 3, 12))
-    officer = nomination.officer
-    assert (officer.category, officer.district, officer.unit) == (
-        "B",
-        w.districts["d1"],
-        w.units["u1"],
-    )
-    assert (officer.term_start, officer.term_end) == (dt.date(2026, 3, 13), dt.date(2028, 3, 12))
+    _check_officer(w, nomination, "B", (dt.date(2026, 3, 13), dt.date(2028, 3, 12)))
     assert Nomination.objects.get(pk=too_new.pk).stage == "draft"
 
 
 # --- publish-notice ---------------------------------------------------------------------------
 
 
+def _publish(w: World, round_id: int, body: dict | None = None, who: str = "admin"):
+    return w.api(who).post(
+        w.url(f"selection-rounds/{round_id}/publish-notice/"), body, format="json"
+    )
+
+
 def verified_round(w: World, count: int = 1, notice_days: int | None = None):
     """A new district round of ``w`` with ``count`` nominations from u1 at centre_verified."""
-    admin, reviewer = member(w, "admin"), member(w, "reviewer")
     selection = workflow.round_create(
-        membership=admin, year=2026, category="district", seats=5, notice_days=notice_days
+        membership=member(w, "admin"),
+        year=2026,
+        category="district",
+        seats=5,
+        notice_days=notice_days,
     )
     nominations = []
     for i in range(count):
-        nomination = workflow.nomination_create(
-            membership=reviewer,
-            round=selection,
-            data={
-                "full_name": f"候选人{'乙丙丁'[i]}",
-                "unit": w.units["u1"],
-                "mobile": f"1390000010{i}",
-                "email": f"c{i}@example.com",
-            },
+        nomination = nominate(
+            w,
+            "reviewer",
+            selection,
+            full_name=f"候选人{'乙丙丁'[i]}",
+            mobile=f"1390000010{i}",
+            email=f"c{i}@example.com",
         )
-        for who in ("reviewer", "reviewer", "manager", "admin"):
-            workflow.nomination_advance(membership=member(w, who), nomination=nomination)
+        advance_by(w, nomination, "reviewer", "reviewer", "manager", "admin")
         nomination.refresh_from_db()
         assert nomination.stage == "centre_verified"
         nominations.append(nomination)
@@ -737,7 +748,7 @@ def verified_round(w: World, count: int = 1, notice_days: int | None = None):
 def test_publish_notice_is_for_the_admin_only(alpha, who):
     selection, (nomination,) = verified_round(alpha)
     notices, before = Notice.objects.count(), snapshot(nomination)
-    response = alpha.api(who).post(alpha.url(f"selection-rounds/{selection.id}/publish-notice/"))
+    response = _publish(alpha, selection.id, who=who)
     assert response.status_code == 403
     assert Notice.objects.count() == notices
     assert snapshot(nomination) == before
@@ -745,9 +756,7 @@ def test_publish_notice_is_for_the_admin_only(alpha, who):
 
 def test_publish_notice_by_the_admin(alpha):
     selection, nominations = verified_round(alpha, count=2)
-    response = alpha.api("admin").post(
-        alpha.url(f"selection-rounds/{selection.id}/publish-notice/"), {}, format="json"
-    )
+    response = _publish(alpha, selection.id, {})
     assert response.status_code == 201, response.content
     body = response.json()
     notice = Notice.objects.get(pk=body["id"])
@@ -767,7 +776,7 @@ def test_publish_notice_by_the_admin(alpha):
     for nomination in nominations:
         nomination.refresh_from_db()
         assert (nomination.stage, nomination.notice) == ("on_notice", notice)
-        last = NominationTransition.objects.filter(nomination=nomination).latest("id")
+        last = last_transition(nomination)
         assert (last.from_stage, last.to_stage, last.actor) == (
             "centre_verified",
             "on_notice",
@@ -779,33 +788,24 @@ def test_publish_notice_409_when_nothing_is_verified(alpha):
     notices = Notice.objects.count()
     # the world's round: its only nomination is on notice already
     before = snapshot(alpha.nomination)
-    response = alpha.api("admin").post(
-        alpha.url(f"selection-rounds/{alpha.round.id}/publish-notice/")
-    )
+    response = _publish(alpha, alpha.round.id)
     assert response.status_code == 409
     assert snapshot(alpha.nomination) == before
     # a round whose nomination waits for the district
     selection = workflow.round_create(
         membership=member(alpha, "admin"), year=2026, category="district", seats=1
     )
-    nomination = workflow.nomination_create(
-        membership=member(alpha, "reviewer"),
-        round=selection,
-        data={"full_name": "候选人戊", "unit": alpha.units["u1"], "mobile": "13900000201"},
-    )
-    workflow.nomination_advance(membership=member(alpha, "reviewer"), nomination=nomination)
-    workflow.nomination_advance(membership=member(alpha, "reviewer"), nomination=nomination)
+    nomination = nominate(alpha, "reviewer", selection, full_name="候选人戊", mobile="13900000201")
+    advance_by(alpha, nomination, "reviewer", "reviewer")
     before = snapshot(nomination)
-    response = alpha.api("admin").post(
-        alpha.url(f"selection-rounds/{selection.id}/publish-notice/")
-    )
+    response = _publish(alpha, selection.id)
     assert response.status_code == 409
     assert snapshot(nomination) == before
     # an empty round
     empty = workflow.round_create(
         membership=member(alpha, "admin"), year=2026, category="city", seats=1
     )
-    response = alpha.api("admin").post(alpha.url(f"selection-rounds/{empty.id}/publish-notice/"))
+    response = _publish(alpha, empty.id)
     assert response.status_code == 409
     assert Notice.objects.count() == notices
 
@@ -824,11 +824,7 @@ def test_publish_notice_409_when_nothing_is_verified(alpha):
 def test_publish_notice_default_end_in_working_days(alpha, start, notice_days, end):
     selection, _ = verified_round(alpha, notice_days=notice_days)
     assert selection.notice_days == (notice_days or 5)
-    response = alpha.api("admin").post(
-        alpha.url(f"selection-rounds/{selection.id}/publish-notice/"),
-        {"start": start},
-        format="json",
-    )
+    response = _publish(alpha, selection.id, {"start": start})
     assert response.status_code == 201, response.content
     assert (response.json()["start"], response.json()["end"]) == (start, end)
     notice = Notice.objects.get(pk=response.json()["id"])
@@ -848,11 +844,7 @@ def test_round_notice_days_default_to_the_policy(alpha):
 
 def test_publish_notice_dates_may_lie_in_the_past(alpha):
     selection, (nomination,) = verified_round(alpha)
-    response = alpha.api("admin").post(
-        alpha.url(f"selection-rounds/{selection.id}/publish-notice/"),
-        {"start": "2025-12-01", "end": "2025-12-05"},
-        format="json",
-    )
+    response = _publish(alpha, selection.id, {"start": "2025-12-01", "end": "2025-12-05"})
     assert response.status_code == 201, response.content
     assert (response.json()["start"], response.json()["end"], response.json()["status"]) == (
         "2025-12-01",
@@ -866,11 +858,7 @@ def test_publish_notice_dates_may_lie_in_the_past(alpha):
 def test_publish_notice_end_before_start_is_refused(alpha):
     selection, (nomination,) = verified_round(alpha)
     notices, before = Notice.objects.count(), snapshot(nomination)
-    response = alpha.api("admin").post(
-        alpha.url(f"selection-rounds/{selection.id}/publish-notice/"),
-        {"start": "2026-03-10", "end": "2026-03-09"},
-        format="json",
-    )
+    response = _publish(alpha, selection.id, {"start": "2026-03-10", "end": "2026-03-09"})
     assert response.status_code == 400
     assert "end" in response.json()
     assert Notice.objects.count() == notices
@@ -880,13 +868,13 @@ def test_publish_notice_end_before_start_is_refused(alpha):
 # --- appoint ------------------------------------------------------------------------------------
 
 
-def _appoint(w: World, who: str = "admin", selection=None):
-    selection = selection or w.round
-    return w.api(who).post(w.url(f"selection-rounds/{selection.id}/appoint/"))
+def _appoint(w: World, who: str = "admin", round_id: int | None = None):
+    """``who`` POSTs appoint on a round (the world's own unless ``round_id`` says)."""
+    return w.api(who).post(w.url(f"selection-rounds/{round_id or w.round.id}/appoint/"))
 
 
-def _resolve(w: World, objection: Objection, decision: str, comment: str = ""):
-    return w.api("admin").post(
+def _resolve(w: World, objection: Objection, decision: str, comment: str = "", who="admin"):
+    return w.api(who).post(
         w.url(f"objections/{objection.id}/resolve/"),
         {"decision": decision, "comment": comment},
         format="json",
@@ -897,34 +885,31 @@ def _counts() -> tuple:
     return (Officer.objects.count(), User.objects.count(), Membership.objects.count())
 
 
+def _check_appoint_refused(w: World, code: int, who: str = "admin") -> None:
+    """Appointing the world's round is refused with ``code`` and changes nothing."""
+    before, counts = snapshot(w.nomination), _counts()
+    assert _appoint(w, who).status_code == code
+    assert snapshot(w.nomination) == before
+    assert _counts() == counts
+
+
 @pytest.mark.parametrize("who", ["auditor", "manager", "reviewer", "officer"])
 def test_appoint_is_for_the_admin_only(alpha, clock, who):
     assert _resolve(alpha, alpha.objection, "dismissed").status_code == 200
     clock.move_to(at(2026, 3, 13))
-    before, counts = snapshot(alpha.nomination), _counts()
-    assert _appoint(alpha, who).status_code == 403
-    assert snapshot(alpha.nomination) == before
-    assert _counts() == counts
+    _check_appoint_refused(alpha, 403, who)
 
 
 @pytest.mark.parametrize("moment", [at(2026, 3, 2, 9), NOW, at(2026, 3, 6, 23, 59)])
 def test_appoint_409_while_the_notice_runs(alpha, clock, moment):
     assert _resolve(alpha, alpha.objection, "dismissed").status_code == 200
     clock.move_to(moment)
-    before, counts = snapshot(alpha.nomination), _counts()
-    response = _appoint(alpha)
-    assert response.status_code == 409
-    assert snapshot(alpha.nomination) == before
-    assert _counts() == counts
+    _check_appoint_refused(alpha, 409)
 
 
 def test_appoint_409_while_an_objection_is_open(alpha, clock):
     clock.move_to(at(2026, 3, 20))
-    before, counts = snapshot(alpha.nomination), _counts()
-    response = _appoint(alpha)
-    assert response.status_code == 409
-    assert snapshot(alpha.nomination) == before
-    assert _counts() == counts
+    _check_appoint_refused(alpha, 409)
     assert Objection.objects.get(pk=alpha.objection.pk).status == "open"
 
 
@@ -974,7 +959,7 @@ def test_appoint_after_the_notice_creates_officer_login_and_invitation(alpha, cl
     assert list(Membership.objects.filter(user=user).values_list("tenant__slug", "role")) == [
         ("alpha", "officer")
     ]
-    last = NominationTransition.objects.filter(nomination=nomination).latest("id")
+    last = last_transition(nomination)
     assert (last.from_stage, last.to_stage, last.actor) == (
         "on_notice",
         "appointed",
@@ -1034,16 +1019,12 @@ def test_appoint_after_the_notice_creates_officer_login_and_invitation(alpha, cl
     assert 'name="new_password1"' not in response.content.decode()
 
     # nothing left to appoint
-    counts = _counts()
-    assert _appoint(alpha).status_code == 409
-    assert _counts() == counts
+    _check_appoint_refused(alpha, 409)
 
 
 def test_upheld_objection_ends_the_nomination_dismissed_goes_on(alpha, clock):
     selection, (upheld, dismissed) = verified_round(alpha, count=2)
-    response = alpha.api("admin").post(
-        alpha.url(f"selection-rounds/{selection.id}/publish-notice/")
-    )
+    response = _publish(alpha, selection.id)
     assert response.status_code == 201
     notice = Notice.objects.get(pk=response.json()["id"])
     objections = {}
@@ -1062,7 +1043,7 @@ def test_upheld_objection_ends_the_nomination_dismissed_goes_on(alpha, clock):
     assert response.json()["status"] == "upheld"
     upheld.refresh_from_db()
     assert upheld.stage == "objection_upheld"
-    last = NominationTransition.objects.filter(nomination=upheld).latest("id")
+    last = last_transition(upheld)
     assert (last.from_stage, last.to_stage, last.comment, last.actor) == (
         "on_notice",
         "objection_upheld",
@@ -1073,12 +1054,12 @@ def test_upheld_objection_ends_the_nomination_dismissed_goes_on(alpha, clock):
     assert _resolve(alpha, objections[upheld.pk], "dismissed").status_code == 409
 
     clock.move_to(at(2026, 3, 13))
-    assert _appoint(alpha, selection=selection).status_code == 409  # one objection still open
+    assert _appoint(alpha, round_id=selection.id).status_code == 409  # one objection still open
     assert _resolve(alpha, objections[dismissed.pk], "dismissed").status_code == 200
     dismissed.refresh_from_db()
     assert dismissed.stage == "on_notice"
 
-    response = _appoint(alpha, selection=selection)
+    response = _appoint(alpha, round_id=selection.id)
 
     assert response.status_code == 200, response.content
     assert [r["nomination"] for r in response.json()["appointed"]] == [dismissed.pk]
@@ -1121,11 +1102,7 @@ def test_resolve_needs_a_decision(alpha, decision):
 
 @pytest.mark.parametrize("who", ["auditor", "manager", "reviewer"])
 def test_resolve_is_for_the_admin_only(alpha, who):
-    response = alpha.api(who).post(
-        alpha.url(f"objections/{alpha.objection.id}/resolve/"),
-        {"decision": "upheld"},
-        format="json",
-    )
+    response = _resolve(alpha, alpha.objection, "upheld", who=who)
     assert response.status_code == 403
     objection = Objection.objects.get(pk=alpha.objection.pk)
     assert (objection.status, objection.decided_by) == ("open", None)
@@ -1135,29 +1112,14 @@ def test_resolve_is_for_the_admin_only(alpha, who):
 @pytest.mark.parametrize("who", ["manager", "reviewer", "officer"])
 def test_objection_outside_reach_is_404(alpha, who):
     # a d2 nomination from u2, walked by u2's reviewer and d2's manager
-    u2_reviewer = roster.member_create(
-        tenant=alpha.tenant,
-        username="alpha-u2-reviewer",
-        password=PASSWORD,
-        role=Role.UNIT_REVIEWER,
-        units=[alpha.units["u2"]],
-    )
-    d2_manager = roster.member_create(
-        tenant=alpha.tenant,
-        username="alpha-d2-manager",
-        password=PASSWORD,
-        role=Role.DISTRICT_MANAGER,
-        districts=[alpha.districts["d2"]],
-    )
+    add_login(alpha, "other_reviewer")
+    add_login(alpha, "other_manager")
     admin = member(alpha, "admin")
     selection = workflow.round_create(membership=admin, year=2026, category="district", seats=1)
-    nomination = workflow.nomination_create(
-        membership=u2_reviewer,
-        round=selection,
-        data={"full_name": "候选人庚", "unit": alpha.units["u2"], "mobile": "13900000401"},
+    nomination = nominate(
+        alpha, "other_reviewer", selection, unit="u2", full_name="候选人庚", mobile="13900000401"
     )
-    for step_by in (u2_reviewer, u2_reviewer, d2_manager, admin):
-        workflow.nomination_advance(membership=step_by, nomination=nomination)
+    advance_by(alpha, nomination, "other_reviewer", "other_reviewer", "other_manager", "admin")
     notice = workflow.notice_publish(membership=admin, round=selection)
     nomination.refresh_from_db()
     objection = workflow.objection_file(
@@ -1166,9 +1128,7 @@ def test_objection_outside_reach_is_404(alpha, who):
     assert alpha.api(who).get(alpha.url(f"nominations/{nomination.id}/")).status_code == 404
     client = alpha.api(who)
     assert client.get(alpha.url(f"objections/{objection.id}/")).status_code == 404
-    response = client.post(
-        alpha.url(f"objections/{objection.id}/resolve/"), {"decision": "upheld"}, format="json"
-    )
+    response = _resolve(alpha, objection, "upheld", who=who)
     assert response.status_code == 404
     assert Objection.objects.get(pk=objection.pk).status == "open"
 
@@ -1204,20 +1164,18 @@ def test_other_tenants_ids_are_out_of_reach(alpha, beta):
         admin.post(beta.url(f"objections/{beta.objection.id}/resolve/"), {"decision": "upheld"})
     ).status_code == 404
     # another tenant's round or unit named in a nomination: does not exist
-    response = alpha.api("reviewer").post(
-        alpha.url("nominations/"),
-        {"round": beta.round.id, "full_name": "X", "unit": alpha.units["u1"].id, "mobile": "1"},
-        format="json",
-    )
-    assert response.status_code == 400
-    assert "round" in response.json()
-    response = alpha.api("reviewer").post(
-        alpha.url("nominations/"),
-        {"round": alpha.round.id, "full_name": "X", "unit": beta.units["u1"].id, "mobile": "1"},
-        format="json",
-    )
-    assert response.status_code == 400
-    assert "unit" in response.json()
+    for field, body in (
+        ("round", nomination_body(alpha, beta.round.id, full_name="X", mobile="1")),
+        (
+            "unit",
+            nomination_body(
+                alpha, alpha.round.id, full_name="X", unit=beta.units["u1"].id, mobile="1"
+            ),
+        ),
+    ):
+        response = alpha.api("reviewer").post(alpha.url("nominations/"), body, format="json")
+        assert response.status_code == 400, field
+        assert field in response.json()
     # nothing changed in beta, nothing listed across
     assert snapshot(beta.nomination) == before
     assert Notice.objects.count() == notices
@@ -1237,7 +1195,7 @@ def test_officer_role_reads_no_nominations(alpha):
     assert officer.get(alpha.url(f"nominations/{alpha.nomination.id}/")).status_code == 404
     response = officer.post(
         alpha.url("nominations/"),
-        {"round": alpha.round.id, "full_name": "X", "unit": alpha.units["u1"].id, "mobile": "1"},
+        nomination_body(alpha, alpha.round.id, full_name="X", mobile="1"),
         format="json",
     )
     assert response.status_code == 403
@@ -1247,10 +1205,8 @@ def test_officer_role_reads_no_nominations(alpha):
 
 def test_managers_and_reviewers_see_their_own_reach(alpha):
     # a nomination from u2 (district d2), by the admin
-    other = workflow.nomination_create(
-        membership=member(alpha, "admin"),
-        round=alpha.round,
-        data={"full_name": "候选人己", "unit": alpha.units["u2"], "mobile": "13900000301"},
+    other = nominate(
+        alpha, "admin", alpha.round, unit="u2", full_name="候选人己", mobile="13900000301"
     )
     for who in ("manager", "reviewer"):
         client = alpha.api(who)
@@ -1263,12 +1219,13 @@ def test_managers_and_reviewers_see_their_own_reach(alpha):
     for who, field in (("reviewer", "unit"), ("manager", "district")):
         response = alpha.api(who).post(
             alpha.url("nominations/"),
-            {
-                "round": alpha.round.id,
-                "full_name": "X",
-                "unit": alpha.units["u2"].id,
-                "mobile": "13900000302",
-            },
+            nomination_body(
+                alpha,
+                alpha.round.id,
+                full_name="X",
+                unit=alpha.units["u2"].id,
+                mobile="13900000302",
+            ),
             format="json",
         )
         assert response.status_code == 400, who
