@@ -20,7 +20,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A cell whose first non-blank character is one of these would be run as a
+#: formula (full-width forms too: spreadsheets fold them to ASCII).
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: A cell starting with one of these is neutralised whatever follows.
+CONTROL_STARTS = ("\t", "\r", "\n")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -28,9 +32,13 @@ _TITLE_FONT = Font(bold=True, size=13)
 
 
 def safe_text(value: str) -> str:
-    """Text a spreadsheet would evaluate gets a leading apostrophe."""
+    """Text a spreadsheet would evaluate gets a leading apostrophe: its first
+    non-blank character starts a formula (``=`` ``+`` ``-`` ``@`` or their
+    full-width forms), or it starts with a tab, CR or LF."""
     value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if value.startswith(CONTROL_STARTS) or value.lstrip().startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _cell_value(value):

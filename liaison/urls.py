@@ -1,6 +1,5 @@
 """Root URLs: pages under /t/<slug>/, the API under /api/v1/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
@@ -33,7 +32,6 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("scoring.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ route, not even under DEBUG: evidence and export files are
+# served only by views that check the tenant and the caller
+# (ledgers EvidenceDownloadView, scoring ExportDownloadView and the API).

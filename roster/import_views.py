@@ -43,6 +43,7 @@ class _ImportView(TenantPageMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
+            imports.check_upload(upload)  # size and archive first: nothing read before
             result = self.run(upload.read(), form.cleaned_data["dry_run"])
         except ValidationError as exc:
             form.add_error("file", " ".join(exc.messages))

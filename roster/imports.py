@@ -2,8 +2,9 @@
 form (推荐表). Every row is validated (with the same services users go
 through) and reported with its row number; one bad row and nothing is
 written. The file is checked before openpyxl opens it: size, that it is a
-zip, the number of members and their uncompressed size (zip bombs);
-openpyxl parses the XML through defusedxml (installed)."""
+zip, the number of members, their uncompressed size and compression ratio
+(zip bombs, liaison.security.check_archive); openpyxl parses the XML through
+defusedxml (installed)."""
 
 from __future__ import annotations
 
@@ -22,14 +23,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from accounts.selectors import policy_in_force
 from liaison.excel import SheetWriter, heading, new_workbook, workbook_bytes
+from liaison.security import check_archive, is_zip
 
 from . import workflow
 from .models import District, SelectionRound, Unit
 from .services import officer_create
 
-MAX_MEMBERS = 200
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
-MAX_RATIO = 100
+MAX_MEMBERS = 200  # a workbook has a few dozen parts; other limits: ARCHIVE_* settings
 MAX_ROWS = 5000
 
 
@@ -140,25 +140,30 @@ def nominations_template() -> bytes:
     )
 
 
+def check_upload(upload) -> None:
+    """An uploaded file, before it is read: its size, then the archive's
+    directory (members, unpacked size, ratio), then that it is a workbook."""
+    _check_stream(upload, upload.size)
+
+
 def _check_file(data: bytes) -> None:
+    _check_stream(io.BytesIO(data), len(data))
+
+
+def _check_stream(stream, size: int) -> None:
     limit = settings.IMPORT_MAX_BYTES
-    if len(data) > limit:
+    if size > limit:
         raise ValidationError(
             {"file": _("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20}}
         )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
+    if not is_zip(stream) or not zipfile.is_zipfile(stream):
         raise ValidationError({"file": _("This is not an Excel .xlsx file.")})
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise ValidationError({"file": _("The workbook has too many parts.")})
-        total = sum(m.file_size for m in members)
-        if total > MAX_UNCOMPRESSED or any(
-            m.compress_size and m.file_size / m.compress_size > MAX_RATIO for m in members
-        ):
-            raise ValidationError({"file": _("The workbook unpacks to too much data.")})
+    stream.seek(0)
+    check_archive(stream, max_members=MAX_MEMBERS)
+    with zipfile.ZipFile(stream) as archive:
         if "[Content_Types].xml" not in archive.namelist():
             raise ValidationError({"file": _("This is not an Excel .xlsx file.")})
+    stream.seek(0)
 
 
 def _cell(value, column: Column, errors: list, row: int):

@@ -4,6 +4,7 @@ tenant's scope and run in the language of the user who asked."""
 from __future__ import annotations
 
 import logging
+import uuid
 
 from celery import shared_task
 from django.core.files import File
@@ -53,7 +54,10 @@ def run_export(*, tenant_id: int, job_id: int) -> str:
                 tenant=job.tenant, ranking=ranking, districts=districts, progress=progress
             )
             with workbook_file(workbook) as handle:
-                job.file.save(job.filename, File(handle), save=False)
+                # stored under a random name (the user's file name is only
+                # sent by the download view, which checks tenant and caller)
+                stored = f"{job.tenant_id}/{uuid.uuid4().hex}.xlsx"
+                job.file.save(stored, File(handle), save=False)
     except Exception as exc:  # recorded on the job for the user; re-raised for the worker log
         log.exception("export %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(

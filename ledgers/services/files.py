@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Membership, Tenant
+from liaison.security import check_archive, is_zip
 
 from ..choices import EntryAction
 from ..models import Entry, Evidence, Reference
 from .entries import _check_may_edit, _lock, _record
 
-#: Evidence types accepted, by MIME type detected from the content.
+#: Evidence types accepted, by MIME type detected from the content. No XML
+#: type (svg, xml) is accepted: nothing here parses XML.
 EVIDENCE_TYPES = {
     "application/pdf": "PDF",
     "image/jpeg": "JPEG",
@@ -60,6 +62,8 @@ def evidence_add(
                 % {"size": upload.size / 2**20, "limit": limit / 2**20}
             }
         )
+    if is_zip(upload):  # docx, xlsx: the directory is checked before anything parses it
+        check_archive(upload)
     mime = _sniff(upload)
     if mime not in EVIDENCE_TYPES:
         raise ValidationError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -55,7 +56,9 @@ class PublicNoticeView(TemplateView):
         )
         return context
 
-    def post(self, request, slug, notice_id):
+    def post(self, request, slug, notice_id=None):
+        if notice_id is None:  # the board itself takes no POST; only a notice's form does
+            return HttpResponseNotAllowed(["GET", "HEAD", "OPTIONS"])
         notice = get_object_or_404(workflow.public_notices(tenant=self.tenant), pk=notice_id)
         if _too_many(request):
             messages.error(request, _("Too many objections from here; try again later."))
