@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.handlers.wsgi import LimitedStream
 from django.http import FileResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -180,6 +181,7 @@ class UploadLimitMiddleware:
             return None
         message = too_large_message(size, request.path_info)
         request.upload_refused = message
+        _discard_for_the_development_server(request)
         if request.path_info.startswith("/api/"):
             return JsonResponse({"file": [message]}, status=413)
         messages.error(request, message)
@@ -189,6 +191,18 @@ class UploadLimitMiddleware:
         ):
             target = "/"
         return HttpResponseRedirect(target)
+
+
+def _discard_for_the_development_server(request) -> None:
+    """``runserver`` drains an unread body in ONE read at the end of the
+    request (hundreds of megabytes in memory); drain it here in small chunks
+    instead, so ``make run`` answers the refusal without holding the body.
+    Production servers (gunicorn) hand over their own stream: nothing is
+    read there, and the connection is closed after the answer."""
+    stream = request.META.get("wsgi.input")
+    if isinstance(stream, LimitedStream):  # only the development server's
+        while stream.read(64 * 1024):
+            pass
 
 
 # --- archives --------------------------------------------------------------------------
