@@ -47,11 +47,13 @@ class TokenView(APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
-    def perform_authentication(self, request):
-        # A login ignores the credentials it is sent with: an expired token in
-        # the header must not stop the client from asking for a new one.
-        if request.method != "POST":
-            super().perform_authentication(request)
+    def initialize_request(self, request, *args, **kwargs):
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        if request.method == "POST":
+            # A login ignores the credentials it is sent with: an expired
+            # token in the header must not stop the client getting a new one.
+            drf_request.authenticators = ()
+        return drf_request
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
     def post(self, request):
