@@ -1,13 +1,32 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 
 from .models import Membership, Policy, Tenant, User
+from .services import user_end_sessions
+
+
+class EndSessionsPasswordChangeForm(AdminPasswordChangeForm):
+    """A platform admin's password reset ends every session of the user and
+    revokes their API token (issue 10)."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            user_end_sessions(user=user)
+        return user
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, (None, {"fields": ("full_name",)}))
     list_display = ("username", "full_name", "email", "is_staff", "is_superuser")
+    change_password_form = EndSessionsPasswordChangeForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            user_end_sessions(user=obj)  # a deactivated login: its sessions end
 
 
 @admin.register(Tenant)

@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .choices import JOB_LABELS, JobOutcome, Preset, Role
@@ -20,9 +21,25 @@ class User(AbstractUser):
     """A person who logs in. Roles are held per tenant through memberships."""
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    #: Bumped by ``accounts.services.user_end_sessions``: it is part of the
+    #: session auth hash, so every session signed before the bump is refused.
+    session_generation = models.PositiveIntegerField(_("session generation"), default=0)
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's hash of the password, with the session generation mixed
+        in: a password change or :func:`~accounts.services.user_end_sessions`
+        ends every session of the user (Django checks the hash on each
+        request, also against ``SECRET_KEY_FALLBACKS``)."""
+        key_salt = "accounts.models.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt,
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Tenant(models.Model):

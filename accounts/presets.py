@@ -28,6 +28,8 @@ Schema of a preset (every key is required):
 - ``rotation_years``: years at one host before rotation (``null``: none).
 - ``dormant_days``: days without a submitted entry before an officer is
   flagged as dormant.
+- ``mfa_required_roles``: role codes whose members must turn on two-factor
+  sign-in before they use the tenant's pages and API (``[]``: nobody).
 - ``disqualification_reasons``: ``[{"code", "label"}]``.
 - ``eligibility``: per category code, a list of checks
   ``[{"code", "label", "level"}]`` with level ``block`` or ``warn``; the
@@ -136,6 +138,7 @@ WUHAN = {
     "term_years": 2,
     "rotation_years": 2,
     "dormant_days": 90,
+    "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     "disqualification_reasons": _WUHAN_DISQUALIFICATION,
     "eligibility": {
         "city": [
@@ -197,6 +200,7 @@ YANGQUAN = {
     "term_years": 1,  # 第十四条（五）：协议有效期一般为一年，到期后视情况续签.
     "rotation_years": None,
     "dormant_days": 90,  # wuhan default.
+    "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     # 第十六条 (（五）"其他不适合继续担任" has no code).
     "disqualification_reasons": [
         {"code": "assessment_failed", "label": "年度考核不合格或无故不参加考核"},
@@ -274,6 +278,7 @@ PUYANG = {
     "term_years": 2,  # 四（三）：原则上，联络员任期两年.
     "rotation_years": None,
     "dormant_days": 90,  # wuhan default.
+    "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     # 四（三）：对工作敷衍、弄虚作假甚至违法违规的联络员，取消其任职资格.
     "disqualification_reasons": [
         {"code": "no_management", "label": "工作敷衍"},
@@ -340,6 +345,7 @@ SUZHOU = {
     "term_years": 2,  # 二（三）3：以两年为一个派驻周期；派驻期满可申请续派.
     "rotation_years": None,
     "dormant_days": 90,  # wuhan default.
+    "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     # 二（三）6 and 二（三）5.
     "disqualification_reasons": [
         {
@@ -402,6 +408,7 @@ HUBEI = {
     "term_years": 2,  # 3.1：认定期为 2 年.
     "rotation_years": None,
     "dormant_days": 90,  # wuhan default: "淘汰僵尸联络员" (4.1), no number.
+    "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     # The paper lists no reasons (its 工作细则 is not published): wuhan's.
     "disqualification_reasons": copy.deepcopy(_WUHAN_DISQUALIFICATION),
     # 2.1⑤ (①–④ are not checkable from the nomination form).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -74,3 +75,17 @@ def policy_versions(*, tenant: Tenant) -> QuerySet[Policy]:
 
 def member_list(*, tenant: Tenant) -> QuerySet[Membership]:
     return Membership.objects.for_tenant(tenant).select_related("user").order_by("user__username")
+
+
+def mfa_missing(*, membership: Membership) -> bool:
+    """Does the tenant's policy in force require two-factor for this member's
+    role while the user has not turned it on? The tenant pages then send the
+    member to the enrolment page and the tenant API answers 403
+    (``mfa_required``). Logins listed in ``MFA_EXEMPT_USERNAMES`` (the demo's,
+    under ``make run``) are exempt."""
+    from .mfa import mfa_enabled
+
+    if membership.user.username in settings.MFA_EXEMPT_USERNAMES:
+        return False
+    required = policy_in_force(tenant=membership.tenant).rules.get("mfa_required_roles", [])
+    return membership.role in required and not mfa_enabled(user=membership.user)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,3 +153,41 @@ def policy_revise(
     return policy_publish(
         tenant=tenant, rules=rules, effective_from=effective_from, by=by, note=note
     )
+
+
+@transaction.atomic
+def user_end_sessions(*, user: User) -> None:
+    """End every session of ``user`` and revoke their API token: on logout,
+    a password change and a revoked login. The session generation is part
+    of the session auth hash (``User._get_session_auth_hash``), so Django
+    refuses every session signed before the bump. ``user`` is updated in
+    place, so a view may keep its own session with
+    ``update_session_auth_hash`` afterwards."""
+    from rest_framework.authtoken.models import Token
+
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User):
+    """The user's API token: the current one while it is valid, else a new
+    key (an expired token is replaced, never extended)."""
+    from rest_framework.authtoken.models import Token
+
+    from .api.authentication import token_expired
+
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and token_expired(token):
+        token.delete()
+        token = None
+    return token or Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the user's API token; True when there was one."""
+    from rest_framework.authtoken.models import Token
+
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    return bool(deleted)

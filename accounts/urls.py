@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import auth_views, views
 
 tenant_urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
@@ -10,7 +10,15 @@ tenant_urlpatterns = [
 
 urlpatterns = [
     path("", views.ChooseTenantView.as_view(), name="choose-tenant"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
-    path("accounts/invite/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/code/", auth_views.LoginCodeView.as_view(), name="login-code"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/invite/<uidb64>/<token>/",
+        auth_views.InvitationView.as_view(),
+        name="invitation",
+    ),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password-change"),
+    path("accounts/two-factor/", auth_views.TwoFactorView.as_view(), name="two-factor"),
+    path("accounts/api-token/", auth_views.ApiTokenView.as_view(), name="api-token"),
 ]

@@ -1,15 +1,14 @@
-"""Sign-in, the tenant chooser and the root redirect."""
+"""The tenant chooser and the root redirect, notifications, jobs, policy
+versions. Sign-in and the user's security pages: :mod:`accounts.auth_views`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,45 +23,6 @@ from .models import JobRun
 from .notifications import mark_read, notification_list
 from .selectors import membership_list, policy_in_force, tenant_list
 from .services import policy_revise
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        for name, field in form.fields.items():
-            field.widget.attrs.update(
-                {
-                    "class": "form-control form-control-lg",
-                    "autocomplete": ("username" if name == "username" else "current-password"),
-                }
-            )
-        return form
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
-
-
-class InvitationView(auth_views.PasswordResetConfirmView):
-    """A new officer's invitation: they choose their own password (no
-    password is ever sent in a notice or an e-mail)."""
-
-    template_name = "accounts/invitation.html"
-    success_url = reverse_lazy("login")
-    post_reset_login = False
-
-    def form_valid(self, form):
-        messages.success(self.request, _("Your password is set. Sign in with your username."))
-        return super().form_valid(form)
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        for field in form.fields.values():
-            field.widget.attrs["class"] = "form-control"
-        return form
 
 
 class ChooseTenantView(LoginRequiredMixin, TemplateView):

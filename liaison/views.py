@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.generic import FormView
 
 from accounts.models import Membership, Tenant
-from accounts.selectors import tenant_access
+from accounts.selectors import mfa_missing, tenant_access
 
 from .api.permissions import ADMIN
 
@@ -29,6 +29,10 @@ class TenantPageMixin(LoginRequiredMixin):
         self.membership = tenant_access(user=request.user, slug=kwargs["tenant_slug"])
         self.tenant = self.membership.tenant
         request.membership = self.membership
+        if mfa_missing(membership=self.membership):  # issue 10: policy requires two-factor
+            from accounts.auth_views import mfa_enrolment_redirect
+
+            return mfa_enrolment_redirect(request)
         if self.membership.role not in self.roles:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

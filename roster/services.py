@@ -18,7 +18,7 @@ from guardian.shortcuts import assign_perm
 from accounts.choices import Role
 from accounts.models import Membership, Tenant, User
 from accounts.selectors import policy_in_force
-from accounts.services import user_create
+from accounts.services import user_create, user_end_sessions
 from liaison.errors import Conflict
 from scoring.shares import entries_crediting, shares_rescore
 
@@ -262,9 +262,13 @@ def _revoke_login(tenant: Tenant, officer: Officer) -> None:
         .exists()
     )
     if not still_active:
-        Membership.objects.for_tenant(tenant).filter(
-            user_id=officer.user_id, role=Role.OFFICER
-        ).update(is_active=False)
+        revoked = (
+            Membership.objects.for_tenant(tenant)
+            .filter(user_id=officer.user_id, role=Role.OFFICER, is_active=True)
+            .update(is_active=False)
+        )
+        if revoked:  # issue 10: a revoked login's sessions and API token end
+            user_end_sessions(user=officer.user)
 
 
 @transaction.atomic

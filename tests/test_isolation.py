@@ -35,6 +35,15 @@ NON_TENANT = {
     "api:public-roster-changes": "the public quarterly roster changes: no contact data",
     "public-roster-changes-page": "the public quarterly roster changes page",
     "public-objection-form": "the public objection form page of an open notice",
+    # issue 10 login: the caller's own login security, no tenant data
+    "login-code": "second sign-in step of a login pending in the caller's own session",
+    "password-change": "changes the caller's own password",
+    "two-factor": "the caller's own two-factor device",
+    "api-token": "the caller's own API token",
+    "api:mfa-status": "whether the caller's own two-factor is on",
+    "api:mfa-setup": "enrols the caller's own two-factor device",
+    "api:mfa-confirm": "confirms the caller's own two-factor device",
+    "api:mfa-disable": "removes the caller's own two-factor device",
 }
 NON_TENANT_PREFIXES = ("admin/",)  # Django admin: staff only, platform operators
 

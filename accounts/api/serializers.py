@@ -128,3 +128,26 @@ class MemberSerializer(serializers.ModelSerializer):
         data["districts"] = grants.districts(instance.user_id)
         data["units"] = grants.units(instance.user_id)
         return data
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    """``POST /api/v1/auth/token/``: ``otp`` only for users with two-factor on."""
+
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        trim_whitespace=False, max_length=4096, style={"input_type": "password"}
+    )
+    otp = serializers.CharField(required=False, allow_blank=True, max_length=12)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MfaSetupSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="The key in base32, to type into the app.")
+    otpauth_url = serializers.CharField(help_text="otpauth://totp/… for a QR code.")
+
+
+class OtpSerializer(serializers.Serializer):
+    otp = serializers.CharField(max_length=12, help_text="The app's current 6-digit code.")

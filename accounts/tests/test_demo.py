@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Membership, Tenant
+from accounts.models import Membership, Policy, Tenant
 from ledgers.models import Entry
 from roster.models import Officer
 
@@ -49,3 +49,6 @@ def test_demo_is_idempotent_and_has_every_role(capsys):
     statuses = set(Entry.objects.values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "verified", "returned"}
     assert "demo-officer" in capsys.readouterr().out
+    # issue 10: the demo programme requires two-factor of admins and auditors
+    rules = Policy.objects.get(tenant__slug="wuhan-demo").rules
+    assert rules["mfa_required_roles"] == ["admin", "auditor"]

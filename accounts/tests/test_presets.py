@@ -24,6 +24,7 @@ SCHEMA_KEYS = {
     "term_years",
     "rotation_years",
     "dormant_days",
+    "mfa_required_roles",
     "disqualification_reasons",
     "eligibility",
 }
@@ -52,6 +53,11 @@ def test_presets_are_registered_in_order():
 @pytest.mark.parametrize("name", NAMES)
 def test_every_schema_key_and_nothing_else(name):
     assert set(PRESETS[name]) == SCHEMA_KEYS
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_preset_requires_two_factor(name):
+    assert PRESETS[name]["mfa_required_roles"] == []
 
 
 @pytest.mark.parametrize("name", NAMES)

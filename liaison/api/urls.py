@@ -4,7 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from accounts.api.views import MemberViewSet, PolicyView, TenantListView, TokenView
+from accounts.api.views import (
+    MemberViewSet,
+    MfaConfirmView,
+    MfaDisableView,
+    MfaSetupView,
+    MfaStatusView,
+    PolicyView,
+    TenantListView,
+    TokenView,
+)
 from ledgers.api.views import ENTRY_VIEWSETS, ReferenceViewSet
 from roster.api.selection import (
     NominationViewSet,
@@ -48,6 +57,10 @@ tenant_urls = [
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/mfa/", MfaStatusView.as_view(), name="mfa-status"),
+    path("auth/mfa/setup/", MfaSetupView.as_view(), name="mfa-setup"),
+    path("auth/mfa/confirm/", MfaConfirmView.as_view(), name="mfa-confirm"),
+    path("auth/mfa/disable/", MfaDisableView.as_view(), name="mfa-disable"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("tenants/", TenantListView.as_view(), name="tenants"),

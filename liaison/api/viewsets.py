@@ -16,8 +16,9 @@ from rest_framework import exceptions, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from accounts.api.exceptions import TwoFactorRequired
 from accounts.models import Membership, Tenant
-from accounts.selectors import tenant_access
+from accounts.selectors import mfa_missing, tenant_access
 
 from .permissions import ActionRole
 
@@ -35,6 +36,8 @@ class TenantScopedMixin:
             raise exceptions.NotAuthenticated()
         self.membership = tenant_access(user=request.user, slug=kwargs["tenant_slug"])
         self.tenant = self.membership.tenant
+        if mfa_missing(membership=self.membership):
+            raise TwoFactorRequired()
         super().initial(request, *args, **kwargs)
 
     def get_serializer_context(self):

@@ -20,3 +20,11 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run in process in tests, even when CI sets a broker; tests that need
 # a real worker start one and switch this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# issue 10 login: many tests travel in time (time-machine) with a client
+# logged in or a token issued at another time; the timeouts and the token
+# lifetime would end those sessions. The tests of the timeouts themselves
+# set the production values (accounts/tests/test_sessions.py).
+SESSION_IDLE_TIMEOUT_SECONDS = 10 * 365 * 24 * 3600
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = 10 * 365 * 24 * 3600
+API_TOKEN_TTL_SECONDS = 10 * 365 * 24 * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS

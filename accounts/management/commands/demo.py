@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.choices import Role
-from accounts.models import Membership, Tenant, User
+from accounts.models import Membership, Policy, Tenant, User
 from accounts.services import tenant_create
 from ledgers.demo import load_demo_ledgers
 from roster import services as roster
@@ -172,6 +172,11 @@ class Command(BaseCommand):
             effective_from=dt.date(2024, 1, 1),
         )
         User.objects.filter(username="demo-admin").update(full_name="转化中心管理员")
+        # The programme requires two-factor for its admins and auditors; under
+        # `make run` the demo logins are exempt (MFA_EXEMPT_USERNAMES, local.py).
+        policy = Policy.objects.for_tenant(tenant).get()
+        policy.rules["mfa_required_roles"] = [Role.ADMIN, Role.AUDITOR]
+        policy.save(update_fields=["rules"])
         districts = {
             code: roster.district_create(tenant=tenant, code=code, name=name)
             for code, name in DISTRICTS
@@ -256,5 +261,7 @@ class Command(BaseCommand):
             "  demo-officer       district officer in 洪山区\n"
             "  demo-city-officer  city officer\n"
             "  demo-yq-admin      admin of yangquan-demo (科技特派员)\n"
-            "  demo-yq-reviewer   unit reviewer in yangquan-demo"
+            "  demo-yq-reviewer   unit reviewer in yangquan-demo\n"
+            "The demo programme requires two-factor sign-in for admins and auditors;\n"
+            "the demo logins are exempt under `make run` (MFA_EXEMPT_USERNAMES)."
         )
