@@ -193,7 +193,7 @@ class Credit(models.Model):
     # A colleague an officer credits confirms the credit before the entry can
     # be submitted; the logging officer's own credit, and every credit a
     # manager or admin logs, are confirmed from the start.
-    confirmed = models.BooleanField(_("confirmed"), default=True)
+    confirmed = models.BooleanField(_("confirmed"), default=True, db_default=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:

@@ -7,6 +7,7 @@ import functools
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.choices import Role
 from ledgers.choices import EntryKind, Library
 from ledgers.models import Credit, Entry, EntryEvent, Evidence, Reference
 from ledgers.selectors import creditable_officers
@@ -44,6 +45,15 @@ class CreditableOfficerField(TenantPrimaryKeyRelatedField):
         if membership is None:
             return Officer.objects.none()
         return creditable_officers(membership=membership)
+
+    def get_choices(self, cutoff=None):
+        """What HTML forms (the browsable API) offer: an officer is offered
+        only themselves, never the tenant's list; colleagues go in by id."""
+        membership = self.context.get("membership")
+        if membership is not None and membership.role == Role.OFFICER:
+            own = self.get_queryset().filter(user=membership.user)
+            return {self.to_representation(o): self.display_value(o) for o in own}
+        return super().get_choices(cutoff)
 
 
 class CreditSerializer(serializers.ModelSerializer):

@@ -23,7 +23,7 @@ def _my_credits(membership: Membership, entry: Entry):
         raise PermissionDenied(
             _("Only an officer the entry credits confirms or declines the credit.")
         )
-    pending = credits.select_for_update().filter(confirmed=False)
+    pending = credits.filter(confirmed=False)  # the entry's row lock serialises these
     if not pending.exists():
         raise Conflict(_("Your credit on this entry is already confirmed."))
     return pending

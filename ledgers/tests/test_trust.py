@@ -645,3 +645,19 @@ def test_a_finalised_year_check_uses_the_tenant(world, other_world):
 
 def test_centre_helper_is_an_admin(world):
     assert centre(world).role == "admin"
+
+
+def test_api_forms_offer_an_officer_only_themselves(world):
+    """The ``officers`` field resolves any colleague for an officer, but an
+    HTML form (the browsable API) offers them only their own appointment."""
+    from ledgers.api.serializers import serializer_for
+
+    def offered(who):
+        context = {"tenant": world.tenant, "membership": membership(world, who)}
+        field = serializer_for("achievement")(context=context).fields["officers"]
+        return set(field.child_relation.get_choices())
+
+    officers = world.officers
+    assert offered("officer") == {officers["mine"].pk}
+    assert offered("manager") == {officers["mine"].pk, officers["d1"].pk}
+    assert offered("admin") == {o.pk for o in officers.values()}
