@@ -194,6 +194,8 @@ class EntryDetailView(TenantPageMixin, TemplateView):
             for c in credits
             if not c.confirmed and c.officer.user_id == self.request.user.id
         ]
+        if my_pending and role not in REVIEWERS:  # confirm or decline before anything else
+            editable = False
         can_withdraw = entry.status == "submitted" and (credited_me or role in REVIEWERS)
         for event in entry.history.all():
             event.change_rows = [

@@ -295,6 +295,8 @@ def _check_may_edit(*, membership: Membership, entry: Entry, reason: str) -> str
     if membership.role == Role.OFFICER:
         if not is_credited_user(membership=membership, entry=entry):
             raise PermissionDenied(_("You may only edit entries that credit you."))
+        if not entry.credits.filter(officer__user=membership.user, confirmed=True).exists():
+            raise PermissionDenied(_("Confirm or decline your credit on this entry first."))
         if entry.status == EntryStatus.VERIFIED:
             raise PermissionDenied(_("A verified entry cannot be edited by its officers."))
         if entry.status == EntryStatus.SUBMITTED:

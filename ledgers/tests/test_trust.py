@@ -661,3 +661,20 @@ def test_api_forms_offer_an_officer_only_themselves(world):
     assert offered("officer") == {officers["mine"].pk}
     assert offered("manager") == {officers["mine"].pk, officers["d1"].pk}
     assert offered("admin") == {o.pk for o in officers.values()}
+
+
+def test_an_unconfirmed_colleague_may_not_edit_before_answering(world):
+    colleague = _colleague(world)
+    entry = Entry.objects.get(
+        pk=_create(world, "officer", [world.officers["mine"].pk, colleague.pk]).json()["id"]
+    )
+    before = state(entry)
+    response = world.api("colleague").patch(
+        _url(world, entry), {"officers": [colleague.pk]}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "请先确认或拒绝你在此台账的共同计分。"
+    assert state(entry) == before
+    assert _post(world, "colleague", entry, "confirm").status_code == 200
+    response = world.api("colleague").patch(_url(world, entry), {"title": "改名"}, format="json")
+    assert response.status_code == 200
