@@ -80,3 +80,5 @@ class EntryAction(models.TextChoices):
     RESCORED = "rescored", _("Points recalculated")
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
+    CONFIRMED = "confirmed", _("Credit confirmed")
+    DECLINED = "declined", _("Credit declined")

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Tenant
 from roster.models import District, Officer
+from roster.selectors import districts_in_reach
+from roster.services import member_create
 from scoring.shares import shares_refresh
 
 from .choices import EntryAction, EntryStatus, EventType, Library
@@ -73,6 +75,55 @@ EXPERTS = [
 VENUES = ["光谷科技会展中心", "武汉科技成果转化服务中心", "汉阳经开区会议室", "洪山区创新大厦"]
 
 
+class _Reviewers:
+    """Who logs and who reviews a demo entry, as four eyes require: an
+    officer with a login logs their own work, the district manager logs for
+    officers of their districts, the centre's admin for the rest; the
+    reviewer is never the one who logged it nor a credited officer — the
+    district manager where every credited officer is theirs, else the admin,
+    else the centre's second reviewer (a member without a login)."""
+
+    def __init__(self, *, tenant: Tenant, admin) -> None:
+        self.admin = admin
+        manager = Membership.objects.for_tenant(tenant).filter(role="district_manager").first()
+        self.manager = manager.user if manager else None
+        self.manager_districts = (
+            set(districts_in_reach(membership=manager).values_list("id", flat=True))
+            if manager
+            else set()
+        )
+        self._centre = None
+        self.tenant = tenant
+
+    @property
+    def centre(self):
+        if self._centre is None:
+            self._centre = member_create(
+                tenant=self.tenant,
+                username=f"{self.tenant.slug}-centre-reviewer",
+                password=None,
+                role="admin",
+                full_name="转化中心复核员",
+            ).user
+        return self._centre
+
+    def _managed(self, credited: list[Officer]) -> bool:
+        return self.manager is not None and all(
+            o.district_id in self.manager_districts for o in credited
+        )
+
+    def creator(self, credited: list[Officer]):
+        if credited[0].user_id:
+            return credited[0].user
+        return self.manager if self._managed(credited) else self.admin
+
+    def verifier(self, credited: list[Officer], creator):
+        barred = {creator.pk} | {o.user_id for o in credited if o.user_id}
+        if self._managed(credited) and self.manager.pk not in barred:
+            return self.manager
+        return self.admin if self.admin.pk not in barred else self.centre
+
+
 def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -> int:
     """Create the demo year's entries; returns how many."""
     admin = Membership.objects.for_tenant(tenant).filter(role="admin").first().user
@@ -100,7 +151,7 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
         ("光谷科技成果转化项目（2025）", Library.PROJECT),
     ):
         Reference.objects.create(tenant=tenant, library=library, name=name)
-    officers = list(Officer.objects.for_tenant(tenant).select_related("district"))
+    officers = list(Officer.objects.for_tenant(tenant).select_related("district", "user"))
     city = [o for o in officers if o.category == "city"]
     by_district: dict[int, list[Officer]] = {}
     for o in officers:
@@ -215,8 +266,10 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
             )
 
     today = timezone.localdate()
-    entries, statuses = [], []
-    for fields, _credited in plans:
+    now = timezone.now()
+    people = _Reviewers(tenant=tenant, admin=admin)
+    entries, statuses, roles = [], [], []
+    for fields, credited in plans:
         late = (
             fields["occurred_on"] >= today - dt.timedelta(days=40)
             or fields["occurred_on"].month >= 11
@@ -235,25 +288,36 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
         else:
             status = "verified" if roll < 0.93 else "returned" if roll < 0.97 else "submitted"
         statuses.append(status)
+        creator = people.creator(credited)
+        verifier = people.verifier(credited, creator)
+        roles.append((creator, verifier))
         entries.append(
             Entry(
                 tenant=tenant,
                 status=status,
-                created_by=admin,
+                created_by=creator,
                 return_reason="佐证材料不完整，请补充合同或照片。" if status == "returned" else "",
+                submitted_at=now if status != "draft" else None,
+                verified_at=now if status == "verified" else None,
+                verified_by=verifier if status == "verified" else None,
                 **fields,
             )
         )
     Entry.objects.bulk_create(entries, batch_size=500)
     credits, events = [], []
-    now = timezone.now()
-    for entry, (_fields, credited), status in zip(entries, plans, statuses, strict=True):
-        credits += [Credit(entry=entry, officer=o) for o in dict.fromkeys(credited)]
+    for entry, (_fields, credited), status, (creator, verifier) in zip(
+        entries, plans, statuses, roles, strict=True
+    ):
+        # co-credited colleagues confirmed before the entries were submitted
+        credits += [
+            Credit(entry=entry, officer=o, confirmed=True, confirmed_at=now)
+            for o in dict.fromkeys(credited)
+        ]
         events.append(
             EntryEvent(
                 entry=entry,
                 action=EntryAction.CREATED,
-                actor=admin,
+                actor=creator,
                 to_status=EntryStatus.DRAFT,
                 at=now,
             )
@@ -263,7 +327,7 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
                 EntryEvent(
                     entry=entry,
                     action=EntryAction.SUBMITTED,
-                    actor=admin,
+                    actor=creator,
                     from_status="draft",
                     to_status="submitted",
                     at=now,
@@ -274,7 +338,7 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
                 EntryEvent(
                     entry=entry,
                     action=status,
-                    actor=admin,
+                    actor=verifier,
                     from_status="submitted",
                     to_status=status,
                     at=now,
@@ -283,9 +347,5 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
             )
     Credit.objects.bulk_create(credits, batch_size=1000)
     EntryEvent.objects.bulk_create(events, batch_size=1000)
-    Entry.objects.filter(
-        id__in=[e.id for e, s in zip(entries, statuses, strict=True) if s == "verified"]
-    ).update(verified_at=now, verified_by=admin)
-    Entry.objects.filter(tenant=tenant).exclude(status="draft").update(submitted_at=now)
     shares_refresh(tenant=tenant, entries=Entry.objects.filter(status=EntryStatus.VERIFIED))
     return len(entries)

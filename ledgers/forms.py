@@ -3,7 +3,10 @@ same field lists the API uses. Related choices come from the tenant only."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,11 +14,10 @@ from accounts.choices import Role
 from accounts.models import Membership
 from liaison.forms import BootstrapFormMixin
 from roster.models import Officer
-from roster.selectors import officer_list
 
 from .choices import EntryKind, Library
 from .models import Entry, Reference
-from .selectors import entry_list
+from .selectors import creditable_officers, entry_list
 from .services import COMMON_FIELDS, KIND_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,7 +30,7 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
         label=_("Credited officers"),
         queryset=Officer.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=_("You, and any co-credited officers (hold Ctrl or tap to pick several)."),
+        help_text=_("The officers this work credits (hold Ctrl or tap to pick several)."),
     )
     reason = forms.CharField(
         label=_("Reason for the correction"),
@@ -49,16 +51,52 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
         tenant = membership.tenant
-        officers = Officer.objects.for_tenant(tenant).filter(status="active")
-        if membership.role in (Role.ADMIN, Role.DISTRICT_MANAGER):
-            officers = officer_list(membership=membership).filter(status="active") | officers
-        self.fields["officers"].queryset = officers.select_related("district").order_by(
-            "category", "district__code", "full_name"
+        self.tenant = tenant
+        credited = (
+            list(self.instance.credits.values_list("officer_id", flat=True))
+            if self.instance.pk
+            else []
         )
-        city = _("city")
-        self.fields["officers"].label_from_instance = lambda o: (
-            f"{o.full_name}（{o.district.name if o.district else city}）"
+        # An officer is always credited: the form asks only for co-credited
+        # colleagues, typed by name or number (no list of the tenant's officers).
+        self.own = (
+            list(Officer.objects.for_tenant(tenant).filter(user=membership.user))
+            if membership.role == Role.OFFICER
+            else []
         )
+        if self.own:
+            own_ids = [o.id for o in self.own]
+            self.fields["officers"] = forms.CharField(
+                label=_("Co-credited colleagues (optional)"),
+                required=False,
+                widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+                help_text=_(
+                    "You are credited. Add colleagues who did this work with you: their "
+                    "names or numbers (e.g. 李四 or 李四#12), separated by commas. Each "
+                    "colleague confirms before the entry can be submitted."
+                ),
+            )
+            colleagues = (
+                Officer.objects.for_tenant(tenant)
+                .filter(id__in=credited)
+                .exclude(id__in=own_ids)
+                .order_by("id")
+            )
+            self.initial["officers"] = ", ".join(f"{o.full_name}#{o.id}" for o in colleagues)
+        else:
+            # Only officers the member may credit (creditable_officers): a
+            # manager sees their districts' officers, an admin the tenant's.
+            officers = creditable_officers(membership=membership).filter(
+                Q(status="active") | Q(id__in=credited)
+            )
+            self.fields["officers"].queryset = officers.order_by(
+                "category", "district__code", "full_name"
+            )
+            city = _("city")
+            self.fields["officers"].label_from_instance = lambda o: (
+                f"{o.full_name}（{o.district.name if o.district else city}）"
+            )
+            self.initial["officers"] = credited
         refs = Reference.objects.for_tenant(tenant)
         if "expert" in self.fields:
             self.fields["expert"].queryset = refs.filter(library=Library.EXPERT)
@@ -76,28 +114,15 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
             self.fields["matched"].widget.attrs["size"] = 5
         if self.instance.pk is None or self.instance.status != "verified":
             del self.fields["reason"]
-        credited = (
-            list(self.instance.credits.values_list("officer_id", flat=True))
-            if self.instance.pk
-            else []
-        )
-        # An officer is always credited: the form asks only for co-credited officers.
-        self.own = (
-            list(Officer.objects.for_tenant(tenant).filter(user=membership.user))
-            if membership.role == Role.OFFICER
-            else []
-        )
-        if self.own:
-            own_ids = [o.id for o in self.own]
-            field = self.fields["officers"]
-            field.queryset = field.queryset.exclude(id__in=own_ids)
-            field.required = False
-            field.label = _("Co-credited officers (optional)")
-            field.help_text = _("You are credited. Add colleagues who did this work with you.")
-            credited = [i for i in credited if i not in own_ids]
-        self.initial["officers"] = credited
         if self.instance.pk is None:
             self.initial.setdefault("occurred_on", timezone.localdate())
+        self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_officers(self):
+        value = self.cleaned_data["officers"]
+        if not self.own:
+            return value
+        return _resolve_colleagues(tenant=self.tenant, text=value, exclude=self.own)
 
     def service_data(self) -> tuple[dict, list[Officer], str]:
         """What the services take: field values, credited officers, reason."""
@@ -106,6 +131,38 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
             data["matched"] = list(data["matched"])
         officers = [*self.own, *self.cleaned_data["officers"]]
         return data, officers, self.cleaned_data.get("reason", "")
+
+
+_SEPARATORS = re.compile(r"[,，、;；\s]+")
+_NUMBERED = re.compile(r"^(?P<name>[^#]*)#(?P<id>\d+)$")
+
+
+def _resolve_colleagues(*, tenant, text: str, exclude: list[Officer]) -> list[Officer]:
+    """Colleagues typed by name (``李四``), number (``#12`` or ``12``) or both
+    (``李四#12``), resolved in the tenant. An unknown or ambiguous name is an
+    error on the field; an officer's own appointments are skipped."""
+    officers = Officer.objects.for_tenant(tenant).exclude(id__in=[o.id for o in exclude])
+    found: list[Officer] = []
+    errors: list[str] = []
+    for token in [t for t in _SEPARATORS.split(text or "") if t]:
+        numbered = _NUMBERED.match(token)
+        if numbered or token.isdigit():
+            pk = int(numbered["id"] if numbered else token)
+            match = list(officers.filter(pk=pk))
+        else:
+            match = list(officers.filter(full_name=token)[:2])
+        if not match:
+            errors.append(_("No colleague “%(name)s”.") % {"name": token})
+        elif len(match) > 1:
+            errors.append(
+                _("Several colleagues are named “%(name)s”: add their number, e.g. %(name)s#12.")
+                % {"name": token}
+            )
+        elif match[0] not in found:
+            found.append(match[0])
+    if errors:
+        raise forms.ValidationError(errors)
+    return found
 
 
 def entry_form_for(kind: str) -> type[EntryForm]:
@@ -119,6 +176,16 @@ class ReturnForm(forms.Form):
         max_length=1000,
         widget=forms.TextInput(
             attrs={"class": "form-control form-control-sm", "placeholder": _("Reason for return")}
+        ),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you decline"),
+        max_length=1000,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": _("Why you decline")}
         ),
     )
 

@@ -190,6 +190,11 @@ class Credit(models.Model):
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="credits")
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="credits")
+    # A colleague an officer credits confirms the credit before the entry can
+    # be submitted; the logging officer's own credit, and every credit a
+    # manager or admin logs, are confirmed from the start.
+    confirmed = models.BooleanField(_("confirmed"), default=True, db_default=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("credit")

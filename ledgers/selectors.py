@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.choices import Role
 from accounts.models import Membership
@@ -25,7 +25,8 @@ def entry_list(*, membership: Membership, kind: str | None = None) -> QuerySet[E
             id__in=Credit.objects.filter(officer_id__in=visible).values("entry_id")
         )
     return entries.select_related("duplicate_of").prefetch_related(
-        Prefetch("officers", queryset=Officer.objects.order_by("id"))
+        Prefetch("officers", queryset=Officer.objects.order_by("id")),
+        Prefetch("credits", queryset=Credit.objects.order_by("officer_id")),
     )
 
 
@@ -49,18 +50,74 @@ def is_credited_user(*, membership: Membership, entry: Entry) -> bool:
     return Credit.objects.filter(entry=entry, officer__user=membership.user).exists()
 
 
+def is_creator(*, membership: Membership, entry: Entry) -> bool:
+    """Whether the member logged the entry."""
+    return entry.created_by_id is not None and entry.created_by_id == membership.user_id
+
+
+def creditable_officers(*, membership: Membership) -> QuerySet[Officer]:
+    """Officers the member may credit on an entry they log or edit: any
+    officer of the tenant for admins; their districts' officers for district
+    managers; for officers, themselves and any colleague of the tenant (the
+    colleague confirms the credit before the entry is submitted); nobody for
+    the other roles. An officer outside this set is refused as if unknown."""
+    officers = Officer.objects.for_tenant(membership.tenant).select_related("district", "user")
+    if membership.role in (Role.ADMIN, Role.OFFICER):
+        return officers
+    if membership.role == Role.DISTRICT_MANAGER:
+        return officers.filter(district__in=districts_in_reach(membership=membership))
+    return officers.none()
+
+
+def _outside_districts(membership: Membership) -> QuerySet[Credit]:
+    """Credits of the tenant whose officer is outside the manager's
+    districts; city officers (no district) always are: an entry crediting
+    one goes to the centre."""
+    return Credit.objects.filter(entry__tenant=membership.tenant).filter(
+        Q(officer__district__isnull=True)
+        | ~Q(officer__district__in=districts_in_reach(membership=membership))
+    )
+
+
 def may_review(*, membership: Membership, entry: Entry) -> bool:
-    """A tenant admin, or a district manager with a credited officer in their
-    districts, and never an officer the entry credits."""
+    """Four eyes: never the member who logged the entry, never an officer it
+    credits (whatever their role). Then a tenant admin, or a district manager
+    whose districts hold every officer the entry credits. An entry crediting
+    a city officer (no district) or officers of a district the manager does
+    not hold goes to the centre (the tenant admin)."""
+    if is_creator(membership=membership, entry=entry):
+        return False
     if is_credited_user(membership=membership, entry=entry):
         return False
     if membership.role == Role.ADMIN:
         return True
     if membership.role == Role.DISTRICT_MANAGER:
-        return Credit.objects.filter(
-            entry=entry, officer__district__in=districts_in_reach(membership=membership)
-        ).exists()
+        credits = Credit.objects.filter(entry=entry)
+        return credits.exists() and not _outside_districts(membership).filter(entry=entry).exists()
     return False
+
+
+def awaiting_confirmation(*, membership: Membership) -> QuerySet[Entry]:
+    """Entries crediting the member's login that wait for them to confirm
+    or decline the credit."""
+    pending = Credit.objects.filter(
+        entry__tenant=membership.tenant, officer__user=membership.user, confirmed=False
+    )
+    return (
+        Entry.objects.for_tenant(membership.tenant)
+        .filter(id__in=pending.values("entry_id"))
+        .select_related("created_by")
+        .prefetch_related(Prefetch("officers", queryset=Officer.objects.order_by("id")))
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def unconfirmed_officers(entry: Entry) -> list[Officer]:
+    """Credited officers who have not confirmed yet."""
+    return [
+        c.officer
+        for c in entry.credits.filter(confirmed=False).select_related("officer").order_by("id")
+    ]
 
 
 def reference_list(*, membership: Membership, library: str | None = None) -> QuerySet[Reference]:
@@ -72,15 +129,18 @@ def reference_list(*, membership: Membership, library: str | None = None) -> Que
 
 
 def review_queue(*, membership: Membership) -> QuerySet[Entry]:
-    """Submitted entries the member may verify or return."""
+    """Submitted entries the member may verify or return (the same rule as
+    :func:`may_review`): not logged by them, not crediting them, and for a
+    district manager only entries whose every credited officer is in their
+    districts."""
+    if membership.role not in (Role.ADMIN, Role.DISTRICT_MANAGER):
+        return Entry.objects.none()
     entries = entry_list(membership=membership).filter(status="submitted")
     if membership.role == Role.DISTRICT_MANAGER:
-        entries = entries.filter(
-            id__in=Credit.objects.filter(
-                officer__district__in=districts_in_reach(membership=membership)
-            ).values("entry_id")
-        )
-    elif membership.role != Role.ADMIN:
-        return entries.none()
+        entries = entries.exclude(id__in=_outside_districts(membership).values("entry_id"))
     own = Credit.objects.filter(entry__tenant=membership.tenant, officer__user=membership.user)
-    return entries.exclude(id__in=own.values("entry_id")).order_by("submitted_at", "id")
+    return (
+        entries.exclude(id__in=own.values("entry_id"))
+        .exclude(created_by=membership.user)
+        .order_by("submitted_at", "id")
+    )

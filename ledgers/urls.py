@@ -14,7 +14,7 @@ urlpatterns = [
         name="evidence-download",
     ),
     re_path(
-        r"^entries/(?P<pk>\d+)/(?P<action>submit|withdraw|verify|return)/$",
+        r"^entries/(?P<pk>\d+)/(?P<action>submit|withdraw|verify|return|confirm|decline)/$",
         views.EntryActionView.as_view(),
         name="entry-action",
     ),

@@ -26,9 +26,16 @@ from scoring.selectors import entry_share_rows
 from . import services
 from .choices import EntryKind, EntryStatus, Library
 from .filtersets import EntryFilterSet, ReferenceFilterSet
-from .forms import EvidenceForm, ReferenceForm, ReturnForm, entry_form_for
+from .forms import DeclineForm, EvidenceForm, ReferenceForm, ReturnForm, entry_form_for
 from .models import Entry, Evidence
-from .selectors import entry_detail_list, entry_list, may_review, reference_list, review_queue
+from .selectors import (
+    awaiting_confirmation,
+    entry_detail_list,
+    entry_list,
+    may_review,
+    reference_list,
+    review_queue,
+)
 
 LOGGERS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER, Role.OFFICER})
 REVIEWERS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER})
@@ -69,6 +76,7 @@ class MyWorkView(FilteredListMixin, TenantPageMixin, ListView):
             current_status=self.request.GET.get("status", ""),
             current_kind=self.request.GET.get("kind", ""),
             can_log=self.membership.role in LOGGERS,
+            awaiting=awaiting_confirmation(membership=self.membership),
         )
         return context
 
@@ -179,6 +187,16 @@ class EntryDetailView(TenantPageMixin, TemplateView):
         role = self.membership.role
         credited_me = any(o.user_id == self.request.user.id for o in entry.officers.all())
         editable = (role in REVIEWERS) or (credited_me and entry.status in ("draft", "returned"))
+        credits = list(entry.credits.select_related("officer", "officer__district"))
+        unconfirmed = [c.officer for c in credits if not c.confirmed]
+        my_pending = [
+            c.officer
+            for c in credits
+            if not c.confirmed and c.officer.user_id == self.request.user.id
+        ]
+        if my_pending and role not in REVIEWERS:  # confirm or decline before anything else
+            editable = False
+        can_withdraw = entry.status == "submitted" and (credited_me or role in REVIEWERS)
         for event in entry.history.all():
             event.change_rows = [
                 (_field_label(name), before, after)
@@ -189,8 +207,17 @@ class EntryDetailView(TenantPageMixin, TemplateView):
             kind_label=EntryKind(entry.kind).label,
             fields=_field_rows(entry),
             can_edit=editable,
-            can_submit=entry.status in ("draft", "returned") and (credited_me or role in REVIEWERS),
-            can_withdraw=entry.status == "submitted" and (credited_me or role in REVIEWERS),
+            can_submit=entry.status in ("draft", "returned")
+            and (credited_me or role in REVIEWERS)
+            and not unconfirmed,
+            can_withdraw=can_withdraw,
+            # a manager's or admin's withdraw of someone else's entry is a return
+            withdraw_is_return=can_withdraw
+            and services.withdraw_is_return(membership=self.membership, entry=entry),
+            credits=credits,
+            unconfirmed=unconfirmed,
+            my_pending=my_pending,
+            decline_form=DeclineForm(),
             can_review=entry.status == "submitted"
             and role in REVIEWERS
             and may_review(membership=self.membership, entry=entry),
@@ -243,12 +270,16 @@ class EntryActionView(TenantPageMixin, View):
         "withdraw": services.entry_withdraw,
         "verify": services.entry_verify,
         "return": services.entry_return,
+        "confirm": services.entry_confirm,
+        "decline": services.entry_decline,
     }
     DONE = {
         "submit": _("Submitted for review."),
         "withdraw": _("Withdrawn to draft."),
         "verify": _("Verified."),
         "return": _("Returned to the officer."),
+        "confirm": _("Credit confirmed."),
+        "decline": _("Credit declined."),
     }
 
     def post(self, request, tenant_slug, pk, action):
@@ -262,6 +293,10 @@ class EntryActionView(TenantPageMixin, View):
                 messages.error(request, _("Say why the entry is returned."))
                 return self._back(entry)
             kwargs["reason"] = form.cleaned_data["reason"]
+        elif action in ("withdraw", "decline"):
+            # the services say whether a reason is needed (a manager's withdraw
+            # of someone else's entry is a return; a decline always needs one)
+            kwargs["reason"] = request.POST.get("reason", "")[:1000]
         try:
             self.ACTIONS[action](
                 tenant=self.tenant, membership=self.membership, entry=entry, **kwargs
@@ -275,6 +310,10 @@ class EntryActionView(TenantPageMixin, View):
                 request,
                 _("%(done)s “%(title)s”") % {"done": self.DONE[action], "title": entry.title},
             )
+            if action == "decline":  # the entry may be out of the officer's sight now
+                return HttpResponseRedirect(
+                    reverse("my-work", kwargs={"tenant_slug": self.tenant.slug})
+                )
         return self._back(entry)
 
     def _back(self, entry):

@@ -10,9 +10,11 @@ and records who, when, from, to and the comment. Errors: ``ValidationError``
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -215,6 +217,45 @@ def round_create(
     )
 
 
+#: A mainland China mobile number: 11 digits, 1 then 3-9.
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+NOMINEE_AGE = (18, 75)
+
+
+def _age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _check_personal_fields(nomination: Nomination, today: dt.date) -> None:
+    """The nominee's dates and contact details are plausible: dates not in
+    the future, an age of 18 to 75, joined the unit after birth, a mainland
+    mobile number. Every problem is reported on its field at once."""
+    errors: dict[str, str] = {}
+    born, joined = nomination.birth_date, nomination.joined_on
+    if born is not None:
+        if born > today:
+            errors["birth_date"] = _("The date of birth cannot be in the future.")
+        elif not NOMINEE_AGE[0] <= _age_on(born, today) <= NOMINEE_AGE[1]:
+            errors["birth_date"] = _(
+                "Check the date of birth: a nominee is %(low)d to %(high)d years old."
+            ) % {"low": NOMINEE_AGE[0], "high": NOMINEE_AGE[1]}
+    if joined is not None:
+        if joined > today:
+            errors["joined_on"] = _("The date cannot be later than today.")
+        elif born is not None and joined <= born:
+            errors["joined_on"] = _("The nominee cannot have joined the unit before birth.")
+    nomination.mobile = (nomination.mobile or "").strip()
+    if not MOBILE.match(nomination.mobile):
+        errors["mobile"] = _("Enter a mainland mobile number: 11 digits starting with 13 to 19.")
+    if nomination.email:
+        try:
+            validate_email(nomination.email)
+        except ValidationError:
+            errors["email"] = _("Enter a valid email address.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def nomination_create(*, membership: Membership, round: SelectionRound, data: dict) -> Nomination:
     """A nomination in draft, by a unit reviewer (their units), a district
@@ -249,6 +290,7 @@ def nomination_create(*, membership: Membership, round: SelectionRound, data: di
         membership, nomination, Role.DISTRICT_MANAGER
     ):
         raise ValidationError({"district": _("You nominate in your own districts only.")})
+    _check_personal_fields(nomination, timezone.localdate())
     nomination.full_clean(exclude=["notice", "officer"])
     nomination.warnings = nomination_findings(nomination)
     nomination.save()

@@ -345,3 +345,69 @@ def test_list_query_count_does_not_grow_with_rows(world, path, django_assert_max
     client = world.api("admin")
     with django_assert_max_num_queries(10):
         assert client.get(world.url(path) + "?page_size=500").status_code == 200
+
+
+# --- co-credit confirmation (issue 10): confirm / decline × role ------------------------------
+
+#: role -> status of confirm and of decline (with a reason) on an entry the
+#: officer ``mine`` logged crediting a colleague who has not confirmed yet:
+#: only the colleague's own login may (200); ``mine``'s own credit is
+#: already confirmed (409); the other roles see the entry but are not
+#: credited (403).
+CO_CREDIT = {
+    "admin": 403,
+    "auditor": 403,
+    "manager": 403,
+    "reviewer": 403,
+    "officer": 409,
+    "colleague": 200,
+}
+
+
+@pytest.mark.parametrize("action", ["confirm", "decline"])
+@pytest.mark.parametrize("role", list(CO_CREDIT))
+def test_co_credit_matrix(world, role, action):
+    import datetime as dt
+
+    from ledgers.models import Credit, EntryEvent
+    from roster.services import officer_create
+
+    from .world import PASSWORD, TERM
+
+    colleague = officer_create(
+        tenant=world.tenant,
+        full_name="孙八",
+        category="district",
+        district=world.districts["d1"],
+        term_start=TERM[0],
+        term_end=TERM[1],
+        username="alpha-colleague",
+        password=PASSWORD,
+    )
+    world.users["colleague"] = colleague.user
+    created = world.api("officer").post(
+        world.url("achievements/"),
+        {
+            "title": "合作成果",
+            "occurred_on": str(dt.date(2025, 5, 6)),
+            "officers": [world.officers["mine"].pk, colleague.pk],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    events = EntryEvent.objects.filter(entry_id=pk).count()
+    response = world.api(role).post(
+        world.url(f"achievements/{pk}/{action}/"), {"reason": "我没有参与"}, format="json"
+    )
+    assert response.status_code == CO_CREDIT[role], response.content
+    credit = Credit.objects.filter(entry_id=pk, officer=colleague)
+    if CO_CREDIT[role] == 200:
+        assert EntryEvent.objects.filter(entry_id=pk).count() == events + 1
+        if action == "confirm":
+            assert credit.get().confirmed is True
+        else:
+            assert not credit.exists()
+    else:
+        assert credit.get().confirmed is False
+        assert EntryEvent.objects.filter(entry_id=pk).count() == events

@@ -104,7 +104,16 @@ for _name in ("detail", "advance", "reject", "withdraw"):
 for _name in ("detail", "resolve"):
     KWARGS[f"api:objection-{_name}"] = _pk(lambda w: w.objection)
 for _kind in ("achievement", "demand", "event", "conversion", "case", "video"):
-    for _action in ("detail", "submit", "withdraw", "verify", "return", "evidence"):
+    for _action in (
+        "detail",
+        "submit",
+        "withdraw",
+        "verify",
+        "return",
+        "evidence",
+        "confirm",
+        "decline",
+    ):
         KWARGS[f"api:{_kind}-{_action}"] = _pk(lambda w, k=_kind: w.entries[k])
 
 #: list url name -> attribute of each result that must belong to the caller's tenant

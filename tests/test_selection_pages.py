@@ -147,7 +147,7 @@ def test_nomination_queue_costs_no_query_per_row(
         nomination = workflow.nomination_create(
             membership=reviewer,
             round=world.round,
-            data={"full_name": f"候选{i}", "unit": world.units["u1"], "mobile": "1390000"},
+            data={"full_name": f"候选{i}", "unit": world.units["u1"], "mobile": f"1390000{i:04d}"},
         )
         workflow.nomination_advance(membership=reviewer, nomination=nomination)
     client.force_login(world.users["reviewer"])

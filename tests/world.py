@@ -230,3 +230,22 @@ def other_world(db) -> World:
 
 
 ROLES = ("admin", "auditor", "manager", "reviewer", "officer")
+
+
+def centre(w: World) -> Membership:
+    """A second tenant admin (``w.users["centre"]``), made on first use: four
+    eyes forbid the member who logged an entry to verify or return it, so
+    entries the admin logs are reviewed by the centre's other admin."""
+    # Looked up each time: worlds shared by a module outlive each test's rollback.
+    found = Membership.objects.filter(
+        tenant=w.tenant, user__username=f"{w.tenant.slug}-centre"
+    ).first()
+    if found is None:
+        found = roster.member_create(
+            tenant=w.tenant,
+            username=f"{w.tenant.slug}-centre",
+            password=PASSWORD,
+            role=Role.ADMIN,
+        )
+    w.users["centre"] = found.user
+    return found

@@ -7,8 +7,10 @@ import functools
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.choices import Role
 from ledgers.choices import EntryKind, Library
-from ledgers.models import Entry, EntryEvent, Evidence, Reference
+from ledgers.models import Credit, Entry, EntryEvent, Evidence, Reference
+from ledgers.selectors import creditable_officers
 from ledgers.services import COMMON_FIELDS, KIND_FIELDS
 from liaison.api.fields import TenantPrimaryKeyRelatedField, TenantSlugRelatedField
 from roster.models import District, Officer
@@ -33,11 +35,39 @@ class EntryEventSerializer(serializers.ModelSerializer):
         fields = ["action", "actor", "at", "from_status", "to_status", "changes", "reason"]
 
 
+class CreditableOfficerField(TenantPrimaryKeyRelatedField):
+    """A credited officer, resolved among the officers the caller may credit
+    (:func:`ledgers.selectors.creditable_officers`): one outside the caller's
+    reach gets the same answer as an id that does not exist."""
+
+    def get_queryset(self):
+        membership = self.context.get("membership")
+        if membership is None:
+            return Officer.objects.none()
+        return creditable_officers(membership=membership)
+
+    def get_choices(self, cutoff=None):
+        """What HTML forms (the browsable API) offer: an officer is offered
+        only themselves, never the tenant's list; colleagues go in by id."""
+        membership = self.context.get("membership")
+        if membership is not None and membership.role == Role.OFFICER:
+            own = self.get_queryset().filter(user=membership.user)
+            return {self.to_representation(o): self.display_value(o) for o in own}
+        return super().get_choices(cutoff)
+
+
+class CreditSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Credit
+        fields = ["officer", "confirmed"]
+
+
 class EntrySerializer(serializers.ModelSerializer):
     """Common part; subclasses add their kind's fields (``kind`` attribute)."""
 
     kind_code: str = ""
-    officers = TenantPrimaryKeyRelatedField(Officer, many=True)
+    officers = CreditableOfficerField(Officer, many=True)
+    credits = CreditSerializer(many=True, read_only=True)
     duplicate_of = serializers.SerializerMethodField()
     reason = serializers.CharField(
         write_only=True,
@@ -54,6 +84,7 @@ class EntrySerializer(serializers.ModelSerializer):
             "title",
             "occurred_on",
             "officers",
+            "credits",
             "status",
             "duplicate_of",
             "return_reason",
@@ -65,6 +96,7 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = [
             "id",
             "kind",
+            "credits",
             "status",
             "duplicate_of",
             "return_reason",
@@ -122,6 +154,17 @@ class TransitionSerializer(serializers.Serializer):
 
 class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class WithdrawSerializer(serializers.Serializer):
+    """Body of withdraw: a manager's or admin's withdraw of someone else's
+    entry is a return and needs ``reason``."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class EvidenceUploadSerializer(serializers.Serializer):

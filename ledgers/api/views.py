@@ -19,11 +19,13 @@ from liaison.api.permissions import ALL_ROLES
 from liaison.api.viewsets import TenantScopedViewSet
 
 from .serializers import (
+    DeclineSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
     ReferenceSerializer,
     ReturnSerializer,
     TransitionSerializer,
+    WithdrawSerializer,
     serializer_for,
 )
 
@@ -61,6 +63,8 @@ class EntryViewSet(
         "verify": REVIEWERS,
         "return_": REVIEWERS,
         "evidence": LOGGERS,
+        "confirm": ALL_ROLES,  # the service lets only a credited officer's login through
+        "decline": ALL_ROLES,
     }
 
     def scope_queryset(self, queryset):
@@ -120,17 +124,49 @@ class EntryViewSet(
         """Submit a draft or returned entry for review."""
         return self._transition(services.entry_submit)
 
-    @extend_schema(request=TransitionSerializer, responses={200: None, **_ERRORS})
+    @extend_schema(request=WithdrawSerializer, responses={200: None, **_ERRORS})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
-        """Take a submitted entry back to draft."""
-        return self._transition(services.entry_withdraw)
+        """Take a submitted entry back to draft. A manager's or admin's withdraw
+        of someone else's entry is a return: it needs ``reason``."""
+        entry = self.get_object()  # out of reach answers 404 before any validation
+        form = WithdrawSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._transition(
+            services.entry_withdraw, entry=entry, reason=form.validated_data["reason"]
+        )
+
+    @extend_schema(request=TransitionSerializer, responses={200: None, **_ERRORS})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, *args, **kwargs):
+        """Confirm the caller's credit on an entry a colleague logged."""
+        return self._transition(services.entry_confirm)
+
+    @extend_schema(request=DeclineSerializer, responses={200: None, **_ERRORS})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, *args, **kwargs):
+        """Decline the caller's credit (``reason`` required): the entry drops them."""
+        entry = self.get_object()  # out of reach answers 404 before any validation
+        form = DeclineSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        entry = services.entry_decline(
+            tenant=self.tenant,
+            membership=self.membership,
+            entry=entry,
+            reason=form.validated_data["reason"],
+        )
+        # The officer who declined may no longer see the entry: answer with
+        # the entry as it now stands, read in the tenant.
+        entry = Entry.objects.for_tenant(self.tenant).prefetch_related("credits").get(pk=entry.pk)
+        return Response(
+            serializer_for(self.kind)(entry, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=TransitionSerializer, responses={200: None, **_ERRORS})
     @action(detail=True, methods=["post"])
     def verify(self, request, *args, **kwargs):
-        """Verify a submitted entry (admin, or a manager of a credited officer's district;
-        never an officer the entry credits)."""
+        """Verify a submitted entry (admin, or a manager holding every credited
+        officer's district; never its creator nor an officer it credits)."""
         return self._transition(services.entry_verify)
 
     @extend_schema(request=ReturnSerializer, responses={200: None, **_ERRORS})

@@ -7,6 +7,7 @@ caller sees the entry but may not do this, :class:`liaison.errors.Conflict`
 when the entry's state does not allow it.
 """
 
+from .credits import entry_confirm, entry_decline
 from .entries import COMMON_FIELDS, KIND_FIELDS, entry_create, entry_update, find_duplicate
 from .files import EVIDENCE_TYPES, evidence_add, reference_create
 from .transitions import (
@@ -15,13 +16,16 @@ from .transitions import (
     entry_verify,
     entry_verify_many,
     entry_withdraw,
+    withdraw_is_return,
 )
 
 __all__ = [
     "COMMON_FIELDS",
     "EVIDENCE_TYPES",
     "KIND_FIELDS",
+    "entry_confirm",
     "entry_create",
+    "entry_decline",
     "entry_return",
     "entry_submit",
     "entry_update",
@@ -31,4 +35,5 @@ __all__ = [
     "evidence_add",
     "find_duplicate",
     "reference_create",
+    "withdraw_is_return",
 ]

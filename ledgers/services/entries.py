@@ -9,18 +9,21 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Membership, Tenant
+from accounts.notifications import notify
 from liaison.errors import Conflict
 from roster.models import Officer
-from roster.selectors import officer_list
+from scoring.selectors import snapshot_get
 from scoring.shares import shares_refresh
 
 from ..choices import EntryAction, EntryKind, EntryStatus, Library
 from ..models import Credit, Entry, EntryEvent
-from ..selectors import is_credited_user
+from ..selectors import creditable_officers, credited_officers, is_credited_user
 
 #: Kind-specific fields each kind may carry (besides title and occurred_on).
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -89,12 +92,17 @@ def _own_officers(membership: Membership) -> list[Officer]:
 
 
 def _check_credits(*, membership: Membership, officers: list[Officer]) -> None:
-    """Who may credit whom: an officer credits themselves (and may add
-    co-credited officers of the tenant); a manager or admin logs for officers
-    in reach (at least one credited officer must be)."""
+    """Who may credit whom (:func:`ledgers.selectors.creditable_officers`):
+    an admin any officer of the tenant; a district manager only officers of
+    their districts; an officer themselves plus colleagues of the tenant
+    (who then confirm). An officer outside the caller's reach is refused
+    exactly like an unknown one."""
+    if membership.role not in (Role.ADMIN, Role.DISTRICT_MANAGER, Role.OFFICER):
+        raise PermissionDenied(_("Your role does not log ledger entries."))
     if not officers:
         raise ValidationError({"officers": _("Name at least one credited officer.")})
-    if any(o.tenant_id != membership.tenant_id for o in officers):
+    reach = creditable_officers(membership=membership).filter(id__in=[o.id for o in officers])
+    if set(reach.values_list("id", flat=True)) != {o.id for o in officers}:
         raise ValidationError({"officers": _("Unknown officer.")})
     if membership.role == Role.OFFICER:
         own = {o.id for o in _own_officers(membership)}
@@ -102,14 +110,76 @@ def _check_credits(*, membership: Membership, officers: list[Officer]) -> None:
             raise ValidationError(
                 {"officers": _("An entry you log must credit you; add yourself to the officers.")}
             )
-    elif membership.role in (Role.ADMIN, Role.DISTRICT_MANAGER):
-        reach = set(officer_list(membership=membership).values_list("id", flat=True))
-        if not reach & {o.id for o in officers}:
-            raise ValidationError(
-                {"officers": _("At least one credited officer must be in your districts.")}
+
+
+def _in_term(officer: Officer, day: dt.date) -> bool:
+    """An open end (no ``term_end``) counts as open."""
+    return officer.term_start <= day and (officer.term_end is None or day <= officer.term_end)
+
+
+def _check_date(*, occurred_on: dt.date | None, officers: list[Officer]) -> None:
+    """Not after today (Asia/Shanghai), and inside the term of at least one
+    credited officer."""
+    if occurred_on is None:
+        return
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": _("The date cannot be later than today.")})
+    if officers and not any(_in_term(o, occurred_on) for o in officers):
+        raise ValidationError(
+            {
+                "occurred_on": _(
+                    "The date lies outside the term of every credited officer; "
+                    "choose a date within a credited officer's term."
+                )
+            }
+        )
+
+
+def _check_year_open(*, tenant: Tenant, occurred_on: dt.date | None) -> None:
+    """A finalised year takes no new entries (409)."""
+    if occurred_on is not None and snapshot_get(tenant=tenant, year=occurred_on.year):
+        raise Conflict(
+            _("The year %(year)s is finalised: it takes no new entries.")
+            % {"year": occurred_on.year}
+        )
+
+
+def _add_credits(*, entry: Entry, membership: Membership, officers: Iterable[Officer]) -> None:
+    """Credit ``officers``. When an officer logs, the colleagues they name
+    start unconfirmed (and are told); their own credit and every credit a
+    manager or admin gives are confirmed from the start."""
+    now = timezone.now()
+    own = {o.id for o in _own_officers(membership)} if membership.role == Role.OFFICER else None
+    rows = []
+    for officer in officers:
+        confirmed = own is None or officer.id in own
+        rows.append(
+            Credit(
+                entry=entry,
+                officer=officer,
+                confirmed=confirmed,
+                confirmed_at=now if confirmed else None,
             )
-    else:
-        raise PermissionDenied(_("Your role does not log ledger entries."))
+        )
+    Credit.objects.bulk_create(rows)
+    for row in rows:
+        if not row.confirmed and row.officer.user_id:
+            _notify_co_credit(entry=entry, officer=row.officer, by=membership.user)
+
+
+def _notify_co_credit(*, entry: Entry, officer: Officer, by) -> None:
+    link = reverse("entry-detail", kwargs={"tenant_slug": entry.tenant.slug, "pk": entry.pk})
+    notify(
+        tenant=entry.tenant,
+        user=officer.user,
+        key=f"co-credit:{entry.pk}:{officer.pk}",
+        title=_("Confirm a shared credit: %(title)s") % {"title": entry.title},
+        body=_(
+            "%(who)s logged “%(title)s” and credits you. Confirm it, or decline it with a reason."
+        )
+        % {"who": by.get_username() if by else "—", "title": entry.title},
+        link=link,
+    )
 
 
 def _check_links(*, tenant: Tenant, kind: str, data: dict) -> None:
@@ -195,9 +265,11 @@ def entry_create(
     entry = Entry(tenant=tenant, kind=kind, created_by=membership.user)
     _assign(entry, data)
     entry.full_clean(exclude=["officers", "matched"])
+    _check_date(occurred_on=entry.occurred_on, officers=officers)
+    _check_year_open(tenant=tenant, occurred_on=entry.occurred_on)
     entry.duplicate_of = find_duplicate(entry)
     entry.save()
-    Credit.objects.bulk_create([Credit(entry=entry, officer=o) for o in officers])
+    _add_credits(entry=entry, membership=membership, officers=officers)
     if data.get("matched"):
         entry.matched.set(data["matched"])
     fields = (*COMMON_FIELDS, *KIND_FIELDS[kind], "officers")
@@ -223,6 +295,8 @@ def _check_may_edit(*, membership: Membership, entry: Entry, reason: str) -> str
     if membership.role == Role.OFFICER:
         if not is_credited_user(membership=membership, entry=entry):
             raise PermissionDenied(_("You may only edit entries that credit you."))
+        if not entry.credits.filter(officer__user=membership.user, confirmed=True).exists():
+            raise PermissionDenied(_("Confirm or decline your credit on this entry first."))
         if entry.status == EntryStatus.VERIFIED:
             raise PermissionDenied(_("A verified entry cannot be edited by its officers."))
         if entry.status == EntryStatus.SUBMITTED:
@@ -257,8 +331,16 @@ def entry_update(
     _check_links(tenant=tenant, kind=entry.kind, data=data)
     fields = [*data, *(["officers"] if officers is not None else [])]
     before = _snapshot(entry, fields)
+    old_date = entry.occurred_on
     _assign(entry, data)
     entry.full_clean(exclude=["officers", "matched"])
+    if "occurred_on" in data or officers is not None:
+        _check_date(
+            occurred_on=entry.occurred_on,
+            officers=officers if officers is not None else credited_officers(entry),
+        )
+    if entry.occurred_on != old_date and entry.occurred_on.year != old_date.year:
+        _check_year_open(tenant=tenant, occurred_on=entry.occurred_on)
     if {"title", "institution", "enterprise", "occurred_on"} & set(data):
         entry.duplicate_of = find_duplicate(entry)
     entry.save()
@@ -267,8 +349,10 @@ def entry_update(
     if officers is not None:
         entry.credits.exclude(officer__in=officers).delete()
         have = set(entry.credits.values_list("officer_id", flat=True))
-        Credit.objects.bulk_create(
-            [Credit(entry=entry, officer=o) for o in officers if o.id not in have]
+        _add_credits(
+            entry=entry,
+            membership=membership,
+            officers=[o for o in officers if o.id not in have],
         )
     if entry.status == EntryStatus.VERIFIED:  # a correction re-scores the entry
         shares_refresh(tenant=tenant, entries=[entry.id])

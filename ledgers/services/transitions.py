@@ -17,7 +17,7 @@ from scoring.shares import shares_refresh
 
 from ..choices import EntryAction, EntryStatus
 from ..models import Entry
-from ..selectors import is_credited_user, may_review
+from ..selectors import is_creator, is_credited_user, may_review, unconfirmed_officers
 from .entries import EDITABLE_BY_OFFICERS, _lock, _record
 
 # --- transitions -----------------------------------------------------------------------
@@ -31,14 +31,28 @@ def _check_may_submit(membership: Membership, entry: Entry) -> None:
         raise PermissionDenied(_("Your role does not submit ledger entries."))
 
 
+def _check_submit(membership: Membership, entry: Entry) -> None:
+    """Who may submit, and not while a co-credited colleague has yet to confirm."""
+    _check_may_submit(membership, entry)
+    waiting = unconfirmed_officers(entry)
+    if waiting:
+        raise Conflict(
+            _("Waiting for %(names)s to confirm the shared credit before it can be submitted.")
+            % {"names": "、".join(o.full_name for o in waiting)}
+        )
+
+
 def _check_may_review(membership: Membership, entry: Entry) -> None:
+    """Four eyes (:func:`ledgers.selectors.may_review`), with the reason why not."""
+    if is_creator(membership=membership, entry=entry):
+        raise PermissionDenied(_("You logged this entry: another member verifies or returns it."))
     if is_credited_user(membership=membership, entry=entry):
         raise PermissionDenied(_("An officer the entry credits cannot verify or return it."))
     if not may_review(membership=membership, entry=entry):
         raise PermissionDenied(
             _(
-                "Only the centre or the credited officers' district managers "
-                "verify or return entries."
+                "Only the centre, or a district manager holding the districts of every "
+                "credited officer, verifies or returns this entry."
             )
         )
 
@@ -76,7 +90,7 @@ def entry_submit(*, tenant: Tenant, membership: Membership, entry: Entry) -> Ent
         tenant=tenant,
         membership=membership,
         entry=entry,
-        check=_check_may_submit,
+        check=_check_submit,
         allowed_from=EDITABLE_BY_OFFICERS,
         to=EntryStatus.SUBMITTED,
         action=EntryAction.SUBMITTED,
@@ -84,7 +98,22 @@ def entry_submit(*, tenant: Tenant, membership: Membership, entry: Entry) -> Ent
     )
 
 
-def entry_withdraw(*, tenant: Tenant, membership: Membership, entry: Entry) -> Entry:
+def withdraw_is_return(*, membership: Membership, entry: Entry) -> bool:
+    """A manager's or admin's withdraw of someone else's submitted entry is a
+    return (reason required, four eyes); the officers' own withdraw, and a
+    manager's of an entry they logged, take it back to draft."""
+    return (
+        membership.role in (Role.ADMIN, Role.DISTRICT_MANAGER)
+        and not is_creator(membership=membership, entry=entry)
+        and not is_credited_user(membership=membership, entry=entry)
+    )
+
+
+def entry_withdraw(
+    *, tenant: Tenant, membership: Membership, entry: Entry, reason: str = ""
+) -> Entry:
+    if withdraw_is_return(membership=membership, entry=entry):
+        return entry_return(tenant=tenant, membership=membership, entry=entry, reason=reason)
     return _transition(
         tenant=tenant,
         membership=membership,

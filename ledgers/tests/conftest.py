@@ -16,7 +16,8 @@ from django.db import transaction
 from accounts.models import Membership
 from ledgers import services
 from ledgers.models import Entry, EntryEvent
-from tests.world import ROLES, World, build_world  # noqa: F401 - ROLES re-exported for the tests
+from ledgers.selectors import may_review
+from tests.world import ROLES, World, build_world, centre  # noqa: F401 - re-exported for the tests
 
 #: URL prefix (API.md) -> entry kind
 PREFIXES = {
@@ -45,25 +46,40 @@ def make_entry(
     by: str = "admin",
     **data,
 ) -> Entry:
-    """An entry of ``w`` crediting the named officers, brought to ``status``
-    through the services (as the tenant admin unless ``by`` says otherwise)."""
-    admin = membership(w, "admin")
+    """An entry of ``w`` crediting the named officers, logged by ``by`` (the
+    tenant admin unless said otherwise; ``"centre"`` is a second admin) and
+    brought to ``status`` through the services: submitted by the tenant
+    admin, verified or returned by a member four eyes allow
+    (:func:`reviewer_for`)."""
+    logger = centre(w) if by == "centre" else membership(w, by)
     entry = services.entry_create(
         tenant=w.tenant,
-        membership=membership(w, by),
+        membership=logger,
         kind=kind,
         data={"title": title, "occurred_on": occurred_on, **data},
         officers=[w.officers[name] for name in officers],
     )
     if status in ("submitted", "verified", "returned"):
-        entry = services.entry_submit(tenant=w.tenant, membership=admin, entry=entry)
+        entry = services.entry_submit(tenant=w.tenant, membership=logger, entry=entry)
     if status == "verified":
-        entry = services.entry_verify(tenant=w.tenant, membership=admin, entry=entry)
+        entry = services.entry_verify(
+            tenant=w.tenant, membership=reviewer_for(w, entry), entry=entry
+        )
     elif status == "returned":
         entry = services.entry_return(
-            tenant=w.tenant, membership=admin, entry=entry, reason="补充材料"
+            tenant=w.tenant, membership=reviewer_for(w, entry), entry=entry, reason="补充材料"
         )
     return entry
+
+
+def reviewer_for(w: World, entry: Entry) -> Membership:
+    """The tenant admin if four eyes allow, else the district manager, else
+    the centre's second admin."""
+    for who in ("admin", "manager"):
+        candidate = membership(w, who)
+        if may_review(membership=candidate, entry=entry):
+            return candidate
+    return centre(w)
 
 
 def state(entry: Entry) -> dict:

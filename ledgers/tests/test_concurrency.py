@@ -52,7 +52,7 @@ def _race(clients, url: str | list[str]) -> list:
 
 
 def test_fifty_concurrent_verifies_verify_once(world):
-    entry = make_entry(world, ["mine", "d1"], status="submitted")
+    entry = make_entry(world, ["mine", "d1"], status="submitted", by="centre")
     # separate API clients, half of them the admin, half d1's manager
     clients = [world.api("admin" if i % 2 else "manager") for i in range(50)]
 
@@ -91,7 +91,9 @@ def test_concurrent_verifies_of_one_officers_entries_count_every_share(world):
     from scoring.models import ShareTally
     from scoring.selectors import tallies_match_shares
 
-    entries = [make_entry(world, ["mine", "d1"], status="submitted") for _ in range(12)]
+    entries = [
+        make_entry(world, ["mine", "d1"], status="submitted", by="centre") for _ in range(12)
+    ]
     clients = [world.api("admin" if i % 2 else "manager") for i in range(12)]
     results = _race(clients, [world.url(f"achievements/{e.pk}/verify/") for e in entries])
 

@@ -100,7 +100,8 @@ def test_officer_ids_of_another_tenant_are_400(world, other_world, role):
     [
         (["d1"], 201),
         (["mine", "d1"], 201),
-        (["d1", "d2"], 201),  # at least one in the manager's districts
+        (["d1", "d2"], 400),  # every credited officer must be in the manager's districts
+        (["mine", "city"], 400),
         (["d2"], 400),
         (["city"], 400),
         (["d2", "city"], 400),
@@ -333,8 +334,8 @@ def test_verify_refuses_admin_who_is_a_credited_officer(world):
     _check_refused(world, entry, "verify", 403, "admin")
 
 
-def test_manager_verifies_entry_crediting_an_officer_of_their_district(world):
-    entry = make_entry(world, ["d1", "d2"], status="submitted")
+def test_manager_verifies_entry_crediting_officers_of_their_district(world):
+    entry = make_entry(world, ["mine", "d1"], status="submitted")
     response = _post(world, "manager", entry, "verify")
     assert response.status_code == 200, response.content
     entry.refresh_from_db()
@@ -346,7 +347,7 @@ def test_manager_verifies_entry_crediting_an_officer_of_their_district(world):
 
 def test_city_officers_entries_are_verified_by_the_admin_only(world):
     """A city officer has no district: no district manager reaches the entry."""
-    entry = make_entry(world, ["city"], status="submitted")
+    entry = make_entry(world, ["city"], status="submitted", by="centre")
     _check_refused(world, entry, "verify", 404, "manager")
     assert _post(world, "admin", entry, "verify").status_code == 200
     assert Entry.objects.get(pk=entry.pk).status == "verified"
@@ -372,7 +373,7 @@ def test_service_return_needs_a_reason(world):
 
 @pytest.mark.parametrize("role", ["admin", "manager"])
 def test_return_sets_returned_and_reason(world, role):
-    entry = make_entry(world, ["d1"], status="submitted")
+    entry = make_entry(world, ["d1"], status="submitted", by="centre")
     response = _post(world, role, entry, "return", {"reason": "  缺少合同  "})
     assert response.status_code == 200, response.content
     entry.refresh_from_db()
@@ -403,13 +404,13 @@ def test_service_return_sets_returned_and_reason(world):
 
 @pytest.mark.parametrize("start", ["draft", "returned", "verified"])
 def test_return_from_other_states_is_409(world, start):
-    entry = make_entry(world, ["d1"], status=start)
+    entry = make_entry(world, ["d1"], status=start, by="centre")
     _check_refused(world, entry, "return", 409, "admin", body={"reason": "再退一次"})
 
 
 @pytest.mark.parametrize("start", ["draft", "returned", "verified"])
 def test_service_refuses_return_from_other_states(world, start):
-    entry = make_entry(world, ["d1"], status=start)
+    entry = make_entry(world, ["d1"], status=start, by="centre")
     before = state(entry)
     with pytest.raises(Conflict):
         services.entry_return(
@@ -420,7 +421,7 @@ def test_service_refuses_return_from_other_states(world, start):
 
 @pytest.mark.parametrize("start", ["draft", "returned", "verified"])
 def test_verify_from_other_states_is_409(world, start):
-    entry = make_entry(world, ["d1"], status=start)
+    entry = make_entry(world, ["d1"], status=start, by="centre")
     _check_refused(world, entry, "verify", 409, "admin", "manager")
 
 
@@ -655,21 +656,24 @@ def test_every_write_through_the_api_records_exactly_one_event(world):
     pk = response.json()["id"]
     assert EntryEvent.objects.filter(entry_id=pk).count() == 1
     steps = [
-        ("patch", f"{pk}/", {"title": "改一次"}, "updated"),
-        ("post", f"{pk}/submit/", {}, "submitted"),
-        ("post", f"{pk}/withdraw/", {}, "withdrawn"),
-        ("patch", f"{pk}/", {"summary": "再改"}, "updated"),
-        ("post", f"{pk}/submit/", {}, "submitted"),
-        ("post", f"{pk}/verify/", {}, "verified"),
-        ("patch", f"{pk}/", {"title": "更正", "reason": "笔误"}, "corrected"),
+        ("admin", "patch", f"{pk}/", {"title": "改一次"}, "updated"),
+        ("admin", "post", f"{pk}/submit/", {}, "submitted"),
+        ("admin", "post", f"{pk}/withdraw/", {}, "withdrawn"),
+        ("admin", "patch", f"{pk}/", {"summary": "再改"}, "updated"),
+        ("admin", "post", f"{pk}/submit/", {}, "submitted"),
+        ("manager", "post", f"{pk}/return/", {"reason": "补材料"}, "returned"),
+        ("admin", "post", f"{pk}/submit/", {}, "submitted"),
+        ("manager", "post", f"{pk}/verify/", {}, "verified"),
+        ("admin", "patch", f"{pk}/", {"title": "更正", "reason": "笔误"}, "corrected"),
     ]
-    for n, (verb, path, body, action) in enumerate(steps, start=2):
+    for n, (who, verb, path, body, action) in enumerate(steps, start=2):
+        client = world.api(who)
         response = getattr(client, verb)(f"{base}{path}", body, format="json")
         assert response.status_code == 200, (path, response.content)
         events = list(EntryEvent.objects.filter(entry_id=pk).order_by("at", "id"))
         assert len(events) == n
         assert events[-1].action == action
-        assert events[-1].actor == world.users["admin"]
+        assert events[-1].actor == world.users[who]
 
 
 def test_detail_includes_history_and_list_does_not(world):

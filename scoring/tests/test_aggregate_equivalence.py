@@ -14,15 +14,20 @@ from accounts.presets import preset_rules
 from ledgers import services as ledger
 from roster.services import officer_create, officer_disqualify
 from scoring.selectors import statement_for, tallies_match_shares, year_result
-from tests.world import TERM
+from tests.world import TERM, centre
 
 pytestmark = pytest.mark.django_db
 
 KINDS = ["achievement", "demand", "event", "event", "conversion", "case", "video"]
 
 
+def _in_a_term(officers, day: dt.date) -> bool:
+    return any(o.term_start <= day <= o.term_end for o in officers)
+
+
 def _ledger(world, rng: random.Random, entries: int) -> None:
     admin = world.users["admin"].memberships.get()
+    logger = centre(world)  # four eyes: the admin verifies what the centre's other admin logged
     officers = list(world.officers.values())
     officers += [
         officer_create(
@@ -50,28 +55,31 @@ def _ledger(world, rng: random.Random, entries: int) -> None:
         credited = rng.sample(officers, rng.choice([1, 1, 1, 2, 3, 4]))
         if all(o.full_name == "旧人" for o in credited):
             credited.append(world.officers["city"])
+        day = dt.date(rng.choice([2024, 2025, 2025]), rng.randint(1, 12), 1)
+        if not _in_a_term(credited, day):  # a date lies inside a credited officer's term
+            day = day.replace(year=2025)
         entry = ledger.entry_create(
             tenant=world.tenant,
-            membership=admin,
+            membership=logger,
             kind=rng.choice(KINDS),
-            data={
-                "title": f"条目{i}",
-                "occurred_on": dt.date(rng.choice([2024, 2025, 2025]), rng.randint(1, 12), 1),
-            },
+            data={"title": f"条目{i}", "occurred_on": day},
             officers=credited,
         )
         status = rng.choice(["draft", "submitted", "verified", "verified", "verified"])
         if status != "draft":
-            entry = ledger.entry_submit(tenant=world.tenant, membership=admin, entry=entry)
+            entry = ledger.entry_submit(tenant=world.tenant, membership=logger, entry=entry)
         if status == "verified":
             entry = ledger.entry_verify(tenant=world.tenant, membership=admin, entry=entry)
             if rng.random() < 0.1:  # a correction of the credits
+                corrected = rng.sample(officers[:-1], rng.choice([1, 2, 3]))
+                if not _in_a_term(corrected, day):
+                    corrected.append(officers[4])  # 城0, in office since 2024
                 ledger.entry_update(
                     tenant=world.tenant,
                     membership=admin,
                     entry=entry,
                     data={},
-                    officers=rng.sample(officers[:-1], rng.choice([1, 2, 3])),
+                    officers=corrected,
                     reason="更正协作人",
                 )
     # disqualified before the year (out of its splits) and within it (in, not eligible)

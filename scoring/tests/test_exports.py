@@ -19,7 +19,7 @@ from ledgers.services import entry_create, entry_submit, entry_verify
 from liaison.excel import XLSX, safe_text
 from roster.models import Officer
 from roster.services import officer_create
-from tests.world import TERM, World
+from tests.world import TERM, World, centre
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,15 @@ def zh(text: str) -> str:
 
 def verified(w: World, officers: list[Officer], kind: str = "event", on=dt.date(2025, 5, 6)):
     admin = w.users["admin"].memberships.get()
+    logger = centre(w)  # four eyes: the admin verifies what another member logged
     e = entry_create(
         tenant=w.tenant,
-        membership=admin,
+        membership=logger,
         kind=kind,
         data={"title": f"{kind} {next(_serial)}", "occurred_on": on},
         officers=officers,
     )
-    e = entry_submit(tenant=w.tenant, membership=admin, entry=e)
+    e = entry_submit(tenant=w.tenant, membership=logger, entry=e)
     return entry_verify(tenant=w.tenant, membership=admin, entry=e)
 
 

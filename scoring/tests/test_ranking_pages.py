@@ -17,7 +17,7 @@ from liaison.excel import XLSX
 from roster.models import Officer
 from roster.services import officer_create
 from scoring.models import RankingSnapshot
-from tests.world import TERM, World
+from tests.world import TERM, World, centre
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +43,15 @@ def client_for(w: World, who: str) -> Client:
 
 def verified(w: World, officers: list[Officer], kind: str = "event"):
     admin = w.users["admin"].memberships.get()
+    logger = centre(w)  # four eyes: the admin verifies what another member logged
     e = entry_create(
         tenant=w.tenant,
-        membership=admin,
+        membership=logger,
         kind=kind,
         data={"title": f"{kind} {next(_serial)}", "occurred_on": dt.date(2025, 5, 6)},
         officers=officers,
     )
-    e = entry_submit(tenant=w.tenant, membership=admin, entry=e)
+    e = entry_submit(tenant=w.tenant, membership=logger, entry=e)
     return entry_verify(tenant=w.tenant, membership=admin, entry=e)
 
 

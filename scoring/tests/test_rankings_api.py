@@ -15,11 +15,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from ledgers.services import entry_create, entry_return, entry_submit, entry_verify
+from liaison.errors import Conflict
 from roster.models import Officer
 from roster.services import officer_create
 from scoring.models import RankingSnapshot
 from scoring.selectors import after_freeze_changes
-from tests.world import TERM, World
+from tests.world import TERM, World, centre
 
 pytestmark = pytest.mark.django_db
 
@@ -44,17 +45,19 @@ def entry(
     occurred_on: dt.date = dt.date(2025, 5, 6),
     status: str = "verified",
 ):
-    """An entry crediting ``officers``, brought to ``status`` by the admin."""
+    """An entry crediting ``officers``, logged and submitted by the centre's
+    second admin, verified or returned by the tenant admin (four eyes)."""
     admin = admin_membership(w)
+    logger = centre(w)
     e = entry_create(
         tenant=w.tenant,
-        membership=admin,
+        membership=logger,
         kind=kind,
         data={"title": f"{kind} {next(_serial)}", "occurred_on": occurred_on},
         officers=officers,
     )
     if status in ("submitted", "verified", "returned"):
-        e = entry_submit(tenant=w.tenant, membership=admin, entry=e)
+        e = entry_submit(tenant=w.tenant, membership=logger, entry=e)
     if status == "verified":
         e = entry_verify(tenant=w.tenant, membership=admin, entry=e)
     elif status == "returned":
@@ -501,6 +504,7 @@ def test_finalize_freezes_ranking_and_statements(world):
     entry(world, [city], kind="event")
     entry(world, [d2], kind="conversion")
     late = entry(world, [city], kind="conversion", status="submitted")
+    later = entry(world, [d2], kind="event", status="submitted")
 
     response = world.api("admin").post(world.url("rankings/2025/finalize/"))
     assert response.status_code == 200, response.content
@@ -516,7 +520,9 @@ def test_finalize_freezes_ranking_and_statements(world):
     assert RankingSnapshot.objects.count() == 1
 
     entry_verify(tenant=world.tenant, membership=admin_membership(world), entry=late)
-    entry(world, [d2], kind="event", status="verified")  # a new one, after the freeze
+    entry_verify(tenant=world.tenant, membership=admin_membership(world), entry=later)
+    with pytest.raises(Conflict):  # a finalised year takes no new entries
+        entry(world, [d2], kind="event", status="draft")
     after = ranking(world)
     assert after["status"] == "final"
     assert after["pools"] == frozen["pools"]

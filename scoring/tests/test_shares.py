@@ -134,11 +134,11 @@ def test_finalised_statements_keep_the_shares_as_they_were(world):
     other_city = city_officer(world, "钱七")
     e = entry(world, [city], kind="event")
     entry(world, [city, d1], kind="demand")
+    entry(world, [city], kind="conversion", status="submitted")  # awaiting review: unscored
     ranking_finalize(membership=admin_membership(world), year=2025)
     frozen = statement_for(tenant=world.tenant, officer=city, year=2025)
 
     correct(world, e, officers=[city, other_city], reason="补记协作人")
-    entry(world, [city], kind="conversion", status="submitted")
 
     assert statement_for(tenant=world.tenant, officer=city, year=2025) == frozen
     assert frozen["status"] == "final"
