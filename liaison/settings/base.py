@@ -86,6 +86,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # connections across threads of the development server.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # --- database robustness (issue 10) ---
+    # WAL lets readers run beside the one writer; a transaction takes the
+    # write lock when it begins (IMMEDIATE), so concurrent writers queue on
+    # the busy timeout above instead of failing with "database is locked"
+    # when a reader turns writer. (An in-memory test database ignores WAL.)
+    DATABASES["default"]["OPTIONS"].update(
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -240,3 +249,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- database robustness (issue 10) ---
+# How long a POST's Idempotency-Key replays its first answer (API.md).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
