@@ -83,6 +83,12 @@ class Share(TenantOwnedModel):
             models.CheckConstraint(
                 condition=models.Q(kind__in=EntryKind.values), name="share_kind_valid"
             ),
+            # an officer holds one live share of an entry (superseded ones stay)
+            models.UniqueConstraint(
+                fields=["tenant", "entry", "officer"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="share_one_live_per_officer",
+            ),
         ]
 
     def __str__(self) -> str:

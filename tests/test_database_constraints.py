@@ -206,6 +206,20 @@ def test_same_district_code_in_another_tenant_is_fine(world, other_world):
     assert District.objects.filter(code="d1").count() == 2
 
 
+def test_second_live_share_of_an_officer_is_refused(world):
+    entry = make_entry(world, ["d1"], status="verified")
+    share = Share.objects.get(entry=entry)
+    share.pk = None
+    refused(
+        "share_one_live_per_officer",
+        share.save,
+        sqlite_says="UNIQUE constraint failed: scoring_share.tenant_id",
+    )
+    share.superseded_at = timezone.now()
+    share.save()  # a superseded copy is history, not a duplicate
+    assert Share.objects.filter(entry=entry).count() == 2
+
+
 def test_duplicate_idempotency_key_is_refused(world):
     user = world.users["admin"]
     IdempotencyKey.objects.create(
