@@ -54,6 +54,11 @@ class Tenant(models.Model):
         ordering = ["slug"]
         verbose_name = _("tenant")
         verbose_name_plural = _("tenants")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(preset__in=Preset.values), name="tenant_preset_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -98,6 +103,9 @@ class Membership(TenantOwnedModel):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique_user"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +146,9 @@ class Policy(TenantOwnedModel):
             models.UniqueConstraint(fields=["tenant", "version"], name="policy_unique_version"),
             models.UniqueConstraint(
                 fields=["tenant", "effective_from"], name="policy_unique_effective_from"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preset__in=Preset.values), name="policy_preset_valid"
             ),
         ]
 
@@ -205,6 +216,11 @@ class JobRun(TenantOwnedModel):
         verbose_name = _("job run")
         verbose_name_plural = _("job runs")
         indexes = [models.Index(fields=["tenant", "name", "-started_at"], name="jobrun_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=JobOutcome.values), name="jobrun_outcome_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.outcome}"
@@ -222,3 +238,36 @@ class JobRun(TenantOwnedModel):
         if seconds < 60:
             return _("%(s).1f s") % {"s": seconds}
         return _("%(m)d min %(s)d s") % {"m": seconds // 60, "s": seconds % 60}
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a creating ``POST`` sent with an ``Idempotency-Key``
+    header (API.md "Idempotency"): a repeat by the same user with the same key
+    within :data:`IDEMPOTENCY_TTL` gets this answer again instead of creating
+    a second row. The row is inserted before the request runs (the unique
+    constraint turns a concurrent duplicate away); ``status_code`` stays
+    null until the first request has answered, and only a 2xx answer is
+    kept (a failed attempt deletes the row, so it may be retried)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotencykey_unique_key"),
+            models.CheckConstraint(
+                condition=models.Q(status_code__isnull=True)
+                | models.Q(status_code__gte=200, status_code__lt=300),
+                name="idempotencykey_success_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.method} {self.path} {self.key}"

@@ -123,6 +123,7 @@ ENTRY_COLUMNS = (
     "updated_at",
     "submitted_at",
     "verified_at",
+    "verified_by_id",
 )
 
 
@@ -248,9 +249,12 @@ def copy_rows(cursor, table: str, columns, buffer: io.StringIO) -> None:
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
-def make_entries(tenant: Tenant, officers, count: int, year: int, rng: random.Random):
-    """COPY ``count`` verified entries of ``year`` and their credits; returns
-    (entries, credits, co-credited entries)."""
+def make_entries(
+    tenant: Tenant, officers, count: int, year: int, rng: random.Random, verifier: int
+):
+    """COPY ``count`` verified entries of ``year`` and their credits, verified
+    by the user ``verifier`` (the database requires a verifier on a verified
+    entry); returns (entries, credits, co-credited entries)."""
     picker = Picker(officers, rng)
     first_day = dt.date(year, 1, 1)
     days = [first_day + dt.timedelta(days=n) for n in range(366 if calendar.isleap(year) else 365)]
@@ -316,6 +320,7 @@ def make_entries(tenant: Tenant, officers, count: int, year: int, rng: random.Ra
                             verified,
                             created,
                             verified,
+                            str(verifier),
                         ]
                     )
                 )
@@ -459,7 +464,10 @@ def main(argv=None) -> int:
             effective_from=dt.date(args.year, 1, 1),
         )
         districts, officers = make_officers(tenant, n_officers, args.year, rng)
-        entries, credits, teams = make_entries(tenant, officers, n_entries, args.year, rng)
+        verifier = User.objects.get(username=admin).id
+        entries, credits, teams = make_entries(
+            tenant, officers, n_entries, args.year, rng, verifier
+        )
         copied = time.perf_counter()
         print("  filling scoring_share (one INSERT … SELECT)…", flush=True)
         shares, analysed = make_shares(tenant, args.year)

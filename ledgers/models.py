@@ -58,6 +58,9 @@ class Reference(TenantOwnedModel):
             models.UniqueConstraint(
                 fields=["tenant", "library", "name"], name="reference_unique_name"
             ),
+            models.CheckConstraint(
+                condition=models.Q(library__in=Library.values), name="reference_library_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,8 +167,9 @@ class Entry(TenantOwnedModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # PROTECT: a verified entry always names its verifier (entry_verified_has_verifier)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -178,6 +182,50 @@ class Entry(TenantOwnedModel):
             ),
             models.Index(
                 fields=["tenant", "status", "occurred_on"], name="entry_tenant_status_date"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EntryKind.values), name="entry_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=EntryStatus.values), name="entry_status_valid"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{column}__in": [*choices.values, ""]}),
+                    name=f"entry_{column}_valid",
+                )
+                for column, choices in (
+                    ("maturity", Maturity),
+                    ("event_type", EventType),
+                    ("mode", ConversionMode),
+                    ("platform", VideoPlatform),
+                )
+            ),
+            # the states the transition services stamp (ledgers.services.transitions)
+            models.CheckConstraint(
+                condition=~models.Q(status=EntryStatus.VERIFIED)
+                | models.Q(verified_by__isnull=False, verified_at__isnull=False),
+                name="entry_verified_has_verifier",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=EntryStatus.RETURNED) | ~models.Q(return_reason=""),
+                name="entry_returned_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=EntryStatus.DRAFT) | models.Q(submitted_at__isnull=False),
+                name="entry_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0),
+                name="entry_budget_non_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contract_amount__isnull=True) | models.Q(contract_amount__gte=0),
+                name="entry_contract_amount_non_negative",
+                violation_error_message=_("The contract amount cannot be negative."),
             ),
         ]
 
@@ -261,6 +309,11 @@ class EntryEvent(models.Model):
         ordering = ["entry", "at", "id"]
         verbose_name = _("entry history")
         verbose_name_plural = _("entry history")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=EntryAction.values), name="entryevent_action_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.action}"

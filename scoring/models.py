@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TenantOwnedModel
+from ledgers.choices import EntryKind
 
 
 class RankingSnapshot(TenantOwnedModel):
@@ -79,6 +80,15 @@ class Share(TenantOwnedModel):
             models.CheckConstraint(
                 condition=models.Q(group_size__gte=1), name="share_group_size_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EntryKind.values), name="share_kind_valid"
+            ),
+            # an officer holds one live share of an entry (superseded ones stay)
+            models.UniqueConstraint(
+                fields=["tenant", "entry", "officer"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="share_one_live_per_officer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,20 +119,26 @@ class ShareTally(TenantOwnedModel):
                 fields=["tenant", "year", "officer", "kind", "points", "group_size"],
                 name="share_tally_unique",
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EntryKind.values), name="sharetally_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.officer_id} {self.kind} {self.points}/{self.group_size}"
 
 
+class ExportJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class ExportJob(TenantOwnedModel):
     """A background Excel export: progress while it runs, a file when done."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = ExportJobStatus
 
     kind = models.CharField(_("kind"), max_length=30)
     params = models.JSONField(_("parameters"), default=dict)
@@ -144,6 +160,15 @@ class ExportJob(TenantOwnedModel):
         ordering = ["tenant", "-created_at"]
         verbose_name = _("export job")
         verbose_name_plural = _("export jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExportJobStatus.values),
+                name="exportjob_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="exportjob_progress_at_most_100"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status}"

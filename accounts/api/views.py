@@ -17,6 +17,7 @@ from accounts.mfa import mfa_confirm, mfa_disable, mfa_enabled, mfa_secret, mfa_
 from accounts.models import Membership
 from accounts.selectors import member_list, policy_in_force, tenant_list
 from accounts.services import api_token_issue, api_token_revoke
+from liaison.api.concurrency import with_etag
 from liaison.api.permissions import ADMIN, ALL_ROLES
 from liaison.api.viewsets import TenantScopedAPIView, TenantScopedViewSet
 from roster.selectors import MemberGrants
@@ -165,7 +166,8 @@ class PolicyView(TenantScopedAPIView):
 
     @extend_schema(responses=PolicySerializer)
     def get(self, request, tenant_slug: str):
-        return Response(PolicySerializer(policy_in_force(tenant=self.tenant)).data)
+        policy = policy_in_force(tenant=self.tenant)
+        return with_etag(Response(PolicySerializer(policy).data), policy.pk)
 
 
 class MemberViewSet(

@@ -7,6 +7,10 @@ by :func:`accounts.selectors.tenant_access`, which answers the same 404 for
 "no such tenant" and "not a member". Querysets start from the tenant and
 subclasses refine them through :meth:`TenantScopedViewSet.scope_queryset`;
 overriding ``get_queryset`` is refused when the class is defined.
+
+Every tenant-scoped ``POST`` honours an ``Idempotency-Key`` header
+(:mod:`liaison.api.idempotency`); every viewset that retrieves sends an
+``ETag`` and checks ``If-Match`` under a row lock (:mod:`liaison.api.concurrency`).
 """
 
 from __future__ import annotations
@@ -20,11 +24,14 @@ from accounts.api.exceptions import TwoFactorRequired
 from accounts.models import Membership, Tenant
 from accounts.selectors import mfa_missing, tenant_access
 
+from .concurrency import ConditionalMixin
+from .idempotency import IdempotencyMixin
 from .permissions import ActionRole
 
 
-class TenantScopedMixin:
-    """Resolves ``self.tenant`` and ``self.membership`` before anything else runs."""
+class TenantScopedMixin(IdempotencyMixin):
+    """Resolves ``self.tenant`` and ``self.membership`` before anything else
+    runs; then, for a POST with an ``Idempotency-Key``, claims the key."""
 
     permission_classes = [IsAuthenticated, ActionRole]
     tenant: Tenant
@@ -39,6 +46,7 @@ class TenantScopedMixin:
         if mfa_missing(membership=self.membership):
             raise TwoFactorRequired()
         super().initial(request, *args, **kwargs)
+        self.claim_idempotency_key(request)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -62,7 +70,7 @@ class TenantScopedAPIView(TenantScopedMixin, APIView):
         return self.method_roles.get(request.method, frozenset())
 
 
-class TenantScopedViewSet(TenantScopedMixin, viewsets.GenericViewSet):
+class TenantScopedViewSet(ConditionalMixin, TenantScopedMixin, viewsets.GenericViewSet):
     """Base of every tenant-owned collection. ``model`` must be a
     ``TenantOwnedModel``; ``action_roles`` maps each action to its roles."""
 
@@ -80,6 +88,10 @@ class TenantScopedViewSet(TenantScopedMixin, viewsets.GenericViewSet):
 
     def roles_for(self, request) -> frozenset[str]:
         return self.action_roles.get(self.action or "", frozenset())
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_if_match(request)
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no tenant

@@ -95,6 +95,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # connections across threads of the development server.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # --- database robustness (issue 10) ---
+    # WAL lets readers run beside the one writer; a transaction takes the
+    # write lock when it begins (IMMEDIATE), so concurrent writers queue on
+    # the busy timeout above instead of failing with "database is locked"
+    # when a reader turns writer. (An in-memory test database ignores WAL.)
+    DATABASES["default"]["OPTIONS"].update(
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -309,3 +318,7 @@ SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", d
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 # API tokens (``Authorization: Token KEY``) are refused this long after issue.
 API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=7 * 24 * 3600)
+
+# --- database robustness (issue 10) ---
+# How long a POST's Idempotency-Key replays its first answer (API.md).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)

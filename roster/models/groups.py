@@ -54,6 +54,15 @@ class OfficerGroup(TenantOwnedModel):
         ordering = ["tenant", "kind", "name"]
         verbose_name = _("officer group")
         verbose_name_plural = _("officer groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=GroupKind.values), name="officergroup_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("formed_on")),
+                name="officergroup_dates_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -57,6 +57,9 @@ class Unit(TenantOwnedModel):
         permissions = [("review_unit", _("Review nominations from the unit"))]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="unit_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=UnitKind.values), name="unit_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,6 +155,15 @@ class Officer(TenantOwnedModel):
             models.CheckConstraint(
                 condition=models.Q(term_end__gte=models.F("term_start")),
                 name="officer_term_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=OfficerStatus.values), name="officer_status_valid"
+            ),
+            # officer_disqualify always stamps the day the disqualification runs from
+            models.CheckConstraint(
+                condition=~models.Q(status=OfficerStatus.DISQUALIFIED)
+                | models.Q(disqualified_on__isnull=False),
+                name="officer_disqualified_has_date",
             ),
         ]
 

@@ -125,6 +125,11 @@ class Nomination(TenantOwnedModel):
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
         indexes = [models.Index(fields=["tenant", "stage"], name="nomination_tenant_stage")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values), name="nomination_stage_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -171,6 +176,18 @@ class Objection(TenantOwnedModel):
         ordering = ["tenant", "-created_at"]
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ObjectionStatus.values),
+                name="objection_status_valid",
+            ),
+            # objection_resolve stamps who decided and when
+            models.CheckConstraint(
+                condition=models.Q(status=ObjectionStatus.OPEN)
+                | models.Q(decided_at__isnull=False),
+                name="objection_decided_has_time",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nomination} ({self.status})"

@@ -1,0 +1,19 @@
+"""The tenant triggers of the ledgers app's tables (liaison.tenant_triggers):
+a row never references a row of another tenant, and rows never change tenant.
+On SQLite they are also dropped before and re-installed after every
+``migrate`` (table rebuilds drop them)."""
+
+from django.db import migrations
+
+from liaison.tenant_triggers import drop_for, install_for
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ('ledgers', '0003_database_constraints'),
+        ("roster", "0006_tenant_triggers"),
+    ]
+
+    operations = [
+        migrations.RunPython(install_for("ledgers"), drop_for("ledgers")),
+    ]
