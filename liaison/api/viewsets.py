@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Membership, Tenant
 from accounts.selectors import tenant_access
+from audit.context import bind as audit_bind
 
 from .permissions import ActionRole
 
@@ -35,6 +36,7 @@ class TenantScopedMixin:
             raise exceptions.NotAuthenticated()
         self.membership = tenant_access(user=request.user, slug=kwargs["tenant_slug"])
         self.tenant = self.membership.tenant
+        audit_bind(user=request.user, tenant=self.tenant)
         super().initial(request, *args, **kwargs)
 
     def get_serializer_context(self):

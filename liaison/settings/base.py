@@ -32,13 +32,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
-    "simple_history",
     "django_htmx",
     "csp",
     "accounts",
     "roster",
     "ledgers",
     "scoring",
+    "audit",  # issue 10 audit
 ]
 
 MIDDLEWARE = [
@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.middleware.AuditMiddleware",  # issue 10 audit
 ]
 
 ROOT_URLCONF = "liaison.urls"
