@@ -56,8 +56,8 @@ class AuditEventFilterSet(django_filters.FilterSet):
     object_id = django_filters.CharFilter(label=_("Object id"))
     actor = django_filters.CharFilter(field_name="actor_username", label=_("Actor"))
     action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("Action"))
-    at__gte = MomentFilter(lookup_expr="gte", label=_("From"))
-    at__lte = MomentFilter(lookup_expr="lte", label=_("To"))
+    at__gte = MomentFilter(field_name="at", lookup_expr="gte", label=_("From"))
+    at__lte = MomentFilter(field_name="at", lookup_expr="lte", label=_("To"))
 
     class Meta:
         model = AuditEvent

@@ -195,3 +195,12 @@ def test_the_orm_cannot_change_or_delete_the_log_either(world):
         event.delete()
     event.refresh_from_db()
     assert event.object_id != "x"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_of_transactional_tests_may_empty_the_log(world):
+    """pytest-django flushes after this test (SQLite: a DELETE the log's
+    trigger allows only inside the ``flush`` command)."""
+    assert AuditEvent.objects.filter(tenant=world.tenant).exists()
+    with pytest.raises(IntegrityError), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
