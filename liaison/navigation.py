@@ -45,6 +45,7 @@ NAV = [
     ("group-list", _("Groups"), {A, AU, DM, UR}, ("group-",), ORGANISATION),
     ("policy", _("Policy"), {A, AU, DM, UR, OF}, (), ORGANISATION),
     ("jobs", _("Scheduled jobs"), {A}, (), ORGANISATION),
+    ("audit-list", _("Audit log"), {A, AU}, ("audit-",), ORGANISATION),  # issue 10 audit
 ]
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("roster.urls")),
     path("t/<slug:tenant_slug>/", include("ledgers.urls")),
     path("t/<slug:tenant_slug>/", include("scoring.urls")),
+    path("t/<slug:tenant_slug>/", include("audit.urls")),  # issue 10 audit
 ]
 
 # No /media/ route, not even under DEBUG: evidence and export files are

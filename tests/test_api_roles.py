@@ -19,6 +19,7 @@ LIST_READ = {
     "officers/": dict.fromkeys(ROLES, 200),
     "policy/": dict.fromkeys(ROLES, 200),
     "members/": {"admin": 200, "auditor": 403, "manager": 403, "reviewer": 403, "officer": 403},
+    "audit/": {"admin": 200, "auditor": 200, "manager": 403, "reviewer": 403, "officer": 403},
 }
 
 

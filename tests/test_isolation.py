@@ -16,6 +16,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from audit.models import AuditEvent
+
 pytestmark = pytest.mark.django_db
 
 #: Patterns outside any tenant, each with why that is safe.
@@ -96,6 +98,7 @@ KWARGS["api:group-detail"] = _pk(lambda w: w.group)
 KWARGS["api:quota-report-detail"] = _pk(lambda w: w.quota_report)
 KWARGS["quota-detail"] = _pk(lambda w: w.quota_report)
 KWARGS["quota-export"] = _pk(lambda w: w.quota_report)
+KWARGS["api:audit-detail"] = _pk(lambda w: AuditEvent.objects.filter(tenant=w.tenant).first())
 KWARGS["nomination-action"] = lambda w: {"pk": w.nomination.pk, "action": "advance"}
 for _name in ("detail", "publish-notice", "appoint"):
     KWARGS[f"api:selection-round-{_name}"] = _pk(lambda w: w.round)

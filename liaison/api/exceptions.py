@@ -33,4 +33,25 @@ def exception_handler(exc, context):
         exc = _as_drf(exc)
     elif isinstance(exc, errors.Conflict):
         exc = Conflict(detail=exc.message)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
+        _audit_denied(context)
+    return response
+
+
+def _audit_denied(context) -> None:
+    """Every refused action leaves a ``denied`` row in the tenant's audit log."""
+    from audit.services import audit_denied
+
+    request, view = context.get("request"), context.get("view")
+    if request is None:
+        return
+    tenant = getattr(view, "tenant", None)
+    kwargs = getattr(view, "kwargs", None) or {}
+    audit_denied(
+        request=request._request,
+        tenant_id=tenant.pk if tenant is not None else None,
+        actor=getattr(request, "_user", None),
+        object_id=kwargs.get("pk", ""),
+    )
+    request._request.audit_denied_recorded = True

@@ -14,6 +14,7 @@ from accounts.api.views import (
     TenantListView,
     TokenView,
 )
+from audit.api.views import AuditEventViewSet
 from ledgers.api.views import ENTRY_VIEWSETS, ReferenceViewSet
 from roster.api.selection import (
     NominationViewSet,
@@ -46,6 +47,7 @@ router.register("nominations", NominationViewSet, basename="nomination")
 router.register("objections", ObjectionViewSet, basename="objection")
 router.register("groups", OfficerGroupViewSet, basename="group")
 router.register("quota-reports", QuotaReportViewSet, basename="quota-report")
+router.register("audit", AuditEventViewSet, basename="audit")  # issue 10 audit
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),

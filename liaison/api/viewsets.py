@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from accounts.api.exceptions import TwoFactorRequired
 from accounts.models import Membership, Tenant
 from accounts.selectors import mfa_missing, tenant_access
+from audit.context import bind as audit_bind
 
 from .concurrency import ConditionalMixin
 from .idempotency import IdempotencyMixin
@@ -43,6 +44,7 @@ class TenantScopedMixin(IdempotencyMixin):
             raise exceptions.NotAuthenticated()
         self.membership = tenant_access(user=request.user, slug=kwargs["tenant_slug"])
         self.tenant = self.membership.tenant
+        audit_bind(user=request.user, tenant=self.tenant)
         if mfa_missing(membership=self.membership):
             raise TwoFactorRequired()
         super().initial(request, *args, **kwargs)

@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
-    "simple_history",
     "django_htmx",
     "csp",
     "axes",  # issue 10 login
@@ -43,6 +42,7 @@ INSTALLED_APPS = [
     "roster",
     "ledgers",
     "scoring",
+    "audit",  # issue 10 audit
 ]
 
 MIDDLEWARE = [
@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.middleware.AuditMiddleware",  # issue 10 audit
     "axes.middleware.AxesMiddleware",  # issue 10 login: stays last
 ]
 

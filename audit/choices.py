@@ -1,0 +1,51 @@
+"""Audit actions and the labels of audited object types."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", pgettext_lazy("audit action", "Create")
+    UPDATE = "update", pgettext_lazy("audit action", "Update")
+    DELETE = "delete", pgettext_lazy("audit action", "Delete")
+    LOGIN = "login", pgettext_lazy("audit action", "Login")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed login")
+    LOGIN_LOCKED = "login_locked", pgettext_lazy("audit action", "Login locked")
+    DENIED = "denied", pgettext_lazy("audit action", "Refused")
+    EXPORT = "export", pgettext_lazy("audit action", "Export")
+
+
+#: Rows written by the triggers carry one of these three actions.
+ROW_ACTIONS = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE)
+
+#: object_type (model name) -> label shown on the audit page and in exports.
+OBJECT_TYPE_LABELS = {
+    "user": _("User"),
+    "tenant": _("Tenant"),
+    "membership": _("Membership"),
+    "policy": _("Policy"),
+    "district": _("District"),
+    "unit": _("Unit"),
+    "districtuserobjectpermission": _("District grant"),
+    "unituserobjectpermission": _("Unit grant"),
+    "officer": _("Officer"),
+    "officer_host_units": _("Officer host unit"),
+    "officergroup": _("Group"),
+    "officergroup_members": _("Group member"),
+    "officergroup_host_units": _("Group host unit"),
+    "selectionround": _("Selection round"),
+    "notice": _("Notice"),
+    "nomination": _("Nomination"),
+    "nominationtransition": _("Nomination step"),
+    "objection": _("Objection"),
+    "reference": _("Reference"),
+    "entry": _("Ledger entry"),
+    "entry_matched": _("Matched demand"),
+    "credit": _("Credit"),
+    "evidence": _("Evidence"),
+    "entryevent": _("Entry history"),
+    "exportjob": _("Export job"),
+    "login": _("Login"),
+    "request": _("Request"),
+}
