@@ -122,7 +122,7 @@ def test_verified_entry_keeps_its_verifier(world):
         lambda: Entry.objects.filter(pk=entry.pk).update(verified_by=None),
     )
     with pytest.raises(ProtectedError):
-        world.users["admin"].delete()  # the verifier: PROTECT, not SET_NULL
+        entry.verified_by.delete()  # the verifier: PROTECT, not SET_NULL
 
 
 def test_created_verified_entry_needs_a_verifier(world):

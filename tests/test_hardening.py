@@ -142,6 +142,7 @@ DOWNLOADS = {
     "nomination-import": "?template=1",
     "api:ranking-export": "",
     "api:export-download": "",
+    "audit-export": "",
 }
 
 
