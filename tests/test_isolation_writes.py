@@ -373,6 +373,9 @@ for _kind, _prefix in KINDS.items():
     for _action in ("submit", "withdraw", "verify"):
         BODIES[f"api:{_kind}-{_action}"] = [Body(lambda w: {})]
     BODIES[f"api:{_kind}-return"] = [Body(lambda w: {"reason": "请补充材料"})]
+    # co-credit confirmation (API.md Additions — Trust), declared ahead of its merge
+    BODIES[f"api:{_kind}-confirm"] = [Body(lambda w: {})]
+    BODIES[f"api:{_kind}-decline"] = [Body(lambda w: {"reason": "不是我做的"})]
     BODIES[f"api:{_kind}-evidence"] = [Body(lambda w: {"file": _png()}, multipart=True)]
 
 #: (url name, related field) -> why the sweep expects a refusal that the code
@@ -408,14 +411,16 @@ def _extend(w: World, *, unique_codes: bool = False) -> World:
     w.expert = reference_create(
         tenant=w.tenant, membership=admin, library="expert", name=f"{w.tenant.slug}专家"
     )
+    # logged by the manager, so that the admin's bulk verify keeps four eyes
+    manager = Membership.objects.get(user=w.users["manager"])
     w.submitted = entry_create(
         tenant=w.tenant,
-        membership=admin,
+        membership=manager,
         kind="video",
         data={"title": f"{w.tenant.slug} 待审视频", "occurred_on": dt.date(2025, 3, 4)},
         officers=[w.officers["d1"]],
     )
-    entry_submit(tenant=w.tenant, membership=admin, entry=w.submitted)
+    entry_submit(tenant=w.tenant, membership=manager, entry=w.submitted)
     if unique_codes:
         prefix = f"{w.tenant.slug}-"
         District.objects.filter(tenant=w.tenant).update(code=Concat(Value(prefix), F("code")))
