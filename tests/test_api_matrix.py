@@ -32,6 +32,8 @@ from ledgers import services as ledger
 from roster import services as roster
 from roster import workflow
 from roster.models import Officer
+from scoring.models import RankingSnapshot
+from scoring.services import ranking_finalize
 
 from .sweep import changed, db_state
 from .world import PASSWORD, ROLES, TERM, World, build_world
@@ -142,6 +144,19 @@ def _objection(w: World):
         reason="另有异议",
         today=dt.date(2026, 3, 4),
     )
+
+
+def _dated(w: World, occurred_on: str) -> dict:
+    return {
+        "title": f"日期 {next(_SERIAL)}",
+        "occurred_on": occurred_on,
+        "officers": [w.officers["mine"].id],
+    }
+
+
+def _finalised(w: World, year: int):
+    if not RankingSnapshot.objects.for_tenant(w.tenant).filter(year=year).exists():
+        ranking_finalize(membership=_m(w, "admin"), year=year)
 
 
 def _co_credited(w: World):
@@ -439,6 +454,25 @@ ROWS.update(
                 "officers": [w.officers["mine"].id, w.officers["d2"].id],
             },
         ),
+        "entry dated after today": Row(
+            "post",
+            lambda w, t: "events/",
+            _roles(admin=400, auditor=403, manager=400, reviewer=403, officer=400),
+            lambda w, t, r: _dated(w, "2026-12-01"),
+        ),
+        "entry dated outside every credited officer's term": Row(
+            "post",
+            lambda w, t: "events/",
+            _roles(admin=400, auditor=403, manager=400, reviewer=403, officer=400),
+            lambda w, t, r: _dated(w, "2024-06-01"),
+        ),
+        "entry dated in a finalised year": Row(
+            "post",
+            lambda w, t: "events/",
+            _roles(admin=409, auditor=403, manager=409, reviewer=403, officer=409),
+            lambda w, t, r: _dated(w, "2025-04-01"),
+            lambda w, r: _finalised(w, 2025),
+        ),
         # --- Additions — Trust: routes of other branches (skip until merged)
         "co-credit confirm": Row(
             "post",
@@ -487,6 +521,15 @@ BUGS: dict[tuple[str, str], str] = {
         "ledgers: a manager may credit officers outside their districts (Additions — Trust)"
     ),
 }
+
+DATES = "ledgers: entry dates are not checked yet (API.md Additions — Trust, Dates; ledger branch)"
+for _row in (
+    "entry dated after today",
+    "entry dated outside every credited officer's term",
+    "entry dated in a finalised year",
+):
+    for _role in ("admin", "manager", "officer"):
+        BUGS[(_row, _role)] = DATES
 
 
 def _cases():

@@ -37,12 +37,13 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from ledgers.services import entry_create, entry_submit, reference_create
+from roster import services as roster
 from roster import workflow
 from roster.models import District
 
 from .sweep import changed, db_state, tenant_write_routes
 from .test_isolation import KWARGS
-from .world import PNG, ROLES, World, build_world
+from .world import PNG, ROLES, TERM, World, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +207,25 @@ BODIES: dict[str, list[Body]] = {
                 "deputy": w.officers["city"].id,
             },
             ("district", "deputy"),
-        )
+        ),
+        Body(
+            lambda w: {
+                "kind": "pair",
+                "formed_on": "2025-01-01",
+                "members": [w.officers["city"].id, w.officers["city2"].id],
+                "host_units": [w.units["u1"].id, w.units["u2"].id],
+            },
+            ("members", "host_units"),
+        ),
+        Body(
+            lambda w: {
+                "kind": "guidance",
+                "formed_on": "2025-01-01",
+                "members": [o.id for o in w.officers.values()],
+                "leader": w.officers["city"].id,
+            },
+            ("members", "leader"),
+        ),
     ],
     "api:quota-report-list": [Body(lambda w: {"month": "2025-04"})],
     "api:ranking-finalize": [Body(lambda w: {})],
@@ -291,7 +310,25 @@ BODIES: dict[str, list[Body]] = {
                 "deputy": w.officers["city"].pk,
             },
             ("district", "deputy"),
-        )
+        ),
+        Body(
+            lambda w: {
+                "kind": "pair",
+                "formed_on": "2025-01-01",
+                "members": [w.officers["city"].pk, w.officers["city2"].pk],
+                "host_units": [w.units["u1"].pk, w.units["u2"].pk],
+            },
+            ("members", "host_units"),
+        ),
+        Body(
+            lambda w: {
+                "kind": "guidance",
+                "formed_on": "2025-01-01",
+                "members": [o.pk for o in w.officers.values()],
+                "leader": w.officers["city"].pk,
+            },
+            ("members", "leader"),
+        ),
     ],
     "officer-import": [Body(lambda w: {})],
     "nomination-import": [Body(lambda w: {})],
@@ -410,6 +447,15 @@ def _extend(w: World, *, unique_codes: bool = False) -> World:
     admin = Membership.objects.get(user=w.users["admin"])
     w.expert = reference_create(
         tenant=w.tenant, membership=admin, library="expert", name=f"{w.tenant.slug}专家"
+    )
+    w.officers["city2"] = roster.officer_create(
+        tenant=w.tenant,
+        full_name=f"{w.tenant.slug}市级二",
+        category="city",
+        district=None,
+        unit=w.units["u2"],
+        term_start=TERM[0],
+        term_end=TERM[1],
     )
     # logged by the manager, so that the admin's bulk verify keeps four eyes
     manager = Membership.objects.get(user=w.users["manager"])
