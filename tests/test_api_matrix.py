@@ -1,0 +1,635 @@
+"""The role × action matrix of API.md ("Resources", "Selection workflow" and
+"Additions — Trust") as a table: path, method, role -> the exact status.
+
+Each row runs in one world; a row whose action changes state makes a fresh
+target for every role (``target``), so each role meets the same state. Every
+refused request (4xx) is proven to have written nothing. Rows for routes of
+the Additions that are not merged yet skip with "route not merged yet" only
+while their path does not resolve. Cells the code does not honour yet are
+listed in ``BUGS`` and run as strict xfails, each on its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import itertools
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from django.urls import Resolver404, resolve
+
+from accounts.choices import Role
+from accounts.models import Membership
+from ledgers import services as ledger
+from roster import services as roster
+from roster import workflow
+from roster.models import Officer
+from scoring.models import RankingSnapshot
+from scoring.services import ranking_finalize
+
+from .sweep import changed, db_state
+from .world import PASSWORD, ROLES, TERM, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+KINDS = {
+    "achievement": "achievements",
+    "demand": "demands",
+    "event": "events",
+    "conversion": "conversions",
+    "case": "cases",
+    "video": "videos",
+}
+NOW = dt.datetime(2026, 11, 30, 2, tzinfo=dt.UTC)
+_SERIAL = itertools.count(1)
+
+
+@dataclass
+class Row:
+    """``path`` (under the tenant, or absolute when it starts with ``/``) and
+    ``body`` are built from the world, the row's target and the role."""
+
+    method: str
+    path: Callable[[World, Any], str]
+    expect: dict[str, int]
+    body: Callable[[World, Any, str], dict] = lambda w, t, role: {}
+    target: Callable[[World, str], Any] = lambda w, role: None
+    #: a path (under the tenant) that must resolve for the row to run: the
+    #: route of another branch whose rule the row checks on an existing route
+    needs: str = ""
+
+
+def _all(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def _roles(**statuses: int) -> dict[str, int]:
+    assert set(statuses) == set(ROLES), statuses
+    return statuses
+
+
+def _m(w: World, who: str) -> Membership:
+    return Membership.objects.get(user=w.users[who], tenant=w.tenant)
+
+
+# --- targets: fresh objects in a known state -------------------------------------------------
+
+
+def _entry(w: World, *, by: str = "admin2", credits=("d1",), submit=False, kind="event"):
+    entry = ledger.entry_create(
+        tenant=w.tenant,
+        membership=_m(w, by),
+        kind=kind,
+        data={"title": f"矩阵 {kind} {next(_SERIAL)}", "occurred_on": dt.date(2025, 3, 3)},
+        officers=[w.officers[c] for c in credits],
+    )
+    if submit:
+        ledger.entry_submit(tenant=w.tenant, membership=_m(w, by), entry=entry)
+    return entry
+
+
+def _officer(w: World, district: str) -> Officer:
+    return roster.officer_create(
+        tenant=w.tenant,
+        full_name="矩阵官",
+        category="district",
+        district=w.districts[district],
+        term_start=TERM[0],
+        term_end=TERM[1],
+    )
+
+
+def _draft_nomination(w: World):
+    return workflow.nomination_create(
+        membership=_m(w, "reviewer"),
+        round=w.round,
+        data={"full_name": "候选人丁", "unit": w.units["u1"], "mobile": "13900000009"},
+    )
+
+
+def _submitted_nomination(w: World):
+    nomination = _draft_nomination(w)
+    return workflow.nomination_advance(membership=_m(w, "reviewer"), nomination=nomination)
+
+
+def _round_ready_for_notice(w: World):
+    """A fresh city round with one nomination at centre_verified."""
+    selection = workflow.round_create(
+        membership=_m(w, "admin"), year=2027, category="district", seats=2
+    )
+    nomination = workflow.nomination_create(
+        membership=_m(w, "reviewer"),
+        round=selection,
+        data={"full_name": "候选人戊", "unit": w.units["u1"], "mobile": "13900000008"},
+    )
+    for who in ("reviewer", "reviewer", "manager", "admin"):
+        workflow.nomination_advance(membership=_m(w, who), nomination=nomination)
+    return selection
+
+
+def _objection(w: World):
+    return workflow.objection_file(
+        tenant=w.tenant,
+        notice=w.nomination.notice,
+        nomination=w.nomination,
+        contact="13800000001",
+        reason="另有异议",
+        today=dt.date(2026, 3, 4),
+    )
+
+
+def _dated(w: World, occurred_on: str) -> dict:
+    return {
+        "title": f"日期 {next(_SERIAL)}",
+        "occurred_on": occurred_on,
+        "officers": [w.officers["mine"].id],
+    }
+
+
+def _finalised(w: World, year: int):
+    if not RankingSnapshot.objects.for_tenant(w.tenant).filter(year=year).exists():
+        ranking_finalize(membership=_m(w, "admin"), year=year)
+
+
+def _co_credited(w: World):
+    """An entry the officer ``peer`` logged crediting the officer login
+    ``mine`` too: ``mine``'s confirmation is outstanding."""
+    return _entry(w, by="peer", credits=("peer", "mine"))
+
+
+# --- the table ------------------------------------------------------------------------------
+
+_LOGGERS_201 = _roles(admin=201, auditor=403, manager=201, reviewer=403, officer=201)
+_ADMIN_ONLY = _roles(admin=201, auditor=403, manager=403, reviewer=403, officer=403)
+_NOMINATION_READERS = _roles(admin=200, auditor=200, manager=200, reviewer=200, officer=403)
+_VERIFY_D1 = _roles(admin=200, auditor=403, manager=200, reviewer=404, officer=404)
+_VERIFY_MINE = _roles(admin=200, auditor=403, manager=200, reviewer=403, officer=403)
+
+ROWS: dict[str, Row] = {
+    "districts list": Row("get", lambda w, t: "districts/", _all(200)),
+    "districts create": Row(
+        "post",
+        lambda w, t: "districts/",
+        _ADMIN_ONLY,
+        lambda w, t, r: {"code": f"m-{r}", "name": r},
+    ),
+    "units list": Row("get", lambda w, t: "units/", _all(200)),
+    "units create": Row(
+        "post",
+        lambda w, t: "units/",
+        _ADMIN_ONLY,
+        lambda w, t, r: {"name": f"矩阵单位{r}", "kind": "park", "district": "d1"},
+    ),
+    "policy read": Row("get", lambda w, t: "policy/", _all(200)),
+    "members list": Row(
+        "get",
+        lambda w, t: "members/",
+        _roles(admin=200, auditor=403, manager=403, reviewer=403, officer=403),
+    ),
+    "members create": Row(
+        "post",
+        lambda w, t: "members/",
+        _ADMIN_ONLY,
+        lambda w, t, r: {
+            "username": f"matrix-{r}",
+            "password": "Another-pass-1!",
+            "role": "auditor",
+        },
+    ),
+    "officers list": Row("get", lambda w, t: "officers/", _all(200)),
+    "officers create": Row(
+        "post",
+        lambda w, t: "officers/",
+        _ADMIN_ONLY,
+        lambda w, t, r: {
+            "full_name": f"新人{r}",
+            "category": "city",
+            "term_start": "2025-01-01",
+            "term_end": "2026-12-31",
+        },
+    ),
+    "disqualify a d1 officer": Row(
+        "post",
+        lambda w, t: f"officers/{t.id}/disqualify/",
+        _roles(admin=200, auditor=403, manager=403, reviewer=404, officer=404),
+        lambda w, t, r: {"reason": "fraud", "effective_on": "2025-06-30"},
+        lambda w, r: _officer(w, "d1"),
+    ),
+    "disqualify a d2 officer": Row(
+        "post",
+        lambda w, t: f"officers/{t.id}/disqualify/",
+        _roles(admin=200, auditor=403, manager=404, reviewer=404, officer=404),
+        lambda w, t, r: {"reason": "fraud", "effective_on": "2025-06-30"},
+        lambda w, r: _officer(w, "d2"),
+    ),
+    "statement of the officer login's own": Row(
+        "get",
+        lambda w, t: f"officers/{w.officers['mine'].id}/statement/?year=2025",
+        _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=200),
+    ),
+    "statement of a d2 officer": Row(
+        "get",
+        lambda w, t: f"officers/{w.officers['d2'].id}/statement/?year=2025",
+        _roles(admin=200, auditor=200, manager=404, reviewer=404, officer=404),
+    ),
+    "rankings read": Row(
+        "get",
+        lambda w, t: "rankings/2025/",
+        _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=403),
+    ),
+    "rankings finalize": Row(
+        "post",
+        lambda w, t: "rankings/2025/finalize/",
+        _roles(admin=200, auditor=403, manager=403, reviewer=403, officer=403),
+    ),
+    "rankings export": Row(
+        "get",
+        lambda w, t: "rankings/2025/export/",
+        _roles(admin=200, auditor=200, manager=403, reviewer=403, officer=403),
+    ),
+    "quota reports list": Row(
+        "get",
+        lambda w, t: "quota-reports/",
+        _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=403),
+    ),
+    "quota reports build": Row(
+        "post", lambda w, t: "quota-reports/", _ADMIN_ONLY, lambda w, t, r: {"month": "2025-04"}
+    ),
+    "quota report read": Row(
+        "get",
+        lambda w, t: f"quota-reports/{w.quota_report.id}/",
+        _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=403),
+    ),
+    # --- selection workflow
+    "selection rounds list": Row("get", lambda w, t: "selection-rounds/", _NOMINATION_READERS),
+    "selection rounds create": Row(
+        "post",
+        lambda w, t: "selection-rounds/",
+        _ADMIN_ONLY,
+        lambda w, t, r: {"year": 2027, "category": "city", "seats": 3},
+    ),
+    "nominations list": Row("get", lambda w, t: "nominations/", _NOMINATION_READERS),
+    "nominations create": Row(
+        "post",
+        lambda w, t: "nominations/",
+        _roles(admin=201, auditor=403, manager=201, reviewer=201, officer=403),
+        lambda w, t, r: {
+            "round": w.round.id,
+            "full_name": f"候选人{r}",
+            "unit": w.units["u1"].id,
+            "mobile": "13900000007",
+        },
+    ),
+    "nomination advance a draft": Row(
+        "post",
+        lambda w, t: f"nominations/{t.id}/advance/",
+        _roles(admin=403, auditor=403, manager=403, reviewer=200, officer=404),
+        lambda w, t, r: {"comment": ""},
+        lambda w, r: _draft_nomination(w),
+    ),
+    "nomination reject a submitted one": Row(
+        "post",
+        lambda w, t: f"nominations/{t.id}/reject/",
+        _roles(admin=403, auditor=403, manager=403, reviewer=200, officer=404),
+        lambda w, t, r: {"reason": "材料不全"},
+        lambda w, r: _submitted_nomination(w),
+    ),
+    "nomination withdraw a draft": Row(
+        "post",
+        lambda w, t: f"nominations/{t.id}/withdraw/",
+        _roles(admin=403, auditor=403, manager=403, reviewer=200, officer=404),
+        lambda w, t, r: {"comment": ""},
+        lambda w, r: _draft_nomination(w),
+    ),
+    "round publish notice": Row(
+        "post",
+        lambda w, t: f"selection-rounds/{t.id}/publish-notice/",
+        # rounds are tenant-wide (their notices are public): visible, not an officer's to act on
+        _roles(admin=201, auditor=403, manager=403, reviewer=403, officer=403),
+        lambda w, t, r: {"start": "2026-12-01", "end": "2026-12-07"},
+        lambda w, r: _round_ready_for_notice(w),
+    ),
+    "round appoint while an objection is open": Row(
+        "post",
+        lambda w, t: f"selection-rounds/{w.round.id}/appoint/",
+        _roles(admin=409, auditor=403, manager=403, reviewer=403, officer=403),
+    ),
+    "objection resolve": Row(
+        "post",
+        lambda w, t: f"objections/{t.id}/resolve/",
+        _roles(admin=200, auditor=403, manager=403, reviewer=403, officer=404),
+        lambda w, t, r: {"decision": "dismissed", "comment": "不实"},
+        lambda w, r: _objection(w),
+    ),
+}
+
+for _kind, _prefix in KINDS.items():
+    ROWS[f"{_prefix} list"] = Row("get", lambda w, t, p=_prefix: f"{p}/", _all(200))
+    ROWS[f"{_prefix} create"] = Row(
+        "post",
+        lambda w, t, p=_prefix: f"{p}/",
+        _LOGGERS_201,
+        lambda w, t, r, k=_kind: {
+            "title": f"矩阵 {k} {r}",
+            "occurred_on": "2025-04-01",
+            "officers": [w.officers["mine"].id],
+        },
+    )
+ROWS.update(
+    {
+        "entry edit a draft crediting the officer login": Row(
+            "patch",
+            lambda w, t: f"events/{t.id}/",
+            _roles(admin=200, auditor=403, manager=200, reviewer=403, officer=200),
+            lambda w, t, r: {"title": f"改 {r}"},
+            lambda w, r: _entry(w, credits=("mine",)),
+        ),
+        "entry PUT is not served": Row(
+            "put",
+            lambda w, t: f"events/{w.entries['event'].id}/",
+            _all(405),
+            lambda w, t, r: {"title": "x"},
+        ),
+        "entry DELETE is not served": Row(
+            "delete", lambda w, t: f"events/{w.entries['event'].id}/", _all(405)
+        ),
+        "entry submit a draft crediting the officer login": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/submit/",
+            _roles(admin=200, auditor=403, manager=200, reviewer=403, officer=200),
+            target=lambda w, r: _entry(w, credits=("mine",)),
+        ),
+        "verify an entry crediting d1": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/verify/",
+            _VERIFY_D1,
+            target=lambda w, r: _entry(w, submit=True),
+        ),
+        "verify an entry crediting the officer login": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/verify/",
+            _VERIFY_MINE,
+            target=lambda w, r: _entry(w, credits=("mine",), submit=True),
+        ),
+        "verify an entry the admin created": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/verify/",
+            _roles(admin=403, auditor=403, manager=200, reviewer=404, officer=404),
+            target=lambda w, r: _entry(w, by="admin", submit=True),
+        ),
+        "verify an entry the manager created": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/verify/",
+            _roles(admin=200, auditor=403, manager=403, reviewer=404, officer=404),
+            target=lambda w, r: _entry(w, by="manager", submit=True),
+        ),
+        "verify an entry crediting the manager's own officer record": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/verify/",
+            _roles(admin=200, auditor=403, manager=403, reviewer=404, officer=404),
+            target=lambda w, r: _entry(w, credits=("manager_self",), submit=True),
+        ),
+        "verify a cross-district entry": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/verify/",
+            _roles(admin=200, auditor=403, manager=403, reviewer=404, officer=404),
+            target=lambda w, r: _entry(w, credits=("d1", "d2"), submit=True),
+        ),
+        "return an entry crediting d1": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/return/",
+            _VERIFY_D1,
+            lambda w, t, r: {"reason": "请补充材料"},
+            lambda w, r: _entry(w, submit=True),
+        ),
+        "return without a reason": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/return/",
+            _roles(admin=400, auditor=403, manager=400, reviewer=404, officer=404),
+            target=lambda w, r: _entry(w, submit=True),
+        ),
+        "return an entry crediting the officer login": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/return/",
+            _VERIFY_MINE,
+            lambda w, t, r: {"reason": "请补充材料"},
+            lambda w, r: _entry(w, credits=("mine",), submit=True),
+        ),
+        "return an entry the admin created": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/return/",
+            _roles(admin=403, auditor=403, manager=200, reviewer=404, officer=404),
+            lambda w, t, r: {"reason": "请补充材料"},
+            lambda w, r: _entry(w, by="admin", submit=True),
+        ),
+        "return an entry the manager created": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/return/",
+            _roles(admin=200, auditor=403, manager=403, reviewer=404, officer=404),
+            lambda w, t, r: {"reason": "请补充材料"},
+            lambda w, r: _entry(w, by="manager", submit=True),
+        ),
+        "return an entry crediting the manager's own officer record": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/return/",
+            _roles(admin=200, auditor=403, manager=403, reviewer=404, officer=404),
+            lambda w, t, r: {"reason": "请补充材料"},
+            lambda w, r: _entry(w, credits=("manager_self",), submit=True),
+        ),
+        "manager credits an officer outside their districts": Row(
+            "post",
+            lambda w, t: "events/",
+            _roles(admin=201, auditor=403, manager=400, reviewer=403, officer=201),
+            lambda w, t, r: {
+                "title": f"跨区 {r}",
+                "occurred_on": "2025-04-01",
+                "officers": [w.officers["mine"].id, w.officers["d2"].id],
+            },
+        ),
+        "entry dated after today": Row(
+            "post",
+            lambda w, t: "events/",
+            _roles(admin=400, auditor=403, manager=400, reviewer=403, officer=400),
+            lambda w, t, r: _dated(w, "2026-12-01"),
+        ),
+        "entry dated outside every credited officer's term": Row(
+            "post",
+            lambda w, t: "events/",
+            _roles(admin=400, auditor=403, manager=400, reviewer=403, officer=400),
+            lambda w, t, r: _dated(w, "2024-06-01"),
+        ),
+        "entry dated in a finalised year": Row(
+            "post",
+            lambda w, t: "events/",
+            _roles(admin=409, auditor=403, manager=409, reviewer=403, officer=409),
+            lambda w, t, r: _dated(w, "2025-04-01"),
+            lambda w, r: _finalised(w, 2025),
+        ),
+        # --- Additions — Trust: routes of other branches (skip until merged)
+        "co-credit confirm": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/confirm/",
+            _roles(admin=403, auditor=403, manager=403, reviewer=403, officer=200),
+            target=lambda w, r: _co_credited(w),
+        ),
+        "co-credit decline": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/decline/",
+            _roles(admin=403, auditor=403, manager=403, reviewer=403, officer=200),
+            lambda w, t, r: {"reason": "不是我做的"},
+            lambda w, r: _co_credited(w),
+        ),
+        "co-credit confirm by an officer it does not credit": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/confirm/",
+            _roles(admin=403, auditor=403, manager=403, reviewer=404, officer=404),
+            target=lambda w, r: _entry(w, by="peer", credits=("peer", "d1")),
+        ),
+        "submit while a co-credit is outstanding": Row(
+            "post",
+            lambda w, t: f"events/{t.id}/submit/",
+            _roles(admin=409, auditor=403, manager=409, reviewer=403, officer=409),
+            target=lambda w, r: _co_credited(w),
+            needs="events/1/confirm/",
+        ),
+        "audit log read": Row(
+            "get",
+            lambda w, t: "audit/",
+            _roles(admin=200, auditor=200, manager=403, reviewer=403, officer=403),
+        ),
+        "two-factor setup": Row("post", lambda w, t: "/api/v1/auth/mfa/setup/", _all(200)),
+    }
+)
+
+#: (row, role) -> why the code does not answer as API.md says yet (strict xfail).
+FOUR_EYES = "ledgers: four eyes not enforced yet (API.md Additions — Trust; ledger branch)"
+BUGS: dict[tuple[str, str], str] = {
+    ("verify an entry the admin created", "admin"): FOUR_EYES,
+    ("verify an entry the manager created", "manager"): FOUR_EYES,
+    ("verify a cross-district entry", "manager"): FOUR_EYES,
+    ("return an entry the admin created", "admin"): FOUR_EYES,
+    ("return an entry the manager created", "manager"): FOUR_EYES,
+    ("manager credits an officer outside their districts", "manager"): (
+        "ledgers: a manager may credit officers outside their districts (Additions — Trust)"
+    ),
+}
+
+DATES = "ledgers: entry dates are not checked yet (API.md Additions — Trust, Dates; ledger branch)"
+for _row in (
+    "entry dated after today",
+    "entry dated outside every credited officer's term",
+    "entry dated in a finalised year",
+):
+    for _role in ("admin", "manager", "officer"):
+        BUGS[(_row, _role)] = DATES
+
+
+def _cases():
+    cases = []
+    for row in ROWS:
+        roles = tuple(r for r in ROLES if (row, r) not in BUGS)
+        cases.append(pytest.param(row, roles, id=row))
+        for role in ROLES:
+            if (row, role) in BUGS:
+                mark = pytest.mark.xfail(strict=True, reason=BUGS[(row, role)])
+                cases.append(pytest.param(row, (role,), marks=mark, id=f"{row} [{role}]"))
+    return cases
+
+
+def _matrix_world() -> World:
+    """World alpha with a second admin (``admin2``, who logs the entries the
+    admin under test did not create), an officer login ``peer`` in d1, and an
+    officer record ``manager_self`` whose login is the district manager."""
+    w = build_world("alpha")
+    w.users["admin2"] = roster.member_create(
+        tenant=w.tenant, username="alpha-admin2", password=PASSWORD, role=Role.ADMIN
+    ).user
+    w.officers["peer"] = roster.officer_create(
+        tenant=w.tenant,
+        full_name="孙七",
+        category="district",
+        district=w.districts["d1"],
+        term_start=TERM[0],
+        term_end=TERM[1],
+        username="alpha-peer",
+        password=PASSWORD,
+    )
+    w.users["peer"] = w.officers["peer"].user
+    w.officers["manager_self"] = _officer(w, "d1")
+    Officer.objects.filter(pk=w.officers["manager_self"].pk).update(user=w.users["manager"])
+    return w
+
+
+def _route_merged(url: str) -> bool:
+    try:
+        resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("row_name", "roles"), _cases())
+def test_api_matrix(db, row_name, roles):
+    row = ROWS[row_name]
+    with time_machine.travel(NOW, tick=False):
+        w = _matrix_world()
+        if row.needs and not _route_merged(w.url(row.needs)):
+            pytest.skip("route not merged yet")
+        failures = []
+        for role in roles:
+            target = row.target(w, role)
+            path = row.path(w, target)
+            url = path if path.startswith("/") else w.url(path)
+            if not _route_merged(url):
+                pytest.skip("route not merged yet")
+            client = w.api(role)
+            before = db_state()
+            response = getattr(client, row.method)(url, row.body(w, target, role), format="json")
+            wrote = changed(before, db_state())
+            expected = row.expect[role]
+            if response.status_code != expected:
+                failures.append((role, expected, response.status_code, response.content[:200]))
+            elif response.status_code >= 400 and wrote:
+                failures.append((role, "refused but wrote", wrote))
+        assert failures == []
+
+
+def _totp(secret: str, at: dt.datetime) -> str:
+    """RFC 6238: HMAC-SHA1 over the 30-second counter, 6 digits."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at.timestamp()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{code:06d}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_two_factor_setup_and_confirm_for_every_role(world, role):
+    if not _route_merged("/api/v1/auth/mfa/confirm/"):
+        pytest.skip("route not merged yet")
+    with time_machine.travel(NOW, tick=False):
+        client = world.api(role)
+        setup = client.post("/api/v1/auth/mfa/setup/", {}, format="json")
+        assert setup.status_code == 200
+        secret = setup.json()["secret"]
+        assert setup.json()["otpauth_url"].startswith("otpauth://totp/")
+        wrong = client.post("/api/v1/auth/mfa/confirm/", {"otp": "000000"}, format="json")
+        if _totp(secret, NOW) != "000000":
+            assert wrong.status_code == 400
+        ok = client.post("/api/v1/auth/mfa/confirm/", {"otp": _totp(secret, NOW)}, format="json")
+        assert ok.status_code == 200
+
+
+def test_the_matrix_covers_every_role_of_every_row():
+    for name, row in ROWS.items():
+        assert set(row.expect) == set(ROLES), name
+    assert len(ROWS) >= 60
+    assert {k[0] for k in BUGS} <= set(ROWS)
