@@ -730,8 +730,6 @@ def _event(officers, **extra):
     }
 
 
-LEDGER_REACH_BUG = "ledgers: credits/links are checked per tenant, not per reach (four-eyes branch)"
-
 REACH = {
     "manager credits only d2": Reach(
         "manager", "api:event-list", _no_kwargs, _event(["d2"]), "officers"
@@ -742,7 +740,6 @@ REACH = {
         _no_kwargs,
         _event(["d1", "d2"]),
         "officers",
-        bug=LEDGER_REACH_BUG,
     ),
     "manager adds a d2 officer by PATCH": Reach(
         "manager",
@@ -751,7 +748,6 @@ REACH = {
         lambda w: {"officers": [w.officers["d1"].id, w.officers["d2"].id]},
         "officers",
         method="patch",
-        bug=LEDGER_REACH_BUG,
     ),
     "manager page credits only d2": Reach(
         "manager",
@@ -770,7 +766,6 @@ REACH = {
             "officers": [w.officers["d1"].pk, w.officers["d2"].pk],
         },
         "officers",
-        bug=LEDGER_REACH_BUG,
     ),
     "officer links an entry they cannot see (matched)": Reach(
         "officer",
@@ -778,7 +773,6 @@ REACH = {
         _no_kwargs,
         _event(["mine"], matched=lambda w: [w.entries["achievement"].id]),
         "matched",
-        bug=LEDGER_REACH_BUG,
     ),
     "officer links an achievement they cannot see": Reach(
         "officer",
@@ -791,7 +785,6 @@ REACH = {
             "achievement": w.entries["achievement"].id,
         },
         "achievement",
-        bug=LEDGER_REACH_BUG,
     ),
     "manager nominates in d2": Reach(
         "manager",

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from accounts.choices import Role
 from ledgers.choices import EntryKind, Library
 from ledgers.models import Credit, Entry, EntryEvent, Evidence, Reference
-from ledgers.selectors import creditable_officers
+from ledgers.selectors import creditable_officers, entry_list
 from ledgers.services import COMMON_FIELDS, KIND_FIELDS
 from liaison.api.fields import TenantPrimaryKeyRelatedField, TenantSlugRelatedField
 from roster.models import District, Officer
@@ -116,8 +116,21 @@ class DetailMixin(serializers.Serializer):
     evidence = EvidenceSerializer(many=True, read_only=True)
 
 
+class VisibleEntryField(TenantPrimaryKeyRelatedField):
+    """A linked entry (an event's matched achievements and demands, a
+    conversion's achievement, a case's conversion), resolved among the entries
+    the caller can see, as the page form does: an entry out of reach gets the
+    same answer as an id that does not exist."""
+
+    def get_queryset(self):
+        membership = self.context.get("membership")
+        if membership is None:
+            return Entry.objects.none()
+        return entry_list(membership=membership)
+
+
 def _entry_field(kind: str, **kwargs):
-    return TenantPrimaryKeyRelatedField(Entry, allow_null=True, required=False, **kwargs)
+    return VisibleEntryField(Entry, allow_null=True, required=False, **kwargs)
 
 
 def _reference_field():
@@ -138,7 +151,7 @@ def serializer_for(kind: str, *, detail: bool = False) -> type[EntrySerializer]:
     if "conversion" in fields:
         extra["conversion"] = _entry_field(kind)
     if "matched" in fields:
-        extra["matched"] = TenantPrimaryKeyRelatedField(Entry, many=True, required=False)
+        extra["matched"] = VisibleEntryField(Entry, many=True, required=False)
     meta_fields = [*EntrySerializer.Meta.common, *fields]
     bases = (DetailMixin, EntrySerializer) if detail else (EntrySerializer,)
     if detail:
