@@ -5,16 +5,16 @@ and creates nothing more; see ``liaison.api.idempotency`` for the rules."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import IdempotencyKey
 from ledgers.models import Entry
 from ledgers.tests.conftest import make_entry
+from tests.concurrency import race
 
 pytestmark = pytest.mark.django_db
 
@@ -139,28 +139,6 @@ def test_a_role_without_the_right_gets_403_and_may_retry(world):
 # --- concurrent duplicates -------------------------------------------------------------
 
 
-def _race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            results[i] = calls[i]()
-        except Exception as exc:  # reported by the assertion
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent connections need PostgreSQL"
@@ -173,7 +151,7 @@ def test_ten_concurrent_identical_posts_create_once(world):
     def call(i):
         return lambda: post(clients[i], url, body(world), "same-key")
 
-    responses = _race([call(i) for i in range(10)])
+    responses = race([call(i) for i in range(10)])
 
     statuses = sorted(r.status_code for r in responses)
     assert set(statuses) <= {201, 409}

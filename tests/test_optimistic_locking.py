@@ -6,14 +6,14 @@ carrying the same tag cannot both win."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from ledgers.models import Entry
 from ledgers.tests.conftest import make_entry, state
 from roster.models import Nomination
+from tests.concurrency import race
 
 pytestmark = pytest.mark.django_db
 
@@ -154,28 +154,6 @@ def test_two_patches_with_the_same_etag_second_is_412(world):
     assert Entry.objects.get(pk=entry.pk).title == "甲的修改"
 
 
-def _race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            results[i] = calls[i]()
-        except Exception as exc:  # reported by the assertion
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks across connections need PostgreSQL"
@@ -190,7 +168,7 @@ def test_concurrent_patches_with_the_same_etag_one_wins(world):
     def patch(i):
         return lambda: clients[i].patch(url, {"title": f"修改{i}"}, HTTP_IF_MATCH=tag).status_code
 
-    results = _race([patch(i) for i in range(8)])
+    results = race([patch(i) for i in range(8)])
 
     assert sorted(results) == [200] + [412] * 7
     winner = results.index(200)

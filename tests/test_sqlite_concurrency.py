@@ -10,10 +10,11 @@ SQLite only: PostgreSQL has its own race tests."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 
 import pytest
 from django.db import connection, connections
+
+from tests.concurrency import race
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's locking only"),
@@ -39,28 +40,6 @@ def file_database(tmp_path):
         settings_dict["NAME"] = in_memory
 
 
-def _race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            results[i] = calls[i]()
-        except Exception as exc:  # reported by the assertion
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    return results
-
-
 def _count(open_db, title: str) -> int:
     db = open_db()
     try:
@@ -82,7 +61,7 @@ def test_ten_concurrent_posts_never_answer_500(world, keyed, request):
     def call(i):
         return lambda: clients[i].post(url, data, **headers).status_code
 
-    statuses = _race([call(i) for i in range(10)])
+    statuses = race([call(i) for i in range(10)])
 
     assert not [s for s in statuses if not isinstance(s, int) or s >= 500], statuses
     if keyed:

@@ -4,13 +4,13 @@ run with ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres``."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from ledgers.models import Entry, EntryEvent
+from tests.concurrency import race
 
 from .conftest import make_entry
 
@@ -27,28 +27,14 @@ pytestmark = [
 
 def _race(clients, url: str | list[str]) -> list:
     """POST ``url`` (or client i the i-th of a list of urls) from every
-    client at once, each in its own thread (and so its own database
-    connection); the status codes, in thread order."""
-    barrier = threading.Barrier(len(clients))
-    results: list = [None] * len(clients)
+    client at once; the status codes, in client order."""
     urls = [url] * len(clients) if isinstance(url, str) else url
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            results[i] = clients[i].post(urls[i], {}, format="json").status_code
-        except Exception as exc:  # reported by the assertion below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    return results
+    return race(
+        [
+            lambda c=client, u=u: c.post(u, {}, format="json").status_code
+            for client, u in zip(clients, urls, strict=True)
+        ]
+    )
 
 
 def test_fifty_concurrent_verifies_verify_once(world):
