@@ -192,18 +192,27 @@ $$;
 CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'integrity_constraint_violation';
 END;
 $$;
-
-CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
-    FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
 """
 
+#: Tables whose rows, once written, the database keeps as they are: the audit
+#: log and the two histories the pages show (an entry's, a nomination's steps).
+#: UPDATE and DELETE are refused (PostgreSQL's TRUNCATE, used by test flushes,
+#: is not a row operation; SQLite's flush is allowed through ``audit_flushing``).
+APPEND_ONLY_TABLES = ("audit_auditevent", "ledgers_entryevent", "roster_nominationtransition")
 
-def _pg_install(cursor, audited: list[Audited]) -> None:
+
+def _pg_install(cursor, audited: list[Audited], existing: set[str]) -> None:
     cursor.execute(PG_FUNCTIONS)
+    for table in APPEND_ONLY_TABLES:
+        if table in existing:
+            cursor.execute(
+                "CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE "
+                f'ON "{table}" FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()'
+            )
     cursor.execute(
         "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
         "WHERE t.tgname = 'audit_row'"
@@ -311,15 +320,17 @@ def _sqlite_trigger(spec: Audited, op: str) -> str:
     )
 
 
-SQLITE_APPEND_ONLY = [
-    'DROP TRIGGER IF EXISTS "audit_append_only_update"',
-    'DROP TRIGGER IF EXISTS "audit_append_only_delete"',
-    'CREATE TRIGGER "audit_append_only_update" BEFORE UPDATE ON audit_auditevent '
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused'); END",
-    'CREATE TRIGGER "audit_append_only_delete" BEFORE DELETE ON audit_auditevent '
-    "WHEN NOT audit_flushing() "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused'); END",
-]
+def _sqlite_append_only(table: str) -> list[str]:
+    update, delete = f"audit_append_only_{table}_update", f"audit_append_only_{table}_delete"
+    return [
+        f'DROP TRIGGER IF EXISTS "{update}"',
+        f'DROP TRIGGER IF EXISTS "{delete}"',
+        f'CREATE TRIGGER "{update}" BEFORE UPDATE ON "{table}" '
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END",
+        f'CREATE TRIGGER "{delete}" BEFORE DELETE ON "{table}" '
+        "WHEN NOT audit_flushing() "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END",
+    ]
 
 
 def _sqlite_drop_row_triggers(cursor) -> None:
@@ -332,10 +343,12 @@ def _sqlite_drop_row_triggers(cursor) -> None:
         cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
-def _sqlite_install(cursor, audited: list[Audited]) -> None:
+def _sqlite_install(cursor, audited: list[Audited], existing: set[str]) -> None:
     _sqlite_drop_row_triggers(cursor)
-    for statement in SQLITE_APPEND_ONLY:
-        cursor.execute(statement)
+    for table in APPEND_ONLY_TABLES:
+        if table in existing:
+            for statement in _sqlite_append_only(table):
+                cursor.execute(statement)
     for spec in audited:
         for op in ("INSERT", "UPDATE", "DELETE"):
             cursor.execute(_sqlite_trigger(spec, op))
@@ -354,9 +367,9 @@ def install(using: str = "default") -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _pg_install(cursor, audited)
+            _pg_install(cursor, audited, existing)
         elif connection.vendor == "sqlite":
-            _sqlite_install(cursor, audited)
+            _sqlite_install(cursor, audited, existing)
 
 
 def drop_row_triggers(using: str = "default") -> None:

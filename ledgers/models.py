@@ -295,7 +295,7 @@ class EntryEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("by"),
     )

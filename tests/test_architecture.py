@@ -62,3 +62,25 @@ def test_scope_hook_cannot_widen_past_the_tenant(world, other_world):
     view = Widening()
     view.tenant = world.tenant
     assert set(view.get_queryset()) == set(world.districts.values())
+
+
+def test_every_app_with_tests_is_collected():
+    """A project app whose tests pytest never collects is a suite that cannot
+    fail: each app folder holding tests is listed in pyproject's testpaths."""
+    import tomllib
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    testpaths = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"
+    ]["testpaths"]
+    with_tests = sorted(
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == root and (Path(config.path) / "tests").is_dir()
+    )
+    assert with_tests, "no project app found"
+    assert [label for label in with_tests if label not in testpaths] == []

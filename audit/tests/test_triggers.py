@@ -78,11 +78,15 @@ def test_bulk_create_and_delete_are_recorded_with_the_parents_tenant(world):
         "id": [None, credit.pk],
         "entry_id": [None, entry.pk],
         "officer_id": [None, officer.pk],
+        "confirmed": [None, True],
+        "confirmed_at": [None, None],
     }
     assert deleted.changes == {
         "id": [credit.pk, None],
         "entry_id": [entry.pk, None],
         "officer_id": [officer.pk, None],
+        "confirmed": [True, None],
+        "confirmed_at": [None, None],
     }
 
 
@@ -204,3 +208,33 @@ def test_flush_of_transactional_tests_may_empty_the_log(world):
     assert AuditEvent.objects.filter(tenant=world.tenant).exists()
     with pytest.raises(IntegrityError), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent")
+
+
+@pytest.mark.parametrize(
+    ("table", "sql"),
+    [
+        ("ledgers_entryevent", "UPDATE ledgers_entryevent SET reason = 'rewritten' WHERE id = %s"),
+        ("ledgers_entryevent", "DELETE FROM ledgers_entryevent WHERE id = %s"),
+        (
+            "roster_nominationtransition",
+            "UPDATE roster_nominationtransition SET comment = 'rewritten' WHERE id = %s",
+        ),
+        ("roster_nominationtransition", "DELETE FROM roster_nominationtransition WHERE id = %s"),
+    ],
+)
+def test_the_histories_are_append_only_too(world, table, sql):
+    from ledgers.models import EntryEvent
+    from roster.models import NominationTransition
+
+    model = {"ledgers_entryevent": EntryEvent, "roster_nominationtransition": NominationTransition}[
+        table
+    ]
+    row = model.objects.order_by("id").first()
+    before = model.objects.filter(pk=row.pk).values().get()
+    with (
+        pytest.raises(IntegrityError, match=f"{table} is append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [row.pk])
+    assert model.objects.filter(pk=row.pk).values().get() == before

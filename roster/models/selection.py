@@ -140,7 +140,7 @@ class NominationTransition(models.Model):
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     from_stage = models.CharField(_("from"), max_length=30)
