@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.services import audit_two_factor
 from liaison.errors import Conflict
 
 from .models import User
@@ -68,8 +69,10 @@ def mfa_confirm(*, user: User, otp: str) -> TOTPDevice:
         raise ValidationError({"otp": _("Start the set-up first: there is no key to confirm.")})
     if not device.verify_token(otp or ""):
         raise ValidationError({"otp": _("The code is wrong or has expired.")})
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_two_factor(user=user, enabled=True)
     return device
 
 
@@ -86,4 +89,6 @@ def mfa_disable(*, user: User, otp: str) -> None:
     """Turn two-factor off; needs a current code."""
     if mfa_verify(user=user, otp=otp) is None:
         raise ValidationError({"otp": _("The code is wrong or has expired.")})
-    TOTPDevice.objects.filter(user=user).delete()
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit_two_factor(user=user, enabled=False)

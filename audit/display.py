@@ -1,24 +1,88 @@
 """The audit log made readable: labels of object types, fields and actions,
-and each change as (field, before, after) text."""
+and each change as (field, before, after) text.
+
+The triggers store raw column values: foreign keys as ids, choices as their
+codes, times in UTC. :class:`Names` turns ids into names (one query per
+related table for a page or an export chunk), choices become their labels
+and times are shown in the site's time zone, like the event's own time."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from functools import cache
+
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from .choices import OBJECT_TYPE_LABELS, AuditAction
 from .models import AuditEvent
 
+#: Labels of foreign-key columns whose model field has no verbose name of its
+#: own (Django would show the English field name).
+_RELATION_LABELS = {
+    "created_by": _("Created by"),
+    "verified_by": _("Verified by"),
+    "disqualified_by": _("Disqualified by"),
+    "published_by": _("Published by"),
+    "nominated_by": _("Nominated by"),
+    "decided_by": _("Decided by"),
+    "uploaded_by": _("Uploaded by"),
+    "actor": _("Actor"),
+    "round": _("Selection round"),
+    "from_entry": _("Ledger entry"),
+    "to_entry": _("Matched demand"),
+    "permission": _("Permission"),
+}
+
+#: Keys of changes that are no column (written by services) and of the
+#: details of security events.
+_KEY_LABELS = {
+    "two_factor": _("Two-factor sign-in"),
+    "username": _("Username"),
+    "path": _("Path"),
+    "method": _("Method"),
+    "ip": _("IP address"),
+    "view": _("View"),
+    "filename": _("File name"),
+}
+
+
+def _borrowed_choices() -> dict[tuple[str, str], dict]:
+    """Columns that store another model's choice codes without declaring
+    them (the status before and after in a history row)."""
+    from ledgers.choices import EntryStatus
+    from roster.choices import Stage
+
+    return {
+        ("entryevent", "from_status"): dict(EntryStatus.choices),
+        ("entryevent", "to_status"): dict(EntryStatus.choices),
+        ("nominationtransition", "from_stage"): dict(Stage.choices),
+        ("nominationtransition", "to_stage"): dict(Stage.choices),
+    }
+
+
+def _label(field: models.Field) -> str:
+    name = field.name
+    if field.is_relation and field.verbose_name == name.replace("_", " "):
+        if name in _RELATION_LABELS:
+            return str(_RELATION_LABELS[name])
+        related = field.related_model._meta
+        return str(OBJECT_TYPE_LABELS.get(related.model_name, related.verbose_name))
+    return str(field.verbose_name)
+
 
 @cache
-def _field_labels() -> dict[str, dict[str, str]]:
-    """object_type -> column -> the field's verbose name."""
+def _fields() -> dict[str, dict[str, models.Field]]:
+    """object_type -> column -> model field."""
     from .triggers import classify
 
     audited, _unclassified = classify()
-    return {
-        spec.object_type: {f.column: str(f.verbose_name) for f in spec.fields} for spec in audited
-    }
+    return {spec.object_type: {f.column: f for f in spec.fields} for spec in audited}
 
 
 def _text(value) -> str:
@@ -31,24 +95,171 @@ def _text(value) -> str:
     return str(value)
 
 
-def change_lines(event: AuditEvent) -> list[tuple[str, str, str]]:
-    """``[(field label, before, after)]`` of a row change; for a security
-    event, its details (path, username, …) as ``(key, "", value)``."""
+def _local_time(value) -> str | None:
+    """A stored timestamp (SQLite ``2026-11-30 13:31:05.2``, PostgreSQL
+    ISO 8601 with offset) in the site's time zone, to the second."""
+    if not isinstance(value, str):
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M:%S")
+
+
+#: Models whose rows have a name worth a lookup (one query per model and
+#: page); the others (history rows, grants, credits…) are shown by id.
+NAMED_MODELS = frozenset(
+    {
+        "accounts.user",
+        "accounts.tenant",
+        "roster.district",
+        "roster.unit",
+        "roster.officer",
+        "roster.officergroup",
+        "roster.selectionround",
+        "roster.notice",
+        "roster.nomination",
+        "ledgers.entry",
+        "ledgers.reference",
+    }
+)
+
+
+def _named(model: type[models.Model]) -> bool:
+    return model._meta.label_lower in NAMED_MODELS
+
+
+class Names:
+    """Names of the rows that audit events point to by id, looked up in bulk
+    (:meth:`load`) before the events are shown."""
+
+    def __init__(self, tenant=None):
+        self.tenant = tenant
+        self._names: dict[type[models.Model], dict[str, str]] = {}
+
+    def load(self, events: Iterable[AuditEvent]) -> None:
+        """Look up the names of the rows the events' changes point to, and
+        of the events' own objects: one query per named model."""
+        wanted: dict[type[models.Model], set] = defaultdict(set)
+        fields = _fields()
+        for event in events:
+            model = _object_model(event.object_type)
+            if model is not None and _named(model) and event.object_id.isdigit():
+                wanted[model].add(int(event.object_id))
+            columns = fields.get(event.object_type, {})
+            for column, pair in (event.changes or {}).items():
+                field = columns.get(column)
+                if field is None or not field.is_relation or not _named(field.related_model):
+                    continue
+                if isinstance(pair, list):
+                    wanted[field.related_model] |= {v for v in pair if isinstance(v, int) and v}
+        for model, ids in wanted.items():
+            known = self._names.setdefault(model, {})
+            ids = {i for i in ids if str(i) not in known}
+            if not ids:
+                continue
+            rows = model._default_manager.filter(pk__in=ids)
+            if self.tenant is not None and any(f.name == "tenant" for f in model._meta.fields):
+                rows = rows.filter(tenant=self.tenant)
+            for row in rows:
+                known[str(row.pk)] = _row_name(row)
+
+    def name(self, model: type[models.Model], pk) -> str:
+        found = self._names.get(model, {}).get(str(pk))
+        return f"{found}（#{pk}）" if found else f"#{pk}"
+
+
+def _object_model(object_type: str) -> type[models.Model] | None:
+    """The model of an audited object type (not the many-to-many tables)."""
+    fields = _fields().get(object_type)
+    if not fields:
+        return None
+    model = next(iter(fields.values())).model
+    return None if model._meta.auto_created else model
+
+
+def object_label(event: AuditEvent, names: Names | None = None) -> str:
+    """``用户 demo-admin（#1）``: the object's type and, where known, its name."""
+    label = object_type_label(event.object_type)
+    if not event.object_id:
+        return label
+    model = _object_model(event.object_type)
+    if names is not None and model is not None:
+        return f"{label} {names.name(model, event.object_id)}"
+    return f"{label} #{event.object_id}"
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == {} or value == []
+
+
+def _row_name(row: models.Model) -> str:
+    """A user's username, an officer's name, an entry's title…; "" for rows
+    without a name of their own (history rows, grants): their id says it."""
+    if hasattr(row, "get_username"):
+        return row.get_username()
+    for attr in ("full_name", "title", "name"):
+        value = getattr(row, attr, "")
+        if value:
+            return str(value)
+    return ""
+
+
+def _value(field: models.Field | None, value, names: Names | None) -> str:
+    if value is None or value == "":
+        return _text(None) if value is None else ""
+    if field is not None:
+        if field.is_relation:
+            return names.name(field.related_model, value) if names else f"#{value}"
+        choices = (
+            dict(field.flatchoices)
+            if field.choices
+            else _borrowed_choices().get((field.model._meta.model_name, field.name))
+        )
+        if choices:
+            return str(choices.get(value, value))
+        if isinstance(field, models.DateTimeField):
+            local = _local_time(value)
+            if local is not None:
+                return local
+    return _text(value)
+
+
+def change_lines(event: AuditEvent, names: Names | None = None) -> list[tuple[str, str, str]]:
+    """``[(field label, before, after)]`` of a row change; a created or
+    deleted row's values as ``(field label, "", value)`` (without its id,
+    which is the object id shown beside it, and without empty values); for a
+    security event, its details (path, username, …) as ``(key, "", value)``."""
     if isinstance(event.changes, dict) and event.changes:
-        labels = _field_labels().get(event.object_type, {})
+        columns = _fields().get(event.object_type, {})
         lines = []
         for column, pair in event.changes.items():
+            field = columns.get(column)
             before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            lines.append((labels.get(column, column), _text(before), _text(after)))
+            label = _label(field) if field is not None else str(_KEY_LABELS.get(column, column))
+            if event.action in (AuditAction.CREATE, AuditAction.DELETE):
+                # a new row: the values it was given; a deleted one: those it had
+                value = after if event.action == AuditAction.CREATE else before
+                if (field is not None and field.primary_key) or _empty(value):
+                    continue
+                lines.append((label, "", _value(field, value, names)))
+                continue
+            lines.append((label, _value(field, before, names), _value(field, after, names)))
         return lines
-    return [(key, "", _text(value)) for key, value in (event.extra or {}).items() if value]
+    return [
+        (str(_KEY_LABELS.get(key, key)), "", _text(value))
+        for key, value in (event.extra or {}).items()
+        if value
+    ]
 
 
-def change_text(event: AuditEvent) -> str:
+def change_text(event: AuditEvent, names: Names | None = None) -> str:
     """The changes on one line each: ``field: before → after``."""
     return "\n".join(
         f"{label}: {before} → {after}" if before else f"{label}: {after}"
-        for label, before, after in change_lines(event)
+        for label, before, after in change_lines(event, names)
     )
 
 

@@ -103,6 +103,19 @@ def audit_login(*, user, request=None) -> list[AuditEvent]:
     )
 
 
+def audit_two_factor(*, user, enabled: bool) -> list[AuditEvent]:
+    """Two-factor sign-in turned on or off: the authenticator device is
+    django-otp's table (no trigger), so the service records the change."""
+    return audit_record(
+        tenant_ids=_member_tenants(user.get_username()),
+        action=AuditAction.UPDATE,
+        object_type="user",
+        object_id=str(user.pk),
+        changes={"two_factor": [not enabled, enabled]},
+        actor=user,
+    )
+
+
 def audit_denied(*, request, tenant_id: int | None, actor=None, object_id="") -> list[AuditEvent]:
     """A refused action (403) on a tenant's page or API."""
     match = getattr(request, "resolver_match", None)

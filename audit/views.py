@@ -11,7 +11,14 @@ from liaison.excel import XLSX, SheetWriter, heading, new_workbook, workbook_fil
 from liaison.views import FilteredListMixin, TenantPageMixin
 
 from .choices import OBJECT_TYPE_LABELS, AuditAction
-from .display import action_label, change_lines, change_text, object_type_label
+from .display import (
+    Names,
+    action_label,
+    change_lines,
+    change_text,
+    object_label,
+    object_type_label,
+)
 from .filtersets import AuditEventFilterSet
 from .selectors import audit_event_list
 
@@ -27,10 +34,12 @@ class AuditListView(FilteredListMixin, TenantPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        names = Names(self.tenant)
+        names.load(context["events"])
         for event in context["events"]:
             event.action_label = action_label(event.action)
-            event.type_label = object_type_label(event.object_type)
-            event.lines = change_lines(event)
+            event.type_label = object_label(event, names)
+            event.lines = change_lines(event, names)
         context.update(
             actions=AuditAction.choices,
             object_types=sorted(OBJECT_TYPE_LABELS.items(), key=lambda kv: str(kv[1])),
@@ -61,18 +70,21 @@ class AuditExportView(AuditListView):
                 (_("Request id"), 34),
             ],
         )
-        for event in events.iterator(chunk_size=2000):
-            sheet.row(
-                [
-                    event.at,
-                    event.actor_username or _("System"),
-                    action_label(event.action),
-                    object_type_label(event.object_type),
-                    event.object_id,
-                    change_text(event),
-                    event.request_id,
-                ]
-            )
+        names = Names(self.tenant)
+        for chunk in _chunks(events.iterator(chunk_size=2000), 2000):
+            names.load(chunk)  # ids to names: one query per table and chunk
+            for event in chunk:
+                sheet.row(
+                    [
+                        event.at,
+                        event.actor_username or _("System"),
+                        action_label(event.action),
+                        object_type_label(event.object_type),
+                        event.object_id,
+                        change_text(event, names),
+                        event.request_id,
+                    ]
+                )
         sheet.close()
         return FileResponse(
             workbook_file(book),
@@ -80,3 +92,14 @@ class AuditExportView(AuditListView):
             filename=f"audit-{self.tenant.slug}.xlsx",
             content_type=XLSX,
         )
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -20,6 +20,7 @@ from liaison.api.permissions import ALL_ROLES
 from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
 from liaison.views import FilteredListMixin, TenantPageMixin
+from roster.models import Officer
 from roster.selectors import district_list
 from scoring.selectors import entry_share_rows
 
@@ -197,11 +198,12 @@ class EntryDetailView(TenantPageMixin, TemplateView):
         if my_pending and role not in REVIEWERS:  # confirm or decline before anything else
             editable = False
         can_withdraw = entry.status == "submitted" and (credited_me or role in REVIEWERS)
-        for event in entry.history.all():
-            event.change_rows = [
-                (_field_label(name), before, after)
-                for name, (before, after) in event.changes.items()
-            ]
+        can_review = (
+            entry.status == "submitted"
+            and role in REVIEWERS
+            and may_review(membership=self.membership, entry=entry)
+        )
+        history = _history_with_change_rows(entry)
         context.update(
             entry=entry,
             kind_label=EntryKind(entry.kind).label,
@@ -214,13 +216,17 @@ class EntryDetailView(TenantPageMixin, TemplateView):
             # a manager's or admin's withdraw of someone else's entry is a return
             withdraw_is_return=can_withdraw
             and services.withdraw_is_return(membership=self.membership, entry=entry),
+            history=history,
             credits=credits,
             unconfirmed=unconfirmed,
+            unconfirmed_names="、".join(o.full_name for o in unconfirmed),
             my_pending=my_pending,
             decline_form=DeclineForm(),
-            can_review=entry.status == "submitted"
-            and role in REVIEWERS
-            and may_review(membership=self.membership, entry=entry),
+            can_review=can_review,
+            # a reviewer who sees no verify button is told why (four eyes, reach)
+            review_refusal=services.review_refusal(membership=self.membership, entry=entry)
+            if entry.status == "submitted" and role in REVIEWERS and not can_review
+            else "",
             can_upload=editable and role in LOGGERS,
             return_form=ReturnForm(),
             evidence_form=EvidenceForm(),
@@ -230,9 +236,69 @@ class EntryDetailView(TenantPageMixin, TemplateView):
         return context
 
 
+# History fields whose values are lists of officer ids (credits, confirmations).
+_OFFICER_ID_FIELDS = ("officers", "confirmed")
+
+
+def _history_with_change_rows(entry: Entry) -> list:
+    """Label, before and after of each change in the entry's history, with
+    officer ids shown as names and linked rows as their titles (a history row
+    stores ids; ``[55, 57] → [55]`` means nothing to a reader)."""
+    events = list(entry.history.all())
+    officer_ids, entry_ids = set(), set()
+    for event in events:
+        for name, pair in event.changes.items():
+            ids = {v for side in pair if isinstance(side, list) for v in side}
+            if name in _OFFICER_ID_FIELDS:
+                officer_ids |= ids
+            elif name == "matched":
+                entry_ids |= ids
+    names = dict(
+        Officer.objects.for_tenant(entry.tenant)
+        .filter(pk__in=officer_ids)
+        .values_list("pk", "full_name")
+    )
+    titles = dict(
+        Entry.objects.for_tenant(entry.tenant).filter(pk__in=entry_ids).values_list("pk", "title")
+    )
+    for event in events:
+        event.change_rows = [
+            (
+                _field_label(name),
+                _history_value(entry, name, before, names, titles),
+                _history_value(entry, name, after, names, titles),
+            )
+            for name, (before, after) in event.changes.items()
+        ]
+    return events
+
+
+def _history_value(entry: Entry, name: str, value, names: dict, titles: dict):
+    """A stored history value as a reader sees it."""
+    if isinstance(value, list):
+        lookup = names if name in _OFFICER_ID_FIELDS else titles if name == "matched" else {}
+        return "、".join(str(lookup.get(v, f"#{v}")) for v in value)
+    try:
+        field = Entry._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    if field.many_to_one and isinstance(value, int):  # a linked row, stored as its id
+        related = field.related_model._default_manager.filter(pk=value)
+        if any(f.name == "tenant" for f in field.related_model._meta.fields):
+            related = related.filter(tenant=entry.tenant)
+        return str(related.first() or f"#{value}")
+    if getattr(field, "choices", None) and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
 def _field_label(name: str) -> str:
     if name == "officers":
         return _("Credited officers")
+    if name == "confirmed":
+        return _("Confirmed by")
     if name == "evidence":
         return _("Evidence")
     try:
@@ -297,6 +363,11 @@ class EntryActionView(TenantPageMixin, View):
             # the services say whether a reason is needed (a manager's withdraw
             # of someone else's entry is a return; a decline always needs one)
             kwargs["reason"] = request.POST.get("reason", "")[:1000]
+        done = self.DONE[action]
+        if action == "withdraw" and services.withdraw_is_return(
+            membership=self.membership, entry=entry
+        ):
+            done = self.DONE["return"]  # a manager's withdraw of someone else's entry
         try:
             self.ACTIONS[action](
                 tenant=self.tenant, membership=self.membership, entry=entry, **kwargs
@@ -308,7 +379,7 @@ class EntryActionView(TenantPageMixin, View):
         else:
             messages.success(
                 request,
-                _("%(done)s “%(title)s”") % {"done": self.DONE[action], "title": entry.title},
+                _("%(done)s “%(title)s”") % {"done": done, "title": entry.title},
             )
             if action == "decline":  # the entry may be out of the officer's sight now
                 return HttpResponseRedirect(

@@ -217,7 +217,7 @@ def test_api_token_page_shows_the_token_age_and_revokes_it(client, world, timeou
         client.force_login(admin)
         page = client.get("/accounts/api-token/").content.decode()
         assert 'id="api-token"' in page
-        assert "2026-06-01 10:00 (2\xa0日前)" in page  # issued, Asia/Shanghai
+        assert "2026-06-01 10:00 （2\xa0日前）" in page  # issued, Asia/Shanghai
         assert "2026-06-08 10:00" in page  # expires
         response = client.post("/accounts/api-token/")
         assert response["Location"] == "/accounts/api-token/"

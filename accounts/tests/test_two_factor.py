@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.mfa import mfa_setup
 from accounts.models import Policy, User
+from audit.models import AuditEvent
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -241,6 +242,14 @@ def test_two_factor_page_enrols_with_a_qr_code_and_turns_off(client, world):
     with time_machine.travel(latest, tick=False):
         client.post("/accounts/two-factor/", {"action": "disable", "otp": code_at(device, latest)})
     assert not TOTPDevice.objects.filter(user=admin).exists()
+    # both switches are in the tenant's audit log, by the user, on the user
+    logged = AuditEvent.objects.filter(
+        tenant=world.tenant, object_type="user", object_id=str(admin.pk), action="update"
+    ).order_by("id")
+    assert [(e.actor_username, e.changes) for e in logged] == [
+        (admin.username, {"two_factor": [False, True]}),
+        (admin.username, {"two_factor": [True, False]}),
+    ]
 
 
 def _require_mfa(world, roles):

@@ -197,7 +197,8 @@ def test_audit_page_export_reads_back_and_is_itself_recorded(world, client):
     assert len(values) == 3
     row = values[2]
     assert row[1:5] == ["alpha-admin", "修改", "联络员", str(officer.pk)]
-    assert "状态: active → disqualified" in row[5]
+    assert "状态: 在任 → 已取消资格" in row[5]
+    assert "取消资格操作人: — → alpha-admin（#" in row[5]  # a user by name, not an id
     assert (
         row[6]
         == AuditEvent.objects.get(

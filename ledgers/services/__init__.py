@@ -16,6 +16,7 @@ from .transitions import (
     entry_verify,
     entry_verify_many,
     entry_withdraw,
+    review_refusal,
     withdraw_is_return,
 )
 
@@ -35,5 +36,6 @@ __all__ = [
     "evidence_add",
     "find_duplicate",
     "reference_create",
+    "review_refusal",
     "withdraw_is_return",
 ]

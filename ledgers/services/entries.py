@@ -177,7 +177,7 @@ def _notify_co_credit(*, entry: Entry, officer: Officer, by) -> None:
         body=_(
             "%(who)s logged “%(title)s” and credits you. Confirm it, or decline it with a reason."
         )
-        % {"who": by.get_username() if by else "—", "title": entry.title},
+        % {"who": str(by) if by else "—", "title": entry.title},
         link=link,
     )
 

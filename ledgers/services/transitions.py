@@ -57,6 +57,16 @@ def _check_may_review(membership: Membership, entry: Entry) -> None:
         )
 
 
+def review_refusal(*, membership: Membership, entry: Entry) -> str:
+    """Why this member may not verify or return the entry ("" when they may),
+    for the entry page to say so instead of silently showing no buttons."""
+    try:
+        _check_may_review(membership, entry)
+    except PermissionDenied as exc:
+        return str(exc)
+    return ""
+
+
 def _transition(
     *, tenant, membership, entry, check, allowed_from, to, action, reason: str = "", stamp=None
 ) -> Entry:
