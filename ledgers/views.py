@@ -21,7 +21,7 @@ from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
 from liaison.views import FilteredListMixin, TenantPageMixin
 from roster.models import Officer
-from roster.selectors import district_list
+from roster.selectors import districts_in_reach
 from scoring.selectors import entry_share_rows
 
 from . import services
@@ -462,7 +462,9 @@ class ReviewQueueView(FilteredListMixin, TenantPageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            kinds=_kinds(), districts=district_list(tenant=self.tenant), return_form=ReturnForm()
+            kinds=_kinds(),
+            districts=districts_in_reach(membership=self.membership),
+            return_form=ReturnForm(),
         )
         return context
 

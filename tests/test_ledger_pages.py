@@ -89,6 +89,10 @@ def test_queue_hides_other_districts_and_own_credits(client, world):
     client.force_login(world.users["manager"])
     html = client.get(_url("review-queue")).content.decode()
     assert "一区的活动" in html and "二区的活动" not in html
+    # the district filter offers only the manager's own districts
+    d1, d2 = world.districts["d1"], world.districts["d2"]
+    assert f'<option value="{d1.code}">{d1.name}</option>' in html
+    assert f'value="{d2.code}"' not in html
 
 
 def test_return_needs_a_reason_and_then_records_it(client, world):
