@@ -25,7 +25,11 @@ Schema of a preset (every key is required):
   ``submitted`` and ``centre_verified``: ``[{"code", "label", "role"}]``.
 - ``notice_days``: length of a public notice in working days.
 - ``term_years``: term length in years.
-- ``rotation_years``: years at one host before rotation (``null``: none).
+- ``rotation_years``: years at one host before rotation (``null``: none),
+  counted from the start of the current host assignment.
+- ``headcount``: ``{"min_per_district"}``: the fewest active officers a
+  district must have (``null``: no minimum).
+- ``hosts_required``: every active officer serves at least one host.
 - ``dormant_days``: days without a submitted entry before an officer is
   flagged as dormant.
 - ``mfa_required_roles``: role codes whose members must turn on two-factor
@@ -136,7 +140,9 @@ WUHAN = {
     },
     "notice_days": 5,
     "term_years": 2,
-    "rotation_years": 2,
+    "rotation_years": 2,  # 第八条（一）：原则上联络员派驻高校满两年轮岗一次.
+    "headcount": {"min_per_district": None},  # no minimum per district in the document.
+    "hosts_required": False,
     "dormant_days": 90,
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     "disqualification_reasons": _WUHAN_DISQUALIFICATION,
@@ -198,7 +204,9 @@ YANGQUAN = {
     },
     "notice_days": 5,  # wuhan default: "在一定范围内公示", no length.
     "term_years": 1,  # 第十四条（五）：协议有效期一般为一年，到期后视情况续签.
-    "rotation_years": None,
+    "rotation_years": None,  # no rotation in the document.
+    "headcount": {"min_per_district": None},
+    "hosts_required": True,  # 第十三条（四）：每名科技特派员需对接至少1个服务对象.
     "dormant_days": 90,  # wuhan default.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     # 第十六条 (（五）"其他不适合继续担任" has no code).
@@ -276,7 +284,9 @@ PUYANG = {
     },
     "notice_days": 5,  # wuhan default: "予以公示", no length.
     "term_years": 2,  # 四（三）：原则上，联络员任期两年.
-    "rotation_years": None,
+    "rotation_years": None,  # no rotation in the document.
+    "headcount": {"min_per_district": None},
+    "hosts_required": False,
     "dormant_days": 90,  # wuhan default.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     # 四（三）：对工作敷衍、弄虚作假甚至违法违规的联络员，取消其任职资格.
@@ -343,7 +353,10 @@ SUZHOU = {
     },
     "notice_days": 5,  # wuhan default: the plan has no public notice.
     "term_years": 2,  # 二（三）3：以两年为一个派驻周期；派驻期满可申请续派.
-    "rotation_years": None,
+    "rotation_years": None,  # the 2-year cycle is the term (续派 renews it), not a rotation.
+    # 二（一）1（1）：按每个县（区）、市管各园区不少于4名双链融合专员选派.
+    "headcount": {"min_per_district": 4},
+    "hosts_required": False,
     "dormant_days": 90,  # wuhan default.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     # 二（三）6 and 二（三）5.
@@ -406,7 +419,9 @@ HUBEI = {
     },
     "notice_days": 5,  # wuhan default: "公示", no length.
     "term_years": 2,  # 3.1：认定期为 2 年.
-    "rotation_years": None,
+    "rotation_years": None,  # no rotation in the paper.
+    "headcount": {"min_per_district": None},
+    "hosts_required": False,
     "dormant_days": 90,  # wuhan default: "淘汰僵尸联络员" (4.1), no number.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
     # The paper lists no reasons (its 工作细则 is not published): wuhan's.

@@ -31,6 +31,8 @@ OBJECT_TYPE_LABELS = {
     "unituserobjectpermission": _("Unit grant"),
     "officer": _("Officer"),
     "officer_host_units": _("Officer host unit"),
+    "hostassignment": _("Host assignment"),
+    "changerequest": _("Change request"),
     "officergroup": _("Group"),
     "officergroup_members": _("Group member"),
     "officergroup_host_units": _("Group host unit"),

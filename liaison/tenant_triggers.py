@@ -121,6 +121,21 @@ TENANT_LINKS: tuple[TenantLink, ...] = (
         ("officer_id", "roster_officer"),
         _links("unit_id=roster_unit"),
     ),
+    # issue 11 roster: host assignments and change requests
+    TenantLink(
+        "roster",
+        "roster_hostassignment",
+        "hostassignment_same_tenant",
+        "tenant_id",
+        _links("officer_id=roster_officer", "unit_id=roster_unit"),
+    ),
+    TenantLink(
+        "roster",
+        "roster_changerequest",
+        "changerequest_same_tenant",
+        "tenant_id",
+        _links("officer_id=roster_officer", "unit_id=roster_unit"),
+    ),
     TenantLink(
         "roster",
         "roster_notice",
@@ -199,6 +214,8 @@ TENANT_FIXED: dict[str, tuple[str, ...]] = {
         "roster_notice",
         "roster_nomination",
         "roster_officergroup",
+        "roster_hostassignment",  # issue 11 roster
+        "roster_changerequest",  # issue 11 roster
     ),
 }
 

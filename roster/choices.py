@@ -53,3 +53,18 @@ class GroupKind(models.TextChoices):
     PAIR = "pair", _("City officer pair")
     GUIDANCE = "guidance", _("Guidance group")
     WORKING = "working", _("District working group")
+
+
+class ChangeKind(models.TextChoices):
+    """Kinds of a change request (调整申请) about an officer."""
+
+    HOST_CHANGE = "host_change", _("Host change")
+    REPLACEMENT = "replacement", _("Replacement")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    OTHER = "other", _("Other")
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
@@ -18,7 +18,14 @@ from accounts.models import Membership, Tenant
 from accounts.selectors import policy_in_force
 
 from .eligibility import add_years
-from .models import District, DistrictUserObjectPermission, Officer, Unit, UnitUserObjectPermission
+from .models import (
+    District,
+    DistrictUserObjectPermission,
+    HostAssignment,
+    Officer,
+    Unit,
+    UnitUserObjectPermission,
+)
 
 MANAGE_DISTRICT = "roster.manage_district"
 REVIEW_UNIT = "roster.review_unit"
@@ -167,12 +174,26 @@ def officers_appointed(*, tenant: Tenant, start: dt.date, end: dt.date) -> Query
 def rotation_due(
     *, officers: QuerySet[Officer], rotation_years: int | None, on: dt.date
 ) -> QuerySet[Officer]:
-    """City officers at their host for ``rotation_years`` or more (轮岗)."""
+    """Active officers whose current host assignment started ``rotation_years``
+    or more before ``on`` (轮岗, wuhan 第八条（一）), annotated with
+    ``host_since`` and ``host_unit_name``. None when the policy has no rotation."""
     if not rotation_years:
         return officers.none()
+    current = (
+        HostAssignment.objects.filter(officer=OuterRef("pk"), start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .order_by("-start", "-id")
+    )
     cutoff = add_years(on, -rotation_years)
-    return officers.filter(
-        status="active", category="city", term_start__lte=cutoff, term_end__gte=on
+    return (
+        officers.filter(status="active", term_start__lte=on, term_end__gte=on)
+        .annotate(
+            host_since=Subquery(current.values("start")[:1]),
+            host_unit_id=Subquery(current.values("unit_id")[:1]),
+            host_unit_name=Subquery(current.values("unit__name")[:1]),
+        )
+        .filter(host_since__lte=cutoff)
+        .order_by("host_since", "full_name", "id")
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -23,7 +24,7 @@ from liaison.errors import Conflict
 from scoring.shares import entries_crediting, shares_rescore
 
 from .choices import OfficerStatus
-from .models import District, Officer, Unit
+from .models import District, HostAssignment, Officer, Unit
 from .selectors import MANAGE_DISTRICT, REVIEW_UNIT
 
 
@@ -283,6 +284,7 @@ def officer_replace(
     password: str | None = None,
     mobile: str = "",
     email: str = "",
+    by: User | None = None,
 ) -> Officer:
     """A district names a successor for a vacated seat (人员调整): the
     predecessor's appointment ends the day before, the successor takes the
@@ -318,5 +320,21 @@ def officer_replace(
         email=email,
     )
     successor.replaces = officer
-    successor.save(update_fields=["replaces"])
+    # filed with the centre (报转化中心备案, wuhan 第八条（四）): who, when
+    successor.filed_at = timezone.now()
+    successor.filed_by = by
+    successor.save(update_fields=["replaces", "filed_at", "filed_by"])
+    # the successor takes over the predecessor's current host from that day
+    current = (
+        HostAssignment.objects.for_tenant(tenant)
+        .filter(officer=officer, end__isnull=True, start__lt=effective_on)
+        .first()
+    )
+    if current is not None:
+        current.end = effective_on - dt.timedelta(days=1)
+        current.save(update_fields=["end"])
+        HostAssignment.objects.create(
+            tenant=tenant, officer=successor, unit=current.unit, start=effective_on, created_by=by
+        )
+        successor.host_units.set([current.unit])
     return successor

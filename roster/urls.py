@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import import_views, views
+from . import import_views, officer_views, views
 from . import selection_views as sel
 
 urlpatterns = [
@@ -16,6 +16,23 @@ urlpatterns = [
     path("members/new/", views.MemberCreateView.as_view(), name="member-create"),
     path("officers/", views.OfficerListView.as_view(), name="officer-list"),
     path("officers/new/", views.OfficerCreateView.as_view(), name="officer-create"),
+    # issue 11 roster: the officer page, its actions, change requests
+    path("officers/<int:pk>/", officer_views.OfficerDetailView.as_view(), name="officer-detail"),
+    re_path(
+        r"^officers/(?P<pk>\d+)/(?P<action>disqualify|suspend|resume|host|replace|request)/$",
+        officer_views.OfficerActionView.as_view(),
+        name="officer-action",
+    ),
+    path(
+        "change-requests/",
+        officer_views.ChangeRequestListView.as_view(),
+        name="change-request-list",
+    ),
+    re_path(
+        r"^change-requests/(?P<pk>\d+)/(?P<decision>approve|reject)/$",
+        officer_views.ChangeRequestActionView.as_view(),
+        name="change-request-action",
+    ),
     path("selection/", sel.RoundListView.as_view(), name="round-list"),
     path("selection/new/", sel.RoundCreateView.as_view(), name="round-create"),
     path("selection/<int:pk>/", sel.RoundDetailView.as_view(), name="round-detail"),

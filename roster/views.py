@@ -24,6 +24,8 @@ from . import services
 from .choices import OfficerStatus
 from .filtersets import OfficerFilterSet
 from .forms import DistrictForm, MemberForm, OfficerForm, UnitForm
+from .hosts import headcount, without_host
+from .models import Officer
 from .selectors import (
     MemberGrants,
     district_list,
@@ -154,7 +156,12 @@ class OfficerListView(FilteredListMixin, TenantPageMixin, ListView):
     context_object_name = "officers"
     filterset_class = OfficerFilterSet
 
-    FLAGS = {"rotation": rotation_due, "ending": terms_ending, "dormant": dormant}
+    FLAGS = {
+        "rotation": rotation_due,
+        "ending": terms_ending,
+        "dormant": dormant,
+        "nohost": without_host,  # issue 11: yangquan 第十三条（四）
+    }
 
     def base_queryset(self):
         officers = officer_list(membership=self.membership)
@@ -166,6 +173,7 @@ class OfficerListView(FilteredListMixin, TenantPageMixin, ListView):
                 "rotation": {"rotation_years": rules.get("rotation_years")},
                 "dormant": {"days": int(rules.get("dormant_days", 90))},
                 "ending": {},
+                "nohost": {},
             }[flag]
             officers = self.FLAGS[flag](officers=officers, on=today, **kwargs)
         return officers
@@ -174,11 +182,24 @@ class OfficerListView(FilteredListMixin, TenantPageMixin, ListView):
         context = super().get_context_data(**kwargs)
         policy = policy_in_force(tenant=self.tenant)
         labels = policy.category_labels
+        today = timezone.localdate()
+        hosts_required = bool(policy.rules.get("hosts_required"))
+        unhosted = set()
+        if hosts_required:
+            ids = [o.pk for o in context["officers"]]
+            unhosted = set(
+                without_host(officers=Officer.objects.filter(pk__in=ids), on=today).values_list(
+                    "pk", flat=True
+                )
+            )
         for officer in context["officers"]:
             officer.category_label = labels.get(officer.category, officer.category)
+            officer.needs_host = officer.pk in unhosted
         context.update(
             categories=policy.rules["categories"],
             districts=district_list(tenant=self.tenant),
+            hosts_required=hosts_required,
+            headcount=[r for r in headcount(membership=self.membership, on=today) if r["minimum"]],
         )
         return context
 

@@ -343,6 +343,70 @@ for _kind, _prefix in KINDS.items():
             "officers": [w.officers["mine"].id],
         },
     )
+
+
+def _change_request(w: World, district: str):
+    from roster.hosts import change_request_file
+
+    return change_request_file(
+        membership=_m(w, "admin"), officer=w.officers[district], kind="other", reason="矩阵"
+    )
+
+
+_MANAGERS_READ = _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=403)
+# issue 11 roster: hosts, rotation due, headcount, change requests
+ROWS.update(
+    {
+        "hosts of the officer login's own": Row(
+            "get", lambda w, t: f"officers/{w.officers['mine'].id}/hosts/", _all(200)
+        ),
+        "hosts post for a d1 officer": Row(
+            "post",
+            lambda w, t: f"officers/{t.id}/hosts/",
+            _roles(admin=201, auditor=403, manager=403, reviewer=404, officer=404),
+            lambda w, t, r: {"unit": w.units["u1"].id, "start": "2025-03-01"},
+            lambda w, r: _officer(w, "d1"),
+        ),
+        "hosts post for a d2 officer": Row(
+            "post",
+            lambda w, t: f"officers/{t.id}/hosts/",
+            _roles(admin=201, auditor=403, manager=404, reviewer=404, officer=404),
+            lambda w, t, r: {"unit": w.units["u1"].id, "start": "2025-03-01"},
+            lambda w, r: _officer(w, "d2"),
+        ),
+        "rotation due": Row(
+            "get", lambda w, t: "officers/rotation-due/?on=2025-06-01", _MANAGERS_READ
+        ),
+        "headcount": Row("get", lambda w, t: "officers/headcount/?on=2025-06-01", _MANAGERS_READ),
+        "change requests list": Row("get", lambda w, t: "change-requests/", _all(200)),
+        "change request about the officer login's own": Row(
+            "post",
+            lambda w, t: "change-requests/",
+            _roles(admin=201, auditor=403, manager=201, reviewer=201, officer=201),
+            lambda w, t, r: {"officer": w.officers["mine"].id, "kind": "other", "reason": "调整"},
+        ),
+        "change request about a d2 officer": Row(
+            "post",
+            lambda w, t: "change-requests/",
+            _roles(admin=201, auditor=403, manager=400, reviewer=400, officer=400),
+            lambda w, t, r: {"officer": w.officers["d2"].id, "kind": "other", "reason": "调整"},
+        ),
+        "change request approve (d1)": Row(
+            "post",
+            lambda w, t: f"change-requests/{t.id}/approve/",
+            _roles(admin=200, auditor=403, manager=403, reviewer=404, officer=404),
+            lambda w, t, r: {"comment": "同意"},
+            lambda w, r: _change_request(w, "d1"),
+        ),
+        "change request reject (d2)": Row(
+            "post",
+            lambda w, t: f"change-requests/{t.id}/reject/",
+            _roles(admin=200, auditor=403, manager=404, reviewer=404, officer=404),
+            lambda w, t, r: {"comment": "不同意"},
+            lambda w, r: _change_request(w, "d2"),
+        ),
+    }
+)
 ROWS.update(
     {
         "entry edit a draft crediting the officer login": Row(

@@ -89,6 +89,15 @@ KWARGS = {
     "api:ranking-finalize": lambda w: {"year": 2025},
     "api:ranking-export": lambda w: {"year": 2025},
 }
+
+
+# issue 11 roster: hosts, the officer page, change requests
+KWARGS["api:officer-hosts"] = _pk(lambda w: w.officers["d1"])
+KWARGS["officer-detail"] = _pk(lambda w: w.officers["d1"])
+KWARGS["officer-action"] = lambda w: {"pk": w.officers["d1"].pk, "action": "suspend"}
+for _name in ("detail", "approve", "reject"):
+    KWARGS[f"api:change-request-{_name}"] = _pk(lambda w: w.change_request)
+KWARGS["change-request-action"] = lambda w: {"pk": w.change_request.pk, "decision": "reject"}
 KWARGS["round-detail"] = _pk(lambda w: w.round)
 KWARGS["round-action"] = lambda w: {"pk": w.round.pk, "action": "appoint"}
 KWARGS["nomination-detail"] = _pk(lambda w: w.nomination)

@@ -228,6 +228,42 @@ BODIES: dict[str, list[Body]] = {
         ),
     ],
     "api:quota-report-list": [Body(lambda w: {"month": "2025-04"})],
+    # issue 11 roster
+    "api:officer-hosts": [
+        Body(lambda w: {"unit": w.units["u2"].id, "start": "2025-07-01"}, ("unit",))
+    ],
+    "api:change-request-list": [
+        Body(
+            lambda w: {
+                "officer": w.officers["d1"].id,
+                "kind": "host_change",
+                "reason": "扫描",
+                "unit": w.units["u2"].id,
+                "proposed_on": "2025-07-01",
+            },
+            ("officer", "unit"),
+        )
+    ],
+    "api:change-request-approve": [Body(lambda w: {"comment": "同意"})],
+    "api:change-request-reject": [Body(lambda w: {"comment": "不同意"})],
+    "officer-action": [
+        Body(
+            lambda w: {"unit": w.units["u2"].pk, "start": "2025-07-01"},
+            ("unit",),
+            kwargs=lambda w: {"pk": w.officers["d1"].pk, "action": "host"},
+        ),
+        Body(
+            lambda w: {
+                "kind": "host_change",
+                "reason": "扫描",
+                "unit": w.units["u2"].pk,
+                "proposed_on": "2025-07-01",
+            },
+            ("unit",),
+            kwargs=lambda w: {"pk": w.officers["d1"].pk, "action": "request"},
+        ),
+    ],
+    "change-request-action": [Body(lambda w: {"comment": "不同意"})],
     "api:ranking-finalize": [Body(lambda w: {})],
     # pages: form fields name rows by id
     "policy-new": [Body(lambda w: {})],

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership
 from ledgers import services as ledger
+from roster.hosts import host_assign
 from roster.models import Officer
 from roster.selectors import dormant, quarter_bounds, rotation_due, terms_ending
 from roster.services import officer_create
@@ -125,6 +126,10 @@ def test_rotation_term_end_and_dormant_flags(world):
         district=None,
         term_start=dt.date(2023, 1, 1),
         term_end=dt.date(2026, 12, 31),
+    )
+    # issue 11: rotation is counted from the current host assignment's start
+    host_assign(
+        tenant=tenant, officer=veteran, unit=world.units["u1"], start=dt.date(2023, 1, 1), by=None
     )
     officers = Officer.objects.for_tenant(tenant)
     assert list(rotation_due(officers=officers, rotation_years=2, on=dt.date(2025, 6, 1))) == [

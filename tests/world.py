@@ -21,7 +21,9 @@ from ledgers.services import entry_create, evidence_add, reference_create
 from roster import services as roster
 from roster import workflow
 from roster.groups import group_create
+from roster.hosts import change_request_file
 from roster.models import (
+    ChangeRequest,
     District,
     Nomination,
     Objection,
@@ -61,6 +63,7 @@ class World:
     objection: Objection | None = None
     group: OfficerGroup | None = None
     quota_report: QuotaReport | None = None
+    change_request: ChangeRequest | None = None  # issue 11 roster
 
     def api(self, who: str) -> APIClient:
         """An API client authenticated with ``who``'s token."""
@@ -180,6 +183,10 @@ def build_world(slug: str, preset: str = "wuhan") -> World:
             deputy=w.officers["city"],
         )
         w.quota_report = quota_report_build(tenant=tenant, month="2025-03")
+        # issue 11 roster: a pending change request about the d1 officer
+        w.change_request = change_request_file(
+            membership=admin, officer=w.officers["d1"], kind="other", reason="工作调整"
+        )
     return w
 
 

@@ -23,6 +23,8 @@ SCHEMA_KEYS = {
     "notice_days",
     "term_years",
     "rotation_years",
+    "headcount",  # issue 11 roster
+    "hosts_required",  # issue 11 roster
     "dormant_days",
     "mfa_required_roles",
     "disqualification_reasons",

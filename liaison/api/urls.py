@@ -16,6 +16,7 @@ from accounts.api.views import (
 )
 from audit.api.views import AuditEventViewSet
 from ledgers.api.views import ENTRY_VIEWSETS, ReferenceViewSet
+from roster.api.hosts import ChangeRequestViewSet
 from roster.api.selection import (
     NominationViewSet,
     ObjectionViewSet,
@@ -48,6 +49,7 @@ router.register("objections", ObjectionViewSet, basename="objection")
 router.register("groups", OfficerGroupViewSet, basename="group")
 router.register("quota-reports", QuotaReportViewSet, basename="quota-report")
 router.register("audit", AuditEventViewSet, basename="audit")  # issue 10 audit
+router.register("change-requests", ChangeRequestViewSet, basename="change-request")  # issue 11
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),

@@ -10,12 +10,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.choices import Role
+from accounts.selectors import policy_in_force
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.api.viewsets import TenantScopedViewSet
 from roster.filtersets import OfficerFilterSet
 from roster.groups import group_create, group_list
+from roster.hosts import headcount, host_assign, host_history
 from roster.models import District, Officer, OfficerGroup, Unit
-from roster.selectors import officer_list
+from roster.selectors import officer_list, rotation_due
 from roster.services import (
     district_create,
     officer_create,
@@ -25,6 +27,7 @@ from roster.services import (
 )
 from scoring.selectors import statement_for
 
+from .hosts import HeadcountSerializer, HostAssignmentSerializer, RotationDueSerializer, day_param
 from .serializers import (
     DisqualifySerializer,
     DistrictSerializer,
@@ -35,6 +38,7 @@ from .serializers import (
 )
 
 STATEMENT_READERS = READERS | {Role.DISTRICT_MANAGER, Role.OFFICER}
+MANAGERS = READERS | {Role.DISTRICT_MANAGER}
 _LIST_CREATE = (mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin)
 
 
@@ -82,10 +86,59 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
         "disqualify": ADMIN,
         "statement": STATEMENT_READERS,
         "replace": frozenset({Role.ADMIN, Role.DISTRICT_MANAGER}),
+        "hosts": ALL_ROLES,  # POST: admin (roles_for)
+        "rotation_due": MANAGERS,
+        "headcount": MANAGERS,
     }
+
+    def roles_for(self, request):
+        if self.action == "hosts" and request.method == "POST":
+            return ADMIN
+        return super().roles_for(request)
 
     def scope_queryset(self, queryset):
         return officer_list(membership=self.membership)
+
+    @extend_schema(request=HostAssignmentSerializer, responses=HostAssignmentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def hosts(self, request, *args, **kwargs):
+        """The officer's host assignments, newest first. POST ``{"unit","start"}``
+        (admins) moves the officer to a host from ``start``: the current
+        assignment ends the day before."""
+        officer = self.get_object()
+        if request.method == "POST":
+            form = HostAssignmentSerializer(
+                data=request.data, context=self.get_serializer_context()
+            )
+            form.is_valid(raise_exception=True)
+            assignment = host_assign(
+                tenant=self.tenant, officer=officer, by=request.user, **form.validated_data
+            )
+            return Response(
+                HostAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED
+            )
+        rows = host_history(officer=officer)
+        return Response(HostAssignmentSerializer(rows, many=True).data)
+
+    @extend_schema(responses=RotationDueSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="rotation-due")
+    def rotation_due(self, request, *args, **kwargs):
+        """Officers in reach whose current host assignment started
+        ``rotation_years`` (the policy in force on ``?on=``) or more before it."""
+        on = day_param(request)
+        years = policy_in_force(tenant=self.tenant, on=on).rules.get("rotation_years")
+        due = rotation_due(
+            officers=officer_list(membership=self.membership), rotation_years=years, on=on
+        )
+        return Response(RotationDueSerializer(due, many=True).data)
+
+    @extend_schema(responses=HeadcountSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def headcount(self, request, *args, **kwargs):
+        """Active officers per district in reach on ``?on=`` against the
+        policy's ``headcount.min_per_district``."""
+        rows = headcount(membership=self.membership, on=day_param(request))
+        return Response(HeadcountSerializer(rows, many=True).data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -131,6 +184,7 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
             unit=data.pop("unit", None),
             username=data.pop("username", "") or None,
             password=data.pop("password", "") or None,
+            by=request.user,
             **data,
         )
         return Response(self.get_serializer(successor).data, status=status.HTTP_201_CREATED)

@@ -2,6 +2,7 @@
 workflow that appoints them."""
 
 from .groups import OfficerGroup
+from .hosts import ChangeRequest, HostAssignment
 from .organisation import (
     District,
     DistrictUserObjectPermission,
@@ -12,8 +13,10 @@ from .organisation import (
 from .selection import Nomination, NominationTransition, Notice, Objection, SelectionRound
 
 __all__ = [
+    "ChangeRequest",
     "District",
     "DistrictUserObjectPermission",
+    "HostAssignment",
     "Nomination",
     "NominationTransition",
     "Notice",

@@ -135,6 +135,11 @@ class Officer(TenantOwnedModel):
     disqualified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # a replacement filed with the centre (报中心备案, wuhan 第八条（四）)
+    filed_at = models.DateTimeField(_("filed with the centre at"), null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from ledgers.demo import load_demo_ledgers
 from roster import services as roster
 from roster import workflow
 from roster.demo import load_demo_selection
+from roster.demo_hosts import load_demo_hosts  # issue 11 roster
 from roster.models import District, Officer, Unit
 from scoring.quotas import quota_report_build
 
@@ -243,6 +244,7 @@ class Command(BaseCommand):
                 )
         load_demo_ledgers(tenant=tenant, rng=rng)
         load_demo_selection(tenant=tenant, rng=rng)
+        load_demo_hosts(tenant=tenant)  # issue 11 roster
         for month in range(1, 13):  # the demo year's monthly quota reports
             quota_report_build(tenant=tenant, month=f"2025-{month:02d}")
         return tenant
