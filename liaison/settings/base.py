@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
         "OfficerStatusEnum": "roster.choices.OfficerStatus",
         "RoleEnum": "accounts.choices.Role",
         "PresetEnum": "accounts.choices.Preset",
+        "ChangeKindEnum": "roster.choices.ChangeKind",  # issue 11 roster
     },
 }
 
