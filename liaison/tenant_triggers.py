@@ -339,14 +339,21 @@ _SQL = {
 }
 
 
-def statements(vendor: str, *, app: str | None = None, drop: bool = False) -> list[str]:
+def statements(
+    vendor: str, *, app: str | None = None, drop: bool = False, existing: set[str] | None = None
+) -> list[str]:
     """The SQL that installs (or drops) the triggers of ``app`` (all apps if
-    None) on ``vendor``; empty for a database without triggers here."""
+    None) on ``vendor``; empty for a database without triggers here. With
+    ``existing``, only for those tables (a migration runs before the tables
+    of later migrations exist; issue 11: their own migration installs them)."""
     if vendor not in _SQL:
         return []
     install, uninstall, fixed_install, fixed_drop = _SQL[vendor]
     links = [link for link in TENANT_LINKS if app in (None, link.app)]
     fixed = [t for label, tables in TENANT_FIXED.items() if app in (None, label) for t in tables]
+    if existing is not None:
+        links = [link for link in links if link.table in existing]
+        fixed = [t for t in fixed if t in existing]
     out: list[str] = []
     for link in links:
         out += (uninstall if drop else install)(link)
@@ -367,7 +374,8 @@ def install_for(app: str):
     def forward(apps, schema_editor):
         connection = schema_editor.connection
         if connection.vendor != "sqlite":  # SQLite: after migrate, by install_all
-            _run(connection, statements(connection.vendor, app=app))
+            existing = set(connection.introspection.table_names())
+            _run(connection, statements(connection.vendor, app=app, existing=existing))
 
     return forward
 
@@ -377,7 +385,8 @@ def drop_for(app: str):
 
     def backward(apps, schema_editor):
         connection = schema_editor.connection
-        _run(connection, statements(connection.vendor, app=app, drop=True))
+        existing = set(connection.introspection.table_names())
+        _run(connection, statements(connection.vendor, app=app, drop=True, existing=existing))
 
     return backward
 

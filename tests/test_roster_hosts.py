@@ -357,3 +357,27 @@ def test_change_requests_reach(world, other_world):
     assert (
         world.api("manager").post(world.url(f"change-requests/{own}/approve/")).status_code == 403
     )
+
+
+def test_migration_turns_host_units_into_assignments_and_adds_the_policy_keys(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("roster.migrations.0009_host_assignments_data")
+    officer = world.officers["d2"]
+    officer.host_units.set([world.units["u2"]])
+    policy = Policy.objects.get(tenant=world.tenant)
+    del policy.rules["headcount"], policy.rules["hosts_required"]
+    policy.save()
+    migration.hosts_forward(apps, None)
+    migration.hosts_forward(apps, None)  # idempotent
+    migration.headcount_forward(apps, None)
+    assert list(HostAssignment.objects.values_list("officer_id", "unit_id", "start", "end")) == [
+        (officer.id, world.units["u2"].id, D(2025, 1, 1), None)
+    ]
+    policy.refresh_from_db()
+    assert (policy.rules["headcount"], policy.rules["hosts_required"]) == (
+        {"min_per_district": None},
+        False,
+    )
