@@ -381,3 +381,18 @@ def test_migration_turns_host_units_into_assignments_and_adds_the_policy_keys(wo
         {"min_per_district": None},
         False,
     )
+
+
+def test_the_database_refuses_cross_tenant_hosts_and_requests(world, other_world):
+    from django.db import IntegrityError, transaction
+
+    theirs = other_world.units["u1"]
+    with pytest.raises(IntegrityError, match="hostassignment_same_tenant"), transaction.atomic():
+        HostAssignment.objects.create(
+            tenant=world.tenant, officer=world.officers["d1"], unit=theirs, start=D(2025, 1, 1)
+        )
+    with pytest.raises(IntegrityError, match="changerequest_same_tenant"), transaction.atomic():
+        ChangeRequest.objects.filter(pk=world.change_request.pk).update(
+            officer=other_world.officers["d1"]
+        )
+    assert not HostAssignment.objects.exists()
