@@ -23,6 +23,11 @@ class PolicyVersionForm(BootstrapFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Each year is scored under the version in force on its last day."),
     )
+    no_points = forms.BooleanField(
+        label=_("No points system (officers are assessed by grades)"), required=False
+    )
+    no_bonus = forms.BooleanField(label=_("No bonus"), required=False)
+    no_excellence = forms.BooleanField(label=_("No excellence by points"), required=False)
     bonus_threshold = forms.IntegerField(label=_("Bonus: year total above"), min_value=0)
     bonus_amount = forms.IntegerField(label=_("Bonus: points added"), min_value=0, max_value=10000)
     bonus_requires_conversion = forms.BooleanField(
@@ -77,13 +82,19 @@ class PolicyVersionForm(BootstrapFormMixin, forms.Form):
         """The rules this form sets, in the policy's shape."""
         data = self.cleaned_data
         return {
-            "points": {kind: data[f"points_{kind}"] for kind in EntryKind.values},
-            "bonus": {
+            "points": {}
+            if data.get("no_points")
+            else {kind: data[f"points_{kind}"] for kind in EntryKind.values},
+            "bonus": None
+            if data.get("no_bonus")
+            else {
                 "threshold": data["bonus_threshold"],
                 "amount": data["bonus_amount"],
                 "requires_conversion": data["bonus_requires_conversion"],
             },
-            "excellence": {
+            "excellence": None
+            if data.get("no_excellence")
+            else {
                 "ratio": str((data["excellence_percent"] / 100).normalize()),
                 "rounding": data["rounding"],
                 "tie": data["tie"],
@@ -94,9 +105,24 @@ class PolicyVersionForm(BootstrapFormMixin, forms.Form):
 
     @staticmethod
     def initial_from(rules: dict) -> dict:
-        excellence, bonus = rules["excellence"], rules["bonus"]
+        # ``None`` / ``{}`` (no bonus, excellence or points): the form shows
+        # the "none" box ticked and plain numbers to start from.
+        excellence = rules.get("excellence") or {
+            "ratio": "0.30",
+            "rounding": "floor",
+            "tie": "include",
+        }
+        bonus = rules.get("bonus") or {
+            "threshold": 1000,
+            "amount": 100,
+            "requires_conversion": True,
+        }
+        points = rules.get("points") or {}
         return {
-            **{f"points_{k}": rules["points"].get(k, 0) for k in EntryKind.values},
+            "no_points": not points,
+            "no_bonus": not rules.get("bonus"),
+            "no_excellence": not rules.get("excellence"),
+            **{f"points_{k}": points.get(k, 0) for k in EntryKind.values},
             "bonus_threshold": bonus["threshold"],
             "bonus_amount": bonus["amount"],
             "bonus_requires_conversion": bonus["requires_conversion"],

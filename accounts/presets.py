@@ -1,8 +1,12 @@
 """Programme policy presets, one per programme document in ``shared/seeds/``.
 
 A preset is plain data (JSON-serialisable) copied into a tenant's first
-:class:`accounts.models.Policy`. Where a document does not fix a number, the
-preset takes the ``wuhan`` number and the admin may change it (SPEC.md §2).
+:class:`accounts.models.Policy`. A preset restates only its own document,
+citing the article (SPEC.md §2): where a document fixes no points, quotas or
+excellence ratio the preset has none (``points`` ``{}``, ``quotas`` ``[]``,
+``bonus`` and ``excellence`` ``None``); where it names a rule but no number
+(a notice "of some days") it takes a plain default, said so in a comment, and
+the admin may change it. ``accounts.policy_schema`` validates every key.
 
 Schema of a preset (every key is required):
 
@@ -10,11 +14,12 @@ Schema of a preset (every key is required):
   ``"city"`` (one pool named ``city``), ``"district"`` (one pool per district,
   named ``district:CODE``) or ``"all"`` (everyone together, named ``all``).
 - ``points``: points per entry kind (``achievement``, ``demand``, ``event``,
-  ``conversion``, ``case``, ``video``), integers.
-- ``bonus``: ``{"threshold", "amount", "requires_conversion"}``: an officer
+  ``conversion``, ``case``, ``video``), integers; ``{}``: no points system.
+- ``bonus`` (or ``None``): ``{"threshold", "amount", "requires_conversion"}``: an officer
   whose year total exceeds ``threshold`` (and who has a credited conversion
   when ``requires_conversion``) gets ``amount`` once a year.
-- ``excellence``: ``{"ratio", "rounding", "tie", "label"}``: ratio as a
+- ``excellence`` (or ``None``: nobody is rated excellent by points):
+  ``{"ratio", "rounding", "tie", "label"}``: ratio as a
   decimal string (exact), rounding ``floor`` or ``round``, tie ``include`` or
   ``exclude``.
 - ``quotas``: ``[{"scope", "category", "kind", "count", "period", "basis"}]``;
@@ -39,6 +44,8 @@ Schema of a preset (every key is required):
   ``[{"code", "label", "level"}]`` with level ``block`` or ``warn``; the
   selection workflow runs them at submission.
 - ``source``: the document the preset restates.
+- ``assessment``: the annual assessment (issue 12); ``None`` until then.
+- ``duties``: the officers' duties beyond the ledger (issue 13); ``[]`` until then.
 """
 
 from __future__ import annotations
@@ -56,19 +63,20 @@ _WUHAN_DISQUALIFICATION = [
 
 
 def _wuhan_points() -> dict:
-    """Points per verified entry (wuhan: 5 / 5 / 10 / 100; cases and videos
-    count for quotas only); the default where a programme fixes none."""
+    """Points per verified entry, 000 第十八条（一）: 5 / 5 / 10 / 100; cases and
+    videos count for quotas only (no points)."""
     return {"achievement": 5, "demand": 5, "event": 10, "conversion": 100, "case": 0, "video": 0}
 
 
 def _wuhan_bonus() -> dict:
-    """+100 once a year above 1000 points with a credited conversion (wuhan)."""
+    """000 第十八条（一）：在成功转化成果的基础上积分累计超过1000分，奖励100分."""
     return {"threshold": 1000, "amount": 100, "requires_conversion": True}
 
 
 def _city_quotas(category: str) -> list[dict]:
-    """wuhan's quotas of a city officer (市派): 2 achievements and 2 events a
-    month, 1 typical case a year, 1 short video a month."""
+    """000 第十一条（一）: a city officer (市派) collects 2 achievements and
+    organises 2 events a month and reports 1 typical case a year; 第十七条（二）:
+    1 short video a month."""
     return [
         _quota(category, "achievement", 2, "month"),
         _quota(category, "event", 2, "month"),
@@ -78,8 +86,8 @@ def _city_quotas(category: str) -> list[dict]:
 
 
 def _district_quotas(category: str) -> list[dict]:
-    """wuhan's quotas of a district officer (区派): 2 valid demands and 4
-    events a year, 1 short video a quarter."""
+    """000 第十一条（二）: a district officer (区派) gathers 2 valid demands and
+    organises 4 events a year; 第十七条（二）: 1 short video a quarter."""
     return [
         _quota(category, "demand", 2, "year", basis="valid"),
         _quota(category, "event", 4, "year"),
@@ -99,7 +107,7 @@ def _quota(category, kind, count, period, *, basis="logged", scope="officer") ->
 
 
 def _district_cases() -> dict:
-    """Every district logs at least 2 typical cases a year (wuhan)."""
+    """000 第十一条（二）：各区每年报送典型案例不少于2篇."""
     return _quota(None, "case", 2, "year", scope="district")
 
 
@@ -116,6 +124,7 @@ WUHAN = {
     ],
     "points": _wuhan_points(),
     "bonus": _wuhan_bonus(),
+    # 第十八条（三）：年度排名前30%的联络员评定为优秀.
     "excellence": {
         "ratio": "0.30",
         "rounding": "floor",
@@ -138,13 +147,15 @@ WUHAN = {
             {"code": "centre_verified", "label": "转化中心信息审核", "role": "admin"},
         ],
     },
-    "notice_days": 5,
-    "term_years": 2,
+    "notice_days": 5,  # default: 第七条 "予以公示", no length.
+    "term_years": 2,  # 第八条（一）：原则上联络员派驻高校满两年轮岗.
     "rotation_years": 2,  # 第八条（一）：原则上联络员派驻高校满两年轮岗一次.
     "headcount": {"min_per_district": None},  # no minimum per district in the document.
     "hosts_required": False,
-    "dormant_days": 90,
+    "dormant_days": 90,  # default: the document sets no dormancy period.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
+    "assessment": None,  # issue 12
+    "duties": [],  # issue 13
     "disqualification_reasons": _WUHAN_DISQUALIFICATION,
     "eligibility": {
         "city": [
@@ -165,8 +176,10 @@ WUHAN = {
     },
 }
 
-# Where a document fixes no number, the presets below take the wuhan number
-# (SPEC.md §2); the comments name the document line a number comes from.
+# The presets below are graded programmes (SPEC.md §6a): their documents fix
+# no points, bonus, quotas of entry kinds or excellence ratio of a points
+# ranking, so they have none; the comments name the article a number comes
+# from, or say that it is a plain default.
 
 YANGQUAN = {
     "source": "阳泉市科技特派员管理办法",
@@ -178,21 +191,18 @@ YANGQUAN = {
             "pool": "all",
         },
     ],
-    # wuhan defaults: the document has no points system or bonus.
-    "points": _wuhan_points(),
-    "bonus": _wuhan_bonus(),
-    # 第十八条：优秀等次名额比例不超过年度考核总人数的20%.
-    "excellence": {
-        "ratio": "0.20",
-        "rounding": "floor",
-        "tie": "exclude",
-        "label": "优秀等次名额比例不超过年度考核总人数的20%",
-    },
-    # The document's counted duties are not entry kinds (按季度报送工作进展,
-    # 对接至少1个服务对象); the quotas are wuhan's district-dispatched ones,
-    # commissioners serving enterprises as district officers do, and the
-    # counties' typical cases (第五条：典型案例收集).
-    "quotas": [*_district_quotas("commissioner"), _district_cases()],
+    # The document has no points system and no bonus.
+    "points": {},
+    "bonus": None,
+    # 第十八条：优秀等次名额比例不超过年度考核总人数的20% — a cap on the grades
+    # of the annual comprehensive assessment (第十七条: duties, results,
+    # conversions, satisfaction), not a share of a points ranking: with no
+    # points every officer has 0 and none could be ranked excellent. The cap
+    # belongs to the assessment (issue 12), so no points excellence here.
+    "excellence": None,
+    # No quota of entry kinds: its counted duties (第十七条 按季度报送工作进展,
+    # at least one 服务对象) are reports and hosts, the duties of issue 13.
+    "quotas": [],
     # 第十四条：派出单位推荐人选 → 市科学技术局审核专业匹配度、确定选派名单.
     # The county recommendation (第十四条（二）) is optional ("可"), so it is
     # not a stage every nomination must pass.
@@ -202,13 +212,15 @@ YANGQUAN = {
             {"code": "centre_verified", "label": "市科学技术局审核并确定选派名单", "role": "admin"},
         ],
     },
-    "notice_days": 5,  # wuhan default: "在一定范围内公示", no length.
+    "notice_days": 5,  # default: 第十四条（五）"经公示无异议", no length.
     "term_years": 1,  # 第十四条（五）：协议有效期一般为一年，到期后视情况续签.
     "rotation_years": None,  # no rotation in the document.
     "headcount": {"min_per_district": None},
     "hosts_required": True,  # 第十三条（四）：每名科技特派员需对接至少1个服务对象.
-    "dormant_days": 90,  # wuhan default.
+    "dormant_days": 90,  # default: the document sets no dormancy period.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
+    "assessment": None,  # issue 12
+    "duties": [],  # issue 13
     # 第十六条 (（五）"其他不适合继续担任" has no code).
     "disqualification_reasons": [
         {"code": "assessment_failed", "label": "年度考核不合格或无故不参加考核"},
@@ -245,20 +257,14 @@ PUYANG = {
         },
         {"code": "B", "label": "B类联络员（园区、孵化器）", "scoring_group": "B", "pool": "all"},
     ],
-    # wuhan defaults: the notice has no points system or bonus.
-    "points": _wuhan_points(),
-    "bonus": _wuhan_bonus(),
-    # 四（三）：每年对联络员工作开展情况进行评估 — no share; wuhan's 30%.
-    "excellence": {
-        "ratio": "0.30",
-        "rounding": "floor",
-        "tie": "include",
-        "label": "年度评估前30%评为优秀联络员",
-    },
-    # The notice fixes no counts ("定期走访企业"); wuhan's quotas: A (experts
-    # and achievements of a university) as city officers, B (visits to park
-    # enterprises, their needs) as district officers.
-    "quotas": [*_city_quotas("A"), *_district_quotas("B"), _district_cases()],
+    # The notice has no points system and no bonus.
+    "points": {},
+    "bonus": None,
+    # 四（三）：每年对联络员工作开展情况进行评估，对…优秀联络员进行通报表彰 —
+    # an evaluation with no share of excellent officers: none.
+    "excellence": None,
+    # 二 (duties) fixes no counts ("定期走访企业"): no quotas.
+    "quotas": [],
     # 三（一）–（三）. A: the unit head's review and the university's own
     # association are both inside the dispatching unit, one unit stage. B: the
     # park head reviews first, then the county association, which covers every
@@ -282,13 +288,15 @@ PUYANG = {
             {"code": "centre_verified", "label": "市科协确定拟选联络员人选", "role": "admin"},
         ],
     },
-    "notice_days": 5,  # wuhan default: "予以公示", no length.
+    "notice_days": 5,  # default: 三（三）"予以公示", no length.
     "term_years": 2,  # 四（三）：原则上，联络员任期两年.
     "rotation_years": None,  # no rotation in the document.
     "headcount": {"min_per_district": None},
     "hosts_required": False,
-    "dormant_days": 90,  # wuhan default.
+    "dormant_days": 90,  # default: the notice sets no dormancy period.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
+    "assessment": None,  # issue 12
+    "duties": [],  # issue 13
     # 四（三）：对工作敷衍、弄虚作假甚至违法违规的联络员，取消其任职资格.
     "disqualification_reasons": [
         {"code": "no_management", "label": "工作敷衍"},
@@ -324,20 +332,16 @@ SUZHOU = {
             "pool": "district",
         },
     ],
-    # wuhan defaults: the plan has no points system or bonus.
-    "points": _wuhan_points(),
-    "bonus": _wuhan_bonus(),
-    # 二（三）6：每年进行一次考核评价 — no share; wuhan's 30%.
-    "excellence": {
-        "ratio": "0.30",
-        "rounding": "floor",
-        "tie": "include",
-        "label": "年度考核评价前30%评为优秀",
-    },
-    # The plan's counts are not entry kinds (每个县区不少于4名专员, 每年服务
-    # 不少于一个月); wuhan's district-dispatched quotas, specialists mining
-    # county enterprises' needs (职责任务（1）) as district officers do.
-    "quotas": [*_district_quotas("specialist"), _district_cases()],
+    # The plan has no points system and no bonus.
+    "points": {},
+    "bonus": None,
+    # 二（三）6：建立双链融合专员考核评价制度 — an evaluation with no share of
+    # excellent specialists: none.
+    "excellence": None,
+    # Its counts are not entry kinds (二（一）1 每个县（区）不少于4名 is the
+    # headcount; 二（三）3 每年服务时间不少于一个月 is service days, issue 13):
+    # no quotas.
+    "quotas": [],
     # 二（二）5：市科技局与派出单位对接 → 专员与县（区）、市管园区匹配 →
     # 签订协议. The city bureau's decision on the list comes last here.
     "review_stages": {
@@ -351,14 +355,16 @@ SUZHOU = {
             {"code": "centre_verified", "label": "市科技局审定选派名单", "role": "admin"},
         ],
     },
-    "notice_days": 5,  # wuhan default: the plan has no public notice.
+    "notice_days": 5,  # default: the plan has no public notice (see ``selection``).
     "term_years": 2,  # 二（三）3：以两年为一个派驻周期；派驻期满可申请续派.
     "rotation_years": None,  # the 2-year cycle is the term (续派 renews it), not a rotation.
     # 二（一）1（1）：按每个县（区）、市管各园区不少于4名双链融合专员选派.
     "headcount": {"min_per_district": 4},
     "hosts_required": False,
-    "dormant_days": 90,  # wuhan default.
+    "dormant_days": 90,  # default: the plan sets no dormancy period.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
+    "assessment": None,  # issue 12
+    "duties": [],  # issue 13
     # 二（三）6 and 二（三）5.
     "disqualification_reasons": [
         {
@@ -387,19 +393,14 @@ HUBEI = {
             "pool": "all",
         },
     ],
-    # wuhan defaults: the paper has no points system or bonus.
-    "points": _wuhan_points(),
-    "bonus": _wuhan_bonus(),
-    # 6.3：对考核优秀的联络员，给予精神鼓励 — no share; wuhan's 30%.
-    "excellence": {
-        "ratio": "0.30",
-        "rounding": "floor",
-        "tie": "include",
-        "label": "考核前30%评为优秀联络员",
-    },
-    # The paper fixes no counts; wuhan's quotas: A (收集科技成果) as city
-    # officers, B (走访企业、挖掘需求) as district officers (2.2).
-    "quotas": [*_city_quotas("A"), *_district_quotas("B"), _district_cases()],
+    # The paper has no points system and no bonus (its officers are unpaid
+    # volunteers).
+    "points": {},
+    "bonus": None,
+    # 6.3：对考核优秀的联络员，给予精神鼓励 — no share of excellent officers.
+    "excellence": None,
+    # 2.2 lists duties with no counts: no quotas.
+    "quotas": [],
     # 3.1：经市县区科协、科研院所科协、企业科协和高校科协推荐，省科协初审及公示.
     # A: the university's / institute's own association (a unit); B: the
     # city or county association of the park.
@@ -417,13 +418,15 @@ HUBEI = {
             {"code": "centre_verified", "label": "省科协初审", "role": "admin"},
         ],
     },
-    "notice_days": 5,  # wuhan default: "公示", no length.
+    "notice_days": 5,  # default: 3.1 "省科协初审及公示", no length.
     "term_years": 2,  # 3.1：认定期为 2 年.
     "rotation_years": None,  # no rotation in the paper.
     "headcount": {"min_per_district": None},
     "hosts_required": False,
-    "dormant_days": 90,  # wuhan default: "淘汰僵尸联络员" (4.1), no number.
+    "dormant_days": 90,  # default: 4.1 "淘汰僵尸联络员", no number.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
+    "assessment": None,  # issue 12
+    "duties": [],  # issue 13
     # The paper lists no reasons (its 工作细则 is not published): wuhan's.
     "disqualification_reasons": copy.deepcopy(_WUHAN_DISQUALIFICATION),
     # 2.1⑤ (①–④ are not checkable from the nomination form).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.conf import settings
@@ -71,6 +72,49 @@ def policy_in_force(*, tenant: Tenant, on: dt.date | None = None) -> Policy:
 
 def policy_versions(*, tenant: Tenant) -> QuerySet[Policy]:
     return Policy.objects.for_tenant(tenant).order_by("-effective_from")
+
+
+def policy_merge(*, tenant: Tenant, effective_from: dt.date, changes: dict) -> dict:
+    """The rules a new version from ``effective_from`` would hold: those in
+    force that day with each top-level key of ``changes`` replacing the
+    whole value. A changed ``selection`` keeps ``review_stages`` equal to its
+    stages (POLICY-SHAPE.md) unless ``review_stages`` is given too."""
+    rules = copy.deepcopy(policy_in_force(tenant=tenant, on=effective_from).rules)
+    rules.update(copy.deepcopy(changes))
+    selection = changes.get("selection")
+    if isinstance(selection, dict) and "review_stages" not in changes:
+        rules["review_stages"] = {
+            code: copy.deepcopy(value.get("stages"))
+            for code, value in selection.items()
+            if isinstance(value, dict)
+        }
+    return rules
+
+
+def policy_diff(before: dict | None, after: dict) -> list[dict]:
+    """The top-level rules that differ: ``[{"key", "before", "after"}]`` in
+    the order of ``after`` (keys only in ``before`` last)."""
+    before = before or {}
+    keys = [*after, *(k for k in before if k not in after)]
+    return [
+        {"key": key, "before": before.get(key), "after": after.get(key)}
+        for key in keys
+        if before.get(key) != after.get(key)
+    ]
+
+
+def policy_history(*, tenant: Tenant) -> list[tuple[Policy, list[dict]]]:
+    """Every version, newest first, with its diff against the version it
+    replaces (the one in force the day before it; none for the first)."""
+    versions = list(
+        Policy.objects.for_tenant(tenant).select_related("created_by").order_by("effective_from")
+    )
+    out = []
+    previous = None
+    for policy in versions:
+        out.append((policy, policy_diff(previous.rules, policy.rules) if previous else []))
+        previous = policy
+    return list(reversed(out))
 
 
 def member_list(*, tenant: Tenant) -> QuerySet[Membership]:

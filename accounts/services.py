@@ -12,10 +12,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.errors import Conflict
+
 from .choices import Preset, Role
 from .models import Membership, Policy, Tenant, User
 from .presets import preset_rules
-from .selectors import policy_in_force
+from .selectors import policy_in_force, policy_merge
 
 
 @transaction.atomic
@@ -146,10 +148,46 @@ def policy_revise(
     anything else replaces it). See :func:`policy_publish`."""
     rules = copy.deepcopy(policy_in_force(tenant=tenant, on=effective_from).rules)
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(rules.get(key), dict):
+        if value and isinstance(value, dict) and isinstance(rules.get(key), dict):
             rules[key] = {**rules[key], **value}
         else:
             rules[key] = value
+    return policy_publish(
+        tenant=tenant, rules=rules, effective_from=effective_from, by=by, note=note
+    )
+
+
+def finalised_years_from(*, tenant: Tenant, day: dt.date) -> list[int]:
+    """Finalised ranking years a version from ``day`` would rule."""
+    from scoring.models import RankingSnapshot
+
+    return sorted(
+        RankingSnapshot.objects.for_tenant(tenant)
+        .filter(year__gte=day.year)
+        .values_list("year", flat=True)
+    )
+
+
+@transaction.atomic
+def policy_version_create(
+    *, tenant: Tenant, effective_from: dt.date, changes: dict, by: User | None, note: str = ""
+) -> Policy:
+    """A new version from ``effective_from``: the rules in force that day
+    with the top-level keys of ``changes`` replaced, validated against the
+    JSON Schema (errors keyed by JSON path). A finalised year is never
+    ruled by a new version (409). The years it rules are re-scored."""
+    from .policy_schema import rules_errors
+
+    rules = policy_merge(tenant=tenant, effective_from=effective_from, changes=changes)
+    errors = rules_errors(rules)
+    if errors:
+        raise ValidationError(errors)
+    finalised = finalised_years_from(tenant=tenant, day=effective_from)
+    if finalised:
+        raise Conflict(
+            _("The %(year)d ranking is finalised; a new version takes effect after that year.")
+            % {"year": finalised[-1]}
+        )
     return policy_publish(
         tenant=tenant, rules=rules, effective_from=effective_from, by=by, note=note
     )

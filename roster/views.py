@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
 from accounts.choices import Role
-from accounts.selectors import member_list, policy_in_force, policy_versions
+from accounts.selectors import member_list, policy_history, policy_in_force
 from ledgers.choices import EntryKind
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.excel import XLSX, SheetWriter, heading, new_workbook, workbook_bytes
@@ -282,7 +282,8 @@ class PolicyView(TenantPageMixin, TemplateView):
                 category["scoring_group"], category["scoring_group"]
             )
         kinds = dict(EntryKind.choices)
-        percent = Fraction(rules["excellence"]["ratio"]) * 100
+        excellence = rules.get("excellence")  # None: nobody is excellent by points
+        percent = Fraction(excellence["ratio"]) * 100 if excellence else Fraction(0)
         context.update(
             policy=policy,
             rules=rules,
@@ -296,10 +297,13 @@ class PolicyView(TenantPageMixin, TemplateView):
                 for q in rules["quotas"]
             ],
             points_rows=[
-                (kind, label, rules["points"].get(kind, 0)) for kind, label in kinds.items()
+                (kind, label, rules["points"].get(kind, 0))
+                for kind, label in kinds.items()
+                if kind in rules["points"]
             ],
             excellence_percent=f"{float(percent):g}",
-            versions=policy_versions(tenant=self.tenant),
+            has_points=any(rules.get("points", {}).values()),
+            versions=policy_history(tenant=self.tenant),  # issue 11 policy: with diffs
         )
         return context
 

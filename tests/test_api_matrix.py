@@ -189,6 +189,21 @@ ROWS: dict[str, Row] = {
         lambda w, t, r: {"name": f"矩阵单位{r}", "kind": "park", "district": "d1"},
     ),
     "policy read": Row("get", lambda w, t: "policy/", _all(200)),
+    # issue 11 policy: the schema, versions and the what-if preview
+    "policy schema": Row("get", lambda w, t: "policy/schema/", _all(200)),
+    "policy versions list": Row("get", lambda w, t: "policy/versions/", _all(200)),
+    "policy versions create": Row(
+        "post",
+        lambda w, t: "policy/versions/",
+        _ADMIN_ONLY,
+        lambda w, t, r: {"effective_from": "2027-01-01", "note": r, "rules": {"notice_days": 7}},
+    ),
+    "policy preview": Row(
+        "post",
+        lambda w, t: "policy/preview/",
+        _roles(admin=200, auditor=403, manager=403, reviewer=403, officer=403),
+        lambda w, t, r: {"effective_from": "2025-01-01", "rules": {"points": {}}},
+    ),
     "members list": Row(
         "get",
         lambda w, t: "members/",

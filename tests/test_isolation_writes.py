@@ -265,6 +265,14 @@ BODIES: dict[str, list[Body]] = {
     ],
     "change-request-action": [Body(lambda w: {"comment": "不同意"})],
     "api:ranking-finalize": [Body(lambda w: {})],
+    "api:policy-versions": [  # issue 11 policy
+        Body(
+            lambda w: {"effective_from": "2027-03-01", "note": "扫描", "rules": {"notice_days": 7}}
+        )
+    ],
+    "api:policy-preview": [  # issue 11 policy
+        Body(lambda w: {"effective_from": "2025-01-01", "rules": {"notice_days": 7}})
+    ],
     # pages: form fields name rows by id
     "policy-new": [Body(lambda w: {})],
     "district-create": [Body(lambda w: {"code": "d9", "name": "九区"})],

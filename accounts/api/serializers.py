@@ -31,6 +31,11 @@ class PolicySerializer(serializers.ModelSerializer):
     dormant_days = serializers.SerializerMethodField()
     disqualification_reasons = serializers.SerializerMethodField()
     eligibility = serializers.SerializerMethodField()
+    selection = serializers.SerializerMethodField()
+    assessment = serializers.SerializerMethodField()
+    duties = serializers.SerializerMethodField()
+    headcount = serializers.SerializerMethodField()
+    mfa_required_roles = serializers.SerializerMethodField()
 
     class Meta:
         model = Policy
@@ -50,6 +55,11 @@ class PolicySerializer(serializers.ModelSerializer):
             "dormant_days",
             "disqualification_reasons",
             "eligibility",
+            "selection",
+            "assessment",
+            "duties",
+            "headcount",
+            "mfa_required_roles",
         ]
 
     def _rule(self, obj: Policy, key: str):
@@ -90,6 +100,46 @@ class PolicySerializer(serializers.ModelSerializer):
 
     def get_eligibility(self, obj) -> dict:
         return self._rule(obj, "eligibility")
+
+    def get_selection(self, obj) -> dict | None:
+        return self._rule(obj, "selection")
+
+    def get_assessment(self, obj) -> dict | None:
+        return self._rule(obj, "assessment")
+
+    def get_duties(self, obj) -> list[dict]:
+        return self._rule(obj, "duties") or []
+
+    def get_headcount(self, obj) -> dict | None:
+        return self._rule(obj, "headcount")
+
+    def get_mfa_required_roles(self, obj) -> list[str]:
+        return self._rule(obj, "mfa_required_roles") or []
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    """One version of the policy (``policy/versions/``)."""
+
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Policy
+        fields = ["version", "effective_from", "note", "created_by", "created_at"]
+
+
+class PolicyVersionCreateSerializer(serializers.Serializer):
+    """``POST policy/versions/``: ``rules`` carries only the keys that change."""
+
+    effective_from = serializers.DateField()
+    note = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    rules = serializers.DictField()
+
+
+class PolicyPreviewSerializer(serializers.Serializer):
+    """``POST policy/preview/``: the change to try, nothing saved."""
+
+    effective_from = serializers.DateField()
+    rules = serializers.DictField()
 
 
 class MemberSerializer(serializers.ModelSerializer):

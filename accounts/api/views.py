@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,20 +15,25 @@ from rest_framework.views import APIView
 from accounts import lockout
 from accounts.mfa import mfa_confirm, mfa_disable, mfa_enabled, mfa_secret, mfa_setup, mfa_verify
 from accounts.models import Membership
-from accounts.selectors import member_list, policy_in_force, tenant_list
-from accounts.services import api_token_issue, api_token_revoke
-from liaison.api.concurrency import with_etag
+from accounts.policy_schema import SCHEMA
+from accounts.selectors import member_list, policy_in_force, policy_versions, tenant_list
+from accounts.services import api_token_issue, api_token_revoke, policy_version_create
+from liaison.api.concurrency import etag_for
 from liaison.api.permissions import ADMIN, ALL_ROLES
 from liaison.api.viewsets import TenantScopedAPIView, TenantScopedViewSet
 from roster.selectors import MemberGrants
 from roster.services import member_create
+from scoring.selectors import policy_preview
 
 from .exceptions import LoginLocked
 from .serializers import (
     MemberSerializer,
     MfaSetupSerializer,
     OtpSerializer,
+    PolicyPreviewSerializer,
     PolicySerializer,
+    PolicyVersionCreateSerializer,
+    PolicyVersionSerializer,
     TenantSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -160,14 +165,84 @@ class TenantListView(APIView):
 
 
 class PolicyView(TenantScopedAPIView):
-    """The tenant's policy in force today."""
+    """The tenant's policy in force today, with its ``ETag`` (header and
+    ``etag`` in the body)."""
 
     method_roles = {"GET": ALL_ROLES}
 
     @extend_schema(responses=PolicySerializer)
     def get(self, request, tenant_slug: str):
         policy = policy_in_force(tenant=self.tenant)
-        return with_etag(Response(PolicySerializer(policy).data), policy.pk)
+        data = PolicySerializer(policy).data
+        tag = etag_for(policy.pk, data)
+        response = Response({**data, "etag": tag})
+        response["ETag"] = tag
+        return response
+
+
+class PolicySchemaView(TenantScopedAPIView):
+    """The JSON Schema (Draft 2020-12) of a policy's rules."""
+
+    method_roles = {"GET": ALL_ROLES}
+
+    @extend_schema(responses={200: OpenApiResponse(description="JSON Schema")})
+    def get(self, request, tenant_slug: str):
+        return Response(SCHEMA)
+
+
+class PolicyVersionsView(TenantScopedAPIView):
+    """Every version of the policy; an admin publishes a new one from a date
+    (``rules``: only the keys that change; the rest is copied from the
+    version in force that day)."""
+
+    method_roles = {"GET": ALL_ROLES, "POST": ADMIN}
+
+    @extend_schema(responses=PolicyVersionSerializer(many=True))
+    def get(self, request, tenant_slug: str):
+        versions = policy_versions(tenant=self.tenant).select_related("created_by")
+        return Response(PolicyVersionSerializer(versions, many=True).data)
+
+    @extend_schema(
+        request=PolicyVersionCreateSerializer,
+        responses={
+            201: PolicyVersionSerializer,
+            400: OpenApiResponse(description="messages keyed by JSON path"),
+            409: OpenApiResponse(description="effective_from inside a finalised year"),
+        },
+    )
+    def post(self, request, tenant_slug: str):
+        body = PolicyVersionCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        policy = policy_version_create(
+            tenant=self.tenant,
+            effective_from=body.validated_data["effective_from"],
+            changes=body.validated_data["rules"],
+            by=request.user,
+            note=body.validated_data["note"],
+        )
+        return Response(PolicyVersionSerializer(policy).data, status=status.HTTP_201_CREATED)
+
+
+class PolicyPreviewView(TenantScopedAPIView):
+    """What a new version would change in the year of ``effective_from``
+    (points, excellence), nothing saved."""
+
+    method_roles = {"POST": ADMIN}
+
+    @extend_schema(
+        request=PolicyPreviewSerializer,
+        responses={200: OpenApiResponse(description='{"year","changes":[…]}')},
+    )
+    def post(self, request, tenant_slug: str):
+        body = PolicyPreviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(
+            policy_preview(
+                tenant=self.tenant,
+                effective_from=body.validated_data["effective_from"],
+                changes=body.validated_data["rules"],
+            )
+        )
 
 
 class MemberViewSet(

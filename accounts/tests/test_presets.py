@@ -29,6 +29,8 @@ SCHEMA_KEYS = {
     "mfa_required_roles",
     "disqualification_reasons",
     "eligibility",
+    "assessment",
+    "duties",
 }
 STAGE_ROLES = {
     "unit_endorsed": "unit_reviewer",
@@ -88,36 +90,29 @@ def test_categories_scoring_groups_and_pools(name, categories):
     ("name", "points"),
     [
         ("wuhan", WUHAN_POINTS),
-        ("yangquan", WUHAN_POINTS),
-        ("puyang", WUHAN_POINTS),
-        ("suzhou", WUHAN_POINTS),
-        ("hubei", WUHAN_POINTS),
+        ("yangquan", {}),
+        ("puyang", {}),
+        ("suzhou", {}),
+        ("hubei", {}),
     ],
 )
 def test_points_per_kind(name, points):
     got = PRESETS[name]["points"]
     assert got == points
-    assert tuple(got) == KINDS
+    assert set(got) <= set(KINDS)
     assert all(type(v) is int for v in got.values())
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_bonus(name):
-    assert PRESETS[name]["bonus"] == {
-        "threshold": 1000,
-        "amount": 100,
-        "requires_conversion": True,
-    }
+    expected = {"threshold": 1000, "amount": 100, "requires_conversion": True}
+    assert PRESETS[name]["bonus"] == (expected if name == "wuhan" else None)
 
 
 @pytest.mark.parametrize(
     ("name", "ratio", "rounding", "tie"),
     [
         ("wuhan", "0.30", "floor", "include"),
-        ("yangquan", "0.20", "floor", "exclude"),
-        ("puyang", "0.30", "floor", "include"),
-        ("suzhou", "0.30", "floor", "include"),
-        ("hubei", "0.30", "floor", "include"),
     ],
 )
 def test_excellence(name, ratio, rounding, tie):
@@ -131,11 +126,15 @@ def test_excellence(name, ratio, rounding, tie):
     assert excellence["label"]
 
 
+@pytest.mark.parametrize("name", ["yangquan", "puyang", "suzhou", "hubei"])
+def test_graded_programmes_have_no_points_excellence(name):
+    assert PRESETS[name]["excellence"] is None
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_quotas_belong_to_the_preset(name):
     rules = PRESETS[name]
     codes = {c["code"] for c in rules["categories"]}
-    assert rules["quotas"]
     for quota in rules["quotas"]:
         assert set(quota) == {"scope", "category", "kind", "count", "period", "basis"}
         if quota["scope"] == "officer":
@@ -166,50 +165,10 @@ def test_quotas_belong_to_the_preset(name):
                 ("district", None, "case", 2, "year", "logged"),
             },
         ),
-        (
-            "yangquan",
-            {
-                ("officer", "commissioner", "demand", 2, "year", "valid"),
-                ("officer", "commissioner", "event", 4, "year", "logged"),
-                ("officer", "commissioner", "video", 1, "quarter", "logged"),
-                ("district", None, "case", 2, "year", "logged"),
-            },
-        ),
-        (
-            "puyang",
-            {
-                ("officer", "A", "achievement", 2, "month", "logged"),
-                ("officer", "A", "event", 2, "month", "logged"),
-                ("officer", "A", "case", 1, "year", "logged"),
-                ("officer", "A", "video", 1, "month", "logged"),
-                ("officer", "B", "demand", 2, "year", "valid"),
-                ("officer", "B", "event", 4, "year", "logged"),
-                ("officer", "B", "video", 1, "quarter", "logged"),
-                ("district", None, "case", 2, "year", "logged"),
-            },
-        ),
-        (
-            "suzhou",
-            {
-                ("officer", "specialist", "demand", 2, "year", "valid"),
-                ("officer", "specialist", "event", 4, "year", "logged"),
-                ("officer", "specialist", "video", 1, "quarter", "logged"),
-                ("district", None, "case", 2, "year", "logged"),
-            },
-        ),
-        (
-            "hubei",
-            {
-                ("officer", "A", "achievement", 2, "month", "logged"),
-                ("officer", "A", "event", 2, "month", "logged"),
-                ("officer", "A", "case", 1, "year", "logged"),
-                ("officer", "A", "video", 1, "month", "logged"),
-                ("officer", "B", "demand", 2, "year", "valid"),
-                ("officer", "B", "event", 4, "year", "logged"),
-                ("officer", "B", "video", 1, "quarter", "logged"),
-                ("district", None, "case", 2, "year", "logged"),
-            },
-        ),
+        ("yangquan", set()),
+        ("puyang", set()),
+        ("suzhou", set()),
+        ("hubei", set()),
     ],
 )
 def test_quota_values(name, quotas):
@@ -387,7 +346,8 @@ def test_preset_rules_is_a_deep_copy(name):
     rules["quotas"].clear()
     rules["disqualification_reasons"][0]["label"] = "changed"
     next(iter(rules["review_stages"].values())).pop()
-    rules["excellence"]["ratio"] = "0.99"
+    if rules["excellence"] is not None:
+        rules["excellence"]["ratio"] = "0.99"
     assert json.dumps(PRESETS[name], ensure_ascii=False, sort_keys=True) == before
 
 

@@ -10,6 +10,9 @@ from accounts.api.views import (
     MfaDisableView,
     MfaSetupView,
     MfaStatusView,
+    PolicyPreviewView,
+    PolicySchemaView,
+    PolicyVersionsView,
     PolicyView,
     TenantListView,
     TokenView,
@@ -53,6 +56,11 @@ router.register("change-requests", ChangeRequestViewSet, basename="change-reques
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),
+    path("policy/schema/", PolicySchemaView.as_view(), name="policy-schema"),  # issue 11 policy
+    path(
+        "policy/versions/", PolicyVersionsView.as_view(), name="policy-versions"
+    ),  # issue 11 policy
+    path("policy/preview/", PolicyPreviewView.as_view(), name="policy-preview"),  # issue 11 policy
     path("rankings/<year:year>/", RankingView.as_view(), name="ranking"),
     path("rankings/<year:year>/finalize/", RankingFinalizeView.as_view(), name="ranking-finalize"),
     path("rankings/<year:year>/export/", RankingExportView.as_view(), name="ranking-export"),

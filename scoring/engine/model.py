@@ -20,20 +20,38 @@ class Rules:
     ratio: Fraction = Fraction(3, 10)
     rounding: str = "floor"  # or "round" (half up)
     tie: str = "include"  # or "exclude"
+    has_bonus: bool = True  # False: the policy has no bonus rule (``bonus`` null)
+    has_excellence: bool = True  # False: nobody is excellent by points (``excellence`` null)
+
+    @property
+    def has_points(self) -> bool:
+        """Does the programme score entries at all (``points`` not ``{}``)?"""
+        return any(int(v) for v in self.points.values())
 
     @classmethod
     def from_policy(cls, rules: Mapping) -> Rules:
-        """From a policy's rules dict (``accounts.presets`` schema)."""
-        bonus, excellence = rules["bonus"], rules["excellence"]
-        return cls(
-            points=dict(rules["points"]),
-            bonus_threshold=int(bonus["threshold"]),
-            bonus_amount=int(bonus["amount"]),
-            bonus_requires_conversion=bool(bonus["requires_conversion"]),
-            ratio=Fraction(str(excellence["ratio"])),
-            rounding=excellence["rounding"],
-            tie=excellence["tie"],
-        )
+        """From a policy's rules dict (``accounts.presets`` schema); ``bonus``
+        and ``excellence`` may be ``None`` (no bonus, nobody excellent) and
+        ``points`` ``{}`` (every entry worth 0)."""
+        bonus, excellence = rules.get("bonus"), rules.get("excellence")
+        values = {"points": dict(rules.get("points") or {})}
+        if bonus is None:
+            values.update(has_bonus=False, bonus_threshold=0, bonus_amount=0)
+        else:
+            values.update(
+                bonus_threshold=int(bonus["threshold"]),
+                bonus_amount=int(bonus["amount"]),
+                bonus_requires_conversion=bool(bonus["requires_conversion"]),
+            )
+        if excellence is None:
+            values.update(has_excellence=False, ratio=Fraction(0))
+        else:
+            values.update(
+                ratio=Fraction(str(excellence["ratio"])),
+                rounding=excellence["rounding"],
+                tie=excellence["tie"],
+            )
+        return cls(**values)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def score_officers(
 def _bonus(subtotal: Fraction, counts: Mapping[str, int], rules: Rules) -> tuple[int, str]:
     """+amount once a year when the year total exceeds the threshold (and,
     if the policy says so, the officer has a credited conversion)."""
-    if subtotal <= rules.bonus_threshold:
+    if not rules.has_bonus or subtotal <= rules.bonus_threshold:
         return 0, ""
     if rules.bonus_requires_conversion and counts.get("conversion", 0) == 0:
         return 0, f"total above {rules.bonus_threshold} but no credited conversion"

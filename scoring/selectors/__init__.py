@@ -9,6 +9,7 @@ from .ranking import (
     export_job_list,
     ledger_entries,
     live_shares,
+    policy_preview,
     pool_name,
     ranking_for,
     render_pools,
@@ -17,6 +18,7 @@ from .ranking import (
     tallies_match_shares,
     year_groups,
     year_result,
+    year_result_with_rules,
 )
 from .statements import (
     after_freeze_changes,
@@ -37,6 +39,7 @@ __all__ = [
     "export_job_list",
     "ledger_entries",
     "live_shares",
+    "policy_preview",
     "pool_months",
     "pool_name",
     "ranking_for",
@@ -48,4 +51,5 @@ __all__ = [
     "tallies_match_shares",
     "year_groups",
     "year_result",
+    "year_result_with_rules",
 ]

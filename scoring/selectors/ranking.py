@@ -68,12 +68,13 @@ def check_year(year: int) -> int:
     return year
 
 
-def _year_officers(*, tenant: Tenant, year: int):
+def _year_officers(*, tenant: Tenant, year: int, rules: dict | None = None):
     """The policy at the year's end, and every officer who held an
-    appointment in the tenant during the year, as rows and engine facts."""
+    appointment in the tenant during the year, as rows and engine facts.
+    ``rules`` (a what-if) replaces the policy's rules for pools and groups."""
     start, end = dt.date(check_year(year), 1, 1), dt.date(year, 12, 31)
     policy = policy_in_force(tenant=tenant, on=end)
-    categories = {c["code"]: c for c in policy.rules["categories"]}
+    categories = {c["code"]: c for c in (rules or policy.rules)["categories"]}
     officers, facts = {}, []
     rows = (
         officers_appointed(tenant=tenant, start=start, end=end)
@@ -196,6 +197,68 @@ def year_result(*, tenant: Tenant, year: int, recompute: bool = False) -> YearRe
     return YearResult(
         facts=facts, scores=scores, pools=engine.rank_pools(facts.facts, scores, facts.rules)
     )
+
+
+def year_result_with_rules(*, tenant: Tenant, year: int, rules: dict) -> YearResult:
+    """The year as it would be scored under ``rules`` (a policy's rules
+    dict not saved anywhere): the ledger scored entry by entry by the pure
+    engine. Used by the what-if preview of a new policy version."""
+    policy, officers, facts = _year_officers(tenant=tenant, year=year, rules=rules)
+    engine_rules = engine.Rules.from_policy(rules)
+    year_facts = YearFacts(
+        tenant=tenant,
+        year=year,
+        policy=policy,
+        rules=engine_rules,
+        officers=officers,
+        facts=facts,
+        entries=ledger_entries(tenant=tenant, year=year),
+    )
+    scores = engine.score_officers(year_facts.entries, facts, engine_rules)
+    return YearResult(
+        facts=year_facts, scores=scores, pools=engine.rank_pools(facts, scores, engine_rules)
+    )
+
+
+def policy_preview(*, tenant: Tenant, effective_from: dt.date, changes: dict) -> dict:
+    """What-if of a new policy version (API.md ``policy/preview/``): the
+    officers whose points or excellence in the year of ``effective_from``
+    would change, ``before`` and ``after`` holding only what differs.
+    Nothing is saved. Invalid rules → ValidationError keyed by JSON path."""
+    from accounts.policy_schema import rules_errors
+    from accounts.selectors import policy_merge
+
+    rules = policy_merge(tenant=tenant, effective_from=effective_from, changes=changes)
+    errors = rules_errors(rules)
+    if errors:
+        raise ValidationError(errors)
+    year = effective_from.year
+    before = _outcomes(year_result(tenant=tenant, year=year, recompute=True))
+    after_result = year_result_with_rules(tenant=tenant, year=year, rules=rules)
+    after = _outcomes(after_result)
+    officers = after_result.facts.officers
+    out = []
+    for officer_id in sorted(set(before) | set(after)):
+        old, new = before.get(officer_id, {}), after.get(officer_id, {})
+        keys = [k for k in ("points", "excellent") if old.get(k) != new.get(k)]
+        if keys:
+            out.append(
+                {
+                    "officer": officer_id,
+                    "full_name": officers[officer_id].full_name,
+                    "before": {k: old.get(k) for k in keys},
+                    "after": {k: new.get(k) for k in keys},
+                }
+            )
+    return {"year": year, "changes": out}
+
+
+def _outcomes(result: YearResult) -> dict[int, dict]:
+    return {
+        row.officer: {"points": two_decimals(row.total), "excellent": row.excellent}
+        for pool in result.pools
+        for row in pool.rows
+    }
 
 
 def render_pools(result: YearResult) -> list[dict]:

@@ -29,7 +29,15 @@ from scoring.engine import (
 )
 
 WUHAN = Rules.from_policy(preset_rules("wuhan"))
-YANGQUAN = Rules.from_policy(preset_rules("yangquan"))
+#: "at most 20%, ties excluded" (SPEC.md §6 rule 6): the Yangquan preset has
+#: no points excellence any more (its cap belongs to the assessment), so the
+#: rule is built here.
+YANGQUAN = Rules.from_policy(
+    {
+        **preset_rules("wuhan"),
+        "excellence": {"ratio": "0.20", "rounding": "floor", "tie": "exclude"},
+    }
+)
 WUHAN_EXCLUDE = dataclasses.replace(WUHAN, tie="exclude")
 WUHAN_ROUND = dataclasses.replace(WUHAN, rounding="round")
 DAY = dt.date(2025, 3, 1)
@@ -93,6 +101,15 @@ def test_presets_give_the_rules_the_spec_names():
     assert WUHAN.tie == "include"
     assert YANGQUAN.ratio == F(1, 5)
     assert YANGQUAN.tie == "exclude"
+
+
+def test_graded_presets_score_nothing_and_rate_nobody_excellent():
+    rules = Rules.from_policy(preset_rules("yangquan"))
+    assert (rules.has_points, rules.has_bonus, rules.has_excellence) == (False, False, False)
+    officers, scores = pool_of([0, 0, 0])
+    result = rank_pool("all", officers, scores, rules)
+    assert result.places == 0
+    assert not any(row.excellent for row in result.rows)
 
 
 # --- rule 1: base points per kind ---------------------------------------------

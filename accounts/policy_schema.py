@@ -1,0 +1,408 @@
+"""The JSON Schema (Draft 2020-12) of a policy's rules, and its validation
+with messages keyed by JSON path (``"quotas[2].count"``) in the user's
+language (API.md "Programme rules as data").
+
+Every key of :mod:`accounts.presets` is described here with the shape agreed
+for issue 11 (``selection``, ``eligibility``, ``headcount``, ``assessment``,
+``duties`` included), so a version published through the API or the policy
+designer is checked against one schema, whoever owns the key.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+
+KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
+ROLES = ("admin", "auditor", "district_manager", "unit_reviewer", "officer")
+ELIGIBILITY_RULES = (
+    "retirement_margin",
+    "max_age",
+    "degree_min",
+    "title_min",
+    "degree_or_title",
+    "service_months",
+    "park_years",
+    "certificates",
+    "no_integrity_record",
+    "last_grade_not",
+)
+DEGREES = ("none", "bachelor", "master", "doctorate")
+TITLE_LEVELS = ("none", "junior", "intermediate", "senior")
+FINAL_STAGE = "centre_verified"
+
+_CODE = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_]*$", "maxLength": 40}
+_LABEL = {"type": "string", "minLength": 1, "maxLength": 200}
+_YEARS = {"type": "integer", "minimum": 0, "maximum": 100}
+
+
+def _object(properties: dict, required: list[str] | None = None, **extra) -> dict:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+_STAGE = _object({"code": _CODE, "label": _LABEL, "role": {"enum": list(ROLES)}})
+_STAGES = {
+    "type": "array",
+    "minItems": 1,
+    "items": _STAGE,
+    # the chain's final approval is always ``centre_verified`` (API.md)
+    "contains": {"type": "object", "properties": {"code": {"const": FINAL_STAGE}}},
+    "minContains": 1,
+    "maxContains": 1,
+}
+
+# The parameters each eligibility rule kind needs (POLICY-SHAPE.md).
+_RULE_PARAMS = {
+    "retirement_margin": ["years"],
+    "max_age": ["years"],
+    "degree_min": ["degree"],
+    "title_min": ["title_level"],
+    "degree_or_title": ["degree", "title_level"],
+    "service_months": ["months"],
+    "park_years": ["years"],
+    "certificates": ["any_of"],
+    "no_integrity_record": [],
+    "last_grade_not": ["grades"],
+}
+_CHECK = _object(
+    {
+        "code": _CODE,
+        "label": _LABEL,
+        "level": {"enum": ["block", "warn"]},
+        # ``rule`` is absent from checks stored before issue 11 (labels only)
+        "rule": {"enum": list(ELIGIBILITY_RULES)},
+        "years": _YEARS,
+        "months": {"type": "integer", "minimum": 0, "maximum": 1200},
+        "degree": {"enum": list(DEGREES)},
+        "title_level": {"enum": list(TITLE_LEVELS)},
+        "any_of": {"type": "array", "items": _CODE, "minItems": 1, "uniqueItems": True},
+        "grades": {"type": "array", "items": _CODE, "minItems": 1, "uniqueItems": True},
+    },
+    required=["code", "label", "level"],
+    allOf=[
+        {
+            "if": {"properties": {"rule": {"const": kind}}, "required": ["rule"]},
+            "then": {"required": params},
+        }
+        for kind, params in _RULE_PARAMS.items()
+        if params
+    ],
+)
+_QUOTA = _object(
+    {
+        "scope": {"enum": ["officer", "district"]},
+        "category": {"type": ["string", "null"]},
+        "kind": {"enum": list(KINDS)},
+        "count": {"type": "integer", "minimum": 1, "maximum": 10000},
+        "period": {"enum": ["month", "quarter", "year"]},
+        "basis": {"enum": ["logged", "valid"]},
+    },
+    allOf=[
+        {
+            "if": {"properties": {"scope": {"const": "officer"}}},
+            "then": {"properties": {"category": {"type": "string"}}},
+            "else": {"properties": {"category": {"type": "null"}}},
+        }
+    ],
+)
+
+SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://liaison.example/schemas/policy-rules.json",
+    "title": "Programme policy rules",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "source": {"type": "string", "maxLength": 300},
+        "categories": {
+            "type": "array",
+            "minItems": 1,
+            "items": _object(
+                {
+                    "code": _CODE,
+                    "label": _LABEL,
+                    "scoring_group": _CODE,
+                    "pool": {"enum": ["city", "district", "all"]},
+                }
+            ),
+        },
+        "points": {
+            "type": "object",
+            "propertyNames": {"enum": list(KINDS)},
+            "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 10000},
+        },
+        "bonus": {
+            "type": ["object", "null"],
+            "properties": {
+                "threshold": {"type": "integer", "minimum": 0},
+                "amount": {"type": "integer", "minimum": 0, "maximum": 10000},
+                "requires_conversion": {"type": "boolean"},
+            },
+            "required": ["threshold", "amount", "requires_conversion"],
+            "additionalProperties": False,
+        },
+        "excellence": {
+            "type": ["object", "null"],
+            "properties": {
+                "ratio": {"type": "string", "pattern": r"^(0(\.[0-9]+)?|1(\.0+)?)$"},
+                "rounding": {"enum": ["floor", "round"]},
+                "tie": {"enum": ["include", "exclude"]},
+                "label": {"type": "string", "maxLength": 200},
+            },
+            "required": ["ratio", "rounding", "tie"],
+            "additionalProperties": False,
+        },
+        "quotas": {"type": "array", "items": _QUOTA},
+        "review_stages": {"type": "object", "additionalProperties": _STAGES},
+        "selection": {
+            "type": "object",
+            "additionalProperties": _object(
+                {
+                    "stages": _STAGES,
+                    "notice": {"type": "boolean"},
+                    "self_nomination": {"type": "boolean"},
+                }
+            ),
+        },
+        "eligibility": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": _CHECK},
+        },
+        "notice_days": {"type": "integer", "minimum": 1, "maximum": 60},
+        "term_years": {"type": "integer", "minimum": 1, "maximum": 10},
+        "rotation_years": {"type": ["integer", "null"], "minimum": 1, "maximum": 20},
+        "dormant_days": {"type": "integer", "minimum": 7, "maximum": 730},
+        "mfa_required_roles": {
+            "type": "array",
+            "items": {"enum": list(ROLES)},
+            "uniqueItems": True,
+        },
+        "disqualification_reasons": {
+            "type": "array",
+            "items": _object({"code": _CODE, "label": _LABEL}),
+        },
+        "headcount": _object(
+            {"min_per_district": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000}}
+        ),
+        # every officer serves at least one host (yangquan 第十三条（四）)
+        "hosts_required": {"type": "boolean"},
+        # issue 12 gives the assessment its shape; null until then
+        "assessment": {"type": ["object", "null"]},
+        # issue 13 gives the duties their shape; [] until then
+        "duties": {"type": "array", "items": {"type": "object"}},
+    },
+    # ``selection`` is added by a parallel branch of issue 11 (with its
+    # migration); required once that is merged.
+    "required": [
+        "headcount",
+        "hosts_required",
+        "source",
+        "categories",
+        "points",
+        "bonus",
+        "excellence",
+        "quotas",
+        "review_stages",
+        "eligibility",
+        "notice_days",
+        "term_years",
+        "rotation_years",
+        "dormant_days",
+        "mfa_required_roles",
+        "disqualification_reasons",
+        "assessment",
+        "duties",
+    ],
+}
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    Draft202012Validator.check_schema(SCHEMA)
+    return Draft202012Validator(SCHEMA)
+
+
+def json_path(parts) -> str:
+    """``["quotas", 2, "count"]`` → ``"quotas[2].count"``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _type_name(name: str) -> str:
+    return {
+        "integer": _("a whole number"),
+        "number": _("a number"),
+        "string": _("text"),
+        "object": _("a set of named values"),
+        "array": _("a list"),
+        "boolean": _("true or false"),
+        "null": _("empty (none)"),
+    }.get(name, name)
+
+
+def _messages(error) -> list[tuple[str, str]]:
+    """(path, message) pairs for one jsonschema error."""
+    parts = list(error.absolute_path)
+    path = json_path(parts) or "rules"
+    kind, value = error.validator, error.validator_value
+    if kind == "required":
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        return [
+            (
+                json_path([*parts, name]),
+                _("“%(field)s” is required.") % {"field": json_path([*parts, name])},
+            )
+            for name in value
+            if name not in instance
+        ]
+    if kind == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        extras = (
+            [k for k in error.instance if k not in known]
+            if isinstance(error.instance, dict)
+            else []
+        )
+        return [
+            (
+                json_path([*parts, k]),
+                _("“%(field)s” is not a rule this policy knows.")
+                % {"field": json_path([*parts, k])},
+            )
+            for k in extras
+        ]
+    if kind == "propertyNames":
+        return [
+            (
+                json_path([*parts, error.instance]),
+                _("“%(field)s” is not a known name; use one of: %(choices)s.")
+                % {
+                    "field": json_path([*parts, error.instance]),
+                    "choices": ", ".join(value.get("enum", [])),
+                },
+            )
+        ]
+    field = {"field": path}
+    if kind == "type":
+        types = value if isinstance(value, list) else [value]
+        message = _("“%(field)s” must be %(type)s.") % {
+            **field,
+            "type": _(" or ").join(_type_name(t) for t in types),
+        }
+    elif kind == "minimum":
+        message = _("“%(field)s” must be at least %(limit)s.") % {**field, "limit": value}
+    elif kind == "maximum":
+        message = _("“%(field)s” must be at most %(limit)s.") % {**field, "limit": value}
+    elif kind == "enum":
+        message = _("“%(field)s” must be one of: %(choices)s.") % {
+            **field,
+            "choices": ", ".join("null" if v is None else str(v) for v in value),
+        }
+    elif kind == "const":
+        message = _("“%(field)s” must be %(value)s.") % {**field, "value": value}
+    elif kind == "minItems":
+        message = _("“%(field)s” needs at least %(limit)s item(s).") % {**field, "limit": value}
+    elif kind == "maxItems":
+        message = _("“%(field)s” takes at most %(limit)s item(s).") % {**field, "limit": value}
+    elif kind == "uniqueItems":
+        message = _("“%(field)s” lists an item twice.") % field
+    elif kind in ("minLength", "maxLength"):
+        message = _("“%(field)s” has the wrong length (%(kind)s %(limit)s).") % {
+            **field,
+            "kind": kind,
+            "limit": value,
+        }
+    elif kind == "pattern":
+        message = _("“%(field)s” is not in the expected format.") % field
+    elif kind in ("contains", "minContains", "maxContains"):
+        message = _("“%(field)s” must have exactly one final stage with the code %(code)s.") % {
+            **field,
+            "code": FINAL_STAGE,
+        }
+    else:
+        message = _("“%(field)s” is not valid.") % field
+    return [(path, message)]
+
+
+def _semantic_errors(rules: dict) -> list[tuple[str, str]]:
+    """What a schema cannot say: codes that must name a category, the last
+    stage of a chain."""
+    if not isinstance(rules.get("categories"), list):
+        return []
+    codes = {c.get("code") for c in rules["categories"] if isinstance(c, dict)}
+    out = []
+    seen = set()
+    for i, category in enumerate(rules["categories"]):
+        code = category.get("code") if isinstance(category, dict) else None
+        if code in seen:
+            out.append(
+                (
+                    f"categories[{i}].code",
+                    _("“%(field)s” repeats a category code.") % {"field": f"categories[{i}].code"},
+                )
+            )
+        seen.add(code)
+    for i, quota in enumerate(rules.get("quotas") or []):
+        if (
+            isinstance(quota, dict)
+            and quota.get("scope") == "officer"
+            and quota.get("category") not in codes
+        ):
+            path = f"quotas[{i}].category"
+            out.append(
+                (path, _("“%(field)s” must name a category of this policy.") % {"field": path})
+            )
+    for key in ("review_stages", "selection", "eligibility"):
+        section = rules.get(key)
+        if not isinstance(section, dict):
+            continue
+        for code, value in section.items():
+            if code not in codes:
+                path = f"{key}.{code}"
+                out.append(
+                    (path, _("“%(field)s” must name a category of this policy.") % {"field": path})
+                )
+            stages = (
+                value.get("stages") if key == "selection" and isinstance(value, dict) else value
+            )
+            if key != "eligibility" and isinstance(stages, list) and stages:
+                last = stages[-1]
+                if isinstance(last, dict) and last.get("code") != FINAL_STAGE:
+                    path = f"{key}.{code}" + (".stages" if key == "selection" else "")
+                    out.append(
+                        (
+                            path,
+                            _("The last stage of “%(field)s” must have the code %(code)s.")
+                            % {"field": path, "code": FINAL_STAGE},
+                        )
+                    )
+    return out
+
+
+def rules_errors(rules) -> dict[str, list[str]]:
+    """Every problem of ``rules`` as ``{json path: [message, …]}`` (empty
+    when the rules are valid)."""
+    errors: dict[str, list[str]] = {}
+    pairs = []
+    for error in sorted(
+        _validator().iter_errors(rules), key=lambda e: list(map(str, e.absolute_path))
+    ):
+        pairs.extend(_messages(error))
+    if isinstance(rules, dict) and not pairs:
+        pairs.extend(_semantic_errors(rules))
+    for path, message in pairs:
+        if message not in errors.setdefault(path, []):
+            errors[path].append(message)
+    return errors
