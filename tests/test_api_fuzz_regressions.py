@@ -32,3 +32,52 @@ def test_entry_list_still_filters_by_officer(world):
     other = api.get(world.url("achievements/"), {"officer": world.officers["d2"].pk})
     assert [row["id"] for row in credited.json()["results"]] == [world.entries["achievement"].pk]
     assert other.json()["results"] == []
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    from rest_framework.test import APIClient
+
+    with django_db_blocker.unblock():
+        response = APIClient().get("/api/v1/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def statuses(schema, method, path) -> list[str]:
+    return sorted(schema["paths"][path][method]["responses"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("post", "/api/v1/auth/token/", ["200", "400", "429"]),
+        ("post", "/api/v1/auth/mfa/confirm/", ["200", "400", "401", "429"]),
+        (
+            "post",
+            "/api/v1/tenants/{tenant_slug}/achievements/",
+            ["201", "400", "401", "403", "404", "409", "422"],
+        ),
+        (
+            "patch",
+            "/api/v1/tenants/{tenant_slug}/achievements/{id}/",
+            ["200", "400", "401", "403", "404", "409", "412"],
+        ),
+        (
+            "post",
+            "/api/v1/tenants/{tenant_slug}/achievements/{id}/verify/",
+            ["200", "400", "401", "403", "404", "409", "412", "422"],
+        ),
+        ("get", "/api/v1/tenants/{tenant_slug}/audit/", ["200", "400", "401", "403", "404"]),
+        ("get", "/api/v1/tenants/{tenant_slug}/audit/{id}/", ["200", "401", "403", "404"]),
+        ("get", "/api/v1/tenants/", ["200", "401"]),
+        ("get", "/api/v1/public/{slug}/roster-changes/", ["200", "400", "404"]),
+        (
+            "post",
+            "/api/v1/public/{slug}/notices/{notice_id}/objections/",
+            ["201", "400", "403", "404", "409", "429"],
+        ),
+    ],
+)
+def test_schema_documents_the_error_statuses(schema, method, path, expected):
+    assert statuses(schema, method, path) == expected
