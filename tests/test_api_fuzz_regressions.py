@@ -81,3 +81,25 @@ def statuses(schema, method, path) -> list[str]:
 )
 def test_schema_documents_the_error_statuses(schema, method, path, expected):
     assert statuses(schema, method, path) == expected
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("at__gte", "0001-01-01"),
+        ("at__lte", "9999-12-31"),
+        ("at__gte", "0001-01-01T00:00:00+08:00"),
+        ("at__lte", "9999-12-31T23:59:59-05:00"),
+    ],
+)
+def test_audit_list_refuses_a_moment_past_the_calendar(world, param, value):
+    response = world.api("admin").get(world.url("audit/"), {param: value})
+    assert response.status_code == 400
+    assert response.json() == {param: ["日期超出可用范围。"]}
+
+
+def test_audit_list_still_takes_the_first_and_last_representable_days(world):
+    api = world.api("admin")
+    everything = api.get(world.url("audit/"), {"at__gte": "0001-01-02", "at__lte": "9999-12-30"})
+    assert everything.status_code == 200
+    assert everything.json()["count"] == api.get(world.url("audit/")).json()["count"] > 0
