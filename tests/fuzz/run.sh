@@ -27,4 +27,4 @@ TOKEN=$(curl -s -X POST -H "Content-Type: application/json" \
   -H "Authorization: Token $TOKEN" \
   --exclude-path-regex '^/api/v1/auth/' \
   --checks "$CHECKS" --max-examples "${EXAMPLES:-20}" --workers 1 --seed "${SEED:-10}" \
-  --phases "${PHASES:-examples,coverage,fuzzing}" --request-timeout 30 --no-color "$@"
+  --phases "${PHASES:-examples,coverage,fuzzing}" --request-timeout 30 --generation-database none --no-color "$@"
