@@ -29,14 +29,22 @@ class MomentField(forms.CharField):
             day = None if moment else parse_date(text)
         except ValueError:
             moment = day = None
-        if moment is not None:
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
-            return moment, moment
-        if day is not None:
-            start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-            return start, start + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
-        raise forms.ValidationError(_("Enter a date or a date and time."), code="invalid")
+        if moment is None and day is None:
+            raise forms.ValidationError(_("Enter a date or a date and time."), code="invalid")
+        try:
+            if moment is not None:
+                if timezone.is_naive(moment):
+                    moment = timezone.make_aware(moment)
+                start = end = moment
+            else:
+                start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+                end = start + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+            # The database stores UTC: an instant past year 1 or 9999 there
+            # overflowed into a 500 (schemathesis: ``at__gte=0001-01-01``).
+            start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("The date is out of range."), code="invalid") from None
+        return start, end
 
 
 class MomentFilter(django_filters.Filter):

@@ -209,7 +209,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "liaison.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "liaison.api.schema.AutoSchema",  # issue 10 fuzz: error statuses
     "EXCEPTION_HANDLER": "liaison.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "120/min", "public": "10/min", "export": "30/min"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
