@@ -53,3 +53,26 @@ class GroupKind(models.TextChoices):
     PAIR = "pair", _("City officer pair")
     GUIDANCE = "guidance", _("Guidance group")
     WORKING = "working", _("District working group")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Degree(models.TextChoices):
+    """Highest degree (API.md codes, ascending)."""
+
+    NONE = "none", _("No degree")
+    BACHELOR = "bachelor", _("Bachelor")
+    MASTER = "master", _("Master")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+
+class TitleLevel(models.TextChoices):
+    """Level of the professional title (API.md codes, ascending)."""
+
+    NONE = "none", _("No title")
+    JUNIOR = "junior", _("Junior")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    SENIOR = "senior", _("Senior")

@@ -19,6 +19,7 @@ from ledgers.api.views import ENTRY_VIEWSETS, ReferenceViewSet
 from roster.api.selection import (
     NominationViewSet,
     ObjectionViewSet,
+    PublicApplicationView,
     PublicNoticeListView,
     PublicObjectionView,
     PublicRosterChangesView,
@@ -77,5 +78,10 @@ urlpatterns = [
         "public/<slug:slug>/notices/<int:notice_id>/objections/",
         PublicObjectionView.as_view(),
         name="public-objection",
+    ),
+    path(
+        "public/<slug:slug>/rounds/<int:round_id>/applications/",
+        PublicApplicationView.as_view(),
+        name="public-application",
     ),
 ]
