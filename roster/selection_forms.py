@@ -71,6 +71,45 @@ class NominationForm(BootstrapFormMixin, forms.ModelForm):
         """Nothing unique to check here; the service validates."""
 
 
+class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
+    """The public application form (自荐 / 自行填写): the nomination form
+    without the reviewers' fields."""
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "full_name",
+            "gender",
+            "birth_date",
+            "unit",
+            "position",
+            "social_position",
+            "title",
+            "title_level",
+            "degree",
+            "employer_since",
+            "park_years",
+            "mobile",
+            "office_phone",
+            "email",
+            "certificates",
+            "integrity_record",
+            "cv",
+        ]
+        widgets = {
+            "birth_date": DATE,
+            "employer_since": DATE,
+            "cv": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.for_tenant(tenant).order_by("name")
+
+    def validate_unique(self):
+        """Nothing unique to check here; the service validates."""
+
+
 class NoticeForm(BootstrapFormMixin, forms.Form):
     start = forms.DateField(label=_("Notice starts"), required=False, widget=DATE)
     end = forms.DateField(

@@ -719,11 +719,21 @@ def application_create(
         **{**data, "category": round.category, "district": unit.district},
     )
     _check_personal_fields(nomination, today)
-    nomination.full_clean(exclude=["notice", "officer"])
+    nomination.full_clean(exclude=["notice", "officer", "nominated_by"])
     nomination.warnings = nomination_findings(nomination, today)
     nomination.save()
     _record(nomination, None, "", _("Self-application through the public form."))
     return nomination
+
+
+def may_submit(membership: Membership, nomination: Nomination) -> bool:
+    """Whether the member submits this draft: its nominator, or for a
+    self-application its unit's reviewer or the centre."""
+    if nomination.nominated_by_id is None:
+        return _in_reach(membership, nomination, Role.ADMIN) or _in_reach(
+            membership, nomination, Role.UNIT_REVIEWER
+        )
+    return nomination.nominated_by_id == membership.user.id
 
 
 def may_take(membership: Membership, nomination: Nomination) -> bool:
