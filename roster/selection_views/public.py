@@ -96,6 +96,8 @@ class PublicApplicationView(TemplateView):
     template_name = "roster/selection/public_application.html"
 
     def dispatch(self, request, *args, **kwargs):
+        if not hasattr(self, request.method.lower()):  # PUT, PATCH, DELETE: 405 first
+            return self.http_method_not_allowed(request, *args, **kwargs)
         self.tenant = get_object_or_404(Tenant, slug=kwargs["slug"])
         self.round = get_object_or_404(
             workflow.self_nomination_rounds(tenant=self.tenant), pk=kwargs["round_id"]
