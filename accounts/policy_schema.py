@@ -85,6 +85,14 @@ _CHECK = _object(
         "title_level": {"enum": list(TITLE_LEVELS)},
         "any_of": {"type": "array", "items": _CODE, "minItems": 1, "uniqueItems": True},
         "grades": {"type": "array", "items": _CODE, "minItems": 1, "uniqueItems": True},
+        # retirement_margin: statutory retirement ages by gender, if not 60 / 55
+        "ages": _object(
+            {
+                "male": {"type": "integer", "minimum": 40, "maximum": 80},
+                "female": {"type": "integer", "minimum": 40, "maximum": 80},
+            },
+            required=[],
+        ),
     },
     required=["code", "label", "level"],
     allOf=[
@@ -199,9 +207,8 @@ SCHEMA: dict = {
         # issue 13 gives the duties their shape; [] until then
         "duties": {"type": "array", "items": {"type": "object"}},
     },
-    # ``selection`` is added by a parallel branch of issue 11 (with its
-    # migration); required once that is merged.
     "required": [
+        "selection",
         "headcount",
         "hosts_required",
         "source",

@@ -26,8 +26,16 @@ Schema of a preset (every key is required):
   scope ``officer`` (per officer of ``category``) or ``district`` (per
   district, category ``null``); period ``month``, ``quarter`` or ``year``;
   basis ``logged`` (entries logged) or ``valid`` (demands marked valid).
-- ``review_stages``: per category code, the ordered review steps between
-  ``submitted`` and ``centre_verified``: ``[{"code", "label", "role"}]``.
+- ``selection``: per category code, the selection chain of the document:
+  ``{"stages": [{"code", "label", "role"}], "notice", "self_nomination"}``.
+  ``stages`` are the review steps after ``submitted``; the last one is always
+  ``centre_verified``; leader approvals (分管领导审定, 局党组审定) are stages of
+  role ``admin`` whose label names the approval, recorded by the centre with
+  the decision's reference as the comment. ``notice``: whether the verified
+  list goes on public notice before appointment; ``self_nomination``: whether
+  a person may apply through the public form.
+- ``review_stages``: ``{category: selection[category]["stages"]}`` (kept for
+  the policy API).
 - ``notice_days``: length of a public notice in working days.
 - ``term_years``: term length in years.
 - ``rotation_years``: years at one host before rotation (``null``: none),
@@ -40,9 +48,10 @@ Schema of a preset (every key is required):
 - ``mfa_required_roles``: role codes whose members must turn on two-factor
   sign-in before they use the tenant's pages and API (``[]``: nobody).
 - ``disqualification_reasons``: ``[{"code", "label"}]``.
-- ``eligibility``: per category code, a list of checks
-  ``[{"code", "label", "level"}]`` with level ``block`` or ``warn``; the
-  selection workflow runs them at submission.
+- ``eligibility``: per category code, a list of structured checks
+  ``[{"code", "label", "level", "rule", ...params}]`` with level ``block`` or
+  ``warn`` and ``rule`` one of the kinds of :mod:`roster.eligibility`; the
+  selection workflow runs them at submission on the nomination's fields.
 - ``source``: the document the preset restates.
 - ``assessment``: the annual assessment (issue 12); ``None`` until then.
 - ``duties``: the officers' duties beyond the ledger (issue 13); ``[]`` until then.
@@ -60,6 +69,28 @@ _WUHAN_DISQUALIFICATION = [
     {"code": "law_violation", "label": "违法违纪"},
     {"code": "image_damage", "label": "损害联络员形象"},
 ]
+
+
+def _selection(stages: list[dict], *, notice: bool = True, self_nomination: bool = False) -> dict:
+    """One category's selection chain (see ``selection`` above)."""
+    return {"stages": stages, "notice": notice, "self_nomination": self_nomination}
+
+
+def _review_stages(selection: dict) -> dict:
+    """``review_stages`` as the policy API shows it: each category's stages."""
+    return {code: copy.deepcopy(chain["stages"]) for code, chain in selection.items()}
+
+
+def _certificates(label: str) -> dict:
+    """A certificate holder is preferred (a warning when the nominee holds
+    none of the named certificates)."""
+    return {
+        "code": "certificate_preferred",
+        "label": label,
+        "level": "warn",
+        "rule": "certificates",
+        "any_of": ["patent_agent", "technology_manager", "technology_broker"],
+    }
 
 
 def _wuhan_points() -> dict:
@@ -132,20 +163,38 @@ WUHAN = {
         "label": "年度考核前30%评为优秀",
     },
     "quotas": [*_city_quotas("city"), *_district_quotas("district"), _district_cases()],
-    "review_stages": {
-        "city": [
-            {"code": "unit_endorsed", "label": "派出单位落实", "role": "unit_reviewer"},
-            {"code": "centre_verified", "label": "转化中心审核", "role": "admin"},
-        ],
-        "district": [
-            {"code": "unit_endorsed", "label": "单位推荐", "role": "unit_reviewer"},
-            {
-                "code": "district_recommended",
-                "label": "区科技管理部门推荐",
-                "role": "district_manager",
-            },
-            {"code": "centre_verified", "label": "转化中心信息审核", "role": "admin"},
-        ],
+    # 第七条（一）市派: 1. the centre's plan of seats goes to the deputy
+    # director (报局分管领导审) — the plan, not a nominee, so no stage; 2. the
+    # bureau's units name the people (局属单位落实人员名单); 3. the list goes to
+    # the bureau's Party group (报经局党组审定), then the centre carries it out:
+    # no public notice. 第七条（二）区派: 1. units apply (组织申报); 2. the
+    # district reviews and recommends (组织推荐); 3. the centre checks the
+    # information and fixes the list, 4. which the deputy director approves
+    # before the notice (报分管领导审定后予以公示): one step of the centre, the
+    # approval's reference as its comment; 5. appointment (下发通知).
+    "selection": {
+        "city": _selection(
+            [
+                {"code": "unit_endorsed", "label": "局属单位落实人员名单", "role": "unit_reviewer"},
+                {"code": "centre_verified", "label": "局党组审定", "role": "admin"},
+            ],
+            notice=False,
+        ),
+        "district": _selection(
+            [
+                {"code": "unit_endorsed", "label": "单位申报", "role": "unit_reviewer"},
+                {
+                    "code": "district_recommended",
+                    "label": "区科技管理部门审核推荐",
+                    "role": "district_manager",
+                },
+                {
+                    "code": "centre_verified",
+                    "label": "转化中心信息审核，报分管领导审定",
+                    "role": "admin",
+                },
+            ],
+        ),
     },
     "notice_days": 5,  # default: 第七条 "予以公示", no length.
     "term_years": 2,  # 第八条（一）：原则上联络员派驻高校满两年轮岗.
@@ -157,18 +206,22 @@ WUHAN = {
     "assessment": None,  # issue 12
     "duties": [],  # issue 13
     "disqualification_reasons": _WUHAN_DISQUALIFICATION,
+    # 第八条（一）: 新入职人员工作期满3个月的，优先选派; 距离退休年龄不足2年
+    # …的，不作为选派对象. 第六条 (district officers) states no checkable condition.
     "eligibility": {
         "city": [
             {
                 "code": "retirement_margin",
                 "label": "距离退休年龄不足2年的不作为选派对象",
                 "level": "block",
+                "rule": "retirement_margin",
                 "years": 2,
             },
             {
                 "code": "new_staff_preferred",
                 "label": "新入职人员工作期满3个月的优先选派",
                 "level": "warn",
+                "rule": "service_months",
                 "months": 3,
             },
         ],
@@ -203,14 +256,24 @@ YANGQUAN = {
     # No quota of entry kinds: its counted duties (第十七条 按季度报送工作进展,
     # at least one 服务对象) are reports and hosts, the duties of issue 13.
     "quotas": [],
-    # 第十四条：派出单位推荐人选 → 市科学技术局审核专业匹配度、确定选派名单.
-    # The county recommendation (第十四条（二）) is optional ("可"), so it is
-    # not a stage every nomination must pass.
-    "review_stages": {
-        "commissioner": [
-            {"code": "unit_endorsed", "label": "派出单位推荐", "role": "unit_reviewer"},
-            {"code": "centre_verified", "label": "市科学技术局审核并确定选派名单", "role": "admin"},
-        ],
+    # 第十四条（三）: dispatching units recommend (派出单位推荐), or a person
+    # applies directly (企业法人、技术带头人、农村乡土人才等可直接…自荐): self-
+    # nomination. （四）: the city bureau checks the match and fixes the list
+    # (严格审核专业匹配度，研究并确定选派名单), then a notice (在一定范围内公示);
+    # （五）: no objection → the list is published. The county recommendation
+    # of （二） is optional ("可"), so it is not a stage every nomination passes.
+    "selection": {
+        "commissioner": _selection(
+            [
+                {"code": "unit_endorsed", "label": "派出单位推荐", "role": "unit_reviewer"},
+                {
+                    "code": "centre_verified",
+                    "label": "市科学技术局审核并确定选派名单",
+                    "role": "admin",
+                },
+            ],
+            self_nomination=True,
+        ),
     },
     "notice_days": 5,  # default: 第十四条（五）"经公示无异议", no length.
     "term_years": 1,  # 第十四条（五）：协议有效期一般为一年，到期后视情况续签.
@@ -235,12 +298,15 @@ YANGQUAN = {
                 "code": "degree_or_title",
                 "label": "具有硕士学位或中级（含）以上职称",
                 "level": "block",
+                "rule": "degree_or_title",
+                "degree": "master",
+                "title_level": "intermediate",
             },
             {
                 "code": "integrity_record",
                 "label": "近三年内无科研失信行为、无违法违纪记录、无不良信用记录",
                 "level": "block",
-                "years": 3,
+                "rule": "no_integrity_record",
             },
         ],
     },
@@ -265,28 +331,37 @@ PUYANG = {
     "excellence": None,
     # 二 (duties) fixes no counts ("定期走访企业"): no quotas.
     "quotas": [],
-    # 三（一）–（三）. A: the unit head's review and the university's own
+    # 三（一）: the person fills in the form (符合条件的人员自行填写…推荐表):
+    # self-nomination. A: the unit head's review and the university's own
     # association are both inside the dispatching unit, one unit stage. B: the
-    # park head reviews first, then the county association, which covers every
-    # park of its county, recommends as the district's manager.
-    "review_stages": {
-        "A": [
-            {
-                "code": "unit_endorsed",
-                "label": "所在单位负责人审核、高校（企业）科协推荐",
-                "role": "unit_reviewer",
-            },
-            {"code": "centre_verified", "label": "市科协确定拟选联络员人选", "role": "admin"},
-        ],
-        "B": [
-            {"code": "unit_endorsed", "label": "园区负责人初审", "role": "unit_reviewer"},
-            {
-                "code": "district_recommended",
-                "label": "县（区）科协审核推荐",
-                "role": "district_manager",
-            },
-            {"code": "centre_verified", "label": "市科协确定拟选联络员人选", "role": "admin"},
-        ],
+    # park head reviews first (园区负责人初审), then the county association,
+    # which covers every park of its county, recommends (三（二）). 三（三）:
+    # the city association fixes the list and gives notice (予以公示); 三（四）:
+    # after the notice, the recognition notice (认定通知).
+    "selection": {
+        "A": _selection(
+            [
+                {
+                    "code": "unit_endorsed",
+                    "label": "所在单位负责人审核、高校（企业）科协推荐",
+                    "role": "unit_reviewer",
+                },
+                {"code": "centre_verified", "label": "市科协确定拟选联络员人选", "role": "admin"},
+            ],
+            self_nomination=True,
+        ),
+        "B": _selection(
+            [
+                {"code": "unit_endorsed", "label": "园区负责人初审", "role": "unit_reviewer"},
+                {
+                    "code": "district_recommended",
+                    "label": "县（区）科协审核推荐",
+                    "role": "district_manager",
+                },
+                {"code": "centre_verified", "label": "市科协确定拟选联络员人选", "role": "admin"},
+            ],
+            self_nomination=True,
+        ),
     },
     "notice_days": 5,  # default: 三（三）"予以公示", no length.
     "term_years": 2,  # 四（三）：原则上，联络员任期两年.
@@ -311,13 +386,10 @@ PUYANG = {
                 "code": "park_experience",
                 "label": "具备3年以上高新园区、产业园、科技园、孵化器管理工作经验",
                 "level": "block",
+                "rule": "park_years",
                 "years": 3,
             },
-            {
-                "code": "certificate_preferred",
-                "label": "有专利代理人资格证或技术经理人证书者优先",
-                "level": "warn",
-            },
+            _certificates("有专利代理人资格证或技术经理人证书者优先"),
         ],
     },
 }
@@ -342,18 +414,23 @@ SUZHOU = {
     # headcount; 二（三）3 每年服务时间不少于一个月 is service days, issue 13):
     # no quotas.
     "quotas": [],
-    # 二（二）5：市科技局与派出单位对接 → 专员与县（区）、市管园区匹配 →
-    # 签订协议. The city bureau's decision on the list comes last here.
-    "review_stages": {
-        "specialist": [
-            {"code": "unit_endorsed", "label": "派出单位对接推荐", "role": "unit_reviewer"},
-            {
-                "code": "district_recommended",
-                "label": "县（区）、市管园区匹配确认",
-                "role": "district_manager",
-            },
-            {"code": "centre_verified", "label": "市科技局审定选派名单", "role": "admin"},
-        ],
+    # 二（二）5（2）: the city bureau works with the dispatching units and
+    # drafts the list (初步拟定选派人员名单); （3）: specialists are matched with
+    # the counties and parks (匹配成功后…签订相关协议). The city bureau's
+    # decision on the list comes last here. The plan has no public notice.
+    "selection": {
+        "specialist": _selection(
+            [
+                {"code": "unit_endorsed", "label": "派出单位对接推荐", "role": "unit_reviewer"},
+                {
+                    "code": "district_recommended",
+                    "label": "县（区）、市管园区匹配确认",
+                    "role": "district_manager",
+                },
+                {"code": "centre_verified", "label": "市科技局审定选派名单", "role": "admin"},
+            ],
+            notice=False,
+        ),
     },
     "notice_days": 5,  # default: the plan has no public notice (see ``selection``).
     "term_years": 2,  # 二（三）3：以两年为一个派驻周期；派驻期满可申请续派.
@@ -404,19 +481,27 @@ HUBEI = {
     # 3.1：经市县区科协、科研院所科协、企业科协和高校科协推荐，省科协初审及公示.
     # A: the university's / institute's own association (a unit); B: the
     # city or county association of the park.
-    "review_stages": {
-        "A": [
-            {
-                "code": "unit_endorsed",
-                "label": "高校科协、科研院所科协推荐",
-                "role": "unit_reviewer",
-            },
-            {"code": "centre_verified", "label": "省科协初审", "role": "admin"},
-        ],
-        "B": [
-            {"code": "district_recommended", "label": "市县区科协推荐", "role": "district_manager"},
-            {"code": "centre_verified", "label": "省科协初审", "role": "admin"},
-        ],
+    "selection": {
+        "A": _selection(
+            [
+                {
+                    "code": "unit_endorsed",
+                    "label": "高校科协、科研院所科协推荐",
+                    "role": "unit_reviewer",
+                },
+                {"code": "centre_verified", "label": "省科协初审", "role": "admin"},
+            ],
+        ),
+        "B": _selection(
+            [
+                {
+                    "code": "district_recommended",
+                    "label": "市县区科协推荐",
+                    "role": "district_manager",
+                },
+                {"code": "centre_verified", "label": "省科协初审", "role": "admin"},
+            ],
+        ),
     },
     "notice_days": 5,  # default: 3.1 "省科协初审及公示", no length.
     "term_years": 2,  # 3.1：认定期为 2 年.
@@ -431,20 +516,8 @@ HUBEI = {
     "disqualification_reasons": copy.deepcopy(_WUHAN_DISQUALIFICATION),
     # 2.1⑤ (①–④ are not checkable from the nomination form).
     "eligibility": {
-        "A": [
-            {
-                "code": "certificate_preferred",
-                "label": "有专利代理人资格证或技术经纪人证书者优先",
-                "level": "warn",
-            },
-        ],
-        "B": [
-            {
-                "code": "certificate_preferred",
-                "label": "有专利代理人资格证或技术经纪人证书者优先",
-                "level": "warn",
-            },
-        ],
+        "A": [_certificates("有专利代理人资格证或技术经纪人证书者优先")],
+        "B": [_certificates("有专利代理人资格证或技术经纪人证书者优先")],
     },
 }
 
@@ -455,6 +528,10 @@ PRESETS: dict[str, dict] = {
     "suzhou": SUZHOU,
     "hubei": HUBEI,
 }
+
+# ``review_stages`` stays for the policy API: each category's selection stages.
+for _preset in PRESETS.values():
+    _preset["review_stages"] = _review_stages(_preset["selection"])
 
 
 def preset_rules(name: str) -> dict:

@@ -5,7 +5,11 @@ from django.urls import include, path, register_converter
 
 from accounts.urls import tenant_urlpatterns
 from liaison.converters import YearConverter
-from roster.selection_views import PublicNoticeView, PublicRosterChangesView
+from roster.selection_views import (  # issue 11 selection: the public application form
+    PublicApplicationView,
+    PublicNoticeView,
+    PublicRosterChangesView,
+)
 
 # Registered before any app's URLs are imported: they use <year:year>.
 register_converter(YearConverter, "year")
@@ -16,6 +20,11 @@ urlpatterns = [
     path("api/v1/", include(("liaison.api.urls", "api"))),
     path("", include("accounts.urls")),
     path("public/<slug:slug>/notices/", PublicNoticeView.as_view(), name="public-notices"),
+    path(  # issue 11 selection
+        "public/<slug:slug>/rounds/<int:round_id>/apply/",
+        PublicApplicationView.as_view(),
+        name="public-application-form",
+    ),
     path(
         "public/<slug:slug>/notices/<int:notice_id>/object/",
         PublicNoticeView.as_view(),

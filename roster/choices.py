@@ -68,3 +68,26 @@ class ChangeStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Degree(models.TextChoices):
+    """Highest degree (API.md codes, ascending)."""
+
+    NONE = "none", _("No degree")
+    BACHELOR = "bachelor", _("Bachelor")
+    MASTER = "master", _("Master")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+
+class TitleLevel(models.TextChoices):
+    """Level of the professional title (API.md codes, ascending)."""
+
+    NONE = "none", _("No title")
+    JUNIOR = "junior", _("Junior")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    SENIOR = "senior", _("Senior")

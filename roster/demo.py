@@ -14,13 +14,13 @@ from . import workflow
 from .models import Unit
 
 PEOPLE = [
-    ("陈思远", "male", "高级工程师", "硕士"),
-    ("林晓雯", "female", "副研究员", "博士"),
-    ("周海峰", "male", "工程师", "本科"),
-    ("黄丽娜", "female", "经济师", "硕士"),
-    ("吴建国", "male", "高级经济师", "本科"),
-    ("郑雅琴", "female", "助理研究员", "硕士"),
-    ("王志宏", "male", "副教授", "博士"),
+    ("陈思远", "male", "高级工程师", "master", "senior"),
+    ("林晓雯", "female", "副研究员", "doctorate", "senior"),
+    ("周海峰", "male", "工程师", "bachelor", "intermediate"),
+    ("黄丽娜", "female", "经济师", "master", "intermediate"),
+    ("吴建国", "male", "高级经济师", "bachelor", "senior"),
+    ("郑雅琴", "female", "助理研究员", "master", "junior"),
+    ("王志宏", "male", "副教授", "doctorate", "senior"),
 ]
 
 
@@ -43,7 +43,7 @@ def load_demo_selection(*, tenant: Tenant, rng: random.Random) -> None:
     # unit, 3 recommended by the district, 4 verified by the centre (then on notice)
     reached = [0, 1, 2, 3, 4, 4, 4]
     actors = [reviewer, reviewer, manager, admin]
-    for (name, gender, title, degree), reach in zip(PEOPLE, reached, strict=True):
+    for (name, gender, title, degree, level), reach in zip(PEOPLE, reached, strict=True):
         nomination = workflow.nomination_create(
             membership=reviewer,
             round=selection,
@@ -52,6 +52,7 @@ def load_demo_selection(*, tenant: Tenant, rng: random.Random) -> None:
                 "gender": gender,
                 "title": title,
                 "degree": degree,
+                "title_level": level,
                 "unit": unit,
                 "position": "技术转移专员",
                 "mobile": f"137{rng.randrange(10**8):08d}",
@@ -64,6 +65,9 @@ def load_demo_selection(*, tenant: Tenant, rng: random.Random) -> None:
             workflow.nomination_advance(
                 membership=actor,
                 nomination=nomination,
-                comment="同意" if actor is not reviewer else "",
+                # the centre's step records the deputy director's approval (第七条（二）4)
+                comment={reviewer: "", manager: "同意"}.get(
+                    actor, "分管领导审定：武科转〔2026〕3号"
+                ),
             )
     workflow.notice_publish(membership=admin, round=selection)

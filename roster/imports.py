@@ -72,8 +72,9 @@ NOMINATION_COLUMNS = [
     Column("position", "职务"),
     Column("social_position", "社会职务"),
     Column("title", "职称"),
-    Column("degree", "学历学位"),
-    Column("joined_on", "入职日期", kind="date"),
+    Column("degree", "学位"),
+    Column("title_level", "职称级别"),
+    Column("employer_since", "本单位入职日期", kind="date"),
     Column("park_years", "园区工作年限", kind="int"),
     Column("mobile", "手机", required=True),
     Column("office_phone", "办公电话"),
@@ -129,6 +130,7 @@ def nominations_template() -> bytes:
             "",
             "高级工程师",
             "硕士",
+            "高级",
             dt.date(2015, 7, 1),
             None,
             "13900000000",
@@ -296,6 +298,10 @@ def import_nominations(
     tenant = membership.tenant
     rows, errors = _rows(data, NOMINATION_COLUMNS)
     genders = {"男": "male", "女": "female", "male": "male", "female": "female"}
+    # the form's words for the API codes, matched whole (never within a text)
+    degrees = {"无": "none", "学士": "bachelor", "硕士": "master", "博士": "doctorate"}
+    levels = {"无": "none", "初级": "junior", "中级": "intermediate", "副高": "senior"}
+    levels.update({"高级": "senior", "正高": "senior"})
 
     def create(number: int, r: dict) -> None:
         if any(e["row"] == number for e in errors):
@@ -304,6 +310,9 @@ def import_nominations(
         record["unit"] = _lookup(tenant, Unit, r["unit"], "name")
         record["district"] = _lookup(tenant, District, r["district"], "code", "name")
         record["gender"] = genders.get(r.get("gender") or "", "")
+        for key, words in (("degree", degrees), ("title_level", levels)):
+            value = (r.get(key) or "").strip()
+            record[key] = words.get(value, value)
         workflow.nomination_create(membership=membership, round=round, data=record)
 
     return _run(rows, errors, create, dry_run)

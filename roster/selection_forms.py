@@ -44,7 +44,8 @@ class NominationForm(BootstrapFormMixin, forms.ModelForm):
             "social_position",
             "title",
             "degree",
-            "joined_on",
+            "title_level",
+            "employer_since",
             "park_years",
             "mobile",
             "office_phone",
@@ -53,7 +54,11 @@ class NominationForm(BootstrapFormMixin, forms.ModelForm):
             "integrity_record",
             "cv",
         ]
-        widgets = {"birth_date": DATE, "joined_on": DATE, "cv": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "birth_date": DATE,
+            "employer_since": DATE,
+            "cv": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, tenant, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,12 +66,45 @@ class NominationForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["unit"].queryset = units
         self.fields["district"].queryset = District.objects.for_tenant(tenant)
         self.fields["district"].help_text = _("Leave empty to use the unit's district.")
-        self.fields["gender"] = forms.ChoiceField(
-            label=_("Gender"),
-            required=False,
-            choices=[("", "—"), ("male", _("Male")), ("female", _("Female"))],
-            widget=forms.Select(attrs={"class": "form-select"}),
-        )
+
+    def validate_unique(self):
+        """Nothing unique to check here; the service validates."""
+
+
+class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
+    """The public application form (自荐 / 自行填写): the nomination form
+    without the reviewers' fields."""
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "full_name",
+            "gender",
+            "birth_date",
+            "unit",
+            "position",
+            "social_position",
+            "title",
+            "title_level",
+            "degree",
+            "employer_since",
+            "park_years",
+            "mobile",
+            "office_phone",
+            "email",
+            "certificates",
+            "integrity_record",
+            "cv",
+        ]
+        widgets = {
+            "birth_date": DATE,
+            "employer_since": DATE,
+            "cv": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.for_tenant(tenant).order_by("name")
 
     def validate_unique(self):
         """Nothing unique to check here; the service validates."""

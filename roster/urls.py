@@ -44,6 +44,9 @@ urlpatterns = [
     path("nominations/", sel.NominationListView.as_view(), name="nomination-list"),
     path("nominations/new/", sel.NominationCreateView.as_view(), name="nomination-create"),
     path("nominations/<int:pk>/", sel.NominationDetailView.as_view(), name="nomination-detail"),
+    path(  # issue 11 selection: the printable 推荐表
+        "nominations/<int:pk>/form/", sel.NominationPrintView.as_view(), name="nomination-print"
+    ),
     re_path(
         r"^nominations/(?P<pk>\d+)/(?P<action>advance|reject|withdraw)/$",
         sel.NominationActionView.as_view(),

@@ -71,6 +71,28 @@ def chain(nomination: Nomination) -> list[str]:
     ]
 
 
+#: Words of a stage label that make it a leader approval (分管领导审定,
+#: 局党组审定): recorded by the centre with the decision's reference.
+LEADER_APPROVAL = ("领导审定", "党组审定")
+
+
+def is_leader_approval(step: dict | None) -> bool:
+    """Whether a review step records a leader's decision (API.md "Leader
+    approvals"): the comment must then give the decision's reference."""
+    return step is not None and any(w in step.get("label", "") for w in LEADER_APPROVAL)
+
+
+def selection_chain(policy, category: str) -> dict:
+    """A category's selection chain in a policy: ``stages``, ``notice``,
+    ``self_nomination`` (a policy stored before issue 11 has only
+    ``review_stages``: notice on, no self-nomination)."""
+    chain = (policy.rules.get("selection") or {}).get(category)
+    if chain is None:
+        stages = policy.rules.get("review_stages", {}).get(category, [])
+        chain = {"stages": stages, "notice": True, "self_nomination": False}
+    return chain
+
+
 def next_step(nomination: Nomination) -> dict | None:
     """The review step waiting on the nomination (code, label, role), if any."""
     stages = nomination.round.stages
@@ -154,8 +176,8 @@ def _facts(nomination: Nomination) -> eligibility.Facts:
         birth_date=nomination.birth_date,
         gender=nomination.gender,
         degree=nomination.degree,
-        title=nomination.title,
-        joined_on=nomination.joined_on,
+        title_level=nomination.title_level,
+        employer_since=nomination.employer_since,
         park_years=nomination.park_years,
         integrity_record=nomination.integrity_record,
         certificates=nomination.certificates,
@@ -185,9 +207,9 @@ def round_create(
     title: str = "",
     deadline: dt.date | None = None,
 ) -> SelectionRound:
-    """Open a selection round; its review stages are the policy's for the
-    category, copied so that a later policy change does not move running
-    nominations."""
+    """Open a selection round; its chain (review stages, notice on/off,
+    self-nomination on/off) is the policy's for the category, copied so that
+    a later policy change does not move running nominations."""
     tenant = membership.tenant
     policy = policy_in_force(tenant=tenant)
     if policy.category(category) is None:
@@ -199,7 +221,7 @@ def round_create(
         )
     if seats < 1:
         raise ValidationError({"seats": _("At least one seat.")})
-    stages = policy.rules["review_stages"].get(category, [])
+    chain = selection_chain(policy, category)
     title = title.strip() or _("%(year)d selection of %(category)s") % {
         "year": year,
         "category": policy.category(category)["label"],
@@ -212,7 +234,9 @@ def round_create(
         notice_days=notice_days or policy.rules["notice_days"],
         title=title,
         deadline=deadline,
-        stages=stages,
+        stages=chain["stages"],
+        notice=bool(chain.get("notice", True)),
+        self_nomination=bool(chain.get("self_nomination", False)),
         created_by=membership.user,
     )
 
@@ -231,7 +255,7 @@ def _check_personal_fields(nomination: Nomination, today: dt.date) -> None:
     the future, an age of 18 to 75, joined the unit after birth, a mainland
     mobile number. Every problem is reported on its field at once."""
     errors: dict[str, str] = {}
-    born, joined = nomination.birth_date, nomination.joined_on
+    born, joined = nomination.birth_date, nomination.employer_since
     if born is not None:
         if born > today:
             errors["birth_date"] = _("The date of birth cannot be in the future.")
@@ -241,9 +265,9 @@ def _check_personal_fields(nomination: Nomination, today: dt.date) -> None:
             ) % {"low": NOMINEE_AGE[0], "high": NOMINEE_AGE[1]}
     if joined is not None:
         if joined > today:
-            errors["joined_on"] = _("The date cannot be later than today.")
+            errors["employer_since"] = _("The date cannot be later than today.")
         elif born is not None and joined <= born:
-            errors["joined_on"] = _("The nominee cannot have joined the unit before birth.")
+            errors["employer_since"] = _("The nominee cannot have joined the unit before birth.")
     nomination.mobile = (nomination.mobile or "").strip()
     if not MOBILE.match(nomination.mobile):
         errors["mobile"] = _("Enter a mainland mobile number: 11 digits starting with 13 to 19.")
@@ -252,6 +276,15 @@ def _check_personal_fields(nomination: Nomination, today: dt.date) -> None:
             validate_email(nomination.email)
         except ValidationError:
             errors["email"] = _("Enter a valid email address.")
+    if (
+        nomination.park_years is not None
+        and born is not None
+        and "birth_date" not in errors
+        and nomination.park_years > _age_on(born, today) - 16
+    ):
+        errors["park_years"] = _("More years of park work than a working life allows.")
+    if nomination.officer_id is not None and nomination.officer.tenant_id != nomination.tenant_id:
+        errors["officer"] = _("Not found.")
     if errors:
         raise ValidationError(errors)
 
@@ -305,11 +338,22 @@ def _check_advance(membership: Membership, nomination: Nomination) -> str:
             _("The nomination is closed (%(stage)s).") % {"stage": Stage(nomination.stage).label}
         )
     if nomination.stage == Stage.DRAFT:
-        if nomination.nominated_by_id != membership.user.id:
+        if nomination.nominated_by_id is None:
+            # a self-application: the unit's reviewer or the centre takes it up
+            if not (
+                _in_reach(membership, nomination, Role.ADMIN)
+                or _in_reach(membership, nomination, Role.UNIT_REVIEWER)
+            ):
+                raise PermissionDenied(
+                    _("A self-application is taken up by its unit's reviewer or the centre.")
+                )
+        elif nomination.nominated_by_id != membership.user.id:
             raise PermissionDenied(_("Only the nominator submits a draft."))
         return Stage.SUBMITTED
     step = next_step(nomination)
     if step is None:
+        if nomination.stage == Stage.CENTRE_VERIFIED and not nomination.round.notice:
+            raise Conflict(_("Verified nominations are appointed with the round's “appoint”."))
         if nomination.stage == Stage.CENTRE_VERIFIED:
             raise Conflict(
                 _("Verified nominations go on public notice with the round's “publish notice”.")
@@ -323,6 +367,16 @@ def _check_advance(membership: Membership, nomination: Nomination) -> str:
     return step["code"]
 
 
+def deadline_check(round: SelectionRound, today: dt.date | None = None) -> None:
+    """409 once the round's submission deadline has passed (the date named)."""
+    today = today or timezone.localdate()
+    if round.deadline is not None and today > round.deadline:
+        raise Conflict(
+            _("The deadline for nominations in this round was %(date)s.")
+            % {"date": round.deadline.isoformat()}
+        )
+
+
 def nomination_advance(
     *, membership: Membership, nomination: Nomination, comment: str = ""
 ) -> Nomination:
@@ -331,7 +385,12 @@ def nomination_advance(
     with transaction.atomic():
         nomination = _lock(membership.tenant, nomination)
         target = _check_advance(membership, nomination)
+        if is_leader_approval(next_step(nomination)) and not (comment or "").strip():
+            raise ValidationError(
+                {"comment": _("Give the reference of the leaders' decision (文号 or minutes).")}
+            )
         if target == Stage.SUBMITTED:
+            deadline_check(nomination.round)
             nomination.warnings = nomination_findings(nomination)
             blocks = [f["message"] for f in nomination.warnings if f["level"] == "block"]
             if blocks:
@@ -403,12 +462,18 @@ def notice_publish(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Notice:
-    """Put the round's centre-verified nominations on public notice."""
+    """Put the round's centre-verified nominations on public notice; 409 for
+    a round whose category has no notice."""
     if membership.role != Role.ADMIN:
         raise PermissionDenied(_("Only the centre publishes notices."))
     round = (
         SelectionRound.objects.for_tenant(membership.tenant).select_for_update().get(pk=round.pk)
     )
+    if not round.notice:
+        raise Conflict(
+            _("This programme appoints %(category)s without a public notice.")
+            % {"category": round.category}
+        )
     verified = list(round.nominations.select_for_update().filter(stage=Stage.CENTRE_VERIFIED))
     if not verified:
         raise Conflict(_("No nomination of this round is verified by the centre yet."))
@@ -517,31 +582,92 @@ def _login_for(tenant: Tenant, nomination: Nomination) -> User:
     ).user
 
 
+def appointable(round: SelectionRound, today: dt.date | None = None) -> QuerySet[Nomination]:
+    """Nominations the centre may appoint now: on a notice that has ended
+    (``on_notice``), or verified (``centre_verified``) in a round without
+    notice."""
+    today = today or timezone.localdate()
+    rows = round.nominations.select_related("unit")
+    if not round.notice:
+        return rows.filter(stage=Stage.CENTRE_VERIFIED)
+    return rows.filter(stage=Stage.ON_NOTICE, notice__end__lt=today)
+
+
+def reserves(round: SelectionRound) -> list[Nomination]:
+    """Who stays in reserve once the round has appointed: nominations still
+    verified or on notice (API.md "Seats")."""
+    if not round.nominations.filter(stage=Stage.APPOINTED).exists():
+        return []
+    return list(
+        round.nominations.filter(stage__in=(Stage.CENTRE_VERIFIED, Stage.ON_NOTICE))
+        .select_related("unit")
+        .order_by("id")
+    )
+
+
+def seats_left(round: SelectionRound) -> int:
+    return max(round.seats - round.nominations.filter(stage=Stage.APPOINTED).count(), 0)
+
+
 @transaction.atomic
 def round_appoint(
-    *, membership: Membership, round: SelectionRound, today: dt.date | None = None
+    *,
+    membership: Membership,
+    round: SelectionRound,
+    nominations: list[int] | None = None,
+    today: dt.date | None = None,
 ) -> list[tuple[Nomination, str]]:
-    """Appoint every nomination whose notice has ended with no upheld
-    objection: an officer appointment and term, and a login with an
-    invitation link. 409 while a notice runs or an objection is open."""
+    """Appoint up to the round's seats: an officer appointment and term, and
+    a login with an invitation link. ``nominations`` (ids) says whom; without
+    it every appointable nomination is appointed, 409 when they outnumber the
+    seats left. In a round with notice: 409 while a notice runs or an
+    objection is open; a round without notice appoints verified nominations
+    directly. Those not chosen stay where they are, as reserves."""
     if membership.role != Role.ADMIN:
         raise PermissionDenied(_("Only the centre appoints."))
     today = today or timezone.localdate()
     round = (
         SelectionRound.objects.for_tenant(membership.tenant).select_for_update().get(pk=round.pk)
     )
-    notices = list(round.notices.all())
-    if any(n.end >= today for n in notices):
-        raise Conflict(_("A public notice of this round is still running."))
-    if Objection.objects.filter(notice__in=notices, status=ObjectionStatus.OPEN).exists():
-        raise Conflict(_("An objection is still open; resolve it first."))
-    waiting = list(round.nominations.select_for_update().filter(stage=Stage.ON_NOTICE))
-    if not waiting:
+    if round.notice:
+        notices = list(round.notices.all())
+        if any(n.end >= today for n in notices):
+            raise Conflict(_("A public notice of this round is still running."))
+        if Objection.objects.filter(notice__in=notices, status=ObjectionStatus.OPEN).exists():
+            raise Conflict(_("An objection is still open; resolve it first."))
+    waiting = {n.id: n for n in appointable(round, today).select_for_update(of=("self",))}
+    left = seats_left(round)
+    if nominations is not None:
+        chosen = list(dict.fromkeys(nominations))
+        if len(chosen) > left:
+            raise ValidationError(
+                {
+                    "nominations": _("The round has %(left)d seat(s) left; choose at most that.")
+                    % {"left": left}
+                }
+            )
+        wrong = [str(i) for i in chosen if i not in waiting]
+        if wrong:
+            raise ValidationError(
+                {"nominations": _("Not appointable now: %(ids)s.") % {"ids": ", ".join(wrong)}}
+            )
+        if not chosen:
+            raise ValidationError({"nominations": _("Choose whom to appoint.")})
+        waiting = {i: waiting[i] for i in chosen}
+    elif not waiting:
         raise Conflict(_("No nomination of this round waits for appointment."))
+    elif len(waiting) > left:
+        raise Conflict(
+            _(
+                "%(count)d nominations wait for %(left)d seat(s): choose whom to appoint "
+                "(the others stay as reserves)."
+            )
+            % {"count": len(waiting), "left": left}
+        )
     policy = policy_in_force(tenant=membership.tenant, on=today)
     years = int(policy.rules["term_years"])
     appointed = []
-    for nomination in waiting:
+    for nomination in waiting.values():
         user = _login_for(membership.tenant, nomination)
         end = add_years(today, years) - dt.timedelta(days=1)
         officer = Officer.objects.create(
@@ -556,11 +682,58 @@ def round_appoint(
             term_start=today,
             term_end=end,
         )
+        before = nomination.stage
         nomination.stage, nomination.officer = Stage.APPOINTED, officer
         nomination.save(update_fields=["stage", "officer"])
-        _record(nomination, membership.user, Stage.ON_NOTICE, _("Appointed."))
+        _record(nomination, membership.user, before, _("Appointed."))
         appointed.append((nomination, invitation_path(user)))
     return appointed
+
+
+# --- self-nomination --------------------------------------------------------------------------
+
+
+def self_nomination_rounds(*, tenant: Tenant) -> QuerySet[SelectionRound]:
+    """Rounds a person may apply to through the public form."""
+    return SelectionRound.objects.for_tenant(tenant).filter(self_nomination=True)
+
+
+@transaction.atomic
+def application_create(
+    *, tenant: Tenant, round: SelectionRound, data: dict, today: dt.date | None = None
+) -> Nomination:
+    """A person applies (自荐 / 自行填写) through the public form: a draft with
+    no nominator, which the unit's reviewer or the centre takes up. 409 after
+    the round's deadline."""
+    today = today or timezone.localdate()
+    if round.tenant_id != tenant.id or not round.self_nomination:
+        raise ValidationError(_("Not found."))
+    deadline_check(round, today)
+    unit = data["unit"]
+    if unit.tenant_id != tenant.id:
+        raise ValidationError({"unit": _("Not found.")})
+    nomination = Nomination(
+        tenant=tenant,
+        round=round,
+        nominated_by=None,
+        **{**data, "category": round.category, "district": unit.district},
+    )
+    _check_personal_fields(nomination, today)
+    nomination.full_clean(exclude=["notice", "officer", "nominated_by"])
+    nomination.warnings = nomination_findings(nomination, today)
+    nomination.save()
+    _record(nomination, None, "", _("Self-application through the public form."))
+    return nomination
+
+
+def may_submit(membership: Membership, nomination: Nomination) -> bool:
+    """Whether the member submits this draft: its nominator, or for a
+    self-application its unit's reviewer or the centre."""
+    if nomination.nominated_by_id is None:
+        return _in_reach(membership, nomination, Role.ADMIN) or _in_reach(
+            membership, nomination, Role.UNIT_REVIEWER
+        )
+    return nomination.nominated_by_id == membership.user.id
 
 
 def may_take(membership: Membership, nomination: Nomination) -> bool:

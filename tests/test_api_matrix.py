@@ -131,7 +131,61 @@ def _round_ready_for_notice(w: World):
         data={"full_name": "候选人戊", "unit": w.units["u1"], "mobile": "13900000008"},
     )
     for who in ("reviewer", "reviewer", "manager", "admin"):
+        # the centre's step records the deputy director's approval (its reference)
+        comment = "分管领导审定：武科转〔2026〕9号" if who == "admin" else ""
+        workflow.nomination_advance(membership=_m(w, who), nomination=nomination, comment=comment)
+    return selection
+
+
+def _city_nomination_at_leader_approval(w: World):
+    """A city nomination (wuhan: no notice) endorsed by its unit: the next
+    step is 局党组审定, the admin's with the decision's reference."""
+    selection = workflow.round_create(
+        membership=_m(w, "admin"), year=2027, category="city", seats=1
+    )
+    nomination = workflow.nomination_create(
+        membership=_m(w, "reviewer"),
+        round=selection,
+        data={
+            "full_name": f"候选人{next(_SERIAL)}",
+            "unit": w.units["u1"],
+            "mobile": "13900000007",
+        },
+    )
+    for who in ("reviewer", "reviewer"):
         workflow.nomination_advance(membership=_m(w, who), nomination=nomination)
+    return nomination
+
+
+def _city_round_over_its_seat(w: World):
+    """A city round of 1 seat with 2 verified nominations (no notice)."""
+    first = _city_nomination_at_leader_approval(w)
+    selection = first.round
+    second = workflow.nomination_create(
+        membership=_m(w, "reviewer"),
+        round=selection,
+        data={
+            "full_name": f"候选人{next(_SERIAL)}",
+            "unit": w.units["u1"],
+            "mobile": "13900000006",
+        },
+    )
+    workflow.nomination_advance(membership=_m(w, "reviewer"), nomination=second)
+    workflow.nomination_advance(membership=_m(w, "reviewer"), nomination=second)
+    for nomination in (first, second):
+        workflow.nomination_advance(
+            membership=_m(w, "admin"), nomination=nomination, comment="局党组会议纪要〔2026〕1号"
+        )
+    selection.first = first
+    return selection
+
+
+def _self_nomination_round(w: World):
+    selection = workflow.round_create(
+        membership=_m(w, "admin"), year=2027, category="district", seats=1
+    )
+    selection.self_nomination = True  # as a programme with 自荐 would have it
+    selection.save(update_fields=["self_nomination"])
     return selection
 
 
@@ -336,6 +390,48 @@ ROWS: dict[str, Row] = {
         "post",
         lambda w, t: f"selection-rounds/{w.round.id}/appoint/",
         _roles(admin=409, auditor=403, manager=403, reviewer=403, officer=403),
+    ),
+    "nomination advance a leader approval without its reference": Row(
+        "post",
+        lambda w, t: f"nominations/{t.id}/advance/",
+        _roles(admin=400, auditor=403, manager=403, reviewer=403, officer=404),
+        lambda w, t, r: {"comment": ""},
+        lambda w, r: _city_nomination_at_leader_approval(w),
+    ),
+    "nomination advance a leader approval with its reference": Row(
+        "post",
+        lambda w, t: f"nominations/{t.id}/advance/",
+        _roles(admin=200, auditor=403, manager=403, reviewer=403, officer=404),
+        lambda w, t, r: {"comment": "局党组会议纪要〔2026〕2号"},
+        lambda w, r: _city_nomination_at_leader_approval(w),
+    ),
+    "round appoint a choice within the seats (no notice)": Row(
+        "post",
+        lambda w, t: f"selection-rounds/{t.id}/appoint/",
+        _roles(admin=200, auditor=403, manager=403, reviewer=403, officer=403),
+        lambda w, t, r: {"nominations": [t.first.id]},
+        lambda w, r: _city_round_over_its_seat(w),
+    ),
+    "round appoint more verified than seats, no choice": Row(
+        "post",
+        lambda w, t: f"selection-rounds/{t.id}/appoint/",
+        _roles(admin=409, auditor=403, manager=403, reviewer=403, officer=403),
+        lambda w, t, r: {},
+        lambda w, r: _city_round_over_its_seat(w),
+    ),
+    "round publish notice where the category has none": Row(
+        "post",
+        lambda w, t: f"selection-rounds/{t.id}/publish-notice/",
+        _roles(admin=409, auditor=403, manager=403, reviewer=403, officer=403),
+        lambda w, t, r: {},
+        lambda w, r: _city_round_over_its_seat(w),
+    ),
+    "public application to a round open to self-nomination": Row(
+        "post",
+        lambda w, t: f"/api/v1/public/{w.tenant.slug}/rounds/{t.id}/applications/",
+        _all(201),
+        lambda w, t, r: {"full_name": "自荐人", "unit": w.units["u1"].id, "mobile": "13700000009"},
+        lambda w, r: _self_nomination_round(w),
     ),
     "objection resolve": Row(
         "post",

@@ -132,10 +132,10 @@ def test_only_admins_import_a_roster(world):
 
 
 def _nomination_row(full_name, gender, birth_date, unit, mobile, title="", degree="", resume=""):
-    """A data row of the nominations template (16 columns); those not named stay empty."""
+    """A data row of the nominations template (17 columns); those not named stay empty."""
     return [
         *(full_name, gender, birth_date, unit, "", "", ""),
-        *(title, degree, None, None, mobile, "", "", ""),
+        *(title, degree, "", None, None, mobile, "", "", ""),
         resume,
     ]
 

@@ -33,6 +33,10 @@ NON_TENANT = {
     "invitation": "a signed, single-use set-password link",
     "api:public-notices": "the public notice board: names, units, categories only",
     "api:public-objection": "the public objection form of an open notice",
+    "api:public-application": "the public application form of a round open to self-nomination: "
+    "writes a draft only, reads nothing back",
+    "public-application-form": "the public application form page of a round open to "
+    "self-nomination: lists the programme's unit names only",
     "public-notices": "the public notice board page: names, units, categories only",
     "api:public-roster-changes": "the public quarterly roster changes: no contact data",
     "public-roster-changes-page": "the public quarterly roster changes page",
@@ -101,6 +105,7 @@ KWARGS["change-request-action"] = lambda w: {"pk": w.change_request.pk, "decisio
 KWARGS["round-detail"] = _pk(lambda w: w.round)
 KWARGS["round-action"] = lambda w: {"pk": w.round.pk, "action": "appoint"}
 KWARGS["nomination-detail"] = _pk(lambda w: w.nomination)
+KWARGS["nomination-print"] = _pk(lambda w: w.nomination)  # issue 11 selection
 KWARGS["nomination-import"] = _pk(lambda w: w.round)
 KWARGS["appointment-notice"] = _pk(lambda w: w.round)
 KWARGS["api:group-detail"] = _pk(lambda w: w.group)

@@ -211,7 +211,10 @@ def build_selection(w: World) -> None:
     workflow.nomination_advance(membership=reviewer, nomination=w.nomination)
     workflow.nomination_advance(membership=reviewer, nomination=w.nomination)
     workflow.nomination_advance(membership=manager, nomination=w.nomination)
-    workflow.nomination_advance(membership=admin, nomination=w.nomination)
+    # the centre's check, approved by the deputy director (wuhan 第七条（二）4)
+    workflow.nomination_advance(
+        membership=admin, nomination=w.nomination, comment="分管领导审定：武科转〔2026〕1号"
+    )
     notice = workflow.notice_publish(
         membership=admin, round=w.round, start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 6)
     )

@@ -20,6 +20,7 @@ SCHEMA_KEYS = {
     "excellence",
     "quotas",
     "review_stages",
+    "selection",
     "notice_days",
     "term_years",
     "rotation_years",
@@ -31,6 +32,10 @@ SCHEMA_KEYS = {
     "eligibility",
     "assessment",
     "duties",
+}
+CERTIFICATE_RULE = {
+    "rule": "certificates",
+    "any_of": ["patent_agent", "technology_manager", "technology_broker"],
 }
 STAGE_ROLES = {
     "unit_endorsed": "unit_reviewer",
@@ -270,8 +275,8 @@ def test_disqualification_codes(name, codes):
             "wuhan",
             {
                 "city": [
-                    ("retirement_margin", "block", {"years": 2}),
-                    ("new_staff_preferred", "warn", {"months": 3}),
+                    ("retirement_margin", "block", {"rule": "retirement_margin", "years": 2}),
+                    ("new_staff_preferred", "warn", {"rule": "service_months", "months": 3}),
                 ],
                 "district": [],
             },
@@ -280,8 +285,16 @@ def test_disqualification_codes(name, codes):
             "yangquan",
             {
                 "commissioner": [
-                    ("degree_or_title", "block", {}),
-                    ("integrity_record", "block", {"years": 3}),
+                    (
+                        "degree_or_title",
+                        "block",
+                        {
+                            "rule": "degree_or_title",
+                            "degree": "master",
+                            "title_level": "intermediate",
+                        },
+                    ),
+                    ("integrity_record", "block", {"rule": "no_integrity_record"}),
                 ],
             },
         ),
@@ -290,8 +303,8 @@ def test_disqualification_codes(name, codes):
             {
                 "A": [],
                 "B": [
-                    ("park_experience", "block", {"years": 3}),
-                    ("certificate_preferred", "warn", {}),
+                    ("park_experience", "block", {"rule": "park_years", "years": 3}),
+                    ("certificate_preferred", "warn", CERTIFICATE_RULE),
                 ],
             },
         ),
@@ -299,8 +312,8 @@ def test_disqualification_codes(name, codes):
         (
             "hubei",
             {
-                "A": [("certificate_preferred", "warn", {})],
-                "B": [("certificate_preferred", "warn", {})],
+                "A": [("certificate_preferred", "warn", CERTIFICATE_RULE)],
+                "B": [("certificate_preferred", "warn", CERTIFICATE_RULE)],
             },
         ),
     ],

@@ -23,6 +23,7 @@ from roster.api.hosts import ChangeRequestViewSet
 from roster.api.selection import (
     NominationViewSet,
     ObjectionViewSet,
+    PublicApplicationView,
     PublicNoticeListView,
     PublicObjectionView,
     PublicRosterChangesView,
@@ -87,5 +88,10 @@ urlpatterns = [
         "public/<slug:slug>/notices/<int:notice_id>/objections/",
         PublicObjectionView.as_view(),
         name="public-objection",
+    ),
+    path(
+        "public/<slug:slug>/rounds/<int:round_id>/applications/",
+        PublicApplicationView.as_view(),
+        name="public-application",
     ),
 ]

@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -20,7 +25,7 @@ from liaison.api.fields import TenantPrimaryKeyRelatedField, TenantSlugRelatedFi
 from liaison.api.permissions import ADMIN, READERS
 from liaison.api.viewsets import TenantScopedViewSet
 from roster import workflow
-from roster.models import District, Nomination, Objection, SelectionRound, Unit
+from roster.models import District, Nomination, Objection, Officer, SelectionRound, Unit
 from roster.selectors import quarter_bounds, roster_changes
 
 NOMINATION_READERS = READERS | {Role.DISTRICT_MANAGER, Role.UNIT_REVIEWER}
@@ -32,13 +37,43 @@ _ERRORS = {
 }
 
 
+class ReserveSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    unit = serializers.CharField(source="unit.name")
+    stage = serializers.CharField()
+
+
 class SelectionRoundSerializer(serializers.ModelSerializer):
     notice_days = serializers.IntegerField(required=False, min_value=1, max_value=60)
+    reserves = serializers.SerializerMethodField()
+    seats_left = serializers.SerializerMethodField()
 
     class Meta:
         model = SelectionRound
-        fields = ["id", "year", "category", "seats", "notice_days", "title", "deadline", "stages"]
-        read_only_fields = ["id", "stages"]
+        fields = [
+            "id",
+            "year",
+            "category",
+            "seats",
+            "notice_days",
+            "title",
+            "deadline",
+            "stages",
+            "notice",
+            "self_nomination",
+            "seats_left",
+            "reserves",
+        ]
+        read_only_fields = ["id", "stages", "notice", "self_nomination"]
+
+    @extend_schema_field(ReserveSerializer(many=True))
+    def get_reserves(self, obj) -> list:
+        """Verified or noticed nominations not appointed once the round has appointed."""
+        return ReserveSerializer(workflow.reserves(obj), many=True).data
+
+    def get_seats_left(self, obj) -> int:
+        return workflow.seats_left(obj)
 
 
 class NominationStepSerializer(serializers.Serializer):
@@ -54,6 +89,7 @@ class NominationSerializer(serializers.ModelSerializer):
     unit = TenantPrimaryKeyRelatedField(Unit)
     district = TenantSlugRelatedField(District, slug_field="code", allow_null=True, required=False)
     category = serializers.CharField(required=False)
+    officer = TenantPrimaryKeyRelatedField(Officer, required=False, allow_null=True)
     history = NominationStepSerializer(source="transitions", many=True, read_only=True)
 
     class Meta:
@@ -76,7 +112,8 @@ class NominationSerializer(serializers.ModelSerializer):
             "birth_date",
             "gender",
             "degree",
-            "joined_on",
+            "title_level",
+            "employer_since",
             "park_years",
             "integrity_record",
             "stage",
@@ -85,7 +122,7 @@ class NominationSerializer(serializers.ModelSerializer):
             "notice",
             "officer",
         ]
-        read_only_fields = ["id", "stage", "history", "warnings", "notice", "officer"]
+        read_only_fields = ["id", "stage", "history", "warnings", "notice"]
 
 
 class CommentSerializer(serializers.Serializer):
@@ -99,6 +136,12 @@ class ReasonSerializer(serializers.Serializer):
 class PublishNoticeSerializer(serializers.Serializer):
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
+
+
+class AppointSerializer(serializers.Serializer):
+    nominations = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, allow_empty=False
+    )
 
 
 class ResolveSerializer(serializers.Serializer):
@@ -138,13 +181,23 @@ class SelectionRoundViewSet(
         )
         return Response(_notice(notice), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: None, **_ERRORS})
+    @extend_schema(request=AppointSerializer, responses={200: None, **_ERRORS})
     @action(detail=True, methods=["post"])
     def appoint(self, request, *args, **kwargs):
-        """Appoint every nomination whose notice ended without an upheld objection."""
-        appointed = workflow.round_appoint(membership=self.membership, round=self.get_object())
+        """Appoint up to the round's seats (``nominations``: whom); the others
+        stay as reserves."""
+        selection = self.get_object()
+        form = AppointSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        appointed = workflow.round_appoint(
+            membership=self.membership,
+            round=selection,
+            nominations=form.validated_data.get("nominations"),
+        )
+        selection.refresh_from_db()
         return Response(
             {
+                "reserves": ReserveSerializer(workflow.reserves(selection), many=True).data,
                 "appointed": [
                     {
                         "nomination": n.id,
@@ -154,7 +207,7 @@ class SelectionRoundViewSet(
                         "invitation": request.build_absolute_uri(link),
                     }
                     for n, link in appointed
-                ]
+                ],
             }
         )
 
@@ -345,6 +398,64 @@ class PublicObjectionView(APIView):
         )
         return Response(
             {"id": objection.id, "status": objection.status}, status=status.HTTP_201_CREATED
+        )
+
+
+class PublicApplicationSerializer(serializers.ModelSerializer):
+    """The public application form (自荐 / 自行填写): the nomination form's
+    fields, without the reviewers' ones."""
+
+    unit = serializers.IntegerField()
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "full_name",
+            "unit",
+            "gender",
+            "birth_date",
+            "position",
+            "social_position",
+            "title",
+            "degree",
+            "title_level",
+            "employer_since",
+            "park_years",
+            "integrity_record",
+            "mobile",
+            "office_phone",
+            "email",
+            "certificates",
+            "cv",
+        ]
+
+
+class PublicApplicationView(APIView):
+    """Apply to a round that allows self-nomination; no login. The
+    application lands as a draft that the unit's reviewer or the centre takes
+    up. 404 for a round without self-nomination, 409 after its deadline."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public"
+
+    @extend_schema(
+        request=PublicApplicationSerializer,
+        responses={201: OpenApiResponse(description="filed as a draft"), **_ERRORS},
+    )
+    def post(self, request, slug: str, round_id: int):
+        tenant = _public_tenant(slug)
+        selection = get_object_or_404(workflow.self_nomination_rounds(tenant=tenant), pk=round_id)
+        form = PublicApplicationSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        data["unit"] = Unit.objects.for_tenant(tenant).filter(pk=data["unit"]).first()
+        if data["unit"] is None:
+            raise ValidationError({"unit": [_("Choose a unit of this programme.")]})
+        nomination = workflow.application_create(tenant=tenant, round=selection, data=data)
+        return Response(
+            {"id": nomination.id, "stage": nomination.stage}, status=status.HTTP_201_CREATED
         )
 
 

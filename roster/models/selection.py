@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TenantOwnedModel
 
-from ..choices import ObjectionStatus, Stage
+from ..choices import Degree, Gender, ObjectionStatus, Stage, TitleLevel
 from .organisation import District, Officer, Unit
 
 
@@ -24,6 +24,9 @@ class SelectionRound(TenantOwnedModel):
     title = models.CharField(_("title"), max_length=200, blank=True)
     deadline = models.DateField(_("nomination deadline"), null=True, blank=True)
     stages = models.JSONField(_("review stages"), default=list)
+    # the category's chain, copied from the policy when the round opens
+    notice = models.BooleanField(_("public notice before appointment"), default=True)
+    self_nomination = models.BooleanField(_("self-nomination allowed"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -100,11 +103,14 @@ class Nomination(TenantOwnedModel):
         help_text=_("e.g. patent agent, technology broker"),
     )
     cv = models.TextField(_("curriculum vitae"), blank=True)
-    # eligibility facts (policy checks at submission)
+    # structured facts (API.md), read by the policy's eligibility rules
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    gender = models.CharField(_("gender"), max_length=10, blank=True)
-    degree = models.CharField(_("degree"), max_length=50, blank=True)
-    joined_on = models.DateField(_("joined the unit on"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, blank=True, choices=Gender.choices)
+    degree = models.CharField(_("degree"), max_length=20, blank=True, choices=Degree.choices)
+    title_level = models.CharField(
+        _("title level"), max_length=20, blank=True, choices=TitleLevel.choices
+    )
+    employer_since = models.DateField(_("with the current employer since"), null=True, blank=True)
     park_years = models.PositiveSmallIntegerField(_("years of park work"), null=True, blank=True)
     integrity_record = models.BooleanField(_("integrity record in the last 3 years"), default=False)
     stage = models.CharField(_("stage"), max_length=30, choices=Stage.choices, default=Stage.DRAFT)
@@ -128,6 +134,16 @@ class Nomination(TenantOwnedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(stage__in=Stage.values), name="nomination_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gender__in=["", *Gender.values]), name="nomination_gender_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(degree__in=["", *Degree.values]), name="nomination_degree_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(title_level__in=["", *TitleLevel.values]),
+                name="nomination_title_level_valid",
             ),
         ]
 

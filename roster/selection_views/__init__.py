@@ -7,9 +7,10 @@ from .nominations import (
     NominationCreateView,
     NominationDetailView,
     NominationListView,
+    NominationPrintView,
     ObjectionListView,
 )
-from .public import PublicNoticeView, PublicRosterChangesView
+from .public import PublicApplicationView, PublicNoticeView, PublicRosterChangesView
 from .rounds import (
     AppointmentNoticeView,
     GroupListView,
@@ -26,7 +27,9 @@ __all__ = [
     "NominationCreateView",
     "NominationDetailView",
     "NominationListView",
+    "NominationPrintView",
     "ObjectionListView",
+    "PublicApplicationView",
     "PublicNoticeView",
     "PublicRosterChangesView",
     "RoundActionView",

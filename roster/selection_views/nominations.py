@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.choices import Role
+from accounts.selectors import policy_in_force
 from liaison.api.permissions import READERS
 from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
@@ -105,17 +106,60 @@ class NominationDetailView(TenantPageMixin, TemplateView):
         )
         step = workflow.next_step(nomination)
         mine = nomination.nominated_by_id == self.request.user.id
-        labels = dict(Stage.choices)
+        labels = _stage_labels(nomination)
         for step_row in nomination.transitions.all():
             step_row.to_label = labels.get(step_row.to_stage, step_row.to_stage)
         context.update(
             nomination=nomination,
             chain=[(code, labels.get(code, code)) for code in workflow.chain(nomination)],
             step=step,
-            can_submit=nomination.stage == Stage.DRAFT and mine,
+            leader_step=workflow.is_leader_approval(step),
+            can_submit=nomination.stage == Stage.DRAFT
+            and workflow.may_submit(self.membership, nomination),
             can_review=bool(step) and workflow.may_take(self.membership, nomination),
             can_withdraw=mine and nomination.stage in (Stage.DRAFT, Stage.SUBMITTED),
             closed=nomination.stage in FINAL_STAGES,
+        )
+        return context
+
+
+def _stage_labels(nomination) -> dict[str, str]:
+    """Stage names, the round's own review labels over the generic ones."""
+    return {**dict(Stage.choices), **{s["code"]: s["label"] for s in nomination.round.stages}}
+
+
+class NominationPrintView(TenantPageMixin, TemplateView):
+    """The nomination form (推荐表) as it prints: the structured fields and
+    each reviewer's opinion, name and date."""
+
+    roles = READERS_AND_REVIEWERS
+    template_name = "roster/selection/nomination_print.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        nomination = get_object_or_404(
+            workflow.nomination_list(membership=self.membership).prefetch_related(
+                "transitions__actor"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        labels = _stage_labels(nomination)
+        opinions = [
+            {
+                "stage": labels.get(t.to_stage, t.to_stage),
+                "comment": t.comment,
+                "name": (t.actor.full_name or t.actor.username) if t.actor else "",
+                "date": t.at,
+            }
+            for t in nomination.transitions.all()
+            if t.to_stage not in (Stage.DRAFT, Stage.SUBMITTED) and t.from_stage
+        ]
+        context.update(
+            nomination=nomination,
+            category_label=policy_in_force(tenant=self.tenant).category_labels.get(
+                nomination.category, nomination.category
+            ),
+            opinions=opinions,
         )
         return context
 

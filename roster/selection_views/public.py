@@ -13,15 +13,16 @@ from django.views.generic import TemplateView
 from accounts.models import Tenant
 from accounts.selectors import policy_in_force
 from liaison.errors import Conflict
+from liaison.forms import apply_service_errors
 
 from .. import workflow
-from ..selection_forms import ObjectionForm
+from ..selection_forms import ApplicationForm, ObjectionForm
 from .rounds import _errors
 
 
-def _too_many(request, limit: int = 10, seconds: int = 60) -> bool:
+def _too_many(request, limit: int = 10, seconds: int = 60, scope: str = "public-objection") -> bool:
     """The same limit as the API's public throttle, per client address."""
-    key = f"public-objection:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"{scope}:{request.META.get('REMOTE_ADDR', '')}"
     cache.add(key, 0, seconds)
     try:
         count = cache.incr(key)
@@ -84,6 +85,69 @@ class PublicNoticeView(TemplateView):
         else:
             messages.error(request, _("Give your contact and the reason."))
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class PublicApplicationView(TemplateView):
+    """The public application form of a round that allows self-nomination
+    (自荐 / 自行填写); no login. 404 for a round without self-nomination, 409
+    after its deadline; rate-limited like the objection form. The
+    application lands as a draft the unit's reviewer or the centre takes up."""
+
+    template_name = "roster/selection/public_application.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not hasattr(self, request.method.lower()):  # PUT, PATCH, DELETE: 405 first
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        self.tenant = get_object_or_404(Tenant, slug=kwargs["slug"])
+        self.round = get_object_or_404(
+            workflow.self_nomination_rounds(tenant=self.tenant), pk=kwargs["round_id"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        labels = policy_in_force(tenant=self.tenant).category_labels
+        context.update(
+            public_tenant=self.tenant,
+            round=self.round,
+            category_label=labels.get(self.round.category, self.round.category),
+            closed=self._closed(),
+            form=kwargs.get("form") or ApplicationForm(tenant=self.tenant),
+        )
+        return context
+
+    def _closed(self) -> bool:
+        try:
+            workflow.deadline_check(self.round)
+        except Conflict:
+            return True
+        return False
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data()
+        return self.render_to_response(context, status=409 if context["closed"] else 200)
+
+    def post(self, request, slug, round_id):
+        if _too_many(request, scope="public-application"):
+            messages.error(request, _("Too many applications from here; try again later."))
+            return self.render_to_response(self.get_context_data(), status=429)
+        form = ApplicationForm(request.POST, tenant=self.tenant)
+        if form.is_valid():
+            try:
+                workflow.application_create(
+                    tenant=self.tenant, round=self.round, data=dict(form.cleaned_data)
+                )
+                messages.success(
+                    request,
+                    _("Your application is received. The unit or the centre will take it up."),
+                )
+                return redirect("public-application-form", slug=slug, round_id=round_id)
+            except Conflict as exc:
+                messages.error(request, str(exc))
+                return self.render_to_response(self.get_context_data(form=form), status=409)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class PublicRosterChangesView(TemplateView):

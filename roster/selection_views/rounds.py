@@ -98,6 +98,11 @@ class RoundDetailView(TenantPageMixin, TemplateView):
             notices=selection.notices.order_by("-start"),
             verified=nominations.filter(stage=Stage.CENTRE_VERIFIED).count(),
             on_notice=nominations.filter(stage=Stage.ON_NOTICE).count(),
+            appointable=list(workflow.appointable(selection)),
+            reserves=workflow.reserves(selection),
+            seats_left=workflow.seats_left(selection),
+            deadline_passed=selection.deadline is not None
+            and timezone.localdate() > selection.deadline,
             is_admin=self.membership.role == Role.ADMIN,
             appointed=self.request.session.pop("appointed", []),
         )
@@ -121,7 +126,10 @@ class RoundActionView(TenantPageMixin, View):
                 )
                 messages.success(request, _("The verified nominations are on public notice."))
             elif action == "appoint":
-                done = workflow.round_appoint(membership=self.membership, round=selection)
+                chosen = [int(i) for i in request.POST.getlist("nominations") if i.isdigit()]
+                done = workflow.round_appoint(
+                    membership=self.membership, round=selection, nominations=chosen or None
+                )
                 request.session["appointed"] = [
                     {
                         "name": n.full_name,

@@ -52,8 +52,11 @@ def _body(w: World, **fields) -> dict:
         ({"birth_date": "2008-03-07"}, {"birth_date": [AGE]}),  # 17 years and 364 days
         ({"birth_date": "1950-03-05"}, {"birth_date": [AGE]}),  # 76
         ({"birth_date": "0001-01-01"}, {"birth_date": [AGE]}),
-        ({"joined_on": "2026-03-07"}, {"joined_on": [FUTURE]}),
-        ({"birth_date": "1990-05-01", "joined_on": "1990-04-30"}, {"joined_on": [BEFORE_BIRTH]}),
+        ({"employer_since": "2026-03-07"}, {"employer_since": [FUTURE]}),
+        (
+            {"birth_date": "1990-05-01", "employer_since": "1990-04-30"},
+            {"employer_since": [BEFORE_BIRTH]},
+        ),
         ({"mobile": "1390000"}, {"mobile": [MOBILE]}),
         ({"mobile": "12900000009"}, {"mobile": [MOBILE]}),
         ({"mobile": "139000000091"}, {"mobile": [MOBILE]}),
@@ -87,7 +90,7 @@ def test_api_refuses_a_bad_email(alpha):
 @pytest.mark.parametrize(
     "fields",
     [
-        {"birth_date": "2008-03-06", "joined_on": "2026-03-06"},  # 18 today; joined today
+        {"birth_date": "2008-03-06", "employer_since": "2026-03-06"},  # 18 today; joined today
         {"birth_date": "1950-03-07"},  # 75 until tomorrow
         {"mobile": "19912345678", "email": "yi@example.com"},
         {},
@@ -115,12 +118,12 @@ def test_page_form_shows_the_messages_on_the_fields(alpha, client):
                 "unit": alpha.units["u1"].id,
                 "mobile": "12345",
                 "birth_date": "2027-01-01",
-                "joined_on": "2027-01-01",
+                "employer_since": "2027-01-01",
             },
         )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["mobile"] == [MOBILE]
     assert errors["birth_date"] == [FUTURE_BIRTH]
-    assert errors["joined_on"] == [FUTURE]
+    assert errors["employer_since"] == [FUTURE]
     assert Nomination.objects.count() == before

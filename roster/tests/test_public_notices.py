@@ -79,7 +79,9 @@ def second_notice(w: World, start: dt.date, end: dt.date) -> tuple[Notice, Nomin
         },
     )
     for step_by in (reviewer, reviewer, manager, admin):
-        workflow.nomination_advance(membership=step_by, nomination=nomination)
+        # the centre's step records the deputy director's approval (its reference)
+        comment = "分管领导审定：武科转〔2026〕2号" if step_by is admin else ""
+        workflow.nomination_advance(membership=step_by, nomination=nomination, comment=comment)
     notice = workflow.notice_publish(membership=admin, round=selection, start=start, end=end)
     nomination.refresh_from_db()
     return notice, nomination

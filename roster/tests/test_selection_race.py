@@ -50,8 +50,16 @@ def race(clients, url: str, body: dict) -> list[int]:
 @pytest.mark.parametrize(
     ("stage", "who", "action", "body", "to_stage", "loser"),
     [
-        # the centre verifies: after the winner nothing is pending → 409
-        ("district_recommended", "admin", "advance", {}, "centre_verified", 409),
+        # the centre verifies (with the deputy director's approval, its reference
+        # the comment): after the winner nothing is pending → 409
+        (
+            "district_recommended",
+            "admin",
+            "advance",
+            {"comment": "分管领导审定：武科转〔2026〕5号"},
+            "centre_verified",
+            409,
+        ),
         # the nominator withdraws a draft: after the winner it is closed → 409
         ("draft", "nominator", "withdraw", {}, "withdrawn", 409),
         # the unit rejects: after the winner it is closed → 409

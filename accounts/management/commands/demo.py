@@ -146,7 +146,7 @@ class Command(BaseCommand):
         selection = workflow.round_create(
             membership=admin, year=2026, category="commissioner", seats=10
         )
-        for name, degree in (("马晓军", "硕士"), ("李红梅", "博士")):
+        for name, degree in (("马晓军", "master"), ("李红梅", "doctorate")):
             nomination = workflow.nomination_create(
                 membership=reviewer,
                 round=selection,
