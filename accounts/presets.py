@@ -170,8 +170,11 @@ WUHAN = {
     # no public notice. 第七条（二）区派: 1. units apply (组织申报); 2. the
     # district reviews and recommends (组织推荐); 3. the centre checks the
     # information and fixes the list, 4. which the deputy director approves
-    # before the notice (报分管领导审定后予以公示): one step of the centre, the
-    # approval's reference as its comment; 5. appointment (下发通知).
+    # before the notice (报分管领导审定后予以公示): one step of the centre
+    # (API.md's chain has no code of its own for it); the approval's reference
+    # goes in the step's comment when the centre has it, not required, so
+    # that clients walking API.md's district chain keep working; 5. appointment
+    # (下发通知).
     "selection": {
         "city": _selection(
             [
@@ -190,7 +193,7 @@ WUHAN = {
                 },
                 {
                     "code": "centre_verified",
-                    "label": "转化中心信息审核，报分管领导审定",
+                    "label": "转化中心信息审核",
                     "role": "admin",
                 },
             ],

@@ -399,10 +399,11 @@ def test_printable_form_shows_each_reviewers_opinion_name_and_date(clock, db):
     client.force_login(w.users["auditor"])
     page = client.get(f"/t/{w.tenant.slug}/nominations/{nomination_id}/form/").content.decode()
     opinions = page.split('id="opinions"')[1]
-    for label in ("单位申报", "区科技管理部门审核推荐", "转化中心信息审核，报分管领导审定"):
+    for label in ("单位申报", "区科技管理部门审核推荐", "转化中心信息审核"):
         assert label in opinions
     assert opinions.count("2026-03-06") == 3
-    assert "prt-manager" in opinions and LEADER in opinions
+    assert "<th>审核环节</th>" in page.split('id="opinions"')[1]
+    assert "prt-manager" in opinions and opinions.count("同意") == 3
 
 
 # --- deadlines --------------------------------------------------------------------------------
