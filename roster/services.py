@@ -146,6 +146,13 @@ def _check_category(*, tenant: Tenant, category: str, on: dt.date) -> dict:
     return spec
 
 
+#: Bounds of a term an admin may enter directly: no programme predates 2000,
+#: and no document names a term longer than a few years (a typo such as
+#: 9999-12-31 would otherwise keep an officer active for ever).
+EARLIEST_TERM_START = dt.date(2000, 1, 1)
+MAX_TERM_YEARS = 10
+
+
 @transaction.atomic
 def officer_create(
     *,
@@ -173,6 +180,14 @@ def officer_create(
             raise ValidationError({field: _("Not found.")})
     if term_end < term_start:
         raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+    if term_start < EARLIEST_TERM_START:
+        raise ValidationError(
+            {"term_start": _("A term cannot start before %(day)s.") % {"day": EARLIEST_TERM_START}}
+        )
+    if (term_end - term_start).days > MAX_TERM_YEARS * 366:
+        raise ValidationError(
+            {"term_end": _("A term lasts %(years)d years at most.") % {"years": MAX_TERM_YEARS}}
+        )
     if password and not username:
         raise ValidationError({"username": _("A password needs a username.")})
     user: User | None = None
@@ -221,6 +236,15 @@ def officer_disqualify(
             {
                 "reason": _("Choose one of the policy's reasons: %(codes)s.")
                 % {"codes": ", ".join(codes)}
+            }
+        )
+    if not officer.term_start <= effective_on <= officer.term_end:
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "The date must lie within the officer's term (%(start)s – %(end)s)."
+                )
+                % {"start": officer.term_start, "end": officer.term_end}
             }
         )
     if officer.status == OfficerStatus.DISQUALIFIED:

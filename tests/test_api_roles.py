@@ -412,3 +412,39 @@ def test_co_credit_matrix(world, role, action):
     else:
         assert credit.get().confirmed is False
         assert EntryEvent.objects.filter(entry_id=pk).count() == events
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_disqualify_refuses_a_date_outside_the_term(world, day):
+    officer = world.officers["d2"]
+    response = world.api("admin").post(
+        world.url(f"officers/{officer.id}/disqualify/"),
+        {"reason": "fraud", "effective_on": day},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["effective_on"]
+    officer.refresh_from_db()
+    assert (officer.status, officer.disqualified_on) == ("active", None)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [("0001-01-01", "0001-01-01", "term_start"), ("2025-01-01", "9999-12-31", "term_end")],
+)
+def test_officer_terms_out_of_any_programme_are_refused(world, start, end, field):
+    before = Officer.objects.count()
+    response = world.api("admin").post(
+        world.url("officers/"),
+        {
+            "full_name": "错日期",
+            "category": "city",
+            "district": None,
+            "term_start": start,
+            "term_end": end,
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert Officer.objects.count() == before
