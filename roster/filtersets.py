@@ -2,8 +2,10 @@
 
 import django_filters
 
+from liaison.filters import IdFilter
+
 from .choices import OfficerStatus
-from .models import Officer
+from .models import ChangeRequest, Nomination, Objection, Officer
 
 
 class OfficerFilterSet(django_filters.FilterSet):
@@ -15,3 +17,37 @@ class OfficerFilterSet(django_filters.FilterSet):
     class Meta:
         model = Officer
         fields = ["category", "district", "status"]
+
+
+# Related objects are filtered by id (``IdFilter``), not by a model choice
+# over every tenant's rows: another tenant's id then answers like an id that
+# exists nowhere (an empty list), never differently.
+
+
+class NominationFilterSet(django_filters.FilterSet):
+    round = IdFilter(field_name="round_id")
+    stage = django_filters.CharFilter()
+    category = django_filters.CharFilter()
+
+    class Meta:
+        model = Nomination
+        fields = ["round", "stage", "category"]
+
+
+class ObjectionFilterSet(django_filters.FilterSet):
+    status = django_filters.CharFilter()
+    notice = IdFilter(field_name="notice_id")
+
+    class Meta:
+        model = Objection
+        fields = ["status", "notice"]
+
+
+class ChangeRequestFilterSet(django_filters.FilterSet):
+    status = django_filters.CharFilter()
+    kind = django_filters.CharFilter()
+    officer = IdFilter(field_name="officer_id")
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["status", "kind", "officer"]

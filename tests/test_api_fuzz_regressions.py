@@ -103,3 +103,28 @@ def test_audit_list_still_takes_the_first_and_last_representable_days(world):
     everything = api.get(world.url("audit/"), {"at__gte": "0001-01-02", "at__lte": "9999-12-30"})
     assert everything.status_code == 200
     assert everything.json()["count"] == api.get(world.url("audit/")).json()["count"] > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "param", "other"),
+    [
+        ("nominations/", "round", lambda w: w.round.pk),
+        ("objections/", "notice", lambda w: w.objection.notice_id),
+        ("change-requests/", "officer", lambda w: w.officers["d1"].pk),
+    ],
+)
+def test_a_filter_by_another_tenants_id_answers_as_an_unknown_id(
+    world, other_world, path, param, other
+):
+    client = world.api("admin")
+    theirs = client.get(world.url(f"{path}?{param}={other(other_world)}"))
+    nowhere = client.get(world.url(f"{path}?{param}=987654321"))
+    assert theirs.status_code == nowhere.status_code == 200
+    assert theirs.json() == nowhere.json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+    own = client.get(world.url(f"{path}?{param}={other(world)}"))
+    assert own.status_code == 200 and own.json()["count"] >= 1

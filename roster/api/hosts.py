@@ -18,6 +18,7 @@ from liaison.api.fields import TenantPrimaryKeyRelatedField
 from liaison.api.permissions import ADMIN, ALL_ROLES
 from liaison.api.viewsets import TenantScopedViewSet
 from roster.choices import ChangeKind
+from roster.filtersets import ChangeRequestFilterSet
 from roster.hosts import (
     FILERS,
     change_request_approve,
@@ -116,7 +117,7 @@ class ChangeRequestViewSet(
 
     model = ChangeRequest
     serializer_class = ChangeRequestSerializer
-    filterset_fields = ["status", "kind", "officer"]
+    filterset_class = ChangeRequestFilterSet
     action_roles = {
         "list": ALL_ROLES,
         "retrieve": ALL_ROLES,

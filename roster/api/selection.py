@@ -25,6 +25,7 @@ from liaison.api.fields import TenantPrimaryKeyRelatedField, TenantSlugRelatedFi
 from liaison.api.permissions import ADMIN, READERS
 from liaison.api.viewsets import TenantScopedViewSet
 from roster import workflow
+from roster.filtersets import NominationFilterSet, ObjectionFilterSet
 from roster.models import District, Nomination, Objection, Officer, SelectionRound, Unit
 from roster.selectors import quarter_bounds, roster_changes
 
@@ -219,7 +220,7 @@ class NominationViewSet(
 
     model = Nomination
     serializer_class = NominationSerializer
-    filterset_fields = ["round", "stage", "category"]
+    filterset_class = NominationFilterSet
     action_roles = {
         "list": NOMINATION_READERS,
         "retrieve": NOMINATION_READERS,
@@ -304,7 +305,7 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantS
 
     model = Objection
     serializer_class = ObjectionSerializer
-    filterset_fields = ["status", "notice"]
+    filterset_class = ObjectionFilterSet
     action_roles = {"list": READERS, "retrieve": READERS, "resolve": ADMIN}
 
     def scope_queryset(self, queryset):
