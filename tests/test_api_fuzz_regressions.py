@@ -120,11 +120,23 @@ def test_a_filter_by_another_tenants_id_answers_as_an_unknown_id(
     theirs = client.get(world.url(f"{path}?{param}={other(other_world)}"))
     nowhere = client.get(world.url(f"{path}?{param}=987654321"))
     assert theirs.status_code == nowhere.status_code == 200
-    assert theirs.json() == nowhere.json() == {
-        "count": 0,
-        "next": None,
-        "previous": None,
-        "results": [],
-    }
+    assert (
+        theirs.json()
+        == nowhere.json()
+        == {
+            "count": 0,
+            "next": None,
+            "previous": None,
+            "results": [],
+        }
+    )
     own = client.get(world.url(f"{path}?{param}={other(world)}"))
     assert own.status_code == 200 and own.json()["count"] >= 1
+
+
+def test_a_missing_object_answers_404_in_the_callers_language(world):
+    client = world.api("admin")
+    chinese = client.get(world.url("achievements/987654321/"))
+    english = client.get(world.url("officers/987654321/"), HTTP_ACCEPT_LANGUAGE="en")
+    assert (chinese.status_code, chinese.json()) == (404, {"detail": "未找到。"})
+    assert (english.status_code, english.json()) == (404, {"detail": "Not found."})

@@ -6,6 +6,7 @@ state. A refused request changes nothing (services are atomic)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,6 +34,10 @@ def exception_handler(exc, context):
         exc = _as_drf(exc)
     elif isinstance(exc, errors.Conflict):
         exc = Conflict(detail=exc.message)
+    elif isinstance(exc, Http404):
+        # Django's message names the model in English ("No Entry matches the
+        # given query."); every 404 reads the same, in the caller's language.
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
         _audit_denied(context)
