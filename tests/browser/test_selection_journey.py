@@ -85,7 +85,7 @@ def test_nomination_to_appointment(
     form.locator("input[name=full_name]").fill(NOMINEE)
     form.locator("select[name=gender]").select_option("male")
     form.locator("select[name=unit]").select_option(str(w.units["u1"].pk))
-    form.locator("input[name=degree]").fill("硕士")
+    form.locator("select[name=degree]").select_option("master")
     form.locator("input[name=mobile]").fill(MOBILE)
     form.locator("button[type=submit]").click()
 
@@ -170,11 +170,11 @@ def test_nomination_to_appointment(
     objection.refresh_from_db()
     assert objection.status == "dismissed"
 
-    # Not while the notice runs: refused, and nothing moves.
+    # Not while the notice runs: nobody is offered and the button is off.
     appoint = page.locator('form[action$="/appoint/"] button')
     page.goto(round_url)
-    appoint.click()
-    expect(page.locator(".alert-danger[role=alert]")).to_be_visible()
+    expect(page.locator(f"#appoint-{nomination_id}")).to_have_count(0)
+    expect(appoint).to_be_disabled()
     expect(page.locator('[data-stage="on_notice"]')).to_have_count(1)
     assert not Officer.objects.filter(full_name=NOMINEE).exists()
 
@@ -183,6 +183,7 @@ def test_nomination_to_appointment(
         start=today - dt.timedelta(days=8), end=today - dt.timedelta(days=1)
     )
     page.goto(round_url)
+    page.locator(f"#appoint-{nomination_id}").check()  # the centre ticks whom to appoint
     appoint.click()
     expect(page).to_have_url(re.compile(rf"{round_url}$"))
     invitation = page.locator(".alert-success code", has_text="/accounts/invite/")
