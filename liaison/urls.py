@@ -14,6 +14,8 @@ from roster.selection_views import (  # issue 11 selection: the public applicati
 # Registered before any app's URLs are imported: they use <year:year>.
 register_converter(YearConverter, "year")
 
+handler404 = "liaison.views.not_found"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

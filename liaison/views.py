@@ -120,3 +120,15 @@ class FilteredListMixin:
         query.pop("page", None)
         context.update(filters=self.request.GET, querystring=query.urlencode())
         return context
+
+
+def not_found(request, exception=None):
+    """404 of a URL no route matches: JSON under /api/ (as every other API
+    error), the portal's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views import defaults
+    from rest_framework.exceptions import NotFound
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

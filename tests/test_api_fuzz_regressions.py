@@ -140,3 +140,11 @@ def test_a_missing_object_answers_404_in_the_callers_language(world):
     english = client.get(world.url("officers/987654321/"), HTTP_ACCEPT_LANGUAGE="en")
     assert (chinese.status_code, chinese.json()) == (404, {"detail": "未找到。"})
     assert (english.status_code, english.json()) == (404, {"detail": "Not found."})
+
+
+def test_an_api_path_no_route_matches_answers_json(world, client):
+    response = world.api("admin").get("/api/v1/tenants/alpha/rankings/1234567890123456789012/")
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"detail": "未找到。"}
+    page = client.get("/t/alpha/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
