@@ -11,6 +11,11 @@ from .choices import GroupKind
 from .models import District, Nomination, Officer, SelectionRound, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NOMINATION_WIDGETS = {
+    "birth_date": DATE,
+    "employer_since": DATE,
+    "cv": forms.Textarea(attrs={"rows": 4}),
+}
 
 
 class RoundForm(BootstrapFormMixin, forms.ModelForm):
@@ -54,11 +59,7 @@ class NominationForm(BootstrapFormMixin, forms.ModelForm):
             "integrity_record",
             "cv",
         ]
-        widgets = {
-            "birth_date": DATE,
-            "employer_since": DATE,
-            "cv": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = NOMINATION_WIDGETS
 
     def __init__(self, *args, tenant, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,30 +78,9 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Nomination
-        fields = [
-            "full_name",
-            "gender",
-            "birth_date",
-            "unit",
-            "position",
-            "social_position",
-            "title",
-            "title_level",
-            "degree",
-            "employer_since",
-            "park_years",
-            "mobile",
-            "office_phone",
-            "email",
-            "certificates",
-            "integrity_record",
-            "cv",
-        ]
-        widgets = {
-            "birth_date": DATE,
-            "employer_since": DATE,
-            "cv": forms.Textarea(attrs={"rows": 4}),
-        }
+        # the nomination form's fields without the reviewers' ones
+        fields = [f for f in NominationForm.Meta.fields if f not in ("round", "district")]
+        widgets = NOMINATION_WIDGETS
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
