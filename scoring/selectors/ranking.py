@@ -101,13 +101,15 @@ def _year_officers(*, tenant: Tenant, year: int, rules: dict | None = None):
     return policy, officers, facts
 
 
-def _facts(tenant: Tenant, year: int, entries: list[engine.EntryFact]) -> YearFacts:
-    policy, officers, facts = _year_officers(tenant=tenant, year=year)
+def _facts(
+    tenant: Tenant, year: int, entries: list[engine.EntryFact], rules: dict | None = None
+) -> YearFacts:
+    policy, officers, facts = _year_officers(tenant=tenant, year=year, rules=rules)
     return YearFacts(
         tenant=tenant,
         year=year,
         policy=policy,
-        rules=engine.Rules.from_policy(policy.rules),
+        rules=engine.Rules.from_policy(rules or policy.rules),
         officers=officers,
         facts=facts,
         entries=entries,
@@ -187,36 +189,33 @@ def year_result(*, tenant: Tenant, year: int, recompute: bool = False) -> YearRe
     ``recompute`` scores the ledger entry by entry instead, with every
     line: an audit of the stored shares, which must give the same figures."""
     if recompute:
-        facts = _facts(tenant, year, ledger_entries(tenant=tenant, year=year))
-        scores = engine.score_officers(facts.entries, facts.facts, facts.rules)
-    else:
-        facts = _facts(tenant, year, [])
-        scores = engine.score_from_groups(
-            year_groups(tenant=tenant, year=year), facts.facts, facts.rules
-        )
+        return year_result_with_rules(tenant=tenant, year=year)
+    facts = _facts(tenant, year, [])
+    scores = engine.score_from_groups(
+        year_groups(tenant=tenant, year=year), facts.facts, facts.rules
+    )
     return YearResult(
         facts=facts, scores=scores, pools=engine.rank_pools(facts.facts, scores, facts.rules)
     )
 
 
-def year_result_with_rules(*, tenant: Tenant, year: int, rules: dict) -> YearResult:
-    """The year as it would be scored under ``rules`` (a policy's rules
-    dict not saved anywhere): the ledger scored entry by entry by the pure
-    engine. Used by the what-if preview of a new policy version."""
-    policy, officers, facts = _year_officers(tenant=tenant, year=year, rules=rules)
-    engine_rules = engine.Rules.from_policy(rules)
-    year_facts = YearFacts(
-        tenant=tenant,
-        year=year,
-        policy=policy,
-        rules=engine_rules,
-        officers=officers,
-        facts=facts,
-        entries=ledger_entries(tenant=tenant, year=year),
-    )
-    scores = engine.score_officers(year_facts.entries, facts, engine_rules)
+def year_result_with_rules(
+    *,
+    tenant: Tenant,
+    year: int,
+    rules: dict | None = None,
+    entries: list[engine.EntryFact] | None = None,
+) -> YearResult:
+    """The year scored entry by entry by the pure engine from the ledger
+    (``entries``, read when not given), under ``rules`` (a policy's rules
+    dict not saved anywhere, for the what-if preview) or, without them, the
+    policy in force at the year's end."""
+    if entries is None:
+        entries = ledger_entries(tenant=tenant, year=year)
+    facts = _facts(tenant, year, entries, rules=rules)
+    scores = engine.score_officers(facts.entries, facts.facts, facts.rules)
     return YearResult(
-        facts=year_facts, scores=scores, pools=engine.rank_pools(facts, scores, engine_rules)
+        facts=facts, scores=scores, pools=engine.rank_pools(facts.facts, scores, facts.rules)
     )
 
 
@@ -233,8 +232,9 @@ def policy_preview(*, tenant: Tenant, effective_from: dt.date, changes: dict) ->
     if errors:
         raise ValidationError(errors)
     year = effective_from.year
-    before = _outcomes(year_result(tenant=tenant, year=year, recompute=True))
-    after_result = year_result_with_rules(tenant=tenant, year=year, rules=rules)
+    entries = ledger_entries(tenant=tenant, year=year)  # read once, scored twice
+    before = _outcomes(year_result_with_rules(tenant=tenant, year=year, entries=entries))
+    after_result = year_result_with_rules(tenant=tenant, year=year, rules=rules, entries=entries)
     after = _outcomes(after_result)
     officers = after_result.facts.officers
     out = []
