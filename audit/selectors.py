@@ -13,7 +13,3 @@ def audit_event_list(*, tenant: Tenant) -> QuerySet[AuditEvent]:
     """The tenant's events, newest first (index ``audit_tenant_at``). The
     actor's name is stored on the row: no join."""
     return AuditEvent.objects.filter(tenant=tenant).order_by("-at", "-id")
-
-
-def audit_event_get(*, tenant: Tenant, pk: int) -> AuditEvent | None:
-    return audit_event_list(tenant=tenant).filter(pk=pk).first()

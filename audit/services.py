@@ -70,26 +70,24 @@ def request_details(request) -> dict:
     }
 
 
-def audit_login_failed(*, username: str, request=None) -> list[AuditEvent]:
+def _login_attempt(action: str, username: str, request) -> list[AuditEvent]:
     """One row per tenant where ``username`` is a member; for an unknown
     name one row outside any tenant (no tenant learns of it)."""
     return audit_record(
         tenant_ids=_member_tenants(username),
-        action=AuditAction.LOGIN_FAILED,
+        action=action,
         object_type="login",
         object_id=username[:64],
         extra={"username": username[:150], **request_details(request)},
     )
+
+
+def audit_login_failed(*, username: str, request=None) -> list[AuditEvent]:
+    return _login_attempt(AuditAction.LOGIN_FAILED, username, request)
 
 
 def audit_login_locked(*, username: str, request=None) -> list[AuditEvent]:
-    return audit_record(
-        tenant_ids=_member_tenants(username),
-        action=AuditAction.LOGIN_LOCKED,
-        object_type="login",
-        object_id=username[:64],
-        extra={"username": username[:150], **request_details(request)},
-    )
+    return _login_attempt(AuditAction.LOGIN_LOCKED, username, request)
 
 
 def audit_login(*, user, request=None) -> list[AuditEvent]:

@@ -261,19 +261,20 @@ def _history_with_change_rows(entry: Entry) -> list:
     titles = dict(
         Entry.objects.for_tenant(entry.tenant).filter(pk__in=entry_ids).values_list("pk", "title")
     )
+    linked: dict = {}  # (field, id) -> text: each linked row is read once per page
     for event in events:
         event.change_rows = [
             (
                 _field_label(name),
-                _history_value(entry, name, before, names, titles),
-                _history_value(entry, name, after, names, titles),
+                _history_value(entry, name, before, names, titles, linked),
+                _history_value(entry, name, after, names, titles, linked),
             )
             for name, (before, after) in event.changes.items()
         ]
     return events
 
 
-def _history_value(entry: Entry, name: str, value, names: dict, titles: dict):
+def _history_value(entry: Entry, name: str, value, names: dict, titles: dict, linked: dict):
     """A stored history value as a reader sees it."""
     if isinstance(value, list):
         lookup = names if name in _OFFICER_ID_FIELDS else titles if name == "matched" else {}
@@ -283,10 +284,12 @@ def _history_value(entry: Entry, name: str, value, names: dict, titles: dict):
     except FieldDoesNotExist:
         return value
     if field.many_to_one and isinstance(value, int):  # a linked row, stored as its id
-        related = field.related_model._default_manager.filter(pk=value)
-        if any(f.name == "tenant" for f in field.related_model._meta.fields):
-            related = related.filter(tenant=entry.tenant)
-        return str(related.first() or f"#{value}")
+        if (name, value) not in linked:
+            related = field.related_model._default_manager.filter(pk=value)
+            if any(f.name == "tenant" for f in field.related_model._meta.fields):
+                related = related.filter(tenant=entry.tenant)
+            linked[name, value] = str(related.first() or f"#{value}")
+        return linked[name, value]
     if getattr(field, "choices", None) and value not in (None, ""):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):

@@ -339,7 +339,7 @@ def entry_update(
             occurred_on=entry.occurred_on,
             officers=officers if officers is not None else credited_officers(entry),
         )
-    if entry.occurred_on != old_date and entry.occurred_on.year != old_date.year:
+    if entry.occurred_on.year != old_date.year:  # moved into another year
         _check_year_open(tenant=tenant, occurred_on=entry.occurred_on)
     if {"title", "institution", "enterprise", "occurred_on"} & set(data):
         entry.duplicate_of = find_duplicate(entry)

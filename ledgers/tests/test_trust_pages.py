@@ -36,8 +36,9 @@ def _page(world, client, who, entry):
     return response.content.decode()
 
 
-def _logged_with_colleague(world):
-    colleague = _colleague(world)
+def _logged_with_colleague(world, colleague=None):
+    """An officer's entry crediting a colleague (created unless given)."""
+    colleague = colleague or _colleague(world)
     response = _create(world, "officer", [world.officers["mine"].pk, colleague.pk])
     return Entry.objects.get(pk=response.json()["id"]), colleague
 
@@ -56,15 +57,9 @@ def test_history_shows_officer_names_not_ids(world, client):
     assert _post(world, "colleague", entry, "decline", {"reason": "没参加"}).status_code == 200
     html = _page(world, client, "officer", entry)
     assert "计分联络员：张三、孙八 → 张三" in html
-    entry2, _ = _logged_with_colleague_again(world)
+    entry2, _ = _logged_with_colleague(world, world.officers["colleague"])
     assert _post(world, "colleague", entry2, "confirm").status_code == 200
     assert "确认人：— → 孙八" in _page(world, client, "officer", entry2)
-
-
-def _logged_with_colleague_again(world):
-    colleague = world.officers["colleague"]
-    response = _create(world, "officer", [world.officers["mine"].pk, colleague.pk])
-    return Entry.objects.get(pk=response.json()["id"]), colleague
 
 
 def test_a_manager_sees_why_their_own_entry_has_no_verify_button(world, client):
