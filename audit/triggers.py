@@ -42,7 +42,7 @@ EXCLUDED: dict[str, str] = {
 }
 
 #: Columns never shown: the diff says only that they changed.
-MASKED = {"accounts.user": ("password",)}
+MASKED = {"accounts.user": ("password",), "assessment.ratingrequest": ("token_digest",)}
 #: Columns whose change alone is no audit row (every login touches it; a
 #: successful login is its own ``login`` event).
 IGNORED = {"accounts.user": ("last_login",)}

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ledgers",
     "scoring",
     "audit",  # issue 10 audit
+    "assessment",  # issue 12 assessment
 ]
 
 MIDDLEWARE = [
