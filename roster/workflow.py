@@ -472,7 +472,11 @@ def notice_publish(
     if not round.notice:
         raise Conflict(
             _("This programme appoints %(category)s without a public notice.")
-            % {"category": round.category}
+            % {
+                "category": policy_in_force(tenant=round.tenant).category_labels.get(
+                    round.category, round.category
+                )
+            }
         )
     verified = list(round.nominations.select_for_update().filter(stage=Stage.CENTRE_VERIFIED))
     if not verified:
