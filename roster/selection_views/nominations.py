@@ -184,9 +184,7 @@ class NominationActionView(TenantPageMixin, View):
         )
         try:
             nomination = service(membership=self.membership, nomination=nomination, **kwargs)
-            messages.success(
-                request, _("Now: %(stage)s.") % {"stage": Stage(nomination.stage).label}
-            )
+            messages.success(request, _("Now: %(stage)s.") % {"stage": nomination.stage_label})
         except (ValidationError, PermissionDenied, Conflict) as exc:
             _errors(request, exc)
         return redirect("nomination-detail", tenant_slug=tenant_slug, pk=pk)
