@@ -202,3 +202,29 @@ def test_stages_are_named_as_the_programmes_own_chain(client, db):
         assert f'data-stage="centre_verified">{own}</span>' in html
         if i < 2:  # the queue's filter tabs span every round: generic names
             assert generic not in html
+
+
+def test_a_self_application_is_the_unit_reviewers_turn_in_the_queue(client, db):
+    """A self-application draft (自荐) is marked in the queue, and is the turn
+    of its unit's reviewer (who takes it up), not of the district manager."""
+    from accounts.models import Membership
+    from roster import workflow
+    from tests.world import build_world
+
+    w = build_world("yqq", preset="yangquan")
+    admin = Membership.objects.get(user=w.users["admin"])
+    selection = workflow.round_create(membership=admin, year=2027, category="commissioner", seats=1)
+    nomination = workflow.application_create(
+        tenant=w.tenant,
+        round=selection,
+        data={"full_name": "自荐人丁", "unit": w.units["u1"], "mobile": "13911114444"},
+    )
+    for who, turn in (("reviewer", True), ("manager", False), ("admin", True)):
+        client.force_login(w.users[who])
+        html = client.get(reverse("nomination-list", kwargs={"tenant_slug": "yqq"})).content
+        html = html.decode()
+        assert html.count("<span data-self-applied>自荐申请</span>") == 1, who
+        assert html.count("待您处理") == int(turn), who
+        assert (
+            f'list-group-item-warning" href="/t/yqq/nominations/{nomination.pk}/' in html
+        ) is turn

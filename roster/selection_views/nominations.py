@@ -47,6 +47,10 @@ class NominationListView(TenantPageMixin, ListView):
             step = workflow.next_step(nomination)
             nomination.pending = step
             nomination.mine = bool(step) and workflow.may_take(self.membership, nomination)
+            # a self-application (no nominator) waits for its unit's reviewer or the centre
+            nomination.self_applied = nomination.nominated_by_id is None
+            if nomination.self_applied and nomination.stage == Stage.DRAFT:
+                nomination.mine = workflow.may_submit(self.membership, nomination)
         context.update(
             stages=Stage.choices,
             current=self.request.GET.get("stage", ""),

@@ -199,9 +199,15 @@ class Driver:
             expect(page.locator(".alert-success[role=alert]")).to_be_visible()
             nomination = Nomination.objects.get(round=w.round, full_name=name)
             assert (nomination.stage, nomination.nominated_by_id) == ("draft", None)
-            # the unit's reviewer takes the self-application up
+            # the unit's reviewer finds it in the queue, their turn, and takes it up
             self.as_user("reviewer")
-            page.goto(f"/t/{self.slug}/nominations/{nomination.pk}/")
+            page.goto(f"/t/{self.slug}/nominations/")
+            row = page.locator(f'[data-nomination="{nomination.pk}"]')
+            expect(row).to_have_class(re.compile(r"\blist-group-item-warning\b"))
+            expect(row.locator("[data-self-applied]")).to_have_text("自荐申请")
+            self.check_width("queue")
+            row.click()
+            expect(page).to_have_url(re.compile(rf"/nominations/{nomination.pk}/$"))
         else:
             self.as_user(USERS[by])
             page.goto(f"/t/{self.slug}/nominations/new/")
