@@ -351,11 +351,6 @@ def nomination_create(*, membership: Membership, round: SelectionRound, data: di
         membership, nomination, Role.DISTRICT_MANAGER
     ):
         raise ValidationError({"district": _("You nominate in your own districts only.")})
-    if (
-        nomination.officer_id is not None
-        and not renewable_officers(membership=membership).filter(pk=nomination.officer_id).exists()
-    ):
-        raise ValidationError({"officer": _("Not found.")})
     _check_personal_fields(nomination, timezone.localdate())
     nomination.full_clean(exclude=["notice", "officer"])
     nomination.warnings = nomination_findings(nomination)

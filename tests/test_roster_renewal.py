@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Membership, User
@@ -339,16 +340,17 @@ def test_nomination_form_refuses_an_officer_out_of_reach_or_of_another_tenant(
         assert response.status_code == 200
         assert list(response.context["form"].errors) == ["officer"]
     assert world.round.nominations.count() == before
-    # the API takes the same rule from the service: another district's officer → 400
-    body = {
-        "round": world.round.id,
-        "full_name": "王五",
-        "unit": world.units["u1"].id,
-        "mobile": "13900000009",
-        "officer": world.officers["d2"].id,
-    }
-    response = world.api("reviewer").post(world.url("nominations/"), body, format="json")
-    assert (response.status_code, response.json()) == (400, {"officer": ["未找到。"]})
+    # the service refuses another tenant's officer whatever the form offers
+    data = {"full_name": "张三", "unit": world.units["u1"], "mobile": "13900000009"}
+    reviewer = Membership.objects.get(user=world.users["reviewer"])
+    with pytest.raises(ValidationError) as refused:
+        workflow.nomination_create(
+            membership=reviewer,
+            round=world.round,
+            data={**data, "officer": other_world.officers["mine"]},
+        )
+    assert refused.value.message_dict == {"officer": ["未找到。"]}
+    assert world.round.nominations.count() == before
 
 
 def test_nomination_names_the_officer_on_its_page_and_printed_form(world, client):
