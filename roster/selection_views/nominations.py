@@ -18,7 +18,7 @@ from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
 from liaison.views import TenantPageMixin
 
-from .. import workflow
+from .. import hosts, workflow
 from ..choices import FINAL_STAGES, Stage
 from ..models import Objection
 from ..selection_forms import NominationForm
@@ -70,7 +70,12 @@ class NominationCreateView(TenantPageMixin, FormView):
             if self.membership.role != Role.UNIT_REVIEWER
             else units_in_reach(membership=self.membership)
         )
-        return {**super().get_form_kwargs(), "tenant": self.tenant, "units": units}
+        return {
+            **super().get_form_kwargs(),
+            "tenant": self.tenant,
+            "units": units,
+            "officers": workflow.renewable_officers(membership=self.membership),
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -123,8 +128,20 @@ class NominationDetailView(TenantPageMixin, TemplateView):
             can_review=bool(step) and workflow.may_take(self.membership, nomination),
             can_withdraw=mine and nomination.stage in (Stage.DRAFT, Stage.SUBMITTED),
             closed=nomination.stage in FINAL_STAGES,
+            **_renewal(self.membership, nomination),
         )
         return context
+
+
+def _renewal(membership, nomination) -> dict:
+    """The officer the nomination renews, and whether the member may open
+    that officer's page."""
+    officer = workflow.renewed_officer(nomination)
+    return {
+        "renewed_officer": officer,
+        "can_open_officer": officer is not None
+        and hosts.officers_for_requests(membership=membership).filter(pk=officer.pk).exists(),
+    }
 
 
 def _stage_labels(nomination) -> dict[str, str]:
@@ -164,6 +181,7 @@ class NominationPrintView(TenantPageMixin, TemplateView):
                 nomination.category, nomination.category
             ),
             opinions=opinions,
+            **_renewal(self.membership, nomination),
         )
         return context
 
