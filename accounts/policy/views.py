@@ -25,7 +25,7 @@ from liaison.api.permissions import ADMIN
 from liaison.errors import Conflict
 from liaison.views import TenantPageMixin
 
-from ..selectors import policy_diff, policy_in_force
+from ..selectors import policy_diff, policy_in_force, policy_versions
 from ..services import finalised_years_from, policy_version_create
 from .designer import (
     default_effective_from,
@@ -90,9 +90,12 @@ class PolicyDesignerView(TenantPageMixin, TemplateView):
 
         rules, day = self.state["rules"], self.state["day"]
         errors = rules_errors(rules)
-        finalised = _finalised_message(self.tenant, day)
-        if errors or finalised:
-            return self._render("edit", errors=errors, general=[finalised] if finalised else [])
+        refused = [_finalised_message(self.tenant, day)]
+        if policy_versions(tenant=self.tenant).filter(effective_from=day).exists():
+            refused.append(_("A policy version already takes effect on that date."))
+        refused = [message for message in refused if message]
+        if errors or refused:
+            return self._render("edit", errors=errors, general=refused)
         return self._render(
             "preview",
             diff=diff_lines(policy_diff(self.state["base"].rules, rules), rules),

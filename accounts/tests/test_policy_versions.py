@@ -218,11 +218,12 @@ def test_a_publication_needs_a_date_and_a_note(client, world, field, value, mess
     assert Policy.objects.filter(tenant=world.tenant).count() == 1
 
 
-def test_two_versions_on_one_day_are_refused(client, world):
+@pytest.mark.parametrize("action", ["preview", "publish"])
+def test_two_versions_on_one_day_are_refused(client, world, action):
     client.force_login(world.users["admin"])
     _post(client, world)
-    response = _post(client, world, rules=_edited(world))
-    assert "该日期已有一个政策规则版本生效。" in response.content.decode()
+    response = _post(client, world, action=action, rules=_edited(world))
+    assert response.context["general_errors"] == ["该日期已有一个政策规则版本生效。"]
     assert Policy.objects.filter(tenant=world.tenant).count() == 2
 
 
