@@ -10,6 +10,7 @@ designer is checked against one schema, whoever owns the key.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import cache
 
 from django.utils.translation import gettext as _
@@ -122,6 +123,137 @@ _QUOTA = _object(
     ],
 )
 
+# -- the annual assessment (issue 12, SPEC.md §6a) ----------------------------
+
+ASSESSMENT_METHODS = ("points", "graded")
+RATER_KINDS = ("host", "enterprise", "district")
+COMPONENT_KINDS = (
+    "rating",
+    "district_opinion",
+    "quota_fulfilment",
+    "points",
+    "service_days",
+    "reports_on_time",
+    "training_attendance",
+)
+VETO_KINDS = ("integrity_record", "discipline_violation", "disqualified", "service_days_below")
+CONSEQUENCES = (
+    "unqualified_blocks_next_nomination",
+    "unqualified_ends_service",
+    "discipline_removes_excellence",
+)
+# an exact decimal ("0.5", "12") or a whole number: never a float
+_DECIMAL = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": 1000},
+        {"type": "string", "pattern": r"^[0-9]{1,4}(\.[0-9]{1,6})?$"},
+    ]
+}
+_RATIO = {"type": "string", "pattern": r"^(0(\.[0-9]+)?|1(\.0+)?)$"}
+_CODE_LIST = {"type": "array", "items": _CODE, "minItems": 1, "uniqueItems": True}
+_CRITERIA = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 20,
+    "items": _object({"code": _CODE, "label": _LABEL}),
+}
+# The parameters each component kind needs (the others take none).
+_COMPONENT_PARAMS = {
+    "rating": ["rater"],
+    "district_opinion": ["levels"],
+    "points": ["full_at"],
+    "service_days": ["full_at"],
+}
+_COMPONENT = _object(
+    {
+        "code": _CODE,
+        "label": _LABEL,
+        "kind": {"enum": list(COMPONENT_KINDS)},
+        "weight": _DECIMAL,
+        # rating: whose ratings (the criteria are the policy's for that kind)
+        "rater": {"enum": list(RATER_KINDS)},
+        # district_opinion: the opinions a district may give, each worth 0..100
+        "levels": {
+            "type": "array",
+            "minItems": 1,
+            "items": _object(
+                {
+                    "code": _CODE,
+                    "label": _LABEL,
+                    "score": {"type": "integer", "minimum": 0, "maximum": 100},
+                }
+            ),
+        },
+        # points, service_days: the value worth 100 (less scales linearly)
+        "full_at": {"type": "integer", "minimum": 1, "maximum": 1000000},
+    },
+    required=["code", "label", "kind", "weight"],
+    allOf=[
+        {
+            "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+            "then": {"required": params},
+        }
+        for kind, params in _COMPONENT_PARAMS.items()
+    ],
+)
+_CAP = _object(
+    {
+        "ratio": _RATIO,
+        "rounding": {"enum": ["floor", "round"]},
+        "tie": {"enum": ["include", "exclude"]},
+    }
+)
+_GRADE = _object(
+    {
+        "code": _CODE,
+        "label": _LABEL,
+        # graded: the lowest score (0..100) that earns the grade
+        "min_score": _DECIMAL,
+        # graded: at most ``ratio`` of the officers assessed hold the grade
+        "cap": _CAP,
+    },
+    required=["code", "label"],
+)
+_VETO = _object(
+    {
+        "kind": {"enum": list(VETO_KINDS)},
+        "grade": _CODE,  # the grade the veto forces
+        "days": {"type": "integer", "minimum": 1, "maximum": 366},  # service_days_below
+        "categories": _CODE_LIST,  # only officers of these categories (absent: all)
+        "label": _LABEL,
+    },
+    required=["kind", "grade"],
+    allOf=[
+        {
+            "if": {"properties": {"kind": {"const": "service_days_below"}}, "required": ["kind"]},
+            "then": {"required": ["days"]},
+        }
+    ],
+)
+_ASSESSMENT = {
+    "type": ["object", "null"],
+    "properties": {
+        "method": {"enum": list(ASSESSMENT_METHODS)},
+        "components": {"type": "array", "maxItems": 20, "items": _COMPONENT},
+        "criteria": {
+            "type": "object",
+            "propertyNames": {"enum": list(RATER_KINDS)},
+            "additionalProperties": _CRITERIA,
+        },
+        "vetoes": {"type": "array", "maxItems": 20, "items": _VETO},
+        "grades": {"type": "array", "minItems": 2, "maxItems": 10, "items": _GRADE},
+        "consequences": _object({name: {"type": "boolean"} for name in CONSEQUENCES}),
+    },
+    "required": ["method", "components", "criteria", "vetoes", "grades", "consequences"],
+    "additionalProperties": False,
+    "allOf": [
+        {
+            "if": {"properties": {"method": {"const": "graded"}}, "required": ["method"]},
+            "then": {"properties": {"components": {"minItems": 1}}},
+        }
+    ],
+}
+
 SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://liaison.example/schemas/policy-rules.json",
@@ -202,8 +334,8 @@ SCHEMA: dict = {
         ),
         # every officer serves at least one host (yangquan 第十三条（四）)
         "hosts_required": {"type": "boolean"},
-        # issue 12 gives the assessment its shape; null until then
-        "assessment": {"type": ["object", "null"]},
+        # the annual assessment (issue 12, SPEC.md §6a); null: none
+        "assessment": _ASSESSMENT,
         # issue 13 gives the duties their shape; [] until then
         "duties": {"type": "array", "items": {"type": "object"}},
     },
@@ -290,7 +422,9 @@ def _messages(error) -> list[tuple[str, str]]:
             )
             for k in extras
         ]
-    if kind == "propertyNames":
+    if kind == "propertyNames" or (kind == "enum" and "propertyNames" in error.schema_path):
+        # jsonschema reports a bad key as the enum of ``propertyNames``
+        value = error.schema if kind == "enum" else value
         return [
             (
                 json_path([*parts, error.instance]),
@@ -333,6 +467,10 @@ def _messages(error) -> list[tuple[str, str]]:
         }
     elif kind == "pattern":
         message = _("“%(field)s” is not in the expected format.") % field
+    elif kind == "anyOf":
+        message = _("“%(field)s” must be a whole number or an exact decimal as text (“0.5”).") % (
+            field
+        )
     elif kind in ("contains", "minContains", "maxContains"):
         message = _("“%(field)s” must have exactly one final stage with the code %(code)s.") % {
             **field,
@@ -398,6 +536,89 @@ def _semantic_errors(rules: dict) -> list[tuple[str, str]]:
     return out
 
 
+def _decimal(value) -> Fraction:
+    """A schema-valid ``_DECIMAL`` as an exact fraction."""
+    return Fraction(str(value))
+
+
+def _assessment_errors(rules: dict) -> list[tuple[str, str]]:
+    """What the schema cannot say about ``assessment``: unique codes, grades
+    in order with thresholds (graded) or without (points), vetoes naming a
+    grade, ratings with criteria, weights that do not sum to zero."""
+    assessment = rules.get("assessment")
+    if not isinstance(assessment, dict):
+        return []
+    out: list[tuple[str, str]] = []
+
+    def add(path: str, message: str, **params) -> None:
+        out.append((f"assessment.{path}", message % {"field": f"assessment.{path}", **params}))
+
+    graded = assessment["method"] == "graded"
+    grades = assessment["grades"]
+    grade_codes = [g["code"] for g in grades]
+    for i, code in enumerate(grade_codes):
+        if code in grade_codes[:i]:
+            add(f"grades[{i}].code", _("“%(field)s” repeats a grade code."))
+    previous = None
+    for i, grade in enumerate(grades):
+        if not graded:
+            for key in ("min_score", "cap"):
+                if key in grade:
+                    add(f"grades[{i}].{key}", _("“%(field)s” applies to graded assessments only."))
+            continue
+        if "min_score" not in grade:
+            add(f"grades[{i}].min_score", _("“%(field)s” is required."))
+            continue
+        score = _decimal(grade["min_score"])
+        if score > 100:
+            add(f"grades[{i}].min_score", _("“%(field)s” must be at most %(limit)s."), limit=100)
+        elif previous is not None and score >= previous:
+            add(
+                f"grades[{i}].min_score",
+                _("“%(field)s” must be lower than the score of the grade above it."),
+            )
+        elif i == len(grades) - 1 and score != 0:
+            add(
+                f"grades[{i}].min_score",
+                _("“%(field)s” must be 0: the lowest grade takes the rest."),
+            )
+        previous = score
+    if graded and grades and "cap" in grades[-1]:
+        add(f"grades[{len(grades) - 1}].cap", _("“%(field)s”: the lowest grade cannot be capped."))
+    for i, veto in enumerate(assessment["vetoes"]):
+        if veto["grade"] not in grade_codes:
+            add(f"vetoes[{i}].grade", _("“%(field)s” must name a grade of this assessment."))
+        categories = {c.get("code") for c in rules.get("categories") or [] if isinstance(c, dict)}
+        for j, code in enumerate(veto.get("categories", [])):
+            if code not in categories:
+                add(
+                    f"vetoes[{i}].categories[{j}]",
+                    _("“%(field)s” must name a category of this policy."),
+                )
+    components = assessment["components"]
+    if not graded and components:
+        add("components", _("“%(field)s” must be empty: a points assessment ranks by points."))
+    codes = [c["code"] for c in components]
+    for i, component in enumerate(components):
+        if component["code"] in codes[:i]:
+            add(f"components[{i}].code", _("“%(field)s” repeats a component code."))
+        if component["kind"] == "rating" and not assessment["criteria"].get(component["rater"]):
+            add(
+                f"components[{i}].rater",
+                _("“%(field)s” needs rating criteria for this kind of rater."),
+            )
+        levels = [level["code"] for level in component.get("levels", [])]
+        if len(set(levels)) != len(levels):
+            add(f"components[{i}].levels", _("“%(field)s” lists an item twice."))
+    if graded and components and sum(_decimal(c["weight"]) for c in components) == 0:
+        add("components", _("“%(field)s”: the weights must not all be zero."))
+    for rater, items in assessment["criteria"].items():
+        seen = [item["code"] for item in items]
+        if len(set(seen)) != len(seen):
+            add(f"criteria.{rater}", _("“%(field)s” lists an item twice."))
+    return out
+
+
 def rules_errors(rules) -> dict[str, list[str]]:
     """Every problem of ``rules`` as ``{json path: [message, …]}`` (empty
     when the rules are valid)."""
@@ -409,6 +630,7 @@ def rules_errors(rules) -> dict[str, list[str]]:
         pairs.extend(_messages(error))
     if isinstance(rules, dict) and not pairs:
         pairs.extend(_semantic_errors(rules))
+        pairs.extend(_assessment_errors(rules))
     for path, message in pairs:
         if message not in errors.setdefault(path, []):
             errors[path].append(message)

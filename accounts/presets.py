@@ -53,7 +53,10 @@ Schema of a preset (every key is required):
   ``warn`` and ``rule`` one of the kinds of :mod:`roster.eligibility`; the
   selection workflow runs them at submission on the nomination's fields.
 - ``source``: the document the preset restates.
-- ``assessment``: the annual assessment (issue 12); ``None`` until then.
+- ``assessment`` (or ``None``: no assessment): the annual assessment (issue
+  12, SPEC.md §6a), ``{"method", "components", "criteria", "vetoes",
+  "grades", "consequences"}``; ``accounts.policy_schema`` gives its shape and
+  ``scoring.engine.assessment`` what it means.
 - ``duties``: the officers' duties beyond the ledger (issue 13); ``[]`` until then.
 """
 
@@ -142,6 +145,71 @@ def _district_cases() -> dict:
     return _quota(None, "case", 2, "year", scope="district")
 
 
+# -- the annual assessment (issue 12, SPEC.md §6a) -------------------------------
+# Where a document names what is assessed but no weights, the components
+# weigh the same (1 each, a plain default the admin may change); grade
+# thresholds (excellent ≥ 85, qualified ≥ 60 of 100) and the scores of a
+# district's opinion levels are plain defaults too: no document gives them.
+
+_EXCELLENT_MIN, _QUALIFIED_MIN = 85, 60  # plain defaults
+
+
+def _grade(code: str, min_score: int | None = None, cap: dict | None = None) -> dict:
+    label = {"excellent": "优秀", "good": "良好", "qualified": "合格", "unqualified": "不合格"}
+    grade = {"code": code, "label": label[code]}
+    if min_score is not None:
+        grade["min_score"] = min_score
+    if cap is not None:
+        grade["cap"] = cap
+    return grade
+
+
+def _graded_grades(*, excellent_cap: dict | None = None, excellent: bool = True) -> list[dict]:
+    """优秀 / 合格 / 不合格 (or 合格 / 不合格 without ``excellent``)."""
+    grades = [_grade("excellent", _EXCELLENT_MIN, excellent_cap)] if excellent else []
+    return [*grades, _grade("qualified", _QUALIFIED_MIN), _grade("unqualified", 0)]
+
+
+def _component(code: str, label: str, kind: str, **params) -> dict:
+    """One assessment component, weight 1 (see the plain defaults above)."""
+    return {"code": code, "label": label, "kind": kind, "weight": 1, **params}
+
+
+def _criteria(*pairs: tuple[str, str]) -> list[dict]:
+    return [{"code": code, "label": label} for code, label in pairs]
+
+
+def _veto(kind: str, label: str, **params) -> dict:
+    """A veto that makes the officer 不合格."""
+    return {"kind": kind, "grade": "unqualified", "label": label, **params}
+
+
+def _disqualified_veto(article: str) -> dict:
+    """SPEC.md §6a: an officer disqualified in the year is 不合格."""
+    return _veto("disqualified", f"年度内被取消资格（{article}）")
+
+
+def _consequences(*, blocks: bool = False, ends: bool = False, discipline: bool = False) -> dict:
+    return {
+        "unqualified_blocks_next_nomination": blocks,
+        "unqualified_ends_service": ends,
+        "discipline_removes_excellence": discipline,
+    }
+
+
+def _graded(
+    components: list[dict], criteria: dict, vetoes: list[dict], grades: list[dict], **consequences
+) -> dict:
+    return {
+        "method": "graded",
+        "components": components,
+        "criteria": criteria,
+        "vetoes": vetoes,
+        "grades": grades,
+        "consequences": _consequences(**consequences),
+    }
+
+
 WUHAN = {
     "source": "武汉市科技成果转化联络员工作管理办法",
     "categories": [
@@ -206,7 +274,24 @@ WUHAN = {
     "hosts_required": False,
     "dormant_days": 90,  # default: the document sets no dormancy period.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
-    "assessment": None,  # issue 12
+    # Wuhan ranks by points (第十八条（三）：年度排名前30%的联络员评定为优秀 —
+    # the ``excellence`` above); the others are 合格 (plain default: the document
+    # names no other grade). 第二十二条：对违反工作纪律和党风廉政纪律的市派联络员，
+    # 取消评优资格，同时认定为年度考核不合格 — city officers only.
+    "assessment": {
+        "method": "points",
+        "components": [],
+        "criteria": {},
+        "vetoes": [
+            _veto(
+                "discipline_violation",
+                "违反工作纪律和党风廉政纪律（第二十二条）",
+                categories=["city"],
+            )
+        ],
+        "grades": [_grade("excellent"), _grade("qualified"), _grade("unqualified")],
+        "consequences": _consequences(discipline=True),
+    },
     "duties": [],  # issue 13
     "disqualification_reasons": _WUHAN_DISQUALIFICATION,
     # 第八条（一）: 新入职人员工作期满3个月的，优先选派; 距离退休年龄不足2年
@@ -285,7 +370,55 @@ YANGQUAN = {
     "hosts_required": True,  # 第十三条（四）：每名科技特派员需对接至少1个服务对象.
     "dormant_days": 90,  # default: the document sets no dormancy period.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
-    "assessment": None,  # issue 12
+    # 第十七条：市科学技术局结合辖区科技管理部门意见、派驻单位评价、日常服务次数与
+    # 记录、年度工作实绩以及廉洁自律等情况，开展综合考评 — no weights: equal.
+    "assessment": _graded(
+        [
+            # 第十七条 辖区科技管理部门意见 (levels: plain default scores)
+            _component(
+                "county_opinion",
+                "县（区）、高新区科技管理部门意见",
+                "district_opinion",
+                levels=[
+                    {"code": "excellent", "label": "优秀", "score": 100},
+                    {"code": "qualified", "label": "合格", "score": 60},
+                    {"code": "unqualified", "label": "不合格", "score": 0},
+                ],
+            ),
+            # 第十七条 派驻单位评价 (第六条：派驻单位…对服务成效作出评价)
+            _component("host_evaluation", "派驻单位评价", "rating", rater="host"),
+            # 第十七条 日常服务次数与记录: days of recorded service; 12 a year
+            # (one a month) earn full marks — a plain default, no number given
+            _component("service_records", "日常服务次数与记录", "service_days", full_at=12),
+            # 第十七条 年度工作实绩, rated by the county office that receives
+            # the quarterly progress reports (第五条：协助考核评价)
+            _component("results", "年度工作实绩", "rating", rater="district"),
+        ],
+        {
+            # 第十七条：考核内容涵盖履职尽责情况、技术服务成效、创新成果转化、
+            # 服务对象满意度
+            "host": _criteria(
+                ("duties", "履职尽责情况"),
+                ("service", "技术服务成效"),
+                ("conversion", "创新成果转化"),
+                ("satisfaction", "服务对象满意度"),
+            ),
+            "district": _criteria(("results", "年度工作实绩")),
+        },
+        [
+            # 第十七条 廉洁自律; 第十三条（一）无科研失信行为、无违法违纪记录
+            _veto("integrity_record", "廉洁自律、科研诚信（第十七条）"),
+            _disqualified_veto("第十六条"),
+        ],
+        # 第十八条：分为优秀、合格、不合格三个等次，其中优秀等次名额比例不超过年度
+        # 考核总人数的20% — "不超过": rounded down, a tie on the last place left
+        # out (SPEC.md §6a)
+        _graded_grades(excellent_cap={"ratio": "0.2", "rounding": "floor", "tie": "exclude"}),
+        # 第十八条：对考核不合格的取消下一年度科技特派员申报资格; 第十六条（一）：
+        # 年度考核不合格…取消其科技特派员资格
+        blocks=True,
+        ends=True,
+    ),
     "duties": [],  # issue 13
     # 第十六条 (（五）"其他不适合继续担任" has no code).
     "disqualification_reasons": [
@@ -373,7 +506,24 @@ PUYANG = {
     "hosts_required": False,
     "dormant_days": 90,  # default: the notice sets no dormancy period.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
-    "assessment": None,  # issue 12
+    # 四（三）：市科协每年对联络员工作开展情况进行评估 — one evaluation, no
+    # weights or components named: the associations that recommend and serve
+    # the officers (三（二）, 四（一）) rate the work; no excellence ratio.
+    "assessment": _graded(
+        [_component("work", "联络员工作开展情况评估", "rating", rater="district")],
+        {
+            "district": _criteria(
+                ("work", "工作开展情况"),
+                ("contribution", "成绩和贡献"),
+            )
+        },
+        # 四（三）：工作敷衍、弄虚作假甚至违法违规的，取消其任职资格
+        [_disqualified_veto("四（三）")],
+        # 四（三）：优秀联络员进行通报表彰 (no ratio)
+        _graded_grades(),
+        # 四（三）：工作敷衍…取消其任职资格 (the "zombie" officer is weeded out)
+        ends=True,
+    ),
     "duties": [],  # issue 13
     # 四（三）：对工作敷衍、弄虚作假甚至违法违规的联络员，取消其任职资格.
     "disqualification_reasons": [
@@ -443,7 +593,37 @@ SUZHOU = {
     "hosts_required": False,
     "dormant_days": 90,  # default: the plan sets no dormancy period.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
-    "assessment": None,  # issue 12
+    # 二（三）6：由县（区）、市管各园区科技部门牵头，会同服务单位…考核评价。评价坚持
+    # 以企业导向、工作主动性、企业满意度、工作成效等为主要内容，每年进行一次 — no
+    # weights: equal.
+    "assessment": _graded(
+        [
+            _component(
+                "county_evaluation", "县（区）、园区科技部门评价", "rating", rater="district"
+            ),
+            _component(
+                "enterprise_satisfaction", "服务单位（企业）满意度", "rating", rater="enterprise"
+            ),
+        ],
+        {
+            "district": _criteria(
+                ("enterprise_orientation", "企业导向"),
+                ("initiative", "工作主动性"),
+                ("results", "工作成效"),
+            ),
+            "enterprise": _criteria(("satisfaction", "企业满意度")),
+        },
+        [
+            # 二（三）3：原则上每年服务时间不少于一个月 (30 days)
+            _veto("service_days_below", "每年服务时间不少于一个月（二（三）3）", days=30),
+            _disqualified_veto("二（三）5"),
+        ],
+        # 二（三）6 names only the 不合格等次: 合格 / 不合格, no excellence
+        _graded_grades(excellent=False),
+        # 二（三）6：评价为不合格等次的，终止与该专员合作，不再予以派驻服务
+        blocks=True,
+        ends=True,
+    ),
     "duties": [],  # issue 13
     # 二（三）6 and 二（三）5.
     "disqualification_reasons": [
@@ -513,7 +693,31 @@ HUBEI = {
     "hosts_required": False,
     "dormant_days": 90,  # default: 4.1 "淘汰僵尸联络员", no number.
     "mfa_required_roles": [],  # issue 10: roles that must sign in with two-factor
-    "assessment": None,  # issue 12
+    # 2.3：领导小组负责联络员的认定、管理、考核; 4.1：聘期届满，分批次考核，
+    # 淘汰僵尸联络员 — no weights: equal.
+    "assessment": _graded(
+        [
+            # 3.3 一人一档：提交成果、反馈需求、参与互动, rated by the
+            # association that recommended the officer (6.2 谁推荐，谁管理)
+            _component("activity", "一人一档工作纪实", "rating", rater="district"),
+            # 2.2⑤ 按照办公室要求，提交工作总结; 3.3 进行工作小结
+            _component("summaries", "按要求提交工作总结", "reports_on_time"),
+            # 3.2 每年至少组织1场次联络员集中培训
+            _component("training", "参加集中培训", "training_attendance"),
+        ],
+        {
+            "district": _criteria(
+                ("achievements", "提交成果"),
+                ("demands", "反馈需求"),
+                ("interaction", "参与互动"),
+            )
+        },
+        [_disqualified_veto("3.3 退出")],
+        # 6.3：对考核优秀的联络员，给予精神鼓励 (no ratio)
+        _graded_grades(),
+        # 4.1：淘汰僵尸联络员，保留活跃联络员
+        ends=True,
+    ),
     "duties": [],  # issue 13
     # The paper lists no reasons (its 工作细则 is not published): wuhan's.
     "disqualification_reasons": copy.deepcopy(_WUHAN_DISQUALIFICATION),

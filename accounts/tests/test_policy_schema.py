@@ -147,7 +147,7 @@ def _summary(name):
         "notice_days": rules["notice_days"],
         "term_years": rules["term_years"],
         "dormant_days": rules["dormant_days"],
-        "assessment": rules["assessment"],
+        # ``assessment``: one test per preset in test_presets.py
         "duties": rules["duties"],
     }
 
@@ -178,7 +178,6 @@ def test_wuhan_against_000():
         "notice_days": 5,  # default (第七条: 予以公示, no length)
         "term_years": 2,  # 第八条（一）
         "dormant_days": 90,  # default
-        "assessment": None,
         "duties": [],
     }
 
@@ -190,7 +189,6 @@ GRADED = {
     "quotas": set(),
     "notice_days": 5,  # default: each document says 公示 with no length
     "dormant_days": 90,  # default: no document sets a dormancy period
-    "assessment": None,
     "duties": [],
 }
 
@@ -211,3 +209,168 @@ def test_suzhou_against_003():
 
 def test_hubei_against_004():
     assert _summary("hubei") == {**GRADED, "term_years": 2}  # 3.1：认定期为 2 年
+
+
+# -- the assessment (issue 12, SPEC.md §6a) -------------------------------------
+
+
+def test_no_assessment_is_valid():
+    rules = preset_rules("yangquan")
+    rules["assessment"] = None
+    assert rules_errors(rules) == {}
+
+
+def test_assessment_shape_errors_by_path():
+    rules = preset_rules("yangquan")
+    assessment = rules["assessment"]
+    assessment["method"] = "ranked"
+    assessment["components"][0]["weight"] = 0.5  # a float: never exact
+    del assessment["components"][1]["rater"]
+    assessment["components"][2]["full_at"] = 0
+    assessment["grades"][0]["cap"]["ratio"] = "20%"
+    assessment["vetoes"].append({"kind": "service_days_below", "grade": "unqualified"})
+    assessment["consequences"]["ends_everything"] = True
+    assessment["criteria"]["boss"] = [{"code": "x", "label": "x"}]
+    errors = _errors(rules)
+    assert errors == {
+        "assessment.method": ["“assessment.method”必须是以下之一：points, graded。"],
+        "assessment.components[0].weight": [
+            "“assessment.components[0].weight”必须是整数，或以文本书写的精确小数（如“0.5”）。"
+        ],
+        "assessment.components[1].rater": ["必须填写“assessment.components[1].rater”。"],
+        "assessment.components[2].full_at": ["“assessment.components[2].full_at”不能小于1。"],
+        "assessment.grades[0].cap.ratio": ["“assessment.grades[0].cap.ratio”格式不正确。"],
+        "assessment.vetoes[2].days": ["必须填写“assessment.vetoes[2].days”。"],
+        "assessment.consequences.ends_everything": [
+            "“assessment.consequences.ends_everything”不是本政策的规则。"
+        ],
+        "assessment.criteria.boss": [
+            "“assessment.criteria.boss”不是可用的名称，请使用以下之一：host, enterprise, district。"
+        ],
+    }
+
+
+def test_a_graded_assessment_needs_components():
+    rules = preset_rules("suzhou")
+    rules["assessment"]["components"] = []
+    assert set(_errors(rules)) == {"assessment.components"}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda a: a["vetoes"][0].update(grade="failed"),
+            {
+                "assessment.vetoes[0].grade": [
+                    "“assessment.vetoes[0].grade”必须是本考核的一个等次。"
+                ]
+            },
+        ),
+        (
+            lambda a: [c.update(weight="0.000") for c in a["components"]],
+            {"assessment.components": ["“assessment.components”：权重不能全部为零。"]},
+        ),
+        (
+            lambda a: a["grades"][1].update(min_score=90),
+            {
+                "assessment.grades[1].min_score": [
+                    "“assessment.grades[1].min_score”必须低于上一等次的分数线。"
+                ]
+            },
+        ),
+        (
+            lambda a: a["grades"][2].update(min_score="10.5"),
+            {
+                "assessment.grades[2].min_score": [
+                    "“assessment.grades[2].min_score”必须为0：最低等次涵盖其余人员。"
+                ]
+            },
+        ),
+        (
+            lambda a: a["grades"][0].update(min_score=101),
+            {"assessment.grades[0].min_score": ["“assessment.grades[0].min_score”不能大于100。"]},
+        ),
+        (
+            lambda a: a["grades"][1].pop("min_score"),
+            {"assessment.grades[1].min_score": ["必须填写“assessment.grades[1].min_score”。"]},
+        ),
+        (
+            lambda a: a["grades"][2].update(cap=dict(a["grades"][0]["cap"])),
+            {
+                "assessment.grades[2].cap": [
+                    "“assessment.grades[2].cap”：最低等次不能设置名额比例上限。"
+                ]
+            },
+        ),
+        (
+            lambda a: a["grades"][1].update(code="excellent"),
+            {"assessment.grades[1].code": ["“assessment.grades[1].code”与其他等次的代码重复。"]},
+        ),
+        (
+            lambda a: a["components"][3].update(code="county_opinion"),
+            {
+                "assessment.components[3].code": [
+                    "“assessment.components[3].code”与其他考核项的代码重复。"
+                ]
+            },
+        ),
+        (
+            lambda a: a["criteria"].pop("host"),
+            {
+                "assessment.components[1].rater": [
+                    "“assessment.components[1].rater”：须为这类评价方设置评分指标。"
+                ]
+            },
+        ),
+        (
+            lambda a: a["criteria"]["host"].append({"code": "duties", "label": "又一项"}),
+            {"assessment.criteria.host": ["“assessment.criteria.host”中有重复项。"]},
+        ),
+        (
+            lambda a: a["components"][0]["levels"].append(
+                {"code": "qualified", "label": "再", "score": 1}
+            ),
+            {"assessment.components[0].levels": ["“assessment.components[0].levels”中有重复项。"]},
+        ),
+        (
+            lambda a: a["vetoes"][0].update(categories=["city"]),
+            {
+                "assessment.vetoes[0].categories[0]": [
+                    "“assessment.vetoes[0].categories[0]”必须是本政策的一个类别。"
+                ]
+            },
+        ),
+    ],
+)
+def test_graded_assessment_semantic_errors(change, expected):
+    rules = preset_rules("yangquan")
+    change(rules["assessment"])
+    assert _errors(rules) == expected
+
+
+def test_points_assessment_takes_no_components_thresholds_or_caps():
+    rules = preset_rules("wuhan")
+    rules["assessment"]["components"] = copy.deepcopy(
+        PRESETS["hubei"]["assessment"]["components"][1:]
+    )
+    rules["assessment"]["grades"][0]["min_score"] = 85
+    rules["assessment"]["grades"][0]["cap"] = {
+        "ratio": "0.3",
+        "rounding": "floor",
+        "tie": "include",
+    }
+    assert _errors(rules) == {
+        "assessment.components": ["“assessment.components”必须为空：积分制考核按积分排名。"],
+        "assessment.grades[0].min_score": ["“assessment.grades[0].min_score”仅适用于分等次考核。"],
+        "assessment.grades[0].cap": ["“assessment.grades[0].cap”仅适用于分等次考核。"],
+    }
+
+
+def test_weights_as_integers_or_exact_decimals():
+    rules = preset_rules("yangquan")
+    for component, weight in zip(
+        rules["assessment"]["components"], [3, "0.25", "1.5", 0], strict=True
+    ):
+        component["weight"] = weight
+    assert rules_errors(rules) == {}

@@ -380,3 +380,185 @@ def test_presets_share_no_mutable_objects():
 def test_preset_rules_unknown_name(name):
     with pytest.raises(ValueError, match="unknown preset"):
         preset_rules(name)
+
+
+# -- the annual assessment (issue 12, SPEC.md §6a), each against its document ----
+
+
+def _unlabelled(value):
+    """The rules without their labels (labels are checked to be non-empty)."""
+    if isinstance(value, dict):
+        assert value.get("label", "x"), value
+        return {k: _unlabelled(v) for k, v in value.items() if k != "label"}
+    if isinstance(value, list):
+        return [_unlabelled(v) for v in value]
+    return value
+
+
+def _grades(*codes_and_mins, cap=None):
+    out = []
+    for code, min_score in codes_and_mins:
+        grade = {"code": code}
+        if min_score is not None:
+            grade["min_score"] = min_score
+        if cap and code == "excellent":
+            grade["cap"] = cap
+        out.append(grade)
+    return out
+
+
+GRADE_LABELS = {"excellent": "优秀", "qualified": "合格", "unqualified": "不合格"}
+UNQUALIFIED_IF_DISQUALIFIED = {"kind": "disqualified", "grade": "unqualified"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_assessment_grades_are_labelled_in_chinese(name):
+    for grade in PRESETS[name]["assessment"]["grades"]:
+        assert grade["label"] == GRADE_LABELS[grade["code"]]
+
+
+def test_wuhan_assessment_against_000():
+    assert _unlabelled(PRESETS["wuhan"]["assessment"]) == {
+        # 第十八条（三）: the points ranking's top 30% are 优秀 (``excellence``)
+        "method": "points",
+        "components": [],
+        "criteria": {},
+        # 第二十二条: a city officer's discipline violation → 年度考核不合格
+        "vetoes": [
+            {"kind": "discipline_violation", "grade": "unqualified", "categories": ["city"]}
+        ],
+        "grades": _grades(("excellent", None), ("qualified", None), ("unqualified", None)),
+        "consequences": {
+            "unqualified_blocks_next_nomination": False,
+            "unqualified_ends_service": False,
+            "discipline_removes_excellence": True,  # 第二十二条：取消评优资格
+        },
+    }
+
+
+def test_yangquan_assessment_against_001():
+    assert _unlabelled(PRESETS["yangquan"]["assessment"]) == {
+        "method": "graded",
+        # 第十七条: 辖区科技管理部门意见、派驻单位评价、日常服务次数与记录、年度工作
+        # 实绩 — no weights in the document: equal
+        "components": [
+            {
+                "code": "county_opinion",
+                "kind": "district_opinion",
+                "weight": 1,
+                "levels": [
+                    {"code": "excellent", "score": 100},
+                    {"code": "qualified", "score": 60},
+                    {"code": "unqualified", "score": 0},
+                ],
+            },
+            {"code": "host_evaluation", "kind": "rating", "weight": 1, "rater": "host"},
+            {"code": "service_records", "kind": "service_days", "weight": 1, "full_at": 12},
+            {"code": "results", "kind": "rating", "weight": 1, "rater": "district"},
+        ],
+        # 第十七条: 履职尽责情况、技术服务成效、创新成果转化、服务对象满意度
+        "criteria": {
+            "host": [
+                {"code": "duties"},
+                {"code": "service"},
+                {"code": "conversion"},
+                {"code": "satisfaction"},
+            ],
+            "district": [{"code": "results"}],
+        },
+        # 第十七条 廉洁自律; 第十六条 disqualification
+        "vetoes": [
+            {"kind": "integrity_record", "grade": "unqualified"},
+            UNQUALIFIED_IF_DISQUALIFIED,
+        ],
+        # 第十八条: 优秀 / 合格 / 不合格, 优秀 at most 20% (rounded down, ties out)
+        "grades": _grades(
+            ("excellent", 85),
+            ("qualified", 60),
+            ("unqualified", 0),
+            cap={"ratio": "0.2", "rounding": "floor", "tie": "exclude"},
+        ),
+        "consequences": {
+            "unqualified_blocks_next_nomination": True,  # 第十八条
+            "unqualified_ends_service": True,  # 第十六条（一）
+            "discipline_removes_excellence": False,
+        },
+    }
+
+
+def test_puyang_assessment_against_002():
+    assert _unlabelled(PRESETS["puyang"]["assessment"]) == {
+        "method": "graded",
+        # 四（三）：每年对联络员工作开展情况进行评估 — one component
+        "components": [{"code": "work", "kind": "rating", "weight": 1, "rater": "district"}],
+        "criteria": {"district": [{"code": "work"}, {"code": "contribution"}]},
+        "vetoes": [UNQUALIFIED_IF_DISQUALIFIED],  # 四（三）取消其任职资格
+        # 四（三）优秀联络员 with no ratio: no cap
+        "grades": _grades(("excellent", 85), ("qualified", 60), ("unqualified", 0)),
+        "consequences": {
+            "unqualified_blocks_next_nomination": False,
+            "unqualified_ends_service": True,  # 四（三）工作敷衍…取消其任职资格
+            "discipline_removes_excellence": False,
+        },
+    }
+
+
+def test_suzhou_assessment_against_003():
+    assert _unlabelled(PRESETS["suzhou"]["assessment"]) == {
+        "method": "graded",
+        # 二（三）6: the county office with the service units (enterprises)
+        "components": [
+            {"code": "county_evaluation", "kind": "rating", "weight": 1, "rater": "district"},
+            {
+                "code": "enterprise_satisfaction",
+                "kind": "rating",
+                "weight": 1,
+                "rater": "enterprise",
+            },
+        ],
+        # 二（三）6: 企业导向、工作主动性、企业满意度、工作成效
+        "criteria": {
+            "district": [
+                {"code": "enterprise_orientation"},
+                {"code": "initiative"},
+                {"code": "results"},
+            ],
+            "enterprise": [{"code": "satisfaction"}],
+        },
+        # 二（三）3: at least a month of service a year
+        "vetoes": [
+            {"kind": "service_days_below", "grade": "unqualified", "days": 30},
+            UNQUALIFIED_IF_DISQUALIFIED,
+        ],
+        # 二（三）6 names only 不合格
+        "grades": _grades(("qualified", 60), ("unqualified", 0)),
+        "consequences": {
+            # 二（三）6：终止与该专员合作，不再予以派驻服务
+            "unqualified_blocks_next_nomination": True,
+            "unqualified_ends_service": True,
+            "discipline_removes_excellence": False,
+        },
+    }
+
+
+def test_hubei_assessment_against_004():
+    assert _unlabelled(PRESETS["hubei"]["assessment"]) == {
+        "method": "graded",
+        # 3.3 一人一档, 2.2⑤ 工作总结, 3.2 集中培训 — no weights: equal
+        "components": [
+            {"code": "activity", "kind": "rating", "weight": 1, "rater": "district"},
+            {"code": "summaries", "kind": "reports_on_time", "weight": 1},
+            {"code": "training", "kind": "training_attendance", "weight": 1},
+        ],
+        "criteria": {
+            "district": [{"code": "achievements"}, {"code": "demands"}, {"code": "interaction"}]
+        },
+        "vetoes": [UNQUALIFIED_IF_DISQUALIFIED],
+        # 6.3 考核优秀 with no ratio: no cap
+        "grades": _grades(("excellent", 85), ("qualified", 60), ("unqualified", 0)),
+        "consequences": {
+            "unqualified_blocks_next_nomination": False,
+            "unqualified_ends_service": True,  # 4.1 淘汰僵尸联络员
+            "discipline_removes_excellence": False,
+        },
+    }

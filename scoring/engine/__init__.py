@@ -1,9 +1,19 @@
-"""The points engine (SPEC.md §6): pure functions over frozen facts.
+"""The points engine (SPEC.md §6) and the annual assessment (§6a): pure
+functions over frozen facts.
 
 It imports no Django, reads no clock, touches no database and never uses
 ``float``: shares are exact fractions. Every line and mark carries a reason.
 """
 
+from .assessment import (
+    AssessmentFact,
+    AssessmentRow,
+    AssessmentRules,
+    Reason,
+    assess,
+    assessment_rules,
+    consequences,
+)
 from .model import (
     CreditGroup,
     EntryFact,
@@ -35,6 +45,9 @@ from .ranking import award_candidates, excellence_places, rank_pool, rank_pools
 from .text import exact_text, two_decimals
 
 __all__ = [
+    "AssessmentFact",
+    "AssessmentRow",
+    "AssessmentRules",
     "CreditGroup",
     "EntryFact",
     "Line",
@@ -46,9 +59,13 @@ __all__ = [
     "QuotaOfficer",
     "QuotaRow",
     "RankedRow",
+    "Reason",
     "Rules",
     "ShareFact",
+    "assess",
+    "assessment_rules",
     "award_candidates",
+    "consequences",
     "district_rows",
     "exact_text",
     "excellence_places",

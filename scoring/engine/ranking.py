@@ -10,12 +10,18 @@ from fractions import Fraction
 from .model import OfficerFact, OfficerScore, PoolResult, RankedRow, Rules
 
 
-def excellence_places(size: int, rules: Rules) -> int:
-    """Pool size × ratio, rounded down (``floor``) or half up (``round``)."""
-    exact = size * rules.ratio
-    if rules.rounding == "round":
+def places(size: int, ratio: Fraction, rounding: str) -> int:
+    """``size`` × ``ratio``, rounded down (``floor``) or half up (``round``),
+    exactly."""
+    exact = size * Fraction(ratio)
+    if rounding == "round":
         return int((exact * 2 + 1) // 2)
     return int(exact // 1)
+
+
+def excellence_places(size: int, rules: Rules) -> int:
+    """Pool size × the policy's excellence ratio (see :func:`places`)."""
+    return places(size, rules.ratio, rules.rounding)
 
 
 def _competition_ranks(totals: list[Fraction]) -> list[int]:

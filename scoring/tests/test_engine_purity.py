@@ -1,5 +1,6 @@
-"""The points engine is pure (SPEC.md §6; ``scoring/engine/__init__.py``):
-standard library only, no Django, no float, no clock."""
+"""The points and assessment engine is pure (SPEC.md §6, §6a;
+``scoring/engine/__init__.py``): standard library only, no Django, no float,
+no clock."""
 
 from __future__ import annotations
 
@@ -18,7 +19,14 @@ CLOCK_ATTRIBUTES = {"now", "utcnow", "today", "monotonic", "perf_counter", "time
 
 def test_the_engine_has_its_modules():
     names = {path.name for path in MODULES}
-    assert {"__init__.py", "model.py", "points.py", "ranking.py", "text.py"} <= names
+    assert {
+        "__init__.py",
+        "assessment.py",
+        "model.py",
+        "points.py",
+        "ranking.py",
+        "text.py",
+    } <= names
 
 
 def _tree(path: Path) -> ast.Module:
