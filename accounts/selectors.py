@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -56,17 +58,49 @@ def tenant_list(*, user: User) -> QuerySet[Tenant]:
     ).order_by("slug")
 
 
+#: Policies read during the current request, by (tenant id, day); None
+#: outside a request (jobs, the shell), where nothing is kept.
+_policy_cache: ContextVar[dict | None] = ContextVar("policy_cache", default=None)
+
+
+@contextmanager
+def policy_cache():
+    """Keep the policies read inside the block (one request): the two-factor
+    check and the page read the policy in force once. Saving or deleting a
+    policy empties it (:func:`policy_cache_clear`)."""
+    token = _policy_cache.set({})
+    try:
+        yield
+    finally:
+        _policy_cache.reset(token)
+
+
+def policy_cache_clear(**kwargs) -> None:
+    """Receiver of Policy saves and deletes: a version published in the
+    request is read afresh."""
+    cache = _policy_cache.get()
+    if cache is not None:
+        cache.clear()
+
+
 def policy_in_force(*, tenant: Tenant, on: dt.date | None = None) -> Policy:
     """The policy version in force on ``on`` (today in Asia/Shanghai by default):
     the latest version whose effective date is not after that day. A day
-    before the first version answers the first version."""
+    before the first version answers the first version. Read once per
+    request and day (:func:`policy_cache`)."""
     day = on or timezone.localdate()
+    cache = _policy_cache.get()
+    key = (tenant.pk, day)
+    if cache is not None and key in cache:
+        return cache[key]
     versions = Policy.objects.for_tenant(tenant)
     policy = versions.filter(effective_from__lte=day).order_by("-effective_from").first()
     if policy is None:
         policy = versions.order_by("effective_from").first()
     if policy is None:
         raise Policy.DoesNotExist(f"tenant {tenant.slug} has no policy")
+    if cache is not None:
+        cache[key] = policy
     return policy
 
 

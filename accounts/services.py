@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 from django.contrib.auth.password_validation import validate_password
@@ -17,7 +16,7 @@ from liaison.errors import Conflict
 from .choices import Preset, Role
 from .models import Membership, Policy, Tenant, User
 from .presets import preset_rules
-from .selectors import policy_in_force, policy_merge
+from .selectors import policy_merge
 
 
 @transaction.atomic
@@ -138,23 +137,6 @@ def policy_publish(
             )
         )
     return policy
-
-
-def policy_revise(
-    *, tenant: Tenant, effective_from: dt.date, changes: dict, by: User, note: str
-) -> Policy:
-    """A new version: the rules in force on ``effective_from`` with
-    ``changes`` (a section given as a dict is merged into that section,
-    anything else replaces it). See :func:`policy_publish`."""
-    rules = copy.deepcopy(policy_in_force(tenant=tenant, on=effective_from).rules)
-    for key, value in changes.items():
-        if value and isinstance(value, dict) and isinstance(rules.get(key), dict):
-            rules[key] = {**rules[key], **value}
-        else:
-            rules[key] = value
-    return policy_publish(
-        tenant=tenant, rules=rules, effective_from=effective_from, by=by, note=note
-    )
 
 
 def finalised_years_from(*, tenant: Tenant, day: dt.date) -> list[int]:

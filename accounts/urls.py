@@ -1,11 +1,13 @@
 from django.urls import path
 
 from . import auth_views, views
+from .policy import views as policy_views
 
 tenant_urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
-    path("policy/new/", views.PolicyVersionCreateView.as_view(), name="policy-new"),
+    path("policy/new/", policy_views.PolicyNewView.as_view(), name="policy-new"),
+    path("policy/designer/", policy_views.PolicyDesignerView.as_view(), name="policy-designer"),
 ]
 
 urlpatterns = [

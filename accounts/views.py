@@ -1,28 +1,24 @@
-"""The tenant chooser and the root redirect, notifications, jobs, policy
-versions. Sign-in and the user's security pages: :mod:`accounts.auth_views`."""
+"""The tenant chooser and the root redirect, notifications, jobs. The policy
+designer: :mod:`accounts.policy.views`. Sign-in and the user's security
+pages: :mod:`accounts.auth_views`."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from liaison.api.permissions import ADMIN, ALL_ROLES
-from liaison.views import TenantFormView, TenantPageMixin
+from liaison.views import TenantPageMixin
 
 from .choices import JOB_LABELS
-from .forms import PolicyVersionForm
 from .models import JobRun
 from .notifications import mark_read, notification_list
-from .selectors import membership_list, policy_in_force, tenant_list
-from .services import policy_revise
+from .selectors import membership_list, tenant_list
 
 
 class ChooseTenantView(LoginRequiredMixin, TemplateView):
@@ -109,39 +105,3 @@ def describe_schedule(schedule) -> str:
             "time": time,
         }
     return _("Every day at %(time)s") % {"time": time}
-
-
-class PolicyVersionCreateView(TenantFormView):
-    """An admin publishes a new policy version (points, bonus, excellence,
-    notice and dormancy days); the years it rules are re-scored in the
-    background, each changed entry's history saying why."""
-
-    form_class = PolicyVersionForm
-    list_url_name = "policy"
-    title = gettext_lazy("New policy version")
-    success_message = gettext_lazy(
-        "The new version is saved. Verified entries of the years it rules are "
-        "re-scored in the background; each changed entry's history says so."
-    )
-
-    def extra_form_kwargs(self) -> dict:
-        from scoring.models import RankingSnapshot
-
-        years = RankingSnapshot.objects.for_tenant(self.tenant).values_list("year", flat=True)
-        return {"finalised_years": frozenset(years)}
-
-    def get_initial(self):
-        today = timezone.localdate()
-        return {
-            **PolicyVersionForm.initial_from(policy_in_force(tenant=self.tenant).rules),
-            "effective_from": dt.date(today.year + 1, 1, 1),
-        }
-
-    def perform(self, form):
-        return policy_revise(
-            tenant=self.tenant,
-            effective_from=form.cleaned_data["effective_from"],
-            changes=form.changes(),
-            by=self.request.user,
-            note=form.cleaned_data["note"],
-        )

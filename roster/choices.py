@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitKind(models.TextChoices):
@@ -21,6 +22,14 @@ class OfficerStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     ENDED = "ended", _("Ended")
     DISQUALIFIED = "disqualified", _("Disqualified")
+
+
+class EndReason(models.TextChoices):
+    """How an appointment ended before its term (blank: it ran its course or
+    was disqualified, which has its own fields)."""
+
+    REPLACED = "replaced", pgettext_lazy("appointment end", "Replaced")
+    WITHDRAWN = "withdrawn", pgettext_lazy("appointment end", "Withdrawn")
 
 
 class Stage(models.TextChoices):
@@ -91,3 +100,27 @@ class TitleLevel(models.TextChoices):
     JUNIOR = "junior", _("Junior")
     INTERMEDIATE = "intermediate", _("Intermediate")
     SENIOR = "senior", _("Senior")
+
+
+#: The nominee's fields of a nomination (推荐表), in the order of the forms:
+#: the public application (form and API) takes exactly these; the staff form
+#: and the API add the round, the district and the renewed officer.
+NOMINEE_FIELDS = (
+    "full_name",
+    "gender",
+    "birth_date",
+    "unit",
+    "position",
+    "social_position",
+    "title",
+    "degree",
+    "title_level",
+    "employer_since",
+    "park_years",
+    "mobile",
+    "office_phone",
+    "email",
+    "certificates",
+    "integrity_record",
+    "cv",
+)

@@ -30,13 +30,16 @@ from accounts.models import Membership, Tenant, User
 from accounts.selectors import policy_in_force
 from liaison.errors import Conflict
 
-from .choices import ChangeKind, ChangeStatus, OfficerStatus
+from .choices import ChangeKind, ChangeStatus, EndReason, OfficerStatus
 from .models import ChangeRequest, HostAssignment, Officer, Unit
 from .selectors import districts_in_reach, officer_list, units_in_reach
+from .services import officer_end
 
 #: Roles that file change requests (the officer, a host's or the dispatching
 #: unit's reviewer, the district's managers, the centre).
 FILERS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER, Role.UNIT_REVIEWER, Role.OFFICER})
+#: Kinds of change request whose approval ends the appointment, and how.
+ENDINGS = {ChangeKind.REPLACEMENT: EndReason.REPLACED, ChangeKind.WITHDRAWAL: EndReason.WITHDRAWN}
 
 # --- hosts -----------------------------------------------------------------------------
 
@@ -227,14 +230,31 @@ def _decide(membership: Membership, request: ChangeRequest) -> ChangeRequest:
 def change_request_approve(
     *, membership: Membership, request: ChangeRequest, comment: str = ""
 ) -> ChangeRequest:
-    """The centre approves; a host change takes effect (a new host assignment)."""
+    """The centre approves, and the change takes effect: a host change
+    starts the new host assignment; a replacement (报中心备案) or a
+    withdrawal ends the appointment on the proposed date (or today) as
+    replaced or withdrawn; another kind is the decision only. 409 when the
+    officer's appointment has already ended."""
     request = _decide(membership, request)
+    officer = request.officer
+    if officer.status in (OfficerStatus.ENDED, OfficerStatus.DISQUALIFIED):
+        raise Conflict(
+            _("The officer's appointment has already ended; the request cannot be approved.")
+        )
     if request.kind == ChangeKind.HOST_CHANGE:
         host_assign(
             tenant=membership.tenant,
-            officer=request.officer,
+            officer=officer,
             unit=request.unit,
             start=request.proposed_on,
+            by=membership.user,
+        )
+    elif request.kind in ENDINGS:
+        officer_end(
+            tenant=membership.tenant,
+            officer=officer,
+            last_day=request.proposed_on or timezone.localdate(),
+            reason=ENDINGS[request.kind],
             by=membership.user,
         )
     request.status = ChangeStatus.APPROVED
@@ -282,14 +302,31 @@ def officer_suspend(*, tenant: Tenant, officer: Officer, resume: bool = False) -
 def officer_history(*, officer: Officer) -> list[dict]:
     """Appointment, replacement, disqualification, host changes, decided
     change requests: ``[{"date","what"}]`` oldest first."""
+    renewals = list(officer.renewals.order_by("term_start", "id"))
     rows = [
         {
-            "date": officer.term_start,
+            "date": renewals[0].previous_start if renewals else officer.term_start,
             "what": _("Replaced %(name)s") % {"name": officer.replaces.full_name}
             if officer.replaces_id
             else _("Appointed"),
         }
     ]
+    for renewal in renewals:
+        rows.append(
+            {
+                "date": renewal.term_start,
+                "what": _("Renewed for a new term (%(start)s – %(end)s)")
+                % {"start": renewal.term_start, "end": renewal.term_end},
+            }
+        )
+    if officer.end_reason:
+        rows.append(
+            {
+                "date": officer.term_end,
+                "what": _("Appointment ended (%(reason)s)")
+                % {"reason": officer.get_end_reason_display()},
+            }
+        )
     if officer.filed_at:
         rows.append(
             {

@@ -125,6 +125,7 @@ class OfficerDetailView(TenantPageMixin, TemplateView):
             .order_by("-occurred_on", "-id")[:10],
             requests=officer.change_requests.select_related("unit", "filed_by", "decided_by"),
             history=hosts.officer_history(officer=officer),
+            renewals=officer.renewals.order_by("term_start", "id"),
             disqualification_label=reasons.get(
                 officer.disqualification_reason, officer.disqualification_reason
             ),

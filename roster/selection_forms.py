@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.forms import BootstrapFormMixin
 
-from .choices import GroupKind
+from .choices import NOMINEE_FIELDS, GroupKind
 from .models import District, Nomination, Officer, SelectionRound, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,53 +33,63 @@ class RoundForm(BootstrapFormMixin, forms.ModelForm):
         )
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Officer) -> str:
+        return " · ".join(
+            part
+            for part in (
+                obj.full_name,
+                obj.district.name if obj.district_id else "",
+                f"{obj.term_start:%Y-%m-%d} – {obj.term_end:%Y-%m-%d}",
+                str(obj.get_status_display()),
+            )
+            if part
+        )
+
+
+_AFTER_UNIT = NOMINEE_FIELDS.index("unit") + 1
+
+
 class NominationForm(BootstrapFormMixin, forms.ModelForm):
-    """The nomination form (推荐表)."""
+    """The nomination form (推荐表); ``officer`` names a past or current
+    officer of the programme for a renewal or re-application."""
+
+    officer = OfficerChoiceField(
+        queryset=Officer.objects.none(),
+        required=False,
+        label=_("Renewal or re-application of officer"),
+        help_text=_("Leave empty for a new nominee."),
+    )
 
     class Meta:
         model = Nomination
         fields = [
             "round",
-            "full_name",
-            "gender",
-            "birth_date",
-            "unit",
+            *NOMINEE_FIELDS[:_AFTER_UNIT],
             "district",
-            "position",
-            "social_position",
-            "title",
-            "degree",
-            "title_level",
-            "employer_since",
-            "park_years",
-            "mobile",
-            "office_phone",
-            "email",
-            "certificates",
-            "integrity_record",
-            "cv",
+            *NOMINEE_FIELDS[_AFTER_UNIT:],
+            "officer",
         ]
         widgets = NOMINATION_WIDGETS
 
-    def __init__(self, *args, tenant, units, **kwargs):
+    def __init__(self, *args, tenant, units, officers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = SelectionRound.objects.for_tenant(tenant)
         self.fields["unit"].queryset = units
         self.fields["district"].queryset = District.objects.for_tenant(tenant)
         self.fields["district"].help_text = _("Leave empty to use the unit's district.")
+        self.fields["officer"].queryset = officers
 
     def validate_unique(self):
         """Nothing unique to check here; the service validates."""
 
 
 class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
-    """The public application form (自荐 / 自行填写): the nomination form
-    without the reviewers' fields."""
+    """The public application form (自荐 / 自行填写): the nominee's fields."""
 
     class Meta:
         model = Nomination
-        # the nomination form's fields without the reviewers' ones
-        fields = [f for f in NominationForm.Meta.fields if f not in ("round", "district")]
+        fields = list(NOMINEE_FIELDS)
         widgets = NOMINATION_WIDGETS
 
     def __init__(self, *args, tenant, **kwargs):

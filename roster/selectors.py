@@ -23,6 +23,7 @@ from .models import (
     DistrictUserObjectPermission,
     HostAssignment,
     Officer,
+    OfficerRenewal,
     Unit,
     UnitUserObjectPermission,
 )
@@ -164,9 +165,13 @@ def officers_appointed(*, tenant: Tenant, start: dt.date, end: dt.date) -> Query
     """Officers who held an appointment between ``start`` and ``end``: a term
     overlapping the period, not disqualified before it (the rule of the
     rankings, the stored shares and the quota reports)."""
+    # a renewed appointment also served its earlier terms
+    renewed = OfficerRenewal.objects.filter(
+        tenant=tenant, previous_start__lte=end, previous_end__gte=start
+    ).values("officer_id")
     return (
         Officer.objects.for_tenant(tenant)
-        .filter(term_start__lte=end, term_end__gte=start)
+        .filter(Q(term_start__lte=end, term_end__gte=start) | Q(id__in=renewed))
         .exclude(status="disqualified", disqualified_on__lt=start)
     )
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from guardian.shortcuts import assign_perm
 
 from accounts.choices import Role
@@ -23,8 +24,8 @@ from accounts.services import user_create, user_end_sessions
 from liaison.errors import Conflict
 from scoring.shares import entries_crediting, shares_rescore
 
-from .choices import OfficerStatus
-from .models import District, HostAssignment, Officer, Unit
+from .choices import EndReason, OfficerStatus
+from .models import District, HostAssignment, Officer, OfficerRenewal, Unit
 from .selectors import MANAGE_DISTRICT, REVIEW_UNIT
 
 
@@ -296,6 +297,138 @@ def _revoke_login(tenant: Tenant, officer: Officer) -> None:
             user_end_sessions(user=officer.user)
 
 
+#: What the scoring engine is told when an appointment ends early.
+_END_NOTES = {
+    EndReason.REPLACED: _lazy("%(name)s replaced from %(date)s."),
+    EndReason.WITHDRAWN: _lazy("%(name)s withdrew; the appointment ended on %(date)s."),
+}
+
+
+def _close_hosts(tenant: Tenant, officer: Officer, last_day: dt.date) -> HostAssignment | None:
+    """The open host assignment ends on ``last_day``; it is returned."""
+    current = (
+        HostAssignment.objects.for_tenant(tenant)
+        .filter(officer=officer, end__isnull=True, start__lte=last_day)
+        .order_by("-start", "-id")
+        .first()
+    )
+    if current is not None:
+        current.end = last_day
+        current.save(update_fields=["end"])
+    return current
+
+
+@transaction.atomic
+def officer_end(
+    *,
+    tenant: Tenant,
+    officer: Officer,
+    last_day: dt.date,
+    reason: str,
+    by: User | None = None,
+) -> tuple[Officer, HostAssignment | None]:
+    """End an appointment early (``reason``: replaced, withdrawn) with
+    ``last_day`` as its last day: status ended, the host assignment closed,
+    the login revoked when no other appointment is active, the officer's
+    entries re-scored. 409 when the appointment has already ended. Returns
+    the officer and the host assignment it closed."""
+    officer = Officer.objects.for_tenant(tenant).select_for_update().get(pk=officer.pk)
+    if officer.status in (OfficerStatus.ENDED, OfficerStatus.DISQUALIFIED):
+        raise Conflict(_("The officer's appointment has already ended."))
+    if not officer.term_start <= last_day <= officer.term_end:
+        raise ValidationError(
+            {
+                "effective_on": _("Choose a day inside the current term (%(start)s to %(end)s).")
+                % {"start": officer.term_start, "end": officer.term_end}
+            }
+        )
+    officer.status, officer.term_end, officer.end_reason = OfficerStatus.ENDED, last_day, reason
+    officer.save(update_fields=["status", "term_end", "end_reason"])
+    closed = _close_hosts(tenant, officer, last_day)
+    _revoke_login(tenant, officer)
+    _rescore(
+        tenant,
+        officer,
+        # a replacement is dated from the successor's first day
+        str(_END_NOTES[reason])
+        % {
+            "name": officer.full_name,
+            "date": (
+                last_day + dt.timedelta(days=1) if reason == EndReason.REPLACED else last_day
+            ).isoformat(),
+        },
+        by,
+    )
+    return officer, closed
+
+
+@transaction.atomic
+def officer_renew(
+    *,
+    tenant: Tenant,
+    officer: Officer,
+    nomination,
+    term_start: dt.date,
+    term_end: dt.date,
+    by: User | None = None,
+) -> Officer:
+    """A nomination that named a past or current officer (续任, 再次申报) is
+    appointed: the same appointment takes the new term, the nomination's
+    category, district, unit and contact details, and is active again; its
+    login is kept (and allowed in again). The term it had before is kept in
+    an :class:`OfficerRenewal` row and still counts as served."""
+    officer = Officer.objects.for_tenant(tenant).select_for_update().get(pk=officer.pk)
+    if officer.status == OfficerStatus.DISQUALIFIED:
+        raise Conflict(
+            _("%(name)s was disqualified; the nomination cannot renew that appointment.")
+            % {"name": officer.full_name}
+        )
+    if (
+        officer.user_id is not None
+        and Officer.objects.for_tenant(tenant)
+        .filter(user_id=officer.user_id, status=OfficerStatus.ACTIVE)
+        .exclude(pk=officer.pk)
+        .exists()
+    ):
+        raise Conflict(
+            _("%(name)s holds another active appointment.") % {"name": officer.full_name}
+        )
+    if term_start <= officer.term_start:
+        raise ValidationError(
+            {
+                "officer": _("The new term must start after the current one (%(start)s).")
+                % {"start": officer.term_start}
+            }
+        )
+    OfficerRenewal.objects.create(
+        tenant=tenant,
+        officer=officer,
+        nomination=nomination,
+        previous_start=officer.term_start,
+        previous_end=min(officer.term_end, term_start - dt.timedelta(days=1)),
+        previous_status=officer.status,
+        term_start=term_start,
+        term_end=term_end,
+        renewed_by=by,
+    )
+    officer.full_name = nomination.full_name
+    officer.category, officer.district, officer.unit = (
+        nomination.category,
+        nomination.district,
+        nomination.unit,
+    )
+    officer.mobile, officer.email = nomination.mobile, nomination.email
+    officer.term_start, officer.term_end = term_start, term_end
+    officer.status, officer.end_reason = OfficerStatus.ACTIVE, ""
+    _clean(officer)
+    officer.save()
+    if officer.user_id is not None:
+        Membership.objects.for_tenant(tenant).filter(
+            user_id=officer.user_id, role=Role.OFFICER, is_active=False
+        ).update(is_active=True)
+    return officer
+
+
 @transaction.atomic
 def officer_replace(
     *,
@@ -319,16 +452,11 @@ def officer_replace(
     if not officer.term_start < effective_on <= officer.term_end:
         raise ValidationError({"effective_on": _("Choose a day inside the current term.")})
     rest_of_term = officer.term_end
-    officer.status = OfficerStatus.ENDED
-    officer.term_end = effective_on - dt.timedelta(days=1)
-    officer.save()
-    _revoke_login(tenant, officer)
-    _rescore(
-        tenant,
-        officer,
-        _("%(name)s replaced from %(date)s.")
-        % {"name": officer.full_name, "date": effective_on.isoformat()},
-        None,
+    officer, current = officer_end(
+        tenant=tenant,
+        officer=officer,
+        last_day=effective_on - dt.timedelta(days=1),
+        reason=EndReason.REPLACED,
     )
     successor = officer_create(
         tenant=tenant,
@@ -349,14 +477,7 @@ def officer_replace(
     successor.filed_by = by
     successor.save(update_fields=["replaces", "filed_at", "filed_by"])
     # the successor takes over the predecessor's current host from that day
-    current = (
-        HostAssignment.objects.for_tenant(tenant)
-        .filter(officer=officer, end__isnull=True, start__lt=effective_on)
-        .first()
-    )
     if current is not None:
-        current.end = effective_on - dt.timedelta(days=1)
-        current.save(update_fields=["end"])
         HostAssignment.objects.create(
             tenant=tenant, officer=successor, unit=current.unit, start=effective_on, created_by=by
         )

@@ -20,7 +20,7 @@ from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.excel import XLSX, SheetWriter, heading, new_workbook, workbook_bytes
 from liaison.views import FilteredListMixin, TenantFormView, TenantPageMixin
 
-from . import services
+from . import policy_text, services
 from .choices import OfficerStatus
 from .filtersets import OfficerFilterSet
 from .forms import DistrictForm, MemberForm, OfficerForm, UnitForm
@@ -304,6 +304,8 @@ class PolicyView(TenantPageMixin, TemplateView):
             excellence_percent=f"{float(percent):g}",
             has_points=any(rules.get("points", {}).values()),
             versions=policy_history(tenant=self.tenant),  # issue 11 policy: with diffs
+            selection_rows=policy_text.selection_rows(policy),
+            missing_text=policy_text.missing_text(rules),
         )
         return context
 

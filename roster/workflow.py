@@ -32,8 +32,17 @@ from liaison.errors import Conflict
 from . import eligibility
 from .choices import FINAL_STAGES, ObjectionStatus, Stage
 from .eligibility import add_years
-from .models import Nomination, NominationTransition, Notice, Objection, Officer, SelectionRound
-from .selectors import districts_in_reach, units_in_reach
+from .models import (
+    Nomination,
+    NominationTransition,
+    Notice,
+    Objection,
+    Officer,
+    OfficerRenewal,
+    SelectionRound,
+)
+from .selectors import districts_in_reach, officer_list, units_in_reach
+from .services import officer_renew
 
 NOMINATORS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER, Role.UNIT_REVIEWER})
 
@@ -119,6 +128,25 @@ def public_notices(*, tenant: Tenant, today: dt.date | None = None) -> QuerySet[
         .prefetch_related("nominees__unit")
         .order_by("-start", "-id")
     )
+
+
+def renewable_officers(*, membership: Membership) -> QuerySet[Officer]:
+    """Officers a member may name on a nomination for a renewal or
+    re-application (续任 / 再次申报): those in their reach, past or current."""
+    return officer_list(membership=membership).order_by("full_name", "-term_start", "id")
+
+
+def renewed_officer(nomination: Nomination) -> Officer | None:
+    """The officer a nomination renews: the one named on it until it is
+    appointed; once appointed, ``officer`` is the appointment made, a renewal
+    only when a renewal row records it."""
+    if nomination.officer_id is None:
+        return None
+    if nomination.stage == Stage.APPOINTED and not (
+        OfficerRenewal.objects.filter(nomination=nomination).exists()
+    ):
+        return None
+    return nomination.officer
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -472,7 +500,11 @@ def notice_publish(
     if not round.notice:
         raise Conflict(
             _("This programme appoints %(category)s without a public notice.")
-            % {"category": round.category}
+            % {
+                "category": policy_in_force(tenant=round.tenant).category_labels.get(
+                    round.category, round.category
+                )
+            }
         )
     verified = list(round.nominations.select_for_update().filter(stage=Stage.CENTRE_VERIFIED))
     if not verified:
@@ -664,30 +696,66 @@ def round_appoint(
             )
             % {"count": len(waiting), "left": left}
         )
+    renewing = [n.officer_id for n in waiting.values() if n.officer_id is not None]
+    if len(renewing) != len(set(renewing)):
+        raise ValidationError(
+            {"nominations": _("Two of these nominations renew the same officer; choose one.")}
+        )
     policy = policy_in_force(tenant=membership.tenant, on=today)
     years = int(policy.rules["term_years"])
+    end = add_years(today, years) - dt.timedelta(days=1)
     appointed = []
     for nomination in waiting.values():
-        user = _login_for(membership.tenant, nomination)
-        end = add_years(today, years) - dt.timedelta(days=1)
-        officer = Officer.objects.create(
-            tenant=membership.tenant,
-            user=user,
-            full_name=nomination.full_name,
-            category=nomination.category,
-            district=nomination.district,
-            unit=nomination.unit,
-            mobile=nomination.mobile,
-            email=nomination.email,
-            term_start=today,
-            term_end=end,
-        )
+        officer, link = _appoint_one(membership, nomination, today, end)
         before = nomination.stage
         nomination.stage, nomination.officer = Stage.APPOINTED, officer
         nomination.save(update_fields=["stage", "officer"])
-        _record(nomination, membership.user, before, _("Appointed."))
-        appointed.append((nomination, invitation_path(user)))
+        _record(
+            nomination,
+            membership.user,
+            before,
+            _("Appointed.") if nomination.renewal_of is None else _("Renewed."),
+        )
+        appointed.append((nomination, link))
     return appointed
+
+
+def _appoint_one(
+    membership: Membership, nomination: Nomination, start: dt.date, end: dt.date
+) -> tuple[Officer, str | None]:
+    """The appointment of one nomination and the invitation link of its new
+    login (None when the officer keeps the login they have). A nomination
+    naming an officer renews that appointment; the others make a new one."""
+    tenant = membership.tenant
+    nomination.renewal_of = nomination.officer if nomination.officer_id else None
+    if nomination.renewal_of is not None:
+        officer = officer_renew(
+            tenant=tenant,
+            officer=nomination.renewal_of,
+            nomination=nomination,
+            term_start=start,
+            term_end=end,
+            by=membership.user,
+        )
+        if officer.user_id is not None:
+            return officer, None
+        officer.user = _login_for(tenant, nomination)
+        officer.save(update_fields=["user"])
+        return officer, invitation_path(officer.user)
+    user = _login_for(tenant, nomination)
+    officer = Officer.objects.create(
+        tenant=tenant,
+        user=user,
+        full_name=nomination.full_name,
+        category=nomination.category,
+        district=nomination.district,
+        unit=nomination.unit,
+        mobile=nomination.mobile,
+        email=nomination.email,
+        term_start=start,
+        term_end=end,
+    )
+    return officer, invitation_path(user)
 
 
 # --- self-nomination --------------------------------------------------------------------------

@@ -25,6 +25,7 @@ after (``tests/sweep.py``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership
+from accounts.selectors import policy_in_force
 from ledgers.services import entry_create, entry_submit, reference_create
 from roster import services as roster
 from roster import workflow
@@ -274,7 +276,16 @@ BODIES: dict[str, list[Body]] = {
         Body(lambda w: {"effective_from": "2025-01-01", "rules": {"notice_days": 7}})
     ],
     # pages: form fields name rows by id
-    "policy-new": [Body(lambda w: {})],
+    "policy-designer": [  # designer: the full rules as JSON text
+        Body(
+            lambda w: {
+                "action": "publish",
+                "effective_from": "2027-03-01",
+                "note": "扫描",
+                "rules": json.dumps(policy_in_force(tenant=w.tenant).rules),
+            }
+        )
+    ],
     "district-create": [Body(lambda w: {"code": "d9", "name": "九区"})],
     "district-update": [Body(lambda w: {"code": "d1", "name": "一区（改）"})],
     "unit-create": [

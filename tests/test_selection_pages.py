@@ -154,3 +154,77 @@ def test_nomination_queue_costs_no_query_per_row(
     with django_assert_max_num_queries(12):
         html = client.get(_url("nomination-list")).content.decode()
     assert html.count("your turn") + html.count("待您处理") == extra
+
+
+def test_stages_are_named_as_the_programmes_own_chain(client, db):
+    """A Yangquan nomination verified by the bureau is shown by Yangquan's
+    stage name, not the generic one worded for Wuhan's centre."""
+    from accounts.models import Membership
+    from roster import workflow
+    from tests.world import build_world
+
+    w = build_world("yq", preset="yangquan")
+    admin = Membership.objects.get(user=w.users["admin"])
+    reviewer = Membership.objects.get(user=w.users["reviewer"])
+    selection = workflow.round_create(membership=admin, year=2027, category="commissioner", seats=1)
+    nomination = workflow.nomination_create(
+        membership=reviewer,
+        round=selection,
+        data={
+            "full_name": "候选人丙",
+            "unit": w.units["u1"],
+            "mobile": "13911113333",
+            "degree": "master",
+        },
+    )
+    workflow.nomination_advance(membership=reviewer, nomination=nomination)
+    workflow.nomination_advance(membership=reviewer, nomination=nomination)
+    client.force_login(w.users["admin"])
+    detail = reverse("nomination-detail", kwargs={"tenant_slug": "yq", "pk": nomination.pk})
+    response = client.post(
+        reverse(
+            "nomination-action",
+            kwargs={"tenant_slug": "yq", "pk": nomination.pk, "action": "advance"},
+        ),
+        follow=True,
+    )
+    own, generic = "市科学技术局审核并确定选派名单", "转化中心审核通过"
+    assert response.redirect_chain == [(detail, 302)]
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [f"当前环节：{own}。"]
+    pages = [
+        response.content.decode(),
+        client.get(reverse("round-detail", kwargs={"tenant_slug": "yq", "pk": selection.pk})),
+        client.get(reverse("nomination-list", kwargs={"tenant_slug": "yq"})),
+    ]
+    for i, page in enumerate(pages):
+        html = page if isinstance(page, str) else page.content.decode()
+        assert f'data-stage="centre_verified">{own}</span>' in html
+        if i < 2:  # the queue's filter tabs span every round: generic names
+            assert generic not in html
+
+
+def test_a_self_application_is_the_unit_reviewers_turn_in_the_queue(client, db):
+    """A self-application draft (自荐) is marked in the queue, and is the turn
+    of its unit's reviewer (who takes it up), not of the district manager."""
+    from accounts.models import Membership
+    from roster import workflow
+    from tests.world import build_world
+
+    w = build_world("yqq", preset="yangquan")
+    admin = Membership.objects.get(user=w.users["admin"])
+    selection = workflow.round_create(membership=admin, year=2027, category="commissioner", seats=1)
+    nomination = workflow.application_create(
+        tenant=w.tenant,
+        round=selection,
+        data={"full_name": "自荐人丁", "unit": w.units["u1"], "mobile": "13911114444"},
+    )
+    for who, turn in (("reviewer", True), ("manager", False), ("admin", True)):
+        client.force_login(w.users[who])
+        html = client.get(reverse("nomination-list", kwargs={"tenant_slug": "yqq"})).content
+        html = html.decode()
+        assert html.count("<span data-self-applied>自荐申请</span>") == 1, who
+        assert html.count("待您处理") == int(turn), who
+        assert (
+            f'list-group-item-warning" href="/t/yqq/nominations/{nomination.pk}/' in html
+        ) is turn

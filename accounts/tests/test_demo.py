@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 
 from accounts.models import Membership, Policy, Tenant
 from ledgers.models import Entry
-from roster.models import Officer
+from roster.models import (
+    ChangeRequest,
+    HostAssignment,
+    Nomination,
+    NominationTransition,
+    Notice,
+    Officer,
+    SelectionRound,
+    Unit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +29,18 @@ def _counts():
         Officer.objects.count(),
         Entry.objects.count(),
         Membership.objects.count(),
+        *(
+            model.objects.count()
+            for model in (
+                Unit,
+                HostAssignment,
+                SelectionRound,
+                Nomination,
+                NominationTransition,
+                Notice,
+                ChangeRequest,
+            )
+        ),
     )
 
 
@@ -52,3 +75,64 @@ def test_demo_is_idempotent_and_has_every_role(capsys):
     # issue 10: the demo programme requires two-factor of admins and auditors
     rules = Policy.objects.get(tenant__slug="wuhan-demo").rules
     assert rules["mfa_required_roles"] == ["admin", "auditor"]
+
+
+def test_the_yangquan_demo_runs_on_its_own_chain(capsys):
+    """issue 11: officers serving hosts, a county manager's pending change
+    request, an open round at every stage of Yangquan's chain (a self-
+    application draft among them) and a round waiting for appointment with
+    more verified nominees than seats."""
+    call_command("demo")
+    first = _counts()
+    call_command("demo")
+    assert _counts() == first
+    tenant = Tenant.objects.get(slug="yangquan-demo")
+    officers = Officer.objects.for_tenant(tenant)
+    assert officers.count() == 9
+    assert set(officers.values_list("term_start", "term_end")) == {
+        (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    }
+    hosts = HostAssignment.objects.for_tenant(tenant)
+    assert (hosts.count(), hosts.filter(end__isnull=True).count()) == (9, 9)
+    assert set(hosts.values_list("officer_id", flat=True)) == set(
+        officers.values_list("id", flat=True)
+    )
+    assert Unit.objects.for_tenant(tenant).count() == 6
+    assert dict(Membership.objects.filter(tenant=tenant).values_list("user__username", "role")) == {
+        "demo-yq-admin": "admin",
+        "demo-yq-reviewer": "unit_reviewer",
+        "demo-yq-manager": "district_manager",
+        "demo-auditor": "auditor",
+    }
+    assert list(
+        ChangeRequest.objects.for_tenant(tenant).values_list(
+            "kind", "status", "filed_by__username", "unit__name"
+        )
+    ) == [("host_change", "pending", "demo-yq-manager", "盂县恒达新材料有限公司")]
+
+    rounds = {r.year: r for r in SelectionRound.objects.for_tenant(tenant)}
+    assert sorted(rounds) == [2026, 2027]
+    open_round, waiting = rounds[2027], rounds[2026]
+    assert (open_round.seats, open_round.notice, open_round.self_nomination) == (10, True, True)
+    assert [s["code"] for s in open_round.stages] == ["unit_endorsed", "centre_verified"]
+    assert list(
+        open_round.nominations.order_by("id").values_list(
+            "full_name", "stage", "nominated_by__username"
+        )
+    ) == [
+        ("赵文静", "draft", None),  # 自荐 through the public form
+        ("马晓军", "submitted", "demo-yq-reviewer"),
+        ("李红梅", "submitted", "demo-yq-manager"),
+        ("王建平", "unit_endorsed", "demo-yq-reviewer"),
+        ("刘雅婷", "centre_verified", "demo-yq-reviewer"),
+    ]
+    assert waiting.seats == 2
+    assert list(waiting.nominations.order_by("id").values_list("full_name", "stage")) == [
+        ("陈国栋", "on_notice"),
+        ("杨帆", "on_notice"),
+        ("许婷", "on_notice"),
+    ]
+    notice = Notice.objects.get(round=waiting)
+    assert (notice.start, notice.end) == (dt.date(2026, 11, 2), dt.date(2026, 11, 6))
+    assert not Notice.objects.filter(round=open_round).exists()
+    assert "demo-yq-manager    district manager of 盂县" in capsys.readouterr().out

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "liaison.security.UploadLimitMiddleware",  # issue 10 hardening
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # roster2: the policy in force is read once per request
+    "accounts.middleware.PolicyCacheMiddleware",
     "django_otp.middleware.OTPMiddleware",  # issue 10 login
     "django.contrib.messages.middleware.MessageMiddleware",
     "liaison.middleware.SessionTimeoutMiddleware",  # issue 10 login

@@ -19,5 +19,6 @@ MFA_EXEMPT_USERNAMES = env.list(
         "demo-city-officer",
         "demo-yq-admin",
         "demo-yq-reviewer",
+        "demo-yq-manager",  # journeys: the Yangquan demo's county manager
     ],
 )

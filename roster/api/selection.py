@@ -25,6 +25,7 @@ from liaison.api.fields import TenantPrimaryKeyRelatedField, TenantSlugRelatedFi
 from liaison.api.permissions import ADMIN, READERS
 from liaison.api.viewsets import TenantScopedViewSet
 from roster import workflow
+from roster.choices import NOMINEE_FIELDS
 from roster.filtersets import NominationFilterSet, ObjectionFilterSet
 from roster.models import District, Nomination, Objection, Officer, SelectionRound, Unit
 from roster.selectors import quarter_bounds, roster_changes
@@ -99,24 +100,8 @@ class NominationSerializer(serializers.ModelSerializer):
             "id",
             "round",
             "category",
-            "full_name",
-            "unit",
+            *NOMINEE_FIELDS,
             "district",
-            "position",
-            "social_position",
-            "title",
-            "mobile",
-            "office_phone",
-            "email",
-            "certificates",
-            "cv",
-            "birth_date",
-            "gender",
-            "degree",
-            "title_level",
-            "employer_since",
-            "park_years",
-            "integrity_record",
             "stage",
             "history",
             "warnings",
@@ -205,7 +190,8 @@ class SelectionRoundViewSet(
                         "officer": n.officer_id,
                         "full_name": n.full_name,
                         "username": n.officer.user.username,
-                        "invitation": request.build_absolute_uri(link),
+                        # None: a renewed officer keeps the login they have
+                        "invitation": request.build_absolute_uri(link) if link else None,
                     }
                     for n, link in appointed
                 ],
@@ -410,25 +396,7 @@ class PublicApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Nomination
-        fields = [
-            "full_name",
-            "unit",
-            "gender",
-            "birth_date",
-            "position",
-            "social_position",
-            "title",
-            "degree",
-            "title_level",
-            "employer_since",
-            "park_years",
-            "integrity_record",
-            "mobile",
-            "office_phone",
-            "email",
-            "certificates",
-            "cv",
-        ]
+        fields = list(NOMINEE_FIELDS)
 
 
 class PublicApplicationView(APIView):

@@ -7,6 +7,7 @@ from .organisation import (
     District,
     DistrictUserObjectPermission,
     Officer,
+    OfficerRenewal,
     Unit,
     UnitUserObjectPermission,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Objection",
     "Officer",
     "OfficerGroup",
+    "OfficerRenewal",
     "SelectionRound",
     "Unit",
     "UnitUserObjectPermission",

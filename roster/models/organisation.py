@@ -13,7 +13,7 @@ from guardian.models import UserObjectPermissionBase
 
 from accounts.models import TenantOwnedModel
 
-from ..choices import OfficerStatus, UnitKind
+from ..choices import EndReason, OfficerStatus, UnitKind
 
 
 class District(TenantOwnedModel):
@@ -140,6 +140,10 @@ class Officer(TenantOwnedModel):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # how the appointment ended early (change request approved, replacement)
+    end_reason = models.CharField(
+        _("ended as"), max_length=20, blank=True, choices=EndReason.choices
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -174,3 +178,47 @@ class Officer(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class OfficerRenewal(TenantOwnedModel):
+    """A renewal (续任 / 再次申报) of an appointment by a nomination that named
+    the officer: the term the appointment had before and the new one. The
+    earlier terms stay counted as served (rankings, shares, quota reports)."""
+
+    officer = models.ForeignKey(
+        Officer, on_delete=models.CASCADE, related_name="renewals", verbose_name=_("officer")
+    )
+    nomination = models.OneToOneField(
+        "roster.Nomination",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewal",
+        verbose_name=_("nomination"),
+    )
+    previous_start = models.DateField(_("previous term start"))
+    previous_end = models.DateField(_("previous term end"))
+    previous_status = models.CharField(
+        _("previous status"), max_length=20, choices=OfficerStatus.choices
+    )
+    term_start = models.DateField(_("term start"))
+    term_end = models.DateField(_("term end"))
+    renewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "officer", "term_start", "id"]
+        verbose_name = _("renewal")
+        verbose_name_plural = _("renewals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(previous_end__gte=models.F("previous_start"))
+                & models.Q(term_end__gte=models.F("term_start")),
+                name="officerrenewal_terms_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id} renewed {self.term_start}–{self.term_end}"

@@ -150,6 +150,13 @@ class Nomination(TenantOwnedModel):
     def __str__(self) -> str:
         return self.full_name
 
+    @property
+    def stage_label(self) -> str:
+        """The stage by its name in the round's own chain (a review stage is
+        named as the programme's document names it), else the generic name."""
+        own = {s["code"]: s["label"] for s in self.round.stages}
+        return own.get(self.stage) or self.get_stage_display()
+
 
 class NominationTransition(models.Model):
     """One step of a nomination: who, when, from, to, comment."""

@@ -18,7 +18,7 @@ from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
 from liaison.views import TenantPageMixin
 
-from .. import workflow
+from .. import hosts, workflow
 from ..choices import FINAL_STAGES, Stage
 from ..models import Objection
 from ..selection_forms import NominationForm
@@ -47,6 +47,10 @@ class NominationListView(TenantPageMixin, ListView):
             step = workflow.next_step(nomination)
             nomination.pending = step
             nomination.mine = bool(step) and workflow.may_take(self.membership, nomination)
+            # a self-application (no nominator) waits for its unit's reviewer or the centre
+            nomination.self_applied = nomination.nominated_by_id is None
+            if nomination.self_applied and nomination.stage == Stage.DRAFT:
+                nomination.mine = workflow.may_submit(self.membership, nomination)
         context.update(
             stages=Stage.choices,
             current=self.request.GET.get("stage", ""),
@@ -66,7 +70,12 @@ class NominationCreateView(TenantPageMixin, FormView):
             if self.membership.role != Role.UNIT_REVIEWER
             else units_in_reach(membership=self.membership)
         )
-        return {**super().get_form_kwargs(), "tenant": self.tenant, "units": units}
+        return {
+            **super().get_form_kwargs(),
+            "tenant": self.tenant,
+            "units": units,
+            "officers": workflow.renewable_officers(membership=self.membership),
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -119,8 +128,20 @@ class NominationDetailView(TenantPageMixin, TemplateView):
             can_review=bool(step) and workflow.may_take(self.membership, nomination),
             can_withdraw=mine and nomination.stage in (Stage.DRAFT, Stage.SUBMITTED),
             closed=nomination.stage in FINAL_STAGES,
+            **_renewal(self.membership, nomination),
         )
         return context
+
+
+def _renewal(membership, nomination) -> dict:
+    """The officer the nomination renews, and whether the member may open
+    that officer's page."""
+    officer = workflow.renewed_officer(nomination)
+    return {
+        "renewed_officer": officer,
+        "can_open_officer": officer is not None
+        and hosts.officers_for_requests(membership=membership).filter(pk=officer.pk).exists(),
+    }
 
 
 def _stage_labels(nomination) -> dict[str, str]:
@@ -160,6 +181,7 @@ class NominationPrintView(TenantPageMixin, TemplateView):
                 nomination.category, nomination.category
             ),
             opinions=opinions,
+            **_renewal(self.membership, nomination),
         )
         return context
 
@@ -184,9 +206,7 @@ class NominationActionView(TenantPageMixin, View):
         )
         try:
             nomination = service(membership=self.membership, nomination=nomination, **kwargs)
-            messages.success(
-                request, _("Now: %(stage)s.") % {"stage": Stage(nomination.stage).label}
-            )
+            messages.success(request, _("Now: %(stage)s.") % {"stage": nomination.stage_label})
         except (ValidationError, PermissionDenied, Conflict) as exc:
             _errors(request, exc)
         return redirect("nomination-detail", tenant_slug=tenant_slug, pk=pk)

@@ -134,7 +134,7 @@ class RoundActionView(TenantPageMixin, View):
                     {
                         "name": n.full_name,
                         "username": n.officer.user.username,
-                        "link": request.build_absolute_uri(link),
+                        "link": request.build_absolute_uri(link) if link else "",
                     }
                     for n, link in done
                 ]

@@ -12,6 +12,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
+from accounts.selectors import policy_in_force
 from roster.models import Nomination, NominationTransition, Officer
 from tests.world import World, build_world
 
@@ -160,6 +161,9 @@ def test_preset_journey_to_appointment(
     else:
         response = _publish(w, selection["id"])
         assert response.status_code == 409, response.content
+        label = policy_in_force(tenant=w.tenant).category_labels[category]
+        # the category by its label, not its code
+        assert response.json() == {"detail": f"本项目认定 {label} 不经公示。"}
     response = _appoint(w, selection["id"])
     assert response.status_code == 200, response.content
     assert [a["nomination"] for a in response.json()["appointed"]] == [nomination_id]

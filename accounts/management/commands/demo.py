@@ -15,9 +15,9 @@ from accounts.models import Membership, Policy, Tenant, User
 from accounts.services import tenant_create
 from ledgers.demo import load_demo_ledgers
 from roster import services as roster
-from roster import workflow
 from roster.demo import load_demo_selection
 from roster.demo_hosts import load_demo_hosts  # issue 11 roster
+from roster.demo_yangquan import load_demo_yangquan
 from roster.models import District, Officer, Unit
 from scoring.quotas import quota_report_build
 
@@ -106,8 +106,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _build_second(self) -> Tenant:
-        """A small second programme (yangquan preset) where the demo auditor
-        also works, so the tenant switcher has something to switch to."""
+        """A second programme on a graded preset (yangquan), with its own
+        selection chain, where the demo auditor also works (the tenant
+        switcher has something to switch to)."""
         rng = random.Random(2026)
         tenant = tenant_create(
             slug=SECOND_SLUG,
@@ -117,48 +118,11 @@ class Command(BaseCommand):
             admin_password=PASSWORD,
             effective_from=dt.date(2024, 1, 1),
         )
-        for code, name in (("chengqu", "城区"), ("jiaoqu", "郊区"), ("yuxian", "盂县")):
-            district = roster.district_create(tenant=tenant, code=code, name=name)
-            for _ in range(3):
-                roster.officer_create(
-                    tenant=tenant,
-                    full_name=_name(rng),
-                    category="commissioner",
-                    district=district,
-                    term_start=dt.date(2025, 1, 1),
-                    term_end=dt.date(2025, 12, 31),
-                )
         auditor = User.objects.get(username="demo-auditor")
         Membership.objects.create(tenant=tenant, user=auditor, role=Role.AUDITOR)
-        # a running selection on the yangquan chain: unit recommends, bureau verifies
-        unit = roster.unit_create(
-            tenant=tenant, name="太原理工大学阳泉学院", kind="university", district=None
-        )
-        reviewer = roster.member_create(
-            tenant=tenant,
-            username="demo-yq-reviewer",
-            password=PASSWORD,
-            role=Role.UNIT_REVIEWER,
-            full_name="阳泉学院科研处",
-            units=[unit],
-        )
-        admin = Membership.objects.get(tenant=tenant, user__username="demo-yq-admin")
-        selection = workflow.round_create(
-            membership=admin, year=2026, category="commissioner", seats=10
-        )
-        for name, degree in (("马晓军", "master"), ("李红梅", "doctorate")):
-            nomination = workflow.nomination_create(
-                membership=reviewer,
-                round=selection,
-                data={
-                    "full_name": name,
-                    "unit": unit,
-                    "degree": degree,
-                    "mobile": f"135{rng.randrange(10**8):08d}",
-                    "gender": "male",
-                },
-            )
-            workflow.nomination_advance(membership=reviewer, nomination=nomination)
+        # issue 11: counties, officers serving their hosts, a county manager, a
+        # change request and two rounds on Yangquan's own chain
+        load_demo_yangquan(tenant=tenant, rng=rng, password=PASSWORD, name=_name)
         return tenant
 
     @transaction.atomic
@@ -263,7 +227,8 @@ class Command(BaseCommand):
             "  demo-officer       district officer in 洪山区\n"
             "  demo-city-officer  city officer\n"
             "  demo-yq-admin      admin of yangquan-demo (科技特派员)\n"
-            "  demo-yq-reviewer   unit reviewer in yangquan-demo\n"
+            "  demo-yq-reviewer   unit reviewer of 阳泉学院 in yangquan-demo\n"
+            "  demo-yq-manager    district manager of 盂县 in yangquan-demo\n"
             "The demo programme requires two-factor sign-in for admins and auditors;\n"
             "the demo logins are exempt under `make run` (MFA_EXEMPT_USERNAMES)."
         )
