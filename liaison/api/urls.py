@@ -65,6 +65,8 @@ tenant_urls = [
     path("rankings/<year:year>/", RankingView.as_view(), name="ranking"),
     path("rankings/<year:year>/finalize/", RankingFinalizeView.as_view(), name="ranking-finalize"),
     path("rankings/<year:year>/export/", RankingExportView.as_view(), name="ranking-export"),
+    path("", include("assessment.api.urls_grades")),  # issue 12
+    path("", include("assessment.api.urls_ratings")),  # issue 12
     *router.urls,
 ]
 
@@ -78,6 +80,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("tenants/", TenantListView.as_view(), name="tenants"),
     path("tenants/<slug:tenant_slug>/", include(tenant_urls)),
+    path("public/<slug:slug>/", include("assessment.api.urls_public")),  # issue 12
     path("public/<slug:slug>/notices/", PublicNoticeListView.as_view(), name="public-notices"),
     path(
         "public/<slug:slug>/roster-changes/",

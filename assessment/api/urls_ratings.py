@@ -1,0 +1,3 @@
+"""URLs: ratings (issue 12)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs: grades (issue 12)."""
+
+urlpatterns: list = []

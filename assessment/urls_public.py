@@ -1,0 +1,3 @@
+"""URLs: public (issue 12)."""
+
+urlpatterns: list = []
