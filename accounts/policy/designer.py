@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
-from accounts.policy_schema import DEGREES, ELIGIBILITY_RULES, TITLE_LEVELS
+from accounts.policy_schema import DEGREES, ELIGIBILITY_RULES, SCHEMA, TITLE_LEVELS
 
 #: Every name a JSON path of the rules may hold: sections, then fields.
 NAMES = {
@@ -119,6 +119,25 @@ assert list(CHOICES["title_level"]) == list(TITLE_LEVELS)
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
+def _property_names(schema, out: list[str]) -> list[str]:
+    """Every property name of ``schema``, in the order it first appears."""
+    if isinstance(schema, dict):
+        for name, sub in schema.get("properties", {}).items():
+            if name not in out:
+                out.append(name)
+            _property_names(sub, out)
+        for key, sub in schema.items():
+            if key != "properties":
+                _property_names(sub, out)
+    elif isinstance(schema, list):
+        for sub in schema:
+            _property_names(sub, out)
+    return out
+
+
+_SCHEMA_ORDER = tuple(_property_names(SCHEMA, []))
+
+
 def path_label(path: str, rules) -> str:
     """``"quotas[2].count"`` → "定额 · 第3行 · 数量": each name in words,
     each index as its row, a category code as the category's name."""
@@ -211,10 +230,23 @@ def script_labels() -> dict:
     }
 
 
+def _in_schema_order(value):
+    """A set of named values with its names in the schema's order, at every
+    depth: PostgreSQL's ``jsonb`` keeps its own key order, so the stored
+    rules read back in another order than they were written."""
+    if isinstance(value, list):
+        return [_in_schema_order(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    order = {name: i for i, name in enumerate(_SCHEMA_ORDER)}
+    names = sorted(value, key=lambda name: (order.get(name, len(order)), name))
+    return {name: _in_schema_order(value[name]) for name in names}
+
+
 def _compact(value) -> str:
     if value is None:
         return "—"
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(_in_schema_order(value), ensure_ascii=False)
 
 
 def diff_lines(diff: list[dict], rules: dict) -> list[dict]:
