@@ -51,7 +51,9 @@ def year_table(*, membership: Membership, year: int) -> dict:
         shaped.update(
             score_exact=row["score"],
             component_exact=[row["components"].get(code) for code, _label in components],
-            component_values=[shown(row["components"].get(code)) for code, _label in components],
+            component_cells=[
+                (shown(row["components"].get(code)), label) for code, label in components
+            ],
             category_label=categories.get(officer.category, officer.category),
             district_name=officer.district.name if officer.district_id else "",
             unit_id=officer.unit_id,

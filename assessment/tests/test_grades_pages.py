@@ -125,3 +125,29 @@ def test_excel_export_reads_back(yq):
         len(list(openpyxl.load_workbook(BytesIO(manager.content))[str(YEAR)].iter_rows(min_row=3)))
         == 5
     )
+
+
+def test_page_query_count_does_not_grow(yq, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from roster import services as roster
+
+    from .test_grades_api import TERM, full
+
+    client = page(yq, "admin")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(path(yq)).status_code == 200
+    for i in range(5):
+        o = roster.officer_create(
+            tenant=yq.tenant,
+            full_name=f"加{i}",
+            category="commissioner",
+            district=yq.districts["d1"],
+            unit=yq.units["u1"],
+            term_start=TERM[0],
+            term_end=TERM[1],
+        )
+        full(yq, o, "qualified", [4, 4, 4, 4], 4)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(path(yq)).status_code == 200
