@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +71,16 @@ def year_table(*, membership: Membership, year: int) -> dict:
         "components": components,
         "rows": out,
     }
+
+
+class AssessmentRedirectView(TenantPageMixin, View):
+    """The current year's assessment (the year selector reaches the others)."""
+
+    roles = ASSESSMENT_READERS
+
+    def get(self, request, tenant_slug):
+        year = timezone.localdate().year
+        return redirect("assessment-page", tenant_slug=tenant_slug, year=year)
 
 
 class AssessmentPageView(TenantPageMixin, TemplateView):

@@ -5,6 +5,7 @@ from django.urls import path
 from . import grade_views
 
 urlpatterns: list = [
+    path("assessment/", grade_views.AssessmentRedirectView.as_view(), name="assessment-current"),
     path(
         "assessment/<year:year>/", grade_views.AssessmentPageView.as_view(), name="assessment-page"
     ),

@@ -151,3 +151,17 @@ def test_page_query_count_does_not_grow(yq, django_assert_max_num_queries):
         full(yq, o, "qualified", [4, 4, 4, 4], 4)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(path(yq)).status_code == 200
+
+
+def test_menu_leads_to_the_current_years_assessment(yq):
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 1, 15, 10), tick=False):
+        client = page(yq, "admin")
+        response = client.get(f"/t/{yq.tenant.slug}/assessment/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/t/{yq.tenant.slug}/assessment/2026/"
+        assert "年度考核等次" in client.get(path(yq)).content.decode()
+    assert page(yq, "reviewer").get(f"/t/{yq.tenant.slug}/assessment/").status_code == 403
