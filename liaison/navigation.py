@@ -30,6 +30,7 @@ NAV = [
     ("review-queue", _("Review"), {A, DM}, (), None),
     ("ranking-current", _("Rankings"), {A, AU, DM}, ("ranking-",), ASSESSMENT),
     ("quota-list", _("Quotas"), {A, AU, DM}, ("quota-",), ASSESSMENT),
+    ("assessment-current", _("Annual grades"), {A, AU, DM}, ("assessment-",), ASSESSMENT),
     (
         "nomination-list",
         _("Selection"),

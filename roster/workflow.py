@@ -209,16 +209,57 @@ def _facts(nomination: Nomination) -> eligibility.Facts:
         park_years=nomination.park_years,
         integrity_record=nomination.integrity_record,
         certificates=nomination.certificates,
+        last_grade=_last_grade(nomination),
     )
+
+
+def _last_grade(nomination: Nomination) -> str | None:
+    """The final assessment grade of the officer the nomination names, in the
+    year before the round's (issue 12); ``None`` without one."""
+    if nomination.officer_id is None or nomination.round_id is None:
+        return None
+    from assessment.selectors import final_grade
+
+    return final_grade(
+        tenant=nomination.tenant,
+        officer_id=nomination.officer_id,
+        year=nomination.round.year - 1,
+    )
+
+
+def _grade_blocks(
+    policy, facts: eligibility.Facts, checks: list[dict]
+) -> list[eligibility.Finding]:
+    """The policy's consequence ``unqualified_blocks_next_nomination``: a block
+    when the officer's final grade the year before was the lowest grade (unless
+    a ``last_grade_not`` rule of the category already checks it)."""
+    from scoring.engine.assessment import assessment_rules
+
+    rules = assessment_rules(policy.rules)
+    if (
+        rules is None
+        or not rules.unqualified_blocks_next_nomination
+        or facts.last_grade != rules.lowest
+        or any(c.get("rule") == "last_grade_not" for c in checks)
+    ):
+        return []
+    label = next((g.label for g in rules.grades if g.code == rules.lowest), "") or rules.lowest
+    return [
+        eligibility.Finding(
+            "last_grade",
+            "block",
+            _("Graded %(grade)s in last year's assessment: may not be nominated this year.")
+            % {"grade": label},
+        )
+    ]
 
 
 def nomination_findings(nomination: Nomination, today: dt.date | None = None) -> list[dict]:
     policy = policy_in_force(tenant=nomination.tenant, on=today)
     checks = policy.rules.get("eligibility", {}).get(nomination.category, [])
-    return [
-        f.as_dict()
-        for f in eligibility.check(_facts(nomination), checks, today or timezone.localdate())
-    ]
+    facts = _facts(nomination)
+    found = eligibility.check(facts, checks, today or timezone.localdate())
+    return [f.as_dict() for f in [*found, *_grade_blocks(policy, facts, checks)]]
 
 
 # --- rounds and nominations ---------------------------------------------------------------

@@ -324,6 +324,23 @@ ROWS: dict[str, Row] = {
         lambda w, t: "rankings/2025/export/",
         _roles(admin=200, auditor=200, manager=403, reviewer=403, officer=403),
     ),
+    # issue 12 grades
+    "assessment year read": Row(
+        "get",
+        lambda w, t: "assessments/2025/",
+        _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=403),
+    ),
+    "assessment grade set": Row(
+        "post",
+        lambda w, t: f"assessments/2025/officers/{w.officers['d1'].id}/",
+        _roles(admin=200, auditor=403, manager=403, reviewer=403, officer=403),
+        lambda w, t, r: {"grade": "qualified", "reason": "矩阵"},
+    ),
+    "assessment finalize": Row(
+        "post",
+        lambda w, t: "assessments/2025/finalize/",
+        _roles(admin=200, auditor=403, manager=403, reviewer=403, officer=403),
+    ),
     "quota reports list": Row(
         "get",
         lambda w, t: "quota-reports/",

@@ -133,6 +133,19 @@ for _kind in ("achievement", "demand", "event", "conversion", "case", "video"):
     ):
         KWARGS[f"api:{_kind}-{_action}"] = _pk(lambda w, k=_kind: w.entries[k])
 
+# issue 12 grades: the assessment year, decisions, letters and export
+for _name in (
+    "api:assessment-year",
+    "api:assessment-finalize",
+    "assessment-page",
+    "assessment-page-finalize",
+    "assessment-export",
+):
+    KWARGS[_name] = lambda w: {"year": 2025}
+for _name in ("api:assessment-grade", "assessment-page-grade"):
+    KWARGS[_name] = lambda w: {"year": 2025, "officer_id": w.officers["d1"].pk}
+KWARGS["assessment-letter"] = lambda w: {"year": 2025, "unit_id": w.units["u1"].pk}
+
 #: list url name -> attribute of each result that must belong to the caller's tenant
 LISTS = {
     "api:district-list": "districts",
