@@ -56,8 +56,8 @@ class RequestForm(_OfficerForm):
 
 
 class OpinionForm(_OfficerForm):
-    level = forms.ChoiceField(label=gettext_lazy("Opinion"))
-    comment = forms.CharField(required=False, label=gettext_lazy("Comment"))
+    level = forms.ChoiceField(label=gettext_lazy("Opinion level"))
+    comment = forms.CharField(required=False, label=gettext_lazy("Remarks"))
 
     def __init__(self, *args, levels, **kwargs):
         super().__init__(*args, **kwargs)
