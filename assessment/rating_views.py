@@ -154,45 +154,63 @@ def _page(tenant_slug: str, year: int) -> str:
     return reverse("rating-page", kwargs={"tenant_slug": tenant_slug, "year": year})
 
 
-class OpinionView(RatingsPageView):
+class _RecordView(RatingsPageView):
+    """A POST-only form of the year's page that calls one service, then
+    returns to the page (or shows the page again with the form's errors)."""
+
+    http_method_names = ["post"]
+    allowed_roles: frozenset[str] = frozenset()
+    form_name = ""
+
+    def make_form(self, data):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def perform(self, year: int, data: dict) -> str:  # pragma: no cover
+        """Call the service; answer the success message."""
+        raise NotImplementedError
+
+    def post(self, request, tenant_slug, year):
+        if self.membership.role not in self.allowed_roles:
+            raise PermissionDenied
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                message = self.perform(year, form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(_page(tenant_slug, year))
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}), status=400)
+
+
+class OpinionView(_RecordView):
     """The district's (county's) opinion of an officer's year."""
 
-    http_method_names = ["post"]
+    allowed_roles = SEND_ROLES
+    form_name = "opinion_form"
 
-    def post(self, request, tenant_slug, year):
-        if self.membership.role not in SEND_ROLES:
-            raise PermissionDenied
+    def make_form(self, data):
         levels = opinion_levels(tenant=self.tenant)
-        form = OpinionForm(request.POST, membership=self.membership, levels=levels)
-        if form.is_valid():
-            try:
-                district_opinion_set(membership=self.membership, year=year, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("The district's opinion is recorded."))
-                return HttpResponseRedirect(_page(tenant_slug, year))
-        return self.render_to_response(self.get_context_data(opinion_form=form), status=400)
+        return OpinionForm(data, membership=self.membership, levels=levels)
+
+    def perform(self, year, data):
+        district_opinion_set(membership=self.membership, year=year, **data)
+        return _("The district's opinion is recorded.")
 
 
-class MarkView(RatingsPageView):
+class MarkView(_RecordView):
     """A mark that vetoes the year's grade (admins)."""
 
-    http_method_names = ["post"]
+    allowed_roles = frozenset({Role.ADMIN})
+    form_name = "mark_form"
 
-    def post(self, request, tenant_slug, year):
-        if self.membership.role != Role.ADMIN:
-            raise PermissionDenied
-        form = MarkForm(request.POST, membership=self.membership)
-        if form.is_valid():
-            try:
-                assessment_mark_record(membership=self.membership, year=year, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("The mark is recorded."))
-                return HttpResponseRedirect(_page(tenant_slug, year))
-        return self.render_to_response(self.get_context_data(mark_form=form), status=400)
+    def make_form(self, data):
+        return MarkForm(data, membership=self.membership)
+
+    def perform(self, year, data):
+        assessment_mark_record(membership=self.membership, year=year, **data)
+        return _("The mark is recorded.")
 
 
 class PublicRatingPageView(TemplateView):

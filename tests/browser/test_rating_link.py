@@ -14,32 +14,22 @@ from accounts.services import tenant_create
 from assessment.models import Rating
 from roster.services import district_create, officer_create
 
-from .test_login import sign_in
+from .test_login import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
 SLUG = "rating-browser"
-PASSWORD = "Browser-pass-2026!"
 
 
 @pytest.fixture
 def yangquan(transactional_db):
     """A Yangquan tenant (graded assessment, host criteria) with one officer."""
-    tenant = tenant_create(
-        slug=SLUG,
-        name="阳泉市科技局",
-        preset="yangquan",
-        admin_username="rating-admin",
-        admin_password=PASSWORD,
-    )
+    admin = {"admin_username": "rating-admin", "admin_password": PASSWORD}
+    tenant = tenant_create(slug=SLUG, name="阳泉市科技局", preset="yangquan", **admin)
     district = district_create(tenant=tenant, code="cq", name="城区")
+    term = {"term_start": dt.date(2025, 1, 1), "term_end": dt.date(2027, 12, 31)}
     officer_create(
-        tenant=tenant,
-        full_name="刘特派",
-        category="commissioner",
-        district=district,
-        term_start=dt.date(2025, 1, 1),
-        term_end=dt.date(2027, 12, 31),
+        tenant=tenant, full_name="刘特派", category="commissioner", district=district, **term
     )
     return tenant
 
