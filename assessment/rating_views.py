@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from accounts.choices import Role
 from accounts.models import Tenant
@@ -75,6 +76,15 @@ def _link(request, tenant: Tenant, token: str) -> dict:
         reverse("public-rating", kwargs={"slug": tenant.slug, "token": token})
     )
     return {"url": url, "qr": segno.make(url, error="m").svg_inline(scale=4)}
+
+
+class RatingsCurrentView(TenantPageMixin, View):
+    """The menu's entry: this year's page."""
+
+    roles = READ_ROLES
+
+    def get(self, request, tenant_slug):
+        return HttpResponseRedirect(_page(tenant_slug, timezone.localdate().year))
 
 
 class RatingsPageView(TenantPageMixin, TemplateView):

@@ -2,9 +2,16 @@
 
 from django.urls import path
 
-from .rating_views import MarkView, OpinionView, RatingReissueView, RatingsPageView
+from .rating_views import (
+    MarkView,
+    OpinionView,
+    RatingReissueView,
+    RatingsCurrentView,
+    RatingsPageView,
+)
 
 urlpatterns = [
+    path("assessment/ratings/", RatingsCurrentView.as_view(), name="rating-current"),
     path("assessment/<year:year>/ratings/", RatingsPageView.as_view(), name="rating-page"),
     path(
         "assessment/<year:year>/ratings/<int:pk>/reissue/",

@@ -30,6 +30,7 @@ NAV = [
     ("review-queue", _("Review"), {A, DM}, (), None),
     ("ranking-current", _("Rankings"), {A, AU, DM}, ("ranking-",), ASSESSMENT),
     ("quota-list", _("Quotas"), {A, AU, DM}, ("quota-",), ASSESSMENT),
+    ("rating-current", _("Ratings"), {A, AU, DM}, ("rating-",), ASSESSMENT),  # issue 12 ratings
     (
         "nomination-list",
         _("Selection"),

@@ -161,3 +161,12 @@ def test_public_page_unknown_and_expired(gw, client):
         form = {f"score_{k}": str(v) for k, v in SCORES.items()}
         assert client.post(f"/public/alpha/ratings/{token}/", form).status_code == 410
     assert Rating.objects.count() == 0
+
+
+def test_menu_entry_opens_this_years_page(gw, client):
+    login(client, gw, "manager")
+    with time_machine.travel("2026-06-01 09:00+08:00", tick=False):
+        response = client.get("/t/alpha/assessment/ratings/")
+        assert response.status_code == 302 and response["Location"] == PAGE
+        assert 'href="/t/alpha/assessment/ratings/"' in client.get(PAGE).content.decode()
+    assert login(client, gw, "reviewer").get("/t/alpha/assessment/ratings/").status_code == 403
