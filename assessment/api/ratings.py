@@ -74,7 +74,7 @@ class RatingRequestSerializer(serializers.ModelSerializer):
     def get_answered(self, obj) -> bool:
         return hasattr(obj, "rating")
 
-    def get_answered_at(self, obj):
+    def get_answered_at(self, obj) -> str | None:
         rating = getattr(obj, "rating", None)
         return (
             serializers.DateTimeField().to_representation(rating.submitted_at) if rating else None
