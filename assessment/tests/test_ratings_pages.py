@@ -170,3 +170,13 @@ def test_menu_entry_opens_this_years_page(gw, client):
         assert response.status_code == 302 and response["Location"] == PAGE
         assert 'href="/t/alpha/assessment/ratings/"' in client.get(PAGE).content.decode()
     assert login(client, gw, "reviewer").get("/t/alpha/assessment/ratings/").status_code == 403
+
+
+def test_page_refuses_another_tenants_or_districts_officer(gw, client, other_world):
+    login(client, gw, "admin")
+    body = {"officer": other_world.officers["d1"].id, "rater_kind": "host", "rater_name": "甲"}
+    response = client.post(PAGE, body)
+    assert response.status_code == 400 and "officer" in response.context["request_form"].errors
+    body["officer"] = gw.officers["d2"].id
+    assert login(client, gw, "manager").post(PAGE, body).status_code == 400
+    assert RatingRequest.objects.count() == 0
