@@ -31,6 +31,7 @@ NAV = [
     ("ranking-current", _("Rankings"), {A, AU, DM}, ("ranking-",), ASSESSMENT),
     ("quota-list", _("Quotas"), {A, AU, DM}, ("quota-",), ASSESSMENT),
     ("assessment-current", _("Annual grades"), {A, AU, DM}, ("assessment-",), ASSESSMENT),
+    ("rating-current", _("Ratings"), {A, AU, DM}, ("rating-",), ASSESSMENT),  # issue 12 ratings
     (
         "nomination-list",
         _("Selection"),

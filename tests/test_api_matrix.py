@@ -701,6 +701,52 @@ ROWS.update(
     }
 )
 
+
+# issue 12 ratings: rating links (API.md "Annual assessment")
+def _graded(w: World) -> None:
+    """Give the world Yangquan's graded assessment (rating criteria for hosts)."""
+    from accounts.models import Policy
+    from accounts.presets import preset_rules
+
+    policy = Policy.objects.get(tenant=w.tenant)
+    if policy.rules.get("assessment", {}).get("method") != "graded":
+        policy.rules["assessment"] = preset_rules("yangquan")["assessment"]
+        Policy.objects.filter(pk=policy.pk).update(rules=policy.rules)
+
+
+def _rating_body(officer: str):
+    return lambda w, t, r: {
+        "officer": w.officers[officer].id,
+        "year": 2026,
+        "rater_kind": "host",
+        "rater_name": "派驻单位",
+    }
+
+
+ROWS.update(
+    {
+        "rating request send": Row(
+            "post",
+            lambda w, t: "rating-requests/",
+            _roles(admin=201, auditor=403, manager=201, reviewer=403, officer=403),
+            _rating_body("d1"),
+            lambda w, r: _graded(w),
+        ),
+        "rating request send for another district": Row(
+            "post",
+            lambda w, t: "rating-requests/",
+            _roles(admin=201, auditor=403, manager=400, reviewer=403, officer=403),
+            _rating_body("d2"),
+            lambda w, r: _graded(w),
+        ),
+        "rating requests read": Row(
+            "get",
+            lambda w, t: "rating-requests/",
+            _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=403),
+        ),
+    }
+)
+
 #: (row, role) -> why the code does not answer as API.md says yet (strict xfail).
 #: (row, role) -> why the cell is known to fail (a strict xfail); empty now that
 #: the ledger rules of issue 10 (four eyes, reach, dates) have landed.

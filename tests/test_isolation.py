@@ -11,6 +11,7 @@ makes this test fail until someone decides how it is scoped.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -281,3 +282,30 @@ def test_district_manager_gets_404_for_other_district_objects(world):
     api = world.api("manager")
     assert api.get(world.url(f"officers/{world.officers['d2'].id}/")).status_code == 404
     assert api.get(world.url(f"officers/{world.officers['d1'].id}/")).status_code == 200
+
+
+# issue 12 ratings: rating links, district opinions and marks of a year
+def _rating_request(w):
+    """The world's rating request about the d1 officer, made on first use."""
+    from assessment.models import RatingRequest
+
+    found = RatingRequest.objects.filter(tenant=w.tenant).first()
+    if found is None:
+        found = RatingRequest.objects.create(
+            tenant=w.tenant,
+            officer=w.officers["d1"],
+            year=2025,
+            rater_kind="host",
+            rater_name="派驻单位",
+            token_digest=f"{w.tenant.slug}-sweep".ljust(64, "0"),
+            expires_on=dt.date(2099, 1, 1),
+            created_by=w.users["admin"],
+        )
+    return found
+
+
+for _name in ("rating-page", "rating-opinion", "rating-mark"):
+    KWARGS[_name] = lambda w: {"year": 2025}
+KWARGS["rating-reissue"] = lambda w: {"year": 2025, "pk": _rating_request(w).pk}
+NON_TENANT["public-rating"] = "the public rater page of a one-time link: the officer's name only"
+NON_TENANT["api:public-rating"] = "a one-time rating link: the officer's name and the criteria"

@@ -44,7 +44,7 @@ from roster import workflow
 from roster.models import District
 
 from .sweep import changed, db_state, tenant_write_routes
-from .test_isolation import KWARGS
+from .test_isolation import KWARGS, _rating_request
 from .world import PNG, ROLES, TERM, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -537,7 +537,11 @@ def _extend(w: World, *, unique_codes: bool = False) -> World:
 
 @pytest.fixture
 def worlds(db):
-    return _extend(build_world("alpha")), _extend(build_world("beta"), unique_codes=True)
+    pair = _extend(build_world("alpha")), _extend(build_world("beta"), unique_codes=True)
+    for w in pair:  # issue 12 ratings: criteria, opinion levels and a rating request
+        _graded(w)
+        _rating_request(w)
+    return pair
 
 
 def _is_api(name: str) -> bool:
@@ -997,3 +1001,38 @@ def test_requests_outside_the_callers_reach_are_refused(reach_world, case):
             response.status_code,
             response.content[:300],
         )
+
+
+# --- issue 12 ratings: rating links, district opinions, marks ------------------------------
+
+
+def _graded(w: World) -> World:
+    """Give the world Yangquan's graded assessment (host criteria, opinion levels)."""
+    from accounts.models import Policy
+    from accounts.presets import preset_rules
+
+    policy = Policy.objects.get(tenant=w.tenant)
+    if policy.rules.get("assessment", {}).get("method") != "graded":
+        policy.rules["assessment"] = preset_rules("yangquan")["assessment"]
+        Policy.objects.filter(pk=policy.pk).update(rules=policy.rules)
+    return w
+
+
+def _rating_request_body(w: World) -> dict:
+    return {"officer": w.officers["d1"].id, "year": 2026, "rater_kind": "host", "rater_name": "甲"}
+
+
+BODIES["api:rating-request-list"] = [Body(_rating_request_body, ("officer",))]
+# the page shows the new link once (no redirect): its officer select is the
+# tenant's officers in reach, tested in assessment/tests/test_ratings_pages.py
+BODIES["rating-page"] = [Body(_rating_request_body)]
+BODIES["rating-reissue"] = [Body(lambda w: {})]
+BODIES["rating-opinion"] = [
+    Body(lambda w: {"officer": w.officers["d1"].id, "level": "qualified"}, ("officer",))
+]
+BODIES["rating-mark"] = [
+    Body(
+        lambda w: {"officer": w.officers["d1"].id, "kind": "integrity_record", "note": "失信"},
+        ("officer",),
+    )
+]

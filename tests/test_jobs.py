@@ -103,6 +103,7 @@ def test_every_job_is_on_the_beat_schedule():
         "roster.tasks.remind_terms_ending",
         "roster.tasks.flag_dormant_officers",
         "accounts.tasks.close_stale_job_runs",
+        "assessment.tasks.remind_rating_links",  # issue 12 ratings
     }
 
 

@@ -1,3 +1,9 @@
-"""URLs: public (issue 12)."""
+"""Public API URLs: rating links, no login (issue 12)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .ratings import PublicRatingView
+
+urlpatterns = [
+    path("ratings/<str:token>/", PublicRatingView.as_view(), name="public-rating"),
+]

@@ -1,3 +1,10 @@
-"""URLs: ratings (issue 12)."""
+"""API URLs: rating requests (issue 12)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .ratings import RatingRequestViewSet
+
+router = SimpleRouter()
+router.register("rating-requests", RatingRequestViewSet, basename="rating-request")
+
+urlpatterns = router.urls

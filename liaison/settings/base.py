@@ -326,3 +326,9 @@ API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=7 * 24 * 3600)
 # --- database robustness (issue 10) ---
 # How long a POST's Idempotency-Key replays its first answer (API.md).
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+
+# --- ratings: rating-link reminders (issue 12) ---
+CELERY_BEAT_SCHEDULE["rating-link-reminders"] = {
+    "task": "assessment.tasks.remind_rating_links",
+    "schedule": crontab(minute=15, hour=8),
+}

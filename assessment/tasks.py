@@ -1,0 +1,54 @@
+"""Scheduled jobs of the annual assessment: remind whoever sent a rating
+link that is about to expire unanswered (issue 12). Per tenant, logged
+(JobRun), once per request (``reminded_at``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Tenant
+from accounts.notifications import job_run, notify
+
+from .ratings import rating_requests_to_remind
+
+
+def _remind(tenant: Tenant, day: dt.date) -> int:
+    """Notify the sender of each request due a reminder; mark it reminded."""
+    sent = 0
+    for request in rating_requests_to_remind(tenant=tenant, today=day):
+        notify(
+            tenant=tenant,
+            user=request.created_by,
+            key=f"rating-link:{request.pk}",
+            title=_("The rating link for %(name)s (%(rater)s) expires on %(day)s")
+            % {
+                "name": request.officer.full_name,
+                "rater": request.rater_name,
+                "day": request.expires_on,
+            },
+            body=_("%(rater)s has not answered yet. Reissue the link or remind the rater.")
+            % {"rater": request.rater_name},
+            link=reverse("rating-page", kwargs={"tenant_slug": tenant.slug, "year": request.year}),
+        )
+        request.reminded_at = timezone.now()
+        request.save(update_fields=["reminded_at"])
+        sent += 1
+    return sent
+
+
+@shared_task(acks_late=True)
+def remind_rating_links(today: str | None = None) -> dict:
+    """Daily: each unanswered request expiring within 3 days notifies the
+    member who sent it, once."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    done: dict[str, int] = {}
+    with translation.override("zh-hans"):
+        for tenant in Tenant.objects.order_by("slug"):
+            with job_run("rating-link-reminders", tenant) as detail:
+                detail["reminded"] = done[tenant.slug] = _remind(tenant, day)
+    return done
