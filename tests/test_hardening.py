@@ -136,6 +136,7 @@ DOWNLOADS = {
     "ranking-page-export": "",
     "statement-export": "",
     "quota-export": "",
+    "assessment-export": "",  # issue 12 grades
     "export-download": "",
     "evidence-download": "",
     "officer-import": "?template=1",
