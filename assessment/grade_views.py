@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -21,6 +22,7 @@ from liaison.errors import Conflict
 from liaison.excel import XLSX
 from liaison.views import TenantPageMixin
 from roster.selectors import districts_in_reach, unit_list
+from scoring.engine import assessment as engine
 
 from .exports import assessment_xlsx
 from .selectors import (
@@ -67,7 +69,8 @@ def year_table(*, membership: Membership, year: int) -> dict:
     return {
         "status": rows.status,
         "rules": rows.rules,
-        "grades": list(grades.items()),
+        # the grades one may set (not "pending")
+        "grades": [(code, label) for code, label in grades.items() if code != engine.PENDING],
         "components": components,
         "rows": out,
     }
@@ -97,6 +100,7 @@ class AssessmentPageView(TenantPageMixin, TemplateView):
         counts = {code: 0 for code, _label in table["grades"]}
         for row in table["rows"]:
             counts[row["grade"]] = counts.get(row["grade"], 0) + 1
+        pending = [row for row in table["rows"] if row["grade"] == engine.PENDING]
         units = {}
         for row in table["rows"]:
             if row["unit_id"] is not None:
@@ -105,7 +109,9 @@ class AssessmentPageView(TenantPageMixin, TemplateView):
             year=year,
             years=range(year - 3, year + 2),
             table=table,
-            counts=[(label, counts.get(code, 0)) for code, label in table["grades"]],
+            counts=[(label, counts.get(code, 0)) for code, label in table["grades"]]
+            + ([(pgettext("assessment grade", "Pending"), len(pending))] if pending else []),
+            pending=pending,
             units=sorted(units.items(), key=lambda u: u[1]),
             can_decide=self.membership.role == Role.ADMIN and table["status"] == "draft",
             can_export=self.membership.role in ASSESSMENT_READERS,
@@ -146,6 +152,8 @@ class AssessmentFinalizePageView(TenantPageMixin, View):
         try:
             assessment_finalize(membership=self.membership, year=year)
             messages.success(request, _("The %(year)d assessment is finalised.") % {"year": year})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         except Conflict as exc:
             messages.error(request, exc.message)
         return _back(tenant_slug, year)

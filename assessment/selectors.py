@@ -23,6 +23,7 @@ from fractions import Fraction
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Membership, Policy, Tenant
 from accounts.selectors import policy_in_force
@@ -254,7 +255,10 @@ def in_reach(rows: YearRows, membership: Membership) -> list[dict]:
 
 
 def grade_labels(rules: engine.AssessmentRules) -> dict[str, str]:
-    return {g.code: g.label or g.code for g in rules.grades}
+    """Grade code → label, and :data:`engine.PENDING` (no grade yet) last."""
+    labels = {g.code: g.label or g.code for g in rules.grades}
+    labels[engine.PENDING] = pgettext("assessment grade", "Pending")
+    return labels
 
 
 def reason_text(reason: dict, rules: engine.AssessmentRules) -> str:
@@ -273,7 +277,7 @@ def reason_text(reason: dict, rules: engine.AssessmentRules) -> str:
         name = components.get(p["component"], p["component"])
         return _("No %(component)s yet: left out, the other weights count") % {"component": name}
     if code == "no_data":
-        return _("Nothing recorded for the year: score 0")
+        return _("No rating, opinion or record for the year: no grade proposed (pending)")
     if code == "veto":
         veto = {
             "integrity_record": _("a research-integrity record"),

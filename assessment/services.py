@@ -17,6 +17,8 @@ from roster.choices import EndReason, OfficerStatus
 from roster.models import Officer
 from roster.services import officer_disqualify, officer_end
 from scoring.engine import assessment as engine
+from scoring.engine import two_decimals
+from scoring.engine.ranking import places
 
 from .choices import YearStatus
 from .models import AssessmentResult, AssessmentYear, GradeDecision
@@ -59,6 +61,10 @@ def grade_set(
     rows = assessment_year_rows(tenant=tenant, year=year)
     if officer_id not in rows.officers:
         raise Http404(_("The officer was not appointed in %(year)d.") % {"year": year})
+    if not errors:
+        over = _over_cap(rows, rules, officer_id, grade)
+        if over:
+            errors["grade"] = over
     if errors:
         raise ValidationError(errors)
     return GradeDecision.objects.create(
@@ -71,13 +77,52 @@ def grade_set(
     )
 
 
-def _end_service(membership: Membership, officer: Officer, policy_reasons, today: dt.date) -> None:
+def _over_cap(rows, rules: engine.AssessmentRules, officer_id: int, grade: str) -> str:
+    """The message when setting ``grade`` would put more officers in a capped
+    grade than its cap allows (counted on the whole cohort, like the
+    engine's caps), else ``""``."""
+    found = next((g for g in rules.grades if g.code == grade), None)
+    if found is None or found.cap is None or rules.method != "graded":
+        return ""
+    size = len(rows.rows)
+    allowed = places(size, found.cap.ratio, found.cap.rounding)
+    holders = sum(1 for r in rows.rows if r["grade"] == grade and r["officer"] != officer_id)
+    if holders + 1 <= allowed:
+        return ""
+    return _(
+        "At most %(places)d of the %(size)d officers may be graded %(grade)s "
+        "(%(percent)s%%); %(holders)d already are. Set another officer's grade "
+        "first."
+    ) % {
+        "places": allowed,
+        "size": size,
+        "grade": found.label or found.code,
+        "percent": two_decimals(found.cap.ratio * 100).rstrip("0").rstrip("."),
+        "holders": holders,
+    }
+
+
+def service_end_day(officer: Officer, year: int, today: dt.date) -> dt.date:
+    """The day a failed assessment of ``year`` ends the appointment: the later
+    of the day after the assessed year and today, kept within the term (its
+    last day when the term is over by then). Yangquan 001 第十六条 (取消其科技
+    特派员资格) and Suzhou 003 二（三）6 (终止与该专员合作，不再予以派驻服务)
+    end the service from the decision on: the assessed year was served in
+    full, so the end never falls inside it (unless the term itself ends
+    there, on its last day)."""
+    day = max(today, dt.date(year + 1, 1, 1))
+    return min(max(day, officer.term_start), officer.term_end)
+
+
+def _end_service(
+    membership: Membership, officer: Officer, policy_reasons, year: int, today: dt.date
+) -> None:
     """End the appointment of an officer graded lowest: a disqualification for
     a failed assessment where the policy has that reason, else an early end
-    (withdrawn); dated today, or the term's last day when it is over."""
+    (withdrawn), on :func:`service_end_day`."""
     if officer.status in (OfficerStatus.ENDED, OfficerStatus.DISQUALIFIED):
         return
-    day = min(max(today, officer.term_start), officer.term_end)
+    day = service_end_day(officer, year, today)
     if ASSESSMENT_FAILED in policy_reasons:
         officer_disqualify(
             tenant=membership.tenant,
@@ -103,12 +148,25 @@ def assessment_finalize(
     """Freeze the year: every row as it stands (proposal, grade in force,
     exact score, components, reasons) and the year final (409 once final).
     Where the policy says so, the appointments of officers graded lowest end
-    (``unqualified_ends_service``)."""
+    (``unqualified_ends_service``). 400 while an officer has no grade: the
+    engine proposed none (:data:`engine.PENDING`, nothing to grade) and the
+    centre set none."""
     tenant = membership.tenant
     _policy, rules = year_rules(tenant=tenant, year=year)
     state = _locked_year(tenant, year)
     _check_draft(state, year)
     rows = assessment_year_rows(tenant=tenant, year=year)
+    pending = [r for r in rows.rows if r["grade"] == engine.PENDING]
+    if pending:
+        names = "、".join(rows.officers[r["officer"]].full_name for r in pending)
+        raise ValidationError(
+            _(
+                "%(count)d officers have no grade yet (nothing to assess them on): "
+                "%(names)s. Record their ratings and opinions, or set their grades "
+                "with a reason, then finalise."
+            )
+            % {"count": len(pending), "names": names}
+        )
     AssessmentResult.objects.bulk_create(
         AssessmentResult(
             tenant=tenant,
@@ -132,5 +190,5 @@ def assessment_finalize(
     reasons = [r["code"] for r in rows.policy.rules.get("disqualification_reasons", [])]
     for row in rows.rows:
         if "ends_service" in engine.consequences(row["grade"], rules):
-            _end_service(membership, rows.officers[row["officer"]], reasons, today)
+            _end_service(membership, rows.officers[row["officer"]], reasons, year, today)
     return state

@@ -72,11 +72,12 @@ def build_cohort(slug: str) -> World:
     C       合格 60   3 3 3 3 → 60   3 → 60   60
     D       不合格 0  2 2 2 2 → 40   2 → 40   80/3 = 26.67
     E       优秀 100  5 5 5 5 → 100  5 → 100  100, integrity record: veto
-    F       —        —             —        0 (no data)
+    F       —        —             —        0, nothing to grade: pending
     ======  =======  ============  =======  ==========================
 
     20% of 6 rounded down: 1 excellent place. E's veto takes E out of the
-    cap, so A keeps it and B falls to 合格.
+    cap, so A keeps it and B falls to 合格. F has no grade proposed (待评):
+    the year is not finalised until the centre sets one.
     """
     w = build_world(slug, preset="yangquan")
     for name in "ABCDEF":
@@ -130,7 +131,7 @@ def test_proposed_grades_with_the_20_percent_cap(yq):
         "C": ("60.00", "qualified", "qualified"),
         "D": ("26.67", "unqualified", "unqualified"),
         "E": ("100.00", "unqualified", "unqualified"),
-        "F": ("0.00", "unqualified", "unqualified"),
+        "F": ("0.00", "pending", "pending"),
     }
     assert rows["B"]["components"] == {
         "county_opinion": "100.00",
@@ -156,7 +157,7 @@ def test_proposed_grades_with_the_20_percent_cap(yq):
     ]
     assert rows["E"]["reasons"][-1] == "否决（科研诚信记录）：不合格"
     assert rows["A"]["reasons"][-1] == "在优秀的 1 个名额之内"
-    assert rows["F"]["reasons"][-2:] == ["本年度无任何记录：0 分", "分数达到 0.00：不合格"]
+    assert rows["F"]["reasons"][-1] == "缺少评价：本年度无任何评价、意见或记录，不提议等次（待评）"
 
 
 @pytest.mark.parametrize(
@@ -203,6 +204,15 @@ def test_override_needs_a_reason_and_a_known_grade(yq):
     assert yq.api("auditor").post(path, {"grade": "excellent", "reason": "x"}).status_code == 403
     assert yq.api("manager").post(path, {"grade": "excellent", "reason": "x"}).status_code == 403
     assert not GradeDecision.objects.exists()
+    # A holds the one excellent place (20% of 6, rounded down)
+    over = api.post(path, {"grade": "excellent", "reason": "服务对象联名表扬"}, format="json")
+    assert over.status_code == 400
+    assert over.json() == {
+        "grade": ["考核总人数 6 人，优秀等次至多 1 人（20%），已有 1 人。请先调整其他人员的等次。"]
+    }
+    assert not GradeDecision.objects.exists()
+    a = yq.officers["A"].id
+    api.post(yq.url(f"{URL}officers/{a}/"), {"grade": "qualified", "reason": "名额让出"})
     ok = api.post(path, {"grade": "excellent", "reason": "服务对象联名表扬"}, format="json")
     assert ok.status_code == 200
     row = ok.json()
@@ -211,6 +221,7 @@ def test_override_needs_a_reason_and_a_known_grade(yq):
     later = api.post(path, {"grade": "qualified", "reason": "复核"}, format="json")
     assert later.json()["grade"] == "qualified"
     assert list(GradeDecision.objects.values_list("grade", "reason")) == [
+        ("qualified", "名额让出"),
         ("excellent", "服务对象联名表扬"),
         ("qualified", "复核"),
     ]
@@ -228,9 +239,39 @@ def test_override_needs_a_reason_and_a_known_grade(yq):
     assert missing.status_code == 404
 
 
+def grade_f(w: World, grade: str = "unqualified") -> None:
+    """The centre grades F (nothing recorded: pending) so the year can end."""
+    f = w.officers["F"].id
+    response = w.api("admin").post(
+        w.url(f"{URL}officers/{f}/"), {"grade": grade, "reason": "无故不参加考核"}
+    )
+    assert response.status_code == 200
+
+
+def test_finalize_is_refused_while_a_grade_is_pending(yq):
+    api = yq.api("admin")
+    response = api.post(yq.url(f"{URL}finalize/"))
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": [
+            "尚有 1 人待评（缺少评价）：特派员F。请先收集评价和意见，或说明理由设定其等次，"
+            "再确定考核结果。"
+        ]
+    }
+    assert not AssessmentResult.objects.exists()
+    assert api.get(yq.url(URL)).json()["status"] == "draft"
+    assert {o.status for o in type(yq.officers["D"]).objects.all()} == {"active"}
+    grade_f(yq, "qualified")
+    assert api.post(yq.url(f"{URL}finalize/")).status_code == 200
+    f = AssessmentResult.objects.get(officer=yq.officers["F"])
+    assert (f.proposed_grade, f.grade) == ("pending", "qualified")
+
+
 def test_finalize_freezes_and_twice_is_409(yq):
     api = yq.api("admin")
     b = yq.officers["B"]
+    grade_f(yq)
+    api.post(yq.url(f"{URL}officers/{yq.officers['A'].id}/"), {"grade": "qualified", "reason": "x"})
     api.post(yq.url(f"{URL}officers/{b.id}/"), {"grade": "excellent", "reason": "表彰"})
     assert yq.api("auditor").post(yq.url(f"{URL}finalize/")).status_code == 403
     response = api.post(yq.url(f"{URL}finalize/"))
@@ -251,6 +292,7 @@ def test_finalize_freezes_and_twice_is_409(yq):
 
 
 def test_finalize_ends_the_service_of_the_unqualified(yq):
+    grade_f(yq)
     assert yq.api("admin").post(yq.url(f"{URL}finalize/")).status_code == 200
     statuses = {
         k: (o.status, o.disqualification_reason)
@@ -270,6 +312,7 @@ def test_next_years_nomination_of_an_unqualified_officer_is_blocked(yq):
     from roster import workflow
 
     api = yq.api("admin")
+    grade_f(yq)
     assert api.post(yq.url(f"{URL}finalize/")).status_code == 200
     admin = yq.users["admin"].memberships.get()
     selection = workflow.round_create(membership=admin, year=2026, category="commissioner", seats=3)
@@ -315,3 +358,44 @@ def test_query_count_does_not_grow_with_officers(yq, django_assert_max_num_queri
         assert api.get(yq.url(URL)).status_code == 200
     with django_assert_max_num_queries(16):
         assert yq.api("manager").get(yq.url(URL)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("term", "today", "day"),
+    [
+        # finalised inside the assessed year: the year is served in full
+        ((dt.date(2025, 3, 1), dt.date(2026, 2, 28)), dt.date(2025, 12, 20), dt.date(2026, 1, 1)),
+        # finalised after it: from today on
+        ((dt.date(2025, 3, 1), dt.date(2026, 2, 28)), dt.date(2026, 1, 20), dt.date(2026, 1, 20)),
+        # the term is over by today: its last day
+        ((dt.date(2025, 3, 1), dt.date(2026, 2, 28)), dt.date(2026, 3, 10), dt.date(2026, 2, 28)),
+        # a term of the assessed year only: nothing left after it, its last day
+        ((dt.date(2025, 1, 1), dt.date(2025, 12, 31)), dt.date(2025, 12, 20), TERM[1]),
+    ],
+)
+def test_service_end_day(term, today, day):
+    from assessment.services import service_end_day
+    from roster.models import Officer
+
+    officer = Officer(term_start=term[0], term_end=term[1])
+    assert service_end_day(officer, 2025, today) == day
+
+
+def test_finalising_inside_the_year_ends_service_the_day_after_it(yq):
+    """Finalised on 20 December 2025: D's term runs into 2026, so D is
+    disqualified from 1 January 2026, not inside the assessed year."""
+    from assessment.services import assessment_finalize
+
+    d = yq.officers["D"]
+    type(d).objects.filter(pk=d.pk).update(term_end=dt.date(2026, 6, 30))
+    grade_f(yq)
+    admin = yq.users["admin"].memberships.get()
+    assessment_finalize(membership=admin, year=YEAR, today=dt.date(2025, 12, 20))
+    d.refresh_from_db()
+    assert (d.status, d.disqualification_reason, d.disqualified_on) == (
+        "disqualified",
+        "assessment_failed",
+        dt.date(2026, 1, 1),
+    )
+    e = type(d).objects.get(pk=yq.officers["E"].pk)
+    assert (e.status, e.disqualified_on) == ("disqualified", dt.date(2025, 12, 31))

@@ -44,6 +44,10 @@ def test_year_page_roles(yq, who, status):
         assert ('id="finalize"' in html) == (who == "admin")
         assert "超出优秀的 1 个名额：合格" in html
         assert "98.33" in html
+        # F: nothing recorded, no grade proposed
+        assert "1 人未提议等次（缺少评价）：本年度无任何评价、意见或记录。" in html
+        assert "尚有待评人员时不能确定考核结果" in html
+        assert "待评 1" in html
 
 
 def test_other_tenant_pages_are_404(yq, other_world):
@@ -70,11 +74,24 @@ def test_admin_sets_a_grade_and_finalises(yq):
         .status_code
         == 403
     )
+    # A holds the one excellent place: a second 优秀 is refused, with the message
+    over = client.post(
+        path(yq, f"officers/{b}/grade/"), {"grade": "excellent", "reason": "联名表扬"}, follow=True
+    )
+    assert "考核总人数 6 人，优秀等次至多 1 人（20%），已有 1 人。" in over.content.decode()
+    assert not GradeDecision.objects.exists()
+    a, f = yq.officers["A"].id, yq.officers["F"].id
+    client.post(path(yq, f"officers/{a}/grade/"), {"grade": "qualified", "reason": "让出名额"})
     client.post(path(yq, f"officers/{b}/grade/"), {"grade": "excellent", "reason": "联名表扬"})
-    assert GradeDecision.objects.get().grade == "excellent"
+    assert GradeDecision.objects.get(officer_id=b).grade == "excellent"
     html = client.get(path(yq)).content.decode()
     assert "中心定为优秀：联名表扬" in html
     assert page(yq, "auditor").post(path(yq, "finalize/")).status_code == 403
+    # F is pending: refused, with the message on the page
+    refused = client.post(path(yq, "finalize/"), follow=True)
+    assert "尚有 1 人待评（缺少评价）：特派员F。" in refused.content.decode()
+    assert 'id="assessment-status">草稿' in refused.content.decode()
+    client.post(path(yq, f"officers/{f}/grade/"), {"grade": "unqualified", "reason": "未参加"})
     assert client.post(path(yq, "finalize/")).status_code == 302
     html = client.get(path(yq)).content.decode()
     assert 'id="assessment-status">定稿' in html
@@ -83,7 +100,9 @@ def test_admin_sets_a_grade_and_finalises(yq):
 
 def test_results_letter_lists_the_units_officers(yq):
     client = page(yq, "admin")
-    client.post(path(yq, "finalize/"))
+    f = yq.officers["F"].id
+    client.post(path(yq, f"officers/{f}/grade/"), {"grade": "unqualified", "reason": "未参加"})
+    assert client.post(path(yq, "finalize/")).status_code == 302
     html = client.get(path(yq, f"letters/{yq.units['u1'].id}/")).content.decode()
     for name in "ABCDF":
         assert f"特派员{name}" in html

@@ -28,7 +28,10 @@ fixes the JSON; :func:`assessment_rules` reads it):
     the present components are renormalised: score = Σ wᵢ·vᵢ / Σ wᵢ over the
     present components. It shows as ``None`` in ``components`` with a
     ``missing_component`` reason. When no component with a weight above 0 is
-    present the score is 0 (reason ``no_data``).
+    present there is nothing to grade: the score is 0 and the proposal is
+    :data:`PENDING` (reason ``no_data``), never the lowest grade; such an
+    officer takes no place under a cap but counts in the cohort, and only a
+    veto (or the centre) gives a grade.
 
     The proposed grade is the first grade whose ``min_score`` the score
     reaches. Then, in this order: a veto forces its grade (the lowest one when
@@ -56,6 +59,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .ranking import places
+
+#: the proposal of an officer with nothing to grade (no grade code of a policy)
+PENDING = "pending"
 
 RATING_MIN, RATING_MAX = 1, 5
 #: a mean rating × this is its value on 0..100 (1 → 20, 5 → 100)
@@ -394,6 +400,10 @@ def _apply_caps(
                 )
 
 
+def _code(index: int | None, rules: AssessmentRules) -> str:
+    return PENDING if index is None else rules.grades[index].code
+
+
 def assess(facts: Iterable[AssessmentFact], rules: AssessmentRules) -> tuple[AssessmentRow, ...]:
     """Every officer's score, components, proposed grade and reasons, best
     score first (ties by officer id). The cohort is every fact given."""
@@ -404,7 +414,7 @@ def assess(facts: Iterable[AssessmentFact], rules: AssessmentRules) -> tuple[Ass
     scores: dict[int, Fraction] = {}
     values: dict[int, Mapping[str, Fraction | None]] = {}
     reasons: dict[int, list[Reason]] = {}
-    current: dict[int, int] = {}
+    current: dict[int, int | None] = {}  # None: pending, nothing to grade
     forced: dict[int, str] = {}
     for fact in facts:
         officer = fact.officer
@@ -420,9 +430,12 @@ def assess(facts: Iterable[AssessmentFact], rules: AssessmentRules) -> tuple[Ass
             )
         else:
             score, values[officer], why = weighted_score(fact, rules)
-            grade = _threshold_grade(score, rules)
-            index = order[grade.code]
-            why.append(Reason("threshold", {"grade": grade.code, "min_score": grade.min_score}))
+            if why and why[-1].code == "no_data":
+                index = None
+            else:
+                grade = _threshold_grade(score, rules)
+                index = order[grade.code]
+                why.append(Reason("threshold", {"grade": grade.code, "min_score": grade.min_score}))
         scores[officer] = score
         if index == 0 and fact.discipline_violation and rules.discipline_removes_excellence:
             index = 1
@@ -445,7 +458,7 @@ def assess(facts: Iterable[AssessmentFact], rules: AssessmentRules) -> tuple[Ass
             officer=fact.officer,
             score=scores[fact.officer],
             components=values[fact.officer],
-            proposed_grade=forced.get(fact.officer, rules.grades[current[fact.officer]].code),
+            proposed_grade=forced.get(fact.officer, _code(current[fact.officer], rules)),
             reasons=tuple(reasons[fact.officer]),
         )
         for fact in facts

@@ -12,6 +12,7 @@ import pytest
 from accounts.presets import preset_rules
 from scoring.engine import AssessmentFact, Reason, assess, assessment_rules, consequences
 from scoring.engine.assessment import (
+    PENDING,
     AssessmentRules,
     Cap,
     Component,
@@ -212,13 +213,52 @@ def test_yangquan_scores(fact, score, components, grade, missing):
     )
 
 
-def test_nothing_gathered_scores_zero():
+def test_nothing_gathered_proposes_no_grade():
+    """No rating, no opinion, no record: nothing to grade, so no grade is
+    proposed (pending), never 不合格."""
     (row,) = assess([AssessmentFact(officer=7)], YANGQUAN)
-    assert (row.score, row.proposed_grade) == (F(0), "unqualified")
-    assert row.reasons[-2:] == (
+    assert (row.score, row.proposed_grade) == (F(0), PENDING)
+    assert row.components == {
+        "county_opinion": None,
+        "host_evaluation": None,
+        "service_records": None,
+        "results": None,
+    }
+    assert row.reasons == (
+        Reason("missing_component", {"component": "county_opinion"}),
+        Reason("missing_component", {"component": "host_evaluation"}),
+        Reason("missing_component", {"component": "service_records"}),
+        Reason("missing_component", {"component": "results"}),
         Reason("no_data"),
-        Reason("threshold", {"grade": "unqualified", "min_score": F(0)}),
     )
+
+
+def test_a_year_with_no_data_proposes_nobody_a_grade_but_the_vetoed():
+    """A whole cohort with nothing gathered: everyone pending, except the
+    officer a veto forces to 不合格; pending officers take no excellent place
+    but count in the cohort (5 officers: 20% = 1 place, held by officer 5)."""
+    facts = [
+        AssessmentFact(officer=1),
+        AssessmentFact(officer=2, integrity_record=True),
+        AssessmentFact(officer=3, disqualified=True),
+        AssessmentFact(officer=4),
+        AssessmentFact(officer=5, district_opinion="excellent"),
+    ]
+    rows = assess(facts, YANGQUAN)
+    assert [(r.officer, r.score, r.proposed_grade) for r in rows] == [
+        (5, F(100), "excellent"),
+        (1, F(0), PENDING),
+        (2, F(0), "unqualified"),
+        (3, F(0), "unqualified"),
+        (4, F(0), PENDING),
+    ]
+    by_officer = {r.officer: r for r in rows}
+    assert by_officer[2].reasons[-2:] == (
+        Reason("no_data"),
+        Reason("veto", {"veto": "integrity_record", "grade": "unqualified"}),
+    )
+    assert by_officer[5].reasons[-1] == Reason("within_cap", {"grade": "excellent", "places": 1})
+    assert consequences(PENDING, YANGQUAN) == ()
 
 
 def test_present_components_of_weight_zero_are_no_data():
@@ -232,7 +272,8 @@ def test_present_components_of_weight_zero_are_no_data():
     )
     (row,) = assess([AssessmentFact(officer=1, reports_on_time=F(1))], rules)
     assert (row.score, row.components) == (F(0), {"a": F(100), "b": None})
-    assert Reason("no_data") in row.reasons
+    assert row.reasons[-1] == Reason("no_data")
+    assert row.proposed_grade == PENDING
 
 
 @pytest.mark.parametrize(
