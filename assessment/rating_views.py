@@ -70,6 +70,23 @@ class MarkForm(_OfficerForm):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Note"))
 
 
+#: the session key of the link to show once after a redirect (Post/Redirect/Get)
+NEW_LINK = "assessment_new_link"
+
+
+def _remember_link(request, made, token: str, *, reissued: bool) -> HttpResponseRedirect:
+    """Keep the new link for the next page view only (server-side session),
+    say so, and redirect: a reload shows the page, never a second request."""
+    request.session[NEW_LINK] = {"request": made.pk, "token": token, "reissued": reissued}
+    messages.success(
+        request,
+        _("A new link is made; the old one no longer works.")
+        if reissued
+        else _("The rating request is made."),
+    )
+    return HttpResponseRedirect(_page(request.resolver_match.kwargs["tenant_slug"], made.year))
+
+
 def _link(request, tenant: Tenant, token: str) -> dict:
     """The link to show once: its address and a QR code of it (inline SVG)."""
     url = request.build_absolute_uri(
@@ -89,7 +106,8 @@ class RatingsCurrentView(TenantPageMixin, View):
 
 class RatingsPageView(TenantPageMixin, TemplateView):
     """The year's rating requests (who answered, when), the form that sends
-    one (POST), the district's opinions and the marks. Auditors read only;
+    one (POST, then a redirect: the new link is shown on the next view, once),
+    the district's opinions and the marks. Auditors read only;
     district managers see and act on their districts' officers."""
 
     roles = READ_ROLES
@@ -100,6 +118,16 @@ class RatingsPageView(TenantPageMixin, TemplateView):
         year = self.kwargs["year"]
         membership = self.membership
         can_send = membership.role in SEND_ROLES
+        requests = rating_request_list(membership=membership, year=year)
+        shown = self.request.session.pop(NEW_LINK, None) if self.request.method == "GET" else None
+        if shown:
+            made = requests.filter(pk=shown["request"]).first()
+            if made is not None:
+                context.update(
+                    new_link=_link(self.request, self.tenant, shown["token"]),
+                    new_request=made,
+                    reissued=shown["reissued"],
+                )
         levels = opinion_levels(tenant=self.tenant)
         level_labels = {lv["code"]: lv["label"] for lv in levels}
         opinions = list(opinion_list(membership=membership, year=year))
@@ -108,7 +136,7 @@ class RatingsPageView(TenantPageMixin, TemplateView):
         context.update(
             year=year,
             years=range(year - 2, year + 2),
-            requests=rating_request_list(membership=membership, year=year),
+            requests=requests,
             opinions=opinions,
             marks=mark_list(membership=membership, year=year),
             can_send=can_send,
@@ -133,10 +161,7 @@ class RatingsPageView(TenantPageMixin, TemplateView):
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                context = self.get_context_data(
-                    new_link=_link(request, self.tenant, token), new_request=made
-                )
-                return self.render_to_response(context, status=201)
+                return _remember_link(request, made, token, reissued=False)
         return self.render_to_response(self.get_context_data(request_form=form), status=400)
 
 
@@ -154,10 +179,7 @@ class RatingReissueView(RatingsPageView):
         except Conflict as exc:
             messages.error(request, exc.message)
             return HttpResponseRedirect(_page(tenant_slug, year))
-        context = self.get_context_data(
-            new_link=_link(request, self.tenant, token), new_request=made, reissued=True
-        )
-        return self.render_to_response(context)
+        return _remember_link(request, made, token, reissued=True)
 
 
 def _page(tenant_slug: str, year: int) -> str:

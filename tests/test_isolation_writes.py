@@ -1023,8 +1023,9 @@ def _rating_request_body(w: World) -> dict:
 
 
 BODIES["api:rating-request-list"] = [Body(_rating_request_body, ("officer",))]
-# the page shows the new link once (no redirect): its officer select is the
-# tenant's officers in reach, tested in assessment/tests/test_ratings_pages.py
+# the page redirects and shows the new link once on the next view: its officer
+# select is the tenant's officers in reach, tested in
+# assessment/tests/test_ratings_pages.py
 BODIES["rating-page"] = [Body(_rating_request_body)]
 BODIES["rating-reissue"] = [Body(lambda w: {})]
 BODIES["rating-opinion"] = [

@@ -32,11 +32,14 @@ def login(client, w, who):
 
 def test_admin_sends_a_request_and_sees_the_link_once(gw, client):
     login(client, gw, "admin")
-    response = client.post(
+    posted = client.post(
         PAGE, {"officer": gw.officers["d1"].id, "rater_kind": "host", "rater_name": "甲公司"}
     )
-    assert response.status_code == 201
+    # Post/Redirect/Get: a reload of the page never makes a second request
+    assert (posted.status_code, posted["Location"]) == (302, PAGE)
+    response = client.get(PAGE)
     html = response.content.decode()
+    assert "评价邀请已生成。" in html
     url = re.search(r'id="rating-link" readonly value="([^"]+)"', html).group(1)
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert url == f"http://testserver/public/alpha/ratings/{token}/"
@@ -44,8 +47,9 @@ def test_admin_sends_a_request_and_sees_the_link_once(gw, client):
     assert (made.token_digest, made.year, made.rater_name) == (token_digest(token), 2026, "甲公司")
     assert "<svg" in html
     again = client.get(PAGE).content.decode()
-    assert token not in again
+    assert token not in again and 'id="new-link"' not in again
     assert "甲公司" in again and "等待" in again
+    assert RatingRequest.objects.count() == 1
 
 
 def test_page_roles(gw, client, other_world):
@@ -76,8 +80,10 @@ def test_page_query_count_is_capped(gw, client, django_assert_max_num_queries):
 def test_reissue_makes_a_new_link_and_the_old_one_stops(gw, client):
     made, old = make_request(gw, "d1")
     login(client, gw, "admin")
-    response = client.post(f"{PAGE}{made.id}/reissue/")
-    assert response.status_code == 200
+    posted = client.post(f"{PAGE}{made.id}/reissue/")
+    assert (posted.status_code, posted["Location"]) == (302, PAGE)
+    response = client.get(PAGE)
+    assert "已生成新链接，原链接不再有效。" in response.content.decode()
     new = re.search(
         r'id="rating-link" readonly value="[^"]+/ratings/([^/"]+)/"', response.content.decode()
     ).group(1)
