@@ -74,10 +74,11 @@ def _points(tenant: Tenant, year: int) -> dict[int, tuple[Fraction, bool]]:
     """Officer → (points, excellent) from the year's ranking: the finalised
     snapshot when there is one, else the live draft."""
     from scoring.selectors import render_pools, snapshot_get, year_result
+    from scoring.selectors.ranking import frozen_pools
 
     snapshot = snapshot_get(tenant=tenant, year=year)
     pools = (
-        snapshot.pools
+        frozen_pools(snapshot)
         if snapshot is not None
         else render_pools(year_result(tenant=tenant, year=year))
     )

@@ -49,6 +49,7 @@ REASONS = {
     "no points": gettext_lazy("no points: not eligible"),
     "disqualified in the year": gettext_lazy("disqualified in the year: not eligible"),
     "not eligible": gettext_lazy("not eligible"),
+    "discipline violation": gettext_lazy("discipline violation: excellence removed"),
 }
 STATEMENT_READERS = READERS | {Role.DISTRICT_MANAGER, Role.OFFICER}
 

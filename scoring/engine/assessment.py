@@ -45,7 +45,9 @@ fixes the JSON; :func:`assessment_rules` reads it):
 ``points``
     The points ranking decides: an officer it rates excellent gets the first
     grade, every other officer the second; vetoes and the discipline rule
-    apply as above. The score is the officer's points (no 0..100 scale) and
+    apply as above (the ranking itself leaves an officer with a discipline
+    mark out of excellence, so the rule's reason is given whether or not the
+    ranking rated them excellent). The score is the officer's points (no 0..100 scale) and
     ``components`` is ``{"points": …}``.
 
 Reasons are codes with parameters (:class:`Reason`), like the points
@@ -437,7 +439,10 @@ def assess(facts: Iterable[AssessmentFact], rules: AssessmentRules) -> tuple[Ass
                 index = order[grade.code]
                 why.append(Reason("threshold", {"grade": grade.code, "min_score": grade.min_score}))
         scores[officer] = score
-        if index == 0 and fact.discipline_violation and rules.discipline_removes_excellence:
+        # points: the ranking itself leaves a marked officer out of excellence
+        # (not eligible), so the rule is named whether or not they were ranked
+        barred = index == 0 or (rules.method == "points" and index is not None)
+        if barred and fact.discipline_violation and rules.discipline_removes_excellence:
             index = 1
             why.append(
                 Reason(

@@ -68,13 +68,42 @@ def check_year(year: int) -> int:
     return year
 
 
+#: the ranking reason of an officer whose discipline violation removes excellence
+DISCIPLINE = "discipline violation"
+
+
+def discipline_marked(*, tenant: Tenant, year: int, rules: dict) -> set[int]:
+    """Officers whose year carries a discipline-violation mark, where the
+    policy's assessment says it removes excellence (Wuhan 000 第二十二条：取消
+    评优资格): the ranking makes them ineligible for excellence, like an
+    officer disqualified in the year. Empty when the policy says nothing."""
+    consequences = (rules.get("assessment") or {}).get("consequences") or {}
+    if not consequences.get("discipline_removes_excellence"):
+        return set()
+    from assessment.models import AssessmentMark  # the assessment builds on the ranking
+
+    return set(
+        AssessmentMark.objects.for_tenant(tenant)
+        .filter(year=year, kind="discipline_violation")
+        .values_list("officer_id", flat=True)
+    )
+
+
 def _year_officers(*, tenant: Tenant, year: int, rules: dict | None = None):
     """The policy at the year's end, and every officer who held an
     appointment in the tenant during the year, as rows and engine facts.
-    ``rules`` (a what-if) replaces the policy's rules for pools and groups."""
+    ``rules`` (a what-if) replaces the policy's rules for pools and groups.
+
+    Not eligible for excellence: an officer disqualified in the year, and
+    one with a discipline mark that removes excellence
+    (:func:`discipline_marked`). The ranking's rule for an ineligible
+    officer stands: they keep their rank and points, and the excellence
+    places go to the best eligible officers (the next one moves up), as they
+    always have for a disqualified officer."""
     start, end = dt.date(check_year(year), 1, 1), dt.date(year, 12, 31)
     policy = policy_in_force(tenant=tenant, on=end)
     categories = {c["code"]: c for c in (rules or policy.rules)["categories"]}
+    marked = discipline_marked(tenant=tenant, year=year, rules=rules or policy.rules)
     officers, facts = {}, []
     rows = (
         officers_appointed(tenant=tenant, start=start, end=end)
@@ -89,13 +118,20 @@ def _year_officers(*, tenant: Tenant, year: int, rules: dict | None = None):
             and disqualified_on is not None
             and start <= disqualified_on <= end
         )
+        reason = (
+            "disqualified in the year"
+            if disqualified
+            else DISCIPLINE
+            if officer_id in marked
+            else ""
+        )
         facts.append(
             engine.OfficerFact(
                 id=officer_id,
                 pool=pool_name(category, district),
                 group=(category or {}).get("scoring_group", code),
-                eligible=not disqualified,
-                ineligible_reason="disqualified in the year" if disqualified else "",
+                eligible=not reason,
+                ineligible_reason=reason,
             )
         )
     return policy, officers, facts
@@ -295,6 +331,31 @@ def snapshot_get(*, tenant: Tenant, year: int) -> RankingSnapshot | None:
     return RankingSnapshot.objects.for_tenant(tenant).filter(year=year).first()
 
 
+def frozen_pools(snapshot: RankingSnapshot) -> list[dict]:
+    """A finalised ranking's pools, with the discipline marks recorded since:
+    a marked officer is no longer excellent (取消评优; reason
+    :data:`DISCIPLINE`, not eligible). The snapshot stays frozen: nobody
+    moves up into the place (its places and ranks are the finalised ones)."""
+    marked = discipline_marked(
+        tenant=snapshot.tenant, year=snapshot.year, rules=_policy_rules(snapshot)
+    )
+    if not marked:
+        return snapshot.pools
+    out = []
+    for pool in snapshot.pools:
+        rows = []
+        for row in pool["rows"]:
+            if row["officer"] in marked and row.get("eligible", True):
+                row = {**row, "excellent": False, "eligible": False, "reason": DISCIPLINE}
+            rows.append(row)
+        out.append({**pool, "rows": rows})
+    return out
+
+
+def _policy_rules(snapshot: RankingSnapshot) -> dict:
+    return policy_in_force(tenant=snapshot.tenant, on=dt.date(snapshot.year, 12, 31)).rules
+
+
 def ranking_for(*, membership: Membership, year: int, result: YearResult | None = None) -> dict:
     """The year's ranking as the caller may see it: the finalised snapshot if
     there is one, else the live draft; district managers see their
@@ -302,7 +363,7 @@ def ranking_for(*, membership: Membership, year: int, result: YearResult | None 
     tenant = membership.tenant
     snapshot = snapshot_get(tenant=tenant, year=check_year(year))
     if snapshot is not None:
-        pools, status = snapshot.pools, "final"
+        pools, status = frozen_pools(snapshot), "final"
     else:
         result = result or year_result(tenant=tenant, year=year)
         pools, status = render_pools(result), "draft"

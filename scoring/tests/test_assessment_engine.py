@@ -508,7 +508,21 @@ def test_the_lowest_vetoed_grade_wins():
             "unqualified",
             ["ranked_excellent", "discipline_removes_excellence", "veto"],
         ),
-        ("city", False, True, "unqualified", ["not_ranked_excellent", "veto"]),
+        (
+            "city",
+            False,
+            True,
+            "unqualified",
+            ["not_ranked_excellent", "discipline_removes_excellence", "veto"],
+        ),
+        # the ranking left the marked officer out: the rule is named all the same
+        (
+            "district",
+            False,
+            True,
+            "qualified",
+            ["not_ranked_excellent", "discipline_removes_excellence"],
+        ),
         # the veto names city officers only; the discipline rule still bars excellence
         (
             "district",
