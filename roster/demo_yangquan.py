@@ -3,7 +3,8 @@ serving their hosts (服务对象, 第十三条（四）), a county manager's pe
 change, an open round with nominations at every stage of Yangquan's chain
 (a self-application draft among them, 第十四条（三）自荐), and a round whose
 notice has ended with more verified nominees than seats, waiting for the
-centre to choose whom to appoint."""
+centre to choose whom to appoint; and the last full year (2025) of ten
+commissioners with its assessment draft (``assessment.demo``)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,16 @@ def load_demo_yangquan(
     )
     _open_round(tenant, rng, members, college, districts["yuxian"])
     _appointment_round(tenant, rng, members, college)
+    # issue 12: the last full year's commissioners and their assessment draft
+    from assessment.demo import load_demo_assessment
+
+    load_demo_assessment(
+        tenant=tenant,
+        members=members,
+        districts=districts,
+        hosts=hosts,
+        units=[college, institute],
+    )
 
 
 def _data(rng: random.Random, name: str, degree: str, unit: Unit, **extra) -> dict:

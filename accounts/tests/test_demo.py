@@ -49,7 +49,7 @@ def test_demo_is_idempotent_and_has_every_role(capsys):
     first = _counts()
     call_command("demo")
     assert _counts() == first
-    assert first[:2] == (2, 73)
+    assert first[:2] == (2, 83)
     roles = dict(
         Membership.objects.filter(tenant__slug="wuhan-demo").values_list("user__username", "role")
     )
@@ -87,7 +87,7 @@ def test_the_yangquan_demo_runs_on_its_own_chain(capsys):
     call_command("demo")
     assert _counts() == first
     tenant = Tenant.objects.get(slug="yangquan-demo")
-    officers = Officer.objects.for_tenant(tenant)
+    officers = Officer.objects.for_tenant(tenant).filter(term_start__year=2026)
     assert officers.count() == 9
     assert set(officers.values_list("term_start", "term_end")) == {
         (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
@@ -136,3 +136,44 @@ def test_the_yangquan_demo_runs_on_its_own_chain(capsys):
     assert (notice.start, notice.end) == (dt.date(2026, 11, 2), dt.date(2026, 11, 6))
     assert not Notice.objects.filter(round=open_round).exists()
     assert "demo-yq-manager    district manager of 盂县" in capsys.readouterr().out
+
+
+def test_the_yangquan_demo_has_a_2025_assessment_draft():
+    """issue 12: ten commissioners of 2025 whose terms ran their course, the
+    rating requests (answered, waiting, one expired), opinions and a mark, and
+    a draft with the 20% cap reached and one officer pending."""
+    from assessment.models import AssessmentMark, DistrictOpinion, RatingRequest
+    from assessment.selectors import assessment_for
+
+    call_command("demo")
+    tenant = Tenant.objects.get(slug="yangquan-demo")
+    cohort = Officer.objects.for_tenant(tenant).filter(term_start__year=2025)
+    assert cohort.count() == 10
+    assert set(cohort.values_list("term_end", "status")) == {(dt.date(2025, 12, 31), "ended")}
+    requests = RatingRequest.objects.for_tenant(tenant).filter(year=2025)
+    today = dt.date.today()
+    answered = requests.filter(rating__isnull=False).count()
+    expired = requests.filter(rating__isnull=True, expires_on__lt=today).count()
+    waiting = requests.filter(rating__isnull=True, expires_on__gte=today).count()
+    assert (requests.count(), answered, waiting, expired) == (20, 16, 3, 1)
+    assert DistrictOpinion.objects.for_tenant(tenant).filter(year=2025).count() == 9
+    assert list(
+        AssessmentMark.objects.for_tenant(tenant).values_list("officer__full_name", "kind")
+    ) == [("田晓峰", "integrity_record")]
+    admin = Membership.objects.get(tenant=tenant, user__username="demo-yq-admin")
+    body = assessment_for(membership=admin, year=2025)
+    assert body["status"] == "draft"
+    assert [(r["full_name"], r["score"], r["proposed_grade"]) for r in body["rows"]] == [
+        ("高志远", "100.00", "excellent"),
+        ("韩雪梅", "98.33", "excellent"),
+        ("武建国", "90.00", "qualified"),
+        ("郝丽娟", "73.33", "qualified"),
+        ("乔永刚", "71.67", "qualified"),
+        ("田晓峰", "71.67", "unqualified"),
+        ("闫海涛", "65.00", "qualified"),
+        ("贾春燕", "60.00", "qualified"),
+        ("常振华", "28.33", "unqualified"),
+        ("苗丽萍", "0.00", "pending"),
+    ]
+    rows = {r["full_name"]: r for r in body["rows"]}
+    assert rows["武建国"]["reasons"][-1] == "超出优秀的 2 个名额：合格"
