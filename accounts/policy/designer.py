@@ -308,3 +308,26 @@ def diff_lines(diff: list[dict], rules: dict) -> list[dict]:
                 }
             )
     return out
+
+
+def _grade_names(rules: dict | None) -> dict[str, str]:
+    assessment = (rules or {}).get("assessment") or {}
+    return {g["code"]: g.get("label") or g["code"] for g in assessment.get("grades", [])}
+
+
+def whatif_rows(whatif: dict, before_rules: dict | None, after_rules: dict) -> list[dict]:
+    """The what-if's changes as the page shows them: each with
+    ``grade_before``/``grade_after``, the grade as its policy names it
+    ("优秀"), ``None`` where the grade does not change or there is none."""
+    old, new = _grade_names(before_rules), _grade_names(after_rules)
+    rows = []
+    for change in whatif["changes"]:
+        before, after = change["before"].get("grade"), change["after"].get("grade")
+        rows.append(
+            {
+                **change,
+                "grade_before": None if before is None else old.get(before, before),
+                "grade_after": None if after is None else new.get(after, after),
+            }
+        )
+    return rows
