@@ -13,8 +13,8 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.choices import Role
-from accounts.policy_schema import DEGREES, ELIGIBILITY_RULES, SCHEMA, TITLE_LEVELS
+from accounts.choices import Degree, Role, TitleLevel
+from accounts.policy_schema import ELIGIBILITY_RULES, SCHEMA
 
 #: Every name a JSON path of the rules may hold: sections, then fields.
 NAMES = {
@@ -99,22 +99,10 @@ CHOICES = {
         "no_integrity_record": gettext_lazy("No integrity record"),
         "last_grade_not": gettext_lazy("Last year's grade not"),
     },
-    "degree": {
-        "none": gettext_lazy("none"),
-        "bachelor": gettext_lazy("bachelor"),
-        "master": gettext_lazy("master"),
-        "doctorate": gettext_lazy("doctorate"),
-    },
-    "title_level": {
-        "none": gettext_lazy("none"),
-        "junior": gettext_lazy("junior"),
-        "intermediate": gettext_lazy("intermediate"),
-        "senior": gettext_lazy("senior"),
-    },
+    "degree": dict(Degree.choices),
+    "title_level": dict(TitleLevel.choices),
 }
 assert list(CHOICES["rule"]) == list(ELIGIBILITY_RULES)
-assert list(CHOICES["degree"]) == list(DEGREES)
-assert list(CHOICES["title_level"]) == list(TITLE_LEVELS)
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
