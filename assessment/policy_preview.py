@@ -40,6 +40,13 @@ def _ranked(result: YearResult) -> dict[int, tuple[Fraction, bool]]:
     return {row.officer: (row.total, row.excellent) for pool in result.pools for row in pool.rows}
 
 
+def _with_points(
+    fact: engine.AssessmentFact, ranked: tuple[Fraction | None, bool]
+) -> engine.AssessmentFact:
+    points, excellent = ranked
+    return dataclasses.replace(fact, points=points, ranked_excellent=excellent)
+
+
 def _grades(
     rules: engine.AssessmentRules | None,
     facts: list[engine.AssessmentFact],
@@ -51,11 +58,7 @@ def _grades(
         return {}
     if needs_points(rules):
         ranked = _ranked(result)
-        facts = [
-            dataclasses.replace(f, points=points, ranked_excellent=excellent)
-            for f in facts
-            for points, excellent in [ranked.get(f.officer, (None, False))]
-        ]
+        facts = [_with_points(f, ranked.get(f.officer, (None, False))) for f in facts]
     return {row.officer: row.proposed_grade for row in engine.assess(facts, rules)}
 
 
