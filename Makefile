@@ -4,6 +4,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
+# Parallel test processes (pytest-xdist, in requirements-dev.txt); empty runs
+# in one process. On PostgreSQL each process gets its own test database
+# (pytest-django adds _gw0, _gw1 to its name).
+PYTEST_WORKERS ?=
 
 .PHONY: run test lint fmt migrate demo worker beat venv clean-venv messages
 
@@ -18,10 +22,11 @@ venv: $(VENV)/.installed
 run: venv migrate demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## The whole test suite (SQLite by default; DATABASE_URL for PostgreSQL)
+## The whole test suite (SQLite by default; DATABASE_URL for PostgreSQL;
+## PYTEST_WORKERS=2 for two processes)
 test: venv
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(if $(PYTEST_WORKERS),-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

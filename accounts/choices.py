@@ -1,4 +1,6 @@
-"""Choices of the accounts app: roles and programme presets."""
+"""Choices of the accounts app: roles, programme presets, and the degree and
+title-level codes (API.md) that both the policy's eligibility rules and the
+roster's nominations use: one list, one set of labels."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,3 +42,21 @@ JOB_LABELS = {
     "rescore": _("Re-score verified entries after a policy change"),
     "stale-job-runs": _("Mark runs whose worker stopped as failed"),
 }
+
+
+class Degree(models.TextChoices):
+    """Highest degree (API.md codes, ascending)."""
+
+    NONE = "none", _("No degree")
+    BACHELOR = "bachelor", _("Bachelor")
+    MASTER = "master", _("Master")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+
+class TitleLevel(models.TextChoices):
+    """Level of the professional title (API.md codes, ascending)."""
+
+    NONE = "none", _("No title")
+    JUNIOR = "junior", _("Junior")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    SENIOR = "senior", _("Senior")

@@ -16,6 +16,8 @@ from functools import cache
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
+from accounts.choices import Degree, TitleLevel
+
 KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
 ROLES = ("admin", "auditor", "district_manager", "unit_reviewer", "officer")
 ELIGIBILITY_RULES = (
@@ -30,8 +32,8 @@ ELIGIBILITY_RULES = (
     "no_integrity_record",
     "last_grade_not",
 )
-DEGREES = ("none", "bachelor", "master", "doctorate")
-TITLE_LEVELS = ("none", "junior", "intermediate", "senior")
+DEGREES = tuple(Degree.values)  # ascending (accounts.choices)
+TITLE_LEVELS = tuple(TitleLevel.values)
 FINAL_STAGE = "centre_verified"
 
 _CODE = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_]*$", "maxLength": 40}

@@ -7,7 +7,6 @@ tenant_urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
     path("policy/new/", policy_views.PolicyNewView.as_view(), name="policy-new"),
-    path("policy/designer/", policy_views.PolicyDesignerView.as_view(), name="policy-designer"),
 ]
 
 urlpatterns = [

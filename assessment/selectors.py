@@ -97,6 +97,22 @@ def assessment_facts(*, tenant: Tenant, year: int) -> Cohort:
     the year. Quota fulfilment, service days, reports and trainings are not
     gathered yet (duties: issue 13): ``None``, a missing component."""
     policy, rules = year_rules(tenant=tenant, year=year)
+    points = _points(tenant, year) if needs_points(rules) else {}
+    officers, facts = cohort_facts(tenant=tenant, year=year, points=points)
+    return Cohort(year=year, policy=policy, rules=rules, officers=officers, facts=facts)
+
+
+def needs_points(rules: engine.AssessmentRules) -> bool:
+    """Whether the assessment reads the points ranking."""
+    return rules.method == "points" or _needs(rules, "points")
+
+
+def cohort_facts(
+    *, tenant: Tenant, year: int, points: dict[int, tuple[Fraction, bool]]
+) -> tuple[dict[int, Officer], list[engine.AssessmentFact]]:
+    """The year's officers (id → Officer) and their facts (see
+    :func:`assessment_facts`), with ``points``: officer → (points,
+    excellent) of the ranking the assessment reads."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     officers = {
         o.id: o
@@ -126,7 +142,6 @@ def assessment_facts(*, tenant: Tenant, year: int) -> Cohort:
         .values_list("officer_id", "kind")
     ):
         marks[officer_id].add(kind)
-    points = _points(tenant, year) if rules.method == "points" or _needs(rules, "points") else {}
     facts = []
     for officer_id, officer in officers.items():
         disqualified = (
@@ -148,7 +163,7 @@ def assessment_facts(*, tenant: Tenant, year: int) -> Cohort:
                 ranked_excellent=excellent,
             )
         )
-    return Cohort(year=year, policy=policy, rules=rules, officers=officers, facts=facts)
+    return officers, facts
 
 
 def year_status(*, tenant: Tenant, year: int) -> AssessmentYear | None:

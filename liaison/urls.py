@@ -43,6 +43,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("scoring.urls")),
     path("t/<slug:tenant_slug>/", include("audit.urls")),  # issue 10 audit
     path("t/<slug:tenant_slug>/", include("assessment.urls_grades")),  # issue 12
+    path("t/<slug:tenant_slug>/", include("assessment.urls_policy")),  # issue 11 designer
     path("t/<slug:tenant_slug>/", include("assessment.urls_ratings")),  # issue 12
     path("public/<slug:slug>/", include("assessment.urls_public")),  # issue 12 rating links
 ]

@@ -4,6 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# Degree and TitleLevel live in accounts.choices: the policy's eligibility
+# rules and the nominations share one list of codes and labels.
+
 
 class UnitKind(models.TextChoices):
     UNIVERSITY = "university", _("University")
@@ -82,24 +85,6 @@ class ChangeStatus(models.TextChoices):
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
-
-
-class Degree(models.TextChoices):
-    """Highest degree (API.md codes, ascending)."""
-
-    NONE = "none", _("No degree")
-    BACHELOR = "bachelor", _("Bachelor")
-    MASTER = "master", _("Master")
-    DOCTORATE = "doctorate", _("Doctorate")
-
-
-class TitleLevel(models.TextChoices):
-    """Level of the professional title (API.md codes, ascending)."""
-
-    NONE = "none", _("No title")
-    JUNIOR = "junior", _("Junior")
-    INTERMEDIATE = "intermediate", _("Intermediate")
-    SENIOR = "senior", _("Senior")
 
 
 #: The nominee's fields of a nomination (推荐表), in the order of the forms:

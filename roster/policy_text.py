@@ -7,9 +7,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts.choices import Role
+from accounts.choices import Degree, Role, TitleLevel
 
-from .choices import Degree, TitleLevel
 from .eligibility import CERTIFICATES
 from .workflow import is_leader_approval, selection_chain
 

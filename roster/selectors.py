@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
@@ -176,6 +177,22 @@ def officers_appointed(*, tenant: Tenant, start: dt.date, end: dt.date) -> Query
     )
 
 
+def terms_served(*, officers: list[Officer]) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Officer id → every term the appointment has held, oldest first: the
+    earlier terms a renewal kept (:class:`OfficerRenewal`) and the current
+    one (an open end as ``date.max``). One query."""
+    out = {o.id: [] for o in officers}
+    for officer_id, start, end in (
+        OfficerRenewal.objects.filter(officer_id__in=list(out))
+        .order_by("officer_id", "previous_start", "id")
+        .values_list("officer_id", "previous_start", "previous_end")
+    ):
+        out[officer_id].append((start, end))
+    for o in officers:
+        out[o.id].append((o.term_start, o.term_end or dt.date.max))
+    return out
+
+
 def rotation_due(
     *, officers: QuerySet[Officer], rotation_years: int | None, on: dt.date
 ) -> QuerySet[Officer]:
@@ -227,7 +244,8 @@ def dormant(*, officers: QuerySet[Officer], on: dt.date, days: int) -> QuerySet[
 def roster_changes(*, tenant: Tenant, start: dt.date, end: dt.date) -> list[dict]:
     """The roster changes of a period, for the public quarterly list
     (人员调整名单): appointments, replacements and disqualifications, with
-    names, units, categories and districts only."""
+    names, units, categories and districts only. A renewed appointment
+    shows its first appointment and each renewal (``renewed``)."""
     labels = policy_in_force(tenant=tenant).category_labels
     officers = Officer.objects.for_tenant(tenant).select_related("district", "unit", "replaces")
 
@@ -242,10 +260,23 @@ def roster_changes(*, tenant: Tenant, start: dt.date, end: dt.date) -> list[dict
             "replaces": officer.replaces.full_name if officer.replaces_id else "",
         }
 
-    rows = [
-        row(o, "replaced" if o.replaces_id else "appointed", o.term_start)
-        for o in officers.filter(term_start__range=(start, end))
-    ]
+    # a renewed appointment began on its first renewal's earlier term, and
+    # each renewal is a change of its own (续任)
+    first_start = (
+        OfficerRenewal.objects.filter(officer_id=OuterRef("pk"))
+        .order_by("previous_start", "id")
+        .values("previous_start")[:1]
+    )
+    appointed = officers.annotate(began=Coalesce(Subquery(first_start), F("term_start"))).filter(
+        began__range=(start, end)
+    )
+    rows = [row(o, "replaced" if o.replaces_id else "appointed", o.began) for o in appointed]
+    renewals = (
+        OfficerRenewal.objects.for_tenant(tenant)
+        .filter(term_start__range=(start, end))
+        .select_related("officer", "officer__district", "officer__unit", "officer__replaces")
+    )
+    rows += [row(r.officer, "renewed", r.term_start) for r in renewals]
     rows += [
         row(o, "disqualified", o.disqualified_on)
         for o in officers.filter(disqualified_on__range=(start, end))

@@ -15,7 +15,7 @@ from accounts.models import Tenant, User
 from accounts.selectors import policy_in_force
 from ledgers.models import Credit
 from roster.models import Officer
-from roster.selectors import officers_appointed
+from roster.selectors import officers_appointed, terms_served
 
 from . import engine
 from .engine import exact_text, two_decimals
@@ -45,6 +45,7 @@ def quota_rows(*, tenant: Tenant, month: str) -> tuple[int, list[dict]]:
         o.id: o
         for o in officers_appointed(tenant=tenant, start=start, end=end).select_related("district")
     }
+    terms = terms_served(officers=list(officers.values()))
     facts = [
         engine.QuotaOfficer(
             id=o.id,
@@ -52,6 +53,7 @@ def quota_rows(*, tenant: Tenant, month: str) -> tuple[int, list[dict]]:
             district=o.district.code if o.district_id else None,
             term_start=o.term_start,
             term_end=min(o.term_end, o.disqualified_on or o.term_end),
+            earlier_terms=tuple(terms[o.id][:-1]),
         )
         for o in officers.values()
     ]
@@ -177,6 +179,7 @@ def officer_progress(*, officer: Officer, month: str) -> list[dict]:
         district=officer.district.code if officer.district_id else None,
         term_start=officer.term_start,
         term_end=officer.term_end,
+        earlier_terms=tuple(terms_served(officers=[officer])[officer.id][:-1]),
     )
     credits = Credit.objects.filter(
         officer=officer,

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from accounts.models import Membership, User
 from roster import workflow
@@ -370,3 +371,109 @@ def test_nomination_names_the_officer_on_its_page_and_printed_form(world, client
     # a nomination for a new nominee says so on the printed form
     printed = client.get(_page(world, "nomination-print", pk=world.nomination.pk)).content.decode()
     assert '<td colspan="3" data-field="officer">否（新推荐人选）</td>' in printed
+
+
+# --- a renewed appointment reads across its terms --------------------------------------
+
+
+def _renewed_mid_year(w: World) -> Officer:
+    """A district officer of 2025-07-01 – 2027-06-30 renewed (by its
+    nomination) for 2027-07-01 – 2029-06-30: two consecutive terms."""
+    from roster.services import officer_create, officer_renew
+
+    officer = officer_create(
+        tenant=w.tenant,
+        full_name="张三",
+        category="district",
+        district=w.districts["d1"],
+        unit=w.units["u1"],
+        term_start=D(2025, 7, 1),
+        term_end=D(2027, 6, 30),
+    )
+    _selection, nomination = _verified(w, officer)
+    officer_renew(
+        tenant=w.tenant,
+        officer=officer,
+        nomination=nomination,
+        term_start=D(2027, 7, 1),
+        term_end=D(2029, 6, 30),
+        by=w.users["admin"],
+    )
+    officer.refresh_from_db()
+    assert (officer.term_start, officer.term_end) == (D(2027, 7, 1), D(2029, 6, 30))
+    return officer
+
+
+def _required(rows: list[dict], officer: Officer) -> dict:
+    return {r["quota"]: r["required_exact"] for r in rows if r["officer"] == officer.id}
+
+
+def test_quota_months_count_across_consecutive_terms(world):
+    from scoring.quotas import officer_progress, quota_rows
+
+    officer = _renewed_mid_year(world)
+    _version, rows = quota_rows(tenant=world.tenant, month="2027-09")
+    # the year's quotas pro-rated by the 9 months served in 2027 (6 of the
+    # earlier term, 3 of the new one), not by the 3 since the renewal
+    assert _required(rows, officer) == {
+        "demand/year/valid": "3/2",
+        "event/year": "3",
+        "video/quarter": "1",
+    }
+    progress = officer_progress(officer=officer, month="2027-09")
+    assert {r["quota"]: r["required"] for r in progress} == {
+        "demand/year/valid": "1.50",
+        "event/year": "3",
+        "video/quarter": "1",
+    }
+    # a month of the earlier term still has the officer's rows
+    _version, rows = quota_rows(tenant=world.tenant, month="2026-05")
+    assert _required(rows, officer) == {
+        "demand/year/valid": "5/6",
+        "event/year": "5/3",
+        "video/quarter": "2/3",
+    }
+
+
+def test_entries_dated_in_the_earlier_term_are_accepted(world):
+    from scoring.tests.test_rankings_api import entry
+
+    officer = world.officers["mine"]  # 2025-01-01 – 2026-12-31
+    selection, _nomination = _verified(world, officer)
+    _appoint_api(world, selection)  # renewed 2027-01-04 – 2029-01-03
+    officer.refresh_from_db()
+    with time_machine.travel(dt.datetime(2027, 2, 1, 9), tick=False):
+        e = entry(world, [officer], occurred_on=D(2026, 5, 6), status="submitted")
+        assert (e.occurred_on, e.status) == (D(2026, 5, 6), "submitted")
+        # between the terms (2027-01-01 – 01-03) the officer held none
+        with pytest.raises(ValidationError) as refused:
+            entry(world, [officer], occurred_on=D(2027, 1, 2), status="draft")
+    assert refused.value.message_dict == {
+        "occurred_on": ["该日期不在任何计分联络员的任期内，请选择计分联络员任期内的日期。"]
+    }
+
+
+def test_roster_changes_list_both_terms(world):
+    from roster.selectors import roster_changes
+
+    officer = world.officers["mine"]
+    selection, _nomination = _verified(world, officer)
+    _appoint_api(world, selection)
+
+    def changes(start, end):
+        return [
+            (c["change"], c["date"], c["full_name"])
+            for c in roster_changes(tenant=world.tenant, start=start, end=end)
+            if c["full_name"] == "张三"
+        ]
+
+    assert changes(D(2025, 1, 1), D(2025, 3, 31)) == [("appointed", D(2025, 1, 1), "张三")]
+    assert changes(D(2027, 1, 1), D(2027, 3, 31)) == [("renewed", D(2027, 1, 4), "张三")]
+    assert changes(D(2025, 1, 1), D(2027, 12, 31)) == [
+        ("appointed", D(2025, 1, 1), "张三"),
+        ("renewed", D(2027, 1, 4), "张三"),
+    ]
+    body = APIClient().get("/api/v1/public/alpha/roster-changes/?quarter=2027Q1").json()
+    assert [(c["change"], c["date"]) for c in body["changes"]] == [("renewed", "2027-01-04")]
+    page = APIClient().get("/public/alpha/roster-changes/?quarter=2027Q1").content.decode()
+    assert '<td data-label="变动">续任</td>' in page

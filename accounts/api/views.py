@@ -23,7 +23,6 @@ from liaison.api.permissions import ADMIN, ALL_ROLES
 from liaison.api.viewsets import TenantScopedAPIView, TenantScopedViewSet
 from roster.selectors import MemberGrants
 from roster.services import member_create
-from scoring.selectors import policy_preview
 
 from .exceptions import LoginLocked
 from .serializers import (
@@ -225,9 +224,12 @@ class PolicyVersionsView(TenantScopedAPIView):
 
 class PolicyPreviewView(TenantScopedAPIView):
     """What a new version would change in the year of ``effective_from``
-    (points, excellence), nothing saved."""
+    (points, excellence, grade), nothing saved. ``preview`` is handed in
+    where the URL is wired (``assessment/api/urls_policy.py``): the what-if
+    reads the ranking and the assessment, which stand above this app."""
 
     method_roles = {"POST": ADMIN}
+    preview = None  # (*, tenant, effective_from, changes) -> {"year","changes"}
 
     @extend_schema(
         request=PolicyPreviewSerializer,
@@ -237,7 +239,7 @@ class PolicyPreviewView(TenantScopedAPIView):
         body = PolicyPreviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(
-            policy_preview(
+            self.preview(
                 tenant=self.tenant,
                 effective_from=body.validated_data["effective_from"],
                 changes=body.validated_data["rules"],

@@ -13,8 +13,8 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.choices import Role
-from accounts.policy_schema import DEGREES, ELIGIBILITY_RULES, SCHEMA, TITLE_LEVELS
+from accounts.choices import Degree, Role, TitleLevel
+from accounts.policy_schema import ELIGIBILITY_RULES, SCHEMA
 
 #: Every name a JSON path of the rules may hold: sections, then fields.
 NAMES = {
@@ -99,22 +99,10 @@ CHOICES = {
         "no_integrity_record": gettext_lazy("No integrity record"),
         "last_grade_not": gettext_lazy("Last year's grade not"),
     },
-    "degree": {
-        "none": gettext_lazy("none"),
-        "bachelor": gettext_lazy("bachelor"),
-        "master": gettext_lazy("master"),
-        "doctorate": gettext_lazy("doctorate"),
-    },
-    "title_level": {
-        "none": gettext_lazy("none"),
-        "junior": gettext_lazy("junior"),
-        "intermediate": gettext_lazy("intermediate"),
-        "senior": gettext_lazy("senior"),
-    },
+    "degree": dict(Degree.choices),
+    "title_level": dict(TitleLevel.choices),
 }
 assert list(CHOICES["rule"]) == list(ELIGIBILITY_RULES)
-assert list(CHOICES["degree"]) == list(DEGREES)
-assert list(CHOICES["title_level"]) == list(TITLE_LEVELS)
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -308,3 +296,26 @@ def diff_lines(diff: list[dict], rules: dict) -> list[dict]:
                 }
             )
     return out
+
+
+def _grade_names(rules: dict | None) -> dict[str, str]:
+    assessment = (rules or {}).get("assessment") or {}
+    return {g["code"]: g.get("label") or g["code"] for g in assessment.get("grades", [])}
+
+
+def whatif_rows(whatif: dict, before_rules: dict | None, after_rules: dict) -> list[dict]:
+    """The what-if's changes as the page shows them: each with
+    ``grade_before``/``grade_after``, the grade as its policy names it
+    ("优秀"), ``None`` where the grade does not change or there is none."""
+    old, new = _grade_names(before_rules), _grade_names(after_rules)
+    rows = []
+    for change in whatif["changes"]:
+        before, after = change["before"].get("grade"), change["after"].get("grade")
+        rows.append(
+            {
+                **change,
+                "grade_before": None if before is None else old.get(before, before),
+                "grade_after": None if after is None else new.get(after, after),
+            }
+        )
+    return rows

@@ -3,7 +3,7 @@ previews the change (diff and what-if) and publishes it as a new version.
 
 One page, three steps carried by ``action``: ``edit`` (the editors, or back
 to them from the preview), ``preview`` (validated rules: diff against the
-version they replace and who would change points or excellence) and
+version they replace and who would change points, excellence or grade) and
 ``publish``. The rules travel as JSON text in one field, so the page works
 without a script; ``static/js/policy-designer.js`` builds the row editors
 from that JSON and writes them back before submitting."""
@@ -33,6 +33,7 @@ from .designer import (
     parse_rules,
     path_label,
     script_labels,
+    whatif_rows,
     with_review_stages,
 )
 
@@ -58,6 +59,10 @@ class PolicyDesignerView(TenantPageMixin, TemplateView):
 
     roles = ADMIN
     template_name = "accounts/policy_designer.html"
+    #: the what-if, handed in where the URL is wired
+    #: (``assessment/urls_policy.py``): it reads the ranking and the
+    #: assessment, which stand above this app
+    whatif = None  # (*, tenant, effective_from, changes) -> {"year","changes"}
 
     def get(self, request, *args, **kwargs):
         day = _day(request.GET.get("from")) or default_effective_from(timezone.localdate())
@@ -86,7 +91,6 @@ class PolicyDesignerView(TenantPageMixin, TemplateView):
 
     def _preview(self, general: list[str] | None = None):
         from accounts.policy_schema import rules_errors
-        from scoring.selectors import policy_preview
 
         rules, day = self.state["rules"], self.state["day"]
         errors = rules_errors(rules)
@@ -96,10 +100,12 @@ class PolicyDesignerView(TenantPageMixin, TemplateView):
         refused = [message for message in refused if message]
         if errors or refused:
             return self._render("edit", errors=errors, general=refused)
+        whatif = self.whatif(tenant=self.tenant, effective_from=day, changes=rules)
         return self._render(
             "preview",
             diff=diff_lines(policy_diff(self.state["base"].rules, rules), rules),
-            whatif=policy_preview(tenant=self.tenant, effective_from=day, changes=rules),
+            whatif=whatif,
+            whatif_rows=whatif_rows(whatif, self.state["base"].rules, rules),
             general=general,
         )
 
@@ -132,7 +138,8 @@ class PolicyDesignerView(TenantPageMixin, TemplateView):
 
     def _render(self, step: str, **extra):
         """The page at ``step`` with the posted (or loaded) state; ``extra``:
-        ``errors`` by JSON path, ``general`` messages, ``diff``, ``whatif``,
+        ``errors`` by JSON path, ``general`` messages, ``diff``, ``whatif`` (and
+        its ``whatif_rows``),
         ``rules``/``text`` overriding the state's."""
         state = {"note": "", "base": None, **self.state, **extra}
         rules, day, errors = state["rules"], state["day"], state.get("errors") or {}
@@ -152,6 +159,7 @@ class PolicyDesignerView(TenantPageMixin, TemplateView):
             ],
             diff=state.get("diff"),
             whatif=state.get("whatif"),
+            whatif_rows=state.get("whatif_rows") or [],
             labels=script_labels(),
         )
         return self.render_to_response(context)

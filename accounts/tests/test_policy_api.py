@@ -193,10 +193,12 @@ def test_preview_of_excellence_and_of_no_points(world):
         format="json",
     )
     o = world.officers
+    # the points method grades by the ranking's excellence (issue 12)
+    was, now = {"excellent": False, "grade": "qualified"}, {"excellent": True, "grade": "excellent"}
     assert [(c["officer"], c["before"], c["after"]) for c in response.json()["changes"]] == [
-        (o["d1"].id, {"excellent": False}, {"excellent": True}),
-        (o["d2"].id, {"excellent": False}, {"excellent": True}),
-        (o["city"].id, {"excellent": False}, {"excellent": True}),
+        (o["d1"].id, was, now),
+        (o["d2"].id, was, now),
+        (o["city"].id, was, now),
     ]
     response = api.post(
         world.url("policy/preview/"),

@@ -15,6 +15,7 @@ import time_machine
 
 from accounts.models import JobRun, Policy
 from ledgers.models import EntryEvent
+from roster.models import Nomination
 from scoring.models import Share
 from scoring.selectors import year_result
 from scoring.services import ranking_finalize
@@ -247,3 +248,23 @@ def test_the_designer_costs_a_fixed_number_of_queries(client, world, django_asse
     client.force_login(world.users["admin"])
     with django_assert_max_num_queries(10):
         assert client.get(URL).status_code == 200
+
+
+def test_the_designer_names_degrees_and_titles_as_the_nominations_do(client, world):
+    client.force_login(world.users["admin"])
+    labels = client.get(URL).context["labels"]["choices"]
+    assert labels["degree"] == {
+        "none": "无学位",
+        "bachelor": "学士",
+        "master": "硕士",
+        "doctorate": "博士",
+    }
+    assert labels["title_level"] == {
+        "none": "无职称",
+        "junior": "初级",
+        "intermediate": "中级",
+        "senior": "高级（副高、正高）",
+    }
+    for field in ("degree", "title_level"):
+        choices = Nomination._meta.get_field(field).choices
+        assert {k: str(v) for k, v in choices} == labels[field]

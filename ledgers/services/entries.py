@@ -18,6 +18,7 @@ from accounts.models import Membership, Tenant
 from accounts.notifications import notify
 from liaison.errors import Conflict
 from roster.models import Officer
+from roster.selectors import terms_served
 from scoring.selectors import snapshot_get
 from scoring.shares import shares_refresh
 
@@ -112,19 +113,19 @@ def _check_credits(*, membership: Membership, officers: list[Officer]) -> None:
             )
 
 
-def _in_term(officer: Officer, day: dt.date) -> bool:
-    """An open end (no ``term_end``) counts as open."""
-    return officer.term_start <= day and (officer.term_end is None or day <= officer.term_end)
-
-
 def _check_date(*, occurred_on: dt.date | None, officers: list[Officer]) -> None:
-    """Not after today (Asia/Shanghai), and inside the term of at least one
-    credited officer."""
+    """Not after today (Asia/Shanghai), and inside a term of at least one
+    credited officer: the current term or, for a renewed appointment, an
+    earlier one (an open end counts as open)."""
     if occurred_on is None:
         return
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": _("The date cannot be later than today.")})
-    if officers and not any(_in_term(o, occurred_on) for o in officers):
+    if officers and not any(
+        start <= occurred_on <= end
+        for served in terms_served(officers=list(officers)).values()
+        for start, end in served
+    ):
         raise ValidationError(
             {
                 "occurred_on": _(

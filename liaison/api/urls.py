@@ -10,7 +10,6 @@ from accounts.api.views import (
     MfaDisableView,
     MfaSetupView,
     MfaStatusView,
-    PolicyPreviewView,
     PolicySchemaView,
     PolicyVersionsView,
     PolicyView,
@@ -61,7 +60,7 @@ tenant_urls = [
     path(
         "policy/versions/", PolicyVersionsView.as_view(), name="policy-versions"
     ),  # issue 11 policy
-    path("policy/preview/", PolicyPreviewView.as_view(), name="policy-preview"),  # issue 11 policy
+    path("", include("assessment.api.urls_policy")),  # issue 11 policy: the what-if preview
     path("rankings/<year:year>/", RankingView.as_view(), name="ranking"),
     path("rankings/<year:year>/finalize/", RankingFinalizeView.as_view(), name="ranking-finalize"),
     path("rankings/<year:year>/export/", RankingExportView.as_view(), name="ranking-export"),

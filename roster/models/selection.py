@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Degree, TitleLevel
 from accounts.models import TenantOwnedModel
 
-from ..choices import Degree, Gender, ObjectionStatus, Stage, TitleLevel
+from ..choices import Gender, ObjectionStatus, Stage
 from .organisation import District, Officer, Unit
 
 

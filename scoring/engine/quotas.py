@@ -47,11 +47,35 @@ class Quota:
 
 @dataclass(frozen=True)
 class QuotaOfficer:
+    """An appointment: its current term and, when it was renewed, the
+    earlier terms (oldest first). Months of service count across them all."""
+
     id: int
     category: str
     district: str | None
     term_start: dt.date
     term_end: dt.date
+    earlier_terms: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    @property
+    def terms(self) -> list[tuple[dt.date, dt.date]]:
+        """The terms with consecutive ones (no day between) joined."""
+        joined: list[tuple[dt.date, dt.date]] = []
+        for start, end in sorted([*self.earlier_terms, (self.term_start, self.term_end)]):
+            if joined and start <= joined[-1][1] + dt.timedelta(days=1):
+                joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+            else:
+                joined.append((start, end))
+        return joined
+
+    def serves(self, start: dt.date, end: dt.date) -> bool:
+        """Whether a term overlaps [start, end]."""
+        return any(s <= end and e >= start for s, e in self.terms)
+
+    def serves_whole(self, start: dt.date, end: dt.date) -> bool:
+        """Whether [start, end] lies wholly inside a term (consecutive terms
+        joined)."""
+        return any(s <= start and e >= end for s, e in self.terms)
 
 
 @dataclass(frozen=True)
@@ -98,12 +122,7 @@ def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
 
 def _served(officer: QuotaOfficer, start: dt.date, end: dt.date) -> int:
     """Months of [start, end] in which the officer held the appointment."""
-    return sum(
-        1
-        for y, m in _months(start, end)
-        if officer.term_start <= month_bounds(f"{y}-{m:02d}")[1]
-        and officer.term_end >= dt.date(y, m, 1)
-    )
+    return sum(1 for y, m in _months(start, end) if officer.serves(*month_bounds(f"{y}-{m:02d}")))
 
 
 def _period(period: str, month_start: dt.date) -> tuple[dt.date, dt.date]:
@@ -144,7 +163,7 @@ def officer_rows(
         by_officer.setdefault(entry.officer, []).append(entry)
     rows = []
     for officer in officers:
-        if officer.term_start > month_end or officer.term_end < month_start:
+        if not officer.serves(month_start, month_end):
             continue
         mine = by_officer.get(officer.id, [])
         for quota in quotas:
@@ -152,8 +171,8 @@ def officer_rows(
                 continue
             start, end = _period(quota.period, month_start)
             if quota.period == "month":
-                if not (officer.term_start <= month_start and officer.term_end >= month_end):
-                    continue  # monthly quotas: months wholly inside the term
+                if not officer.serves_whole(month_start, month_end):
+                    continue  # monthly quotas: months wholly inside a term
                 required = Fraction(quota.count)
             else:  # to date, pro-rated by months served
                 served = _served(officer, start, month_end)

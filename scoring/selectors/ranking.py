@@ -255,11 +255,22 @@ def year_result_with_rules(
     )
 
 
-def policy_preview(*, tenant: Tenant, effective_from: dt.date, changes: dict) -> dict:
-    """What-if of a new policy version (API.md ``policy/preview/``): the
-    officers whose points or excellence in the year of ``effective_from``
-    would change, ``before`` and ``after`` holding only what differs.
-    Nothing is saved. Invalid rules → ValidationError keyed by JSON path."""
+@dataclass(frozen=True)
+class PolicyWhatIf:
+    """A year scored twice from one read of the ledger: ``before`` under the
+    policy in force at the year's end, ``after`` under ``rules`` (the merged,
+    validated rules of a version not saved)."""
+
+    year: int
+    rules: dict
+    before: YearResult
+    after: YearResult
+
+
+def policy_whatif(*, tenant: Tenant, effective_from: dt.date, changes: dict) -> PolicyWhatIf:
+    """The year of ``effective_from`` scored as it stands and as ``changes``
+    would make it (API.md ``policy/preview/``). Nothing is saved. Invalid
+    rules → ValidationError keyed by JSON path."""
     from accounts.policy_schema import rules_errors
     from accounts.selectors import policy_merge
 
@@ -269,32 +280,48 @@ def policy_preview(*, tenant: Tenant, effective_from: dt.date, changes: dict) ->
         raise ValidationError(errors)
     year = effective_from.year
     entries = ledger_entries(tenant=tenant, year=year)  # read once, scored twice
-    before = _outcomes(year_result_with_rules(tenant=tenant, year=year, entries=entries))
-    after_result = year_result_with_rules(tenant=tenant, year=year, rules=rules, entries=entries)
-    after = _outcomes(after_result)
-    officers = after_result.facts.officers
-    out = []
-    for officer_id in sorted(set(before) | set(after)):
-        old, new = before.get(officer_id, {}), after.get(officer_id, {})
-        keys = [k for k in ("points", "excellent") if old.get(k) != new.get(k)]
-        if keys:
-            out.append(
-                {
-                    "officer": officer_id,
-                    "full_name": officers[officer_id].full_name,
-                    "before": {k: old.get(k) for k in keys},
-                    "after": {k: new.get(k) for k in keys},
-                }
-            )
-    return {"year": year, "changes": out}
+    return PolicyWhatIf(
+        year=year,
+        rules=rules,
+        before=year_result_with_rules(tenant=tenant, year=year, entries=entries),
+        after=year_result_with_rules(tenant=tenant, year=year, rules=rules, entries=entries),
+    )
 
 
-def _outcomes(result: YearResult) -> dict[int, dict]:
+def ranking_outcomes(result: YearResult) -> dict[int, dict]:
+    """Officer → ``{"points", "excellent"}`` as the preview shows them."""
     return {
         row.officer: {"points": two_decimals(row.total), "excellent": row.excellent}
         for pool in result.pools
         for row in pool.rows
     }
+
+
+def preview_changes(
+    *,
+    year: int,
+    names: dict[int, str],
+    before: dict[int, dict],
+    after: dict[int, dict],
+    keys: tuple[str, ...],
+) -> dict:
+    """API.md's preview body: ``{"year","changes":[{"officer","full_name",
+    "before","after"}]}``, the officers (by id) for whom one of ``keys``
+    differs, ``before`` and ``after`` holding only what differs."""
+    out = []
+    for officer_id in sorted(set(before) | set(after)):
+        old, new = before.get(officer_id, {}), after.get(officer_id, {})
+        changed = [k for k in keys if old.get(k) != new.get(k)]
+        if changed:
+            out.append(
+                {
+                    "officer": officer_id,
+                    "full_name": names[officer_id],
+                    "before": {k: old.get(k) for k in changed},
+                    "after": {k: new.get(k) for k in changed},
+                }
+            )
+    return {"year": year, "changes": out}
 
 
 def render_pools(result: YearResult) -> list[dict]:
