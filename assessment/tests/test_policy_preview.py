@@ -85,7 +85,7 @@ def test_dropping_the_assessment_leaves_no_grade(yq):
         (o["C"].id, {"grade": "qualified"}, {"grade": None}),
         (o["D"].id, {"grade": "unqualified"}, {"grade": None}),
         (o["E"].id, {"grade": "unqualified"}, {"grade": None}),
-        (o["F"].id, {"grade": "unqualified"}, {"grade": None}),
+        (o["F"].id, {"grade": "pending"}, {"grade": None}),  # nothing recorded: 待评
     ]
 
 
