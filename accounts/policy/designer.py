@@ -11,7 +11,7 @@ import json
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.choices import Degree, Role, TitleLevel
 from accounts.policy_schema import ELIGIBILITY_RULES, SCHEMA
@@ -300,7 +300,8 @@ def diff_lines(diff: list[dict], rules: dict) -> list[dict]:
 
 def _grade_names(rules: dict | None) -> dict[str, str]:
     assessment = (rules or {}).get("assessment") or {}
-    return {g["code"]: g.get("label") or g["code"] for g in assessment.get("grades", [])}
+    names = {g["code"]: g.get("label") or g["code"] for g in assessment.get("grades", [])}
+    return {"pending": pgettext("assessment grade", "Pending"), **names}
 
 
 def whatif_rows(whatif: dict, before_rules: dict | None, after_rules: dict) -> list[dict]:

@@ -106,6 +106,10 @@ class PolicyDesignerView(TenantPageMixin, TemplateView):
             diff=diff_lines(policy_diff(self.state["base"].rules, rules), rules),
             whatif=whatif,
             whatif_rows=whatif_rows(whatif, self.state["base"].rules, rules),
+            # the columns some change fills (a graded programme has no points)
+            whatif_keys={
+                k for c in whatif["changes"] for side in ("before", "after") for k in c[side]
+            },
             general=general,
         )
 
@@ -139,7 +143,7 @@ class PolicyDesignerView(TenantPageMixin, TemplateView):
     def _render(self, step: str, **extra):
         """The page at ``step`` with the posted (or loaded) state; ``extra``:
         ``errors`` by JSON path, ``general`` messages, ``diff``, ``whatif`` (and
-        its ``whatif_rows``),
+        its ``whatif_rows`` and ``whatif_keys``),
         ``rules``/``text`` overriding the state's."""
         state = {"note": "", "base": None, **self.state, **extra}
         rules, day, errors = state["rules"], state["day"], state.get("errors") or {}
@@ -160,6 +164,7 @@ class PolicyDesignerView(TenantPageMixin, TemplateView):
             diff=state.get("diff"),
             whatif=state.get("whatif"),
             whatif_rows=state.get("whatif_rows") or [],
+            whatif_keys=state.get("whatif_keys") or set(),
             labels=script_labels(),
         )
         return self.render_to_response(context)

@@ -127,9 +127,8 @@ def test_the_designer_shows_the_grades_by_their_labels(client, yq):
     ] == [(o["B"].id, "合格", "优秀"), (o["C"].id, "合格", "不合格")]
     html = response.content.decode()
     table = html.split('id="designer-whatif"')[1].split("</table>")[0]
-    assert "<th>原等次</th><th>新等次</th>" in table
-    assert (
-        f'<tr data-officer="{o["C"].id}"><td>特派员C</td><td>—</td><td>—</td><td>—</td>'
-        "<td>—</td><td>合格</td><td>不合格</td></tr>"
-    ) in table
+    # a graded programme has no points: only the grade columns are shown
+    assert "<th>联络员</th><th>原等次</th><th>新等次</th></tr>" in table
+    row_c = f'<tr data-officer="{o["C"].id}"><td>特派员C</td><td>合格</td><td>不合格</td></tr>'
+    assert row_c in table
     assert Policy.objects.filter(tenant=yq.tenant).count() == 1
