@@ -166,6 +166,16 @@ def cohort_facts(
     return officers, facts
 
 
+def discipline_marks(tenant: Tenant, year: int) -> set[int]:
+    """The officers with a discipline-violation mark in ``year``: the
+    ranking's reader (``scoring.selectors.ranking.DISCIPLINE_MARKS``)."""
+    return set(
+        AssessmentMark.objects.for_tenant(tenant)
+        .filter(year=year, kind=MarkKind.DISCIPLINE_VIOLATION)
+        .values_list("officer_id", flat=True)
+    )
+
+
 def year_status(*, tenant: Tenant, year: int) -> AssessmentYear | None:
     return AssessmentYear.objects.for_tenant(tenant).filter(year=year).first()
 

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -57,7 +58,7 @@ class QuotaOfficer:
     term_end: dt.date
     earlier_terms: tuple[tuple[dt.date, dt.date], ...] = ()
 
-    @property
+    @cached_property  # asked per month and quota: joined once per officer
     def terms(self) -> list[tuple[dt.date, dt.date]]:
         """The terms with consecutive ones (no day between) joined."""
         joined: list[tuple[dt.date, dt.date]] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -71,6 +72,12 @@ def check_year(year: int) -> int:
 #: the ranking reason of an officer whose discipline violation removes excellence
 DISCIPLINE = "discipline violation"
 
+#: Readers of the year's discipline-violation marks, ``(tenant, year) ->
+#: officer ids``. The marks belong to the assessment, a floor above the
+#: ranking: it registers its reader here (``AssessmentConfig.ready``), so the
+#: ranking never imports it. No reader → no marks.
+DISCIPLINE_MARKS: list[Callable[[Tenant, int], set[int]]] = []
+
 
 def discipline_marked(*, tenant: Tenant, year: int, rules: dict) -> set[int]:
     """Officers whose year carries a discipline-violation mark, where the
@@ -80,13 +87,7 @@ def discipline_marked(*, tenant: Tenant, year: int, rules: dict) -> set[int]:
     consequences = (rules.get("assessment") or {}).get("consequences") or {}
     if not consequences.get("discipline_removes_excellence"):
         return set()
-    from assessment.models import AssessmentMark  # the assessment builds on the ranking
-
-    return set(
-        AssessmentMark.objects.for_tenant(tenant)
-        .filter(year=year, kind="discipline_violation")
-        .values_list("officer_id", flat=True)
-    )
+    return set().union(*(read(tenant, year) for read in DISCIPLINE_MARKS))
 
 
 def _year_officers(*, tenant: Tenant, year: int, rules: dict | None = None):
