@@ -125,6 +125,49 @@ _QUOTA = _object(
     ],
 )
 
+# -- the officers' duties (issue 13, SPEC.md §5a) -----------------------------
+
+DUTY_KINDS = ("report", "agreement", "service_days", "training")
+REPORT_KINDS = ("weekly_plan", "monthly_plan", "quarterly_report", "annual_summary")
+TRAINING_KINDS = ("training", "exchange_meeting")
+# What each kind of duty needs besides code, label and kind.
+_DUTY_PARAMS = {
+    "report": ["report", "due_offset_days"],
+    "agreement": ["months", "remind_days"],
+    "service_days": ["min_days"],
+    "training": ["training", "min_per_year"],
+}
+_DUTY = _object(
+    {
+        "code": _CODE,
+        "label": _LABEL,
+        "kind": {"enum": list(DUTY_KINDS)},
+        # the categories of officers the duty binds; absent or empty: all
+        "categories": {"type": "array", "items": _CODE, "uniqueItems": True},
+        # report: which one; due so many days after the start of the period
+        # (plans: weekly Monday + 0, monthly 1st + 9 = the 10th) or after its
+        # end (reports and summaries: the day after the quarter or year + n)
+        "report": {"enum": list(REPORT_KINDS)},
+        "due_offset_days": {"type": "integer", "minimum": 0, "maximum": 90},
+        # agreement: its usual length, and how long before its end to remind
+        "months": {"type": "integer", "minimum": 1, "maximum": 60},
+        "remind_days": {"type": "integer", "minimum": 1, "maximum": 180},
+        # service days: at least so many days on site a year
+        "min_days": {"type": "integer", "minimum": 1, "maximum": 366},
+        # training: which kind, at least so many attended a year
+        "training": {"enum": list(TRAINING_KINDS)},
+        "min_per_year": {"type": "integer", "minimum": 0, "maximum": 60},
+    },
+    required=["code", "label", "kind"],
+    allOf=[
+        {
+            "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+            "then": {"required": params},
+        }
+        for kind, params in _DUTY_PARAMS.items()
+    ],
+)
+
 # -- the annual assessment (issue 12, SPEC.md §6a) ----------------------------
 
 ASSESSMENT_METHODS = ("points", "graded")
@@ -338,8 +381,8 @@ SCHEMA: dict = {
         "hosts_required": {"type": "boolean"},
         # the annual assessment (issue 12, SPEC.md §6a); null: none
         "assessment": _ASSESSMENT,
-        # issue 13 gives the duties their shape; [] until then
-        "duties": {"type": "array", "items": {"type": "object"}},
+        # the officers' duties beyond the ledger (issue 13, SPEC.md §5a)
+        "duties": {"type": "array", "items": _DUTY},
     },
     "required": [
         "selection",
@@ -511,6 +554,20 @@ def _semantic_errors(rules: dict) -> list[tuple[str, str]]:
             out.append(
                 (path, _("“%(field)s” must name a category of this policy.") % {"field": path})
             )
+    seen_duties = set()
+    for i, duty in enumerate(rules.get("duties") or []):
+        if not isinstance(duty, dict):
+            continue
+        if duty.get("code") in seen_duties:
+            path = f"duties[{i}].code"
+            out.append((path, _("“%(field)s” repeats a duty code.") % {"field": path}))
+        seen_duties.add(duty.get("code"))
+        for j, code in enumerate(duty.get("categories") or []):
+            if code not in codes:
+                path = f"duties[{i}].categories[{j}]"
+                out.append(
+                    (path, _("“%(field)s” must name a category of this policy.") % {"field": path})
+                )
     for key in ("review_stages", "selection", "eligibility"):
         section = rules.get(key)
         if not isinstance(section, dict):

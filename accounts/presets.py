@@ -57,7 +57,8 @@ Schema of a preset (every key is required):
   12, SPEC.md §6a), ``{"method", "components", "criteria", "vetoes",
   "grades", "consequences"}``; ``accounts.policy_schema`` gives its shape and
   ``scoring.engine.assessment`` what it means.
-- ``duties``: the officers' duties beyond the ledger (issue 13); ``[]`` until then.
+- ``duties``: the officers' duties beyond the ledger (issue 13, SPEC.md §5a):
+  reports with their due day, agreements, service days and trainings.
 """
 
 from __future__ import annotations
@@ -197,6 +198,10 @@ def _consequences(*, blocks: bool = False, ends: bool = False, discipline: bool 
     }
 
 
+def _duty(code: str, label: str, kind: str, **params) -> dict:
+    return {"code": code, "label": label, "kind": kind, **params}
+
+
 def _graded(
     components: list[dict], criteria: dict, vetoes: list[dict], grades: list[dict], **consequences
 ) -> dict:
@@ -292,7 +297,39 @@ WUHAN = {
         "grades": [_grade("excellent"), _grade("qualified"), _grade("unqualified")],
         "consequences": _consequences(discipline=True),
     },
-    "duties": [],  # issue 13
+    # 000 第十三条（二）: city officers report the week's plan each Monday;
+    # SPEC.md §5 adds district officers' monthly plan before the 10th (the
+    # document is silent on it). 第十五条: training every half year (2 a year)
+    # and a city officers' exchange meeting every month (12 a year).
+    "duties": [
+        _duty(
+            "weekly_plan",
+            "市派联络员每周工作安排",
+            "report",
+            categories=["city"],
+            report="weekly_plan",
+            due_offset_days=0,
+        ),
+        _duty(
+            "monthly_plan",
+            "区派联络员月度工作计划（每月10日前）",
+            "report",
+            categories=["district"],
+            report="monthly_plan",
+            due_offset_days=9,
+        ),
+        _duty(
+            "training", "集中业务培训（每半年1次）", "training", training="training", min_per_year=2
+        ),
+        _duty(
+            "exchange_meeting",
+            "市派联络员交流会或推进会（每月1次）",
+            "training",
+            categories=["city"],
+            training="exchange_meeting",
+            min_per_year=12,
+        ),
+    ],
     "disqualification_reasons": _WUHAN_DISQUALIFICATION,
     # 第八条（一）: 新入职人员工作期满3个月的，优先选派; 距离退休年龄不足2年
     # …的，不作为选派对象. 第六条 (district officers) states no checkable condition.
@@ -419,7 +456,25 @@ YANGQUAN = {
         blocks=True,
         ends=True,
     ),
-    "duties": [],  # issue 13
+    # 第十一条（五）: a three-party service agreement filed with the bureau,
+    # valid for one year, renewed as needed; 第十七条: a progress report every
+    # quarter (the document names no day: due ten days after the quarter).
+    "duties": [
+        _duty(
+            "agreement",
+            "三方服务合作协议（报市科学技术局备案）",
+            "agreement",
+            months=12,
+            remind_days=30,
+        ),
+        _duty(
+            "quarterly_report",
+            "按季度报送工作进展",
+            "report",
+            report="quarterly_report",
+            due_offset_days=10,
+        ),
+    ],
     # 第十六条 (（五）"其他不适合继续担任" has no code).
     "disqualification_reasons": [
         {"code": "assessment_failed", "label": "年度考核不合格或无故不参加考核"},
@@ -524,7 +579,9 @@ PUYANG = {
         # 四（三）：工作敷衍…取消其任职资格 (the "zombie" officer is weeded out)
         ends=True,
     ),
-    "duties": [],  # issue 13
+    # 五: yearly evaluation, training and visits "from time to time" — no
+    # duty with a date or a count.
+    "duties": [],
     # 四（三）：对工作敷衍、弄虚作假甚至违法违规的联络员，取消其任职资格.
     "disqualification_reasons": [
         {"code": "no_management", "label": "工作敷衍"},
@@ -624,7 +681,18 @@ SUZHOU = {
         blocks=True,
         ends=True,
     ),
-    "duties": [],  # issue 13
+    # 3: agreements with the county or park, a two-year posting (续派 on
+    # renewal), at least one month (30 days) of service a year.
+    "duties": [
+        _duty(
+            "agreement",
+            "与县（区）、市管园区签订的派驻协议",
+            "agreement",
+            months=24,
+            remind_days=30,
+        ),
+        _duty("service_days", "每年服务时间不少于一个月", "service_days", min_days=30),
+    ],
     # 二（三）6 and 二（三）5.
     "disqualification_reasons": [
         {
@@ -718,7 +786,20 @@ HUBEI = {
         # 4.1：淘汰僵尸联络员，保留活跃联络员
         ends=True,
     ),
-    "duties": [],  # issue 13
+    # 3.2: at least one collective training a year; 2.2 ⑤: a work summary
+    # (the paper names no day: due fifteen days after the year).
+    "duties": [
+        _duty(
+            "training",
+            "联络员集中培训（每年至少1场次）",
+            "training",
+            training="training",
+            min_per_year=1,
+        ),
+        _duty(
+            "annual_summary", "年度工作总结", "report", report="annual_summary", due_offset_days=15
+        ),
+    ],
     # The paper lists no reasons (its 工作细则 is not published): wuhan's.
     "disqualification_reasons": copy.deepcopy(_WUHAN_DISQUALIFICATION),
     # 2.1⑤ (①–④ are not checkable from the nomination form).

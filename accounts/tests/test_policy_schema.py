@@ -148,8 +148,20 @@ def _summary(name):
         "term_years": rules["term_years"],
         "dormant_days": rules["dormant_days"],
         # ``assessment``: one test per preset in test_presets.py
-        "duties": rules["duties"],
+        "duties": _duties(rules),
     }
+
+
+def _duties(rules):
+    """Each duty as (kind, what, categories, number): the report and its due
+    offset, the agreement's months, the service days, the training's yearly
+    minimum."""
+    out = set()
+    for d in rules["duties"]:
+        what = d.get("report") or d.get("training")
+        number = d.get("due_offset_days", d.get("months", d.get("min_days", d.get("min_per_year"))))
+        out.add((d["kind"], what, tuple(d.get("categories", ())), number))
+    return out
 
 
 def test_wuhan_against_000():
@@ -178,7 +190,12 @@ def test_wuhan_against_000():
         "notice_days": 5,  # default (第七条: 予以公示, no length)
         "term_years": 2,  # 第八条（一）
         "dormant_days": 90,  # default
-        "duties": [],
+        "duties": {
+            ("report", "weekly_plan", ("city",), 0),  # 第十三条（二）: 每周一报备
+            ("report", "monthly_plan", ("district",), 9),  # SPEC.md §5: before the 10th
+            ("training", "training", (), 2),  # 第十五条（一）: 每半年1次
+            ("training", "exchange_meeting", ("city",), 12),  # 第十五条（二）: 每月1次
+        },
     }
 
 
@@ -189,14 +206,21 @@ GRADED = {
     "quotas": set(),
     "notice_days": 5,  # default: each document says 公示 with no length
     "dormant_days": 90,  # default: no document sets a dormancy period
-    "duties": [],
+    "duties": set(),
 }
 
 
 def test_yangquan_against_001():
     # no points, bonus or quotas; the 20% cap (第十八条) caps assessment grades
     # (issue 12), not a points ranking; 第十四条（五）: a one-year agreement
-    assert _summary("yangquan") == {**GRADED, "term_years": 1}
+    assert _summary("yangquan") == {
+        **GRADED,
+        "term_years": 1,
+        "duties": {
+            ("agreement", None, (), 12),  # 第十一条（五）: 有效期一般为一年
+            ("report", "quarterly_report", (), 10),  # 第十七条: 按季度报送工作进展
+        },
+    }
 
 
 def test_puyang_against_002():
@@ -204,11 +228,25 @@ def test_puyang_against_002():
 
 
 def test_suzhou_against_003():
-    assert _summary("suzhou") == {**GRADED, "term_years": 2}  # 二（三）3：两年一个派驻周期
+    assert _summary("suzhou") == {
+        **GRADED,
+        "term_years": 2,
+        "duties": {
+            ("agreement", None, (), 24),  # 签订相关协议, 两年为一个派驻周期
+            ("service_days", None, (), 30),  # 每年服务时间不少于一个月
+        },
+    }  # 二（三）3：两年一个派驻周期
 
 
 def test_hubei_against_004():
-    assert _summary("hubei") == {**GRADED, "term_years": 2}  # 3.1：认定期为 2 年
+    assert _summary("hubei") == {
+        **GRADED,
+        "term_years": 2,
+        "duties": {
+            ("training", "training", (), 1),  # 3.2: 每年至少组织 1 场次
+            ("report", "annual_summary", (), 15),  # 2.2 ⑤: 提交工作总结
+        },
+    }  # 3.1：认定期为 2 年
 
 
 # -- the assessment (issue 12, SPEC.md §6a) -------------------------------------

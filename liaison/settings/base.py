@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "scoring",
     "audit",  # issue 10 audit
     "assessment",  # issue 12 assessment
+    "duties",  # issue 13 duties
 ]
 
 MIDDLEWARE = [
