@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.choices import Role
 from accounts.models import Membership, Policy, Tenant, User
 from accounts.services import tenant_create
+from duties.demo import load_demo_duties
 from ledgers.demo import load_demo_ledgers
 from roster import services as roster
 from roster.demo import load_demo_selection
@@ -123,6 +124,7 @@ class Command(BaseCommand):
         # issue 11: counties, officers serving their hosts, a county manager, a
         # change request and two rounds on Yangquan's own chain
         load_demo_yangquan(tenant=tenant, rng=rng, password=PASSWORD, name=_name)
+        load_demo_duties(tenant=tenant)  # issue 13: agreements, quarterly reports
         return tenant
 
     @transaction.atomic
@@ -209,6 +211,7 @@ class Command(BaseCommand):
         load_demo_ledgers(tenant=tenant, rng=rng)
         load_demo_selection(tenant=tenant, rng=rng)
         load_demo_hosts(tenant=tenant)  # issue 11 roster
+        load_demo_duties(tenant=tenant)  # issue 13: plans, trainings
         for month in range(1, 13):  # the demo year's monthly quota reports
             quota_report_build(tenant=tenant, month=f"2025-{month:02d}")
         return tenant

@@ -1,0 +1,11 @@
+"""Demo records of the duties (filled by issue 13's records slice)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from accounts.models import Tenant
+
+
+def load_demo_records(*, tenant: Tenant, today: dt.date) -> None:
+    """Nothing yet."""
