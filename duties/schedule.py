@@ -38,7 +38,7 @@ def period_bounds(kind: str, period: str) -> tuple[date, date]:
     if match is None:
         raise ValueError(period)
     year = int(match.group(1))
-    if not 2000 <= year <= 2100:
+    if not 1900 <= year <= 2199:
         raise ValueError(period)
     if kind == "weekly_plan":
         week = int(match.group(2))

@@ -412,3 +412,35 @@ def test_weights_as_integers_or_exact_decimals():
     ):
         component["weight"] = weight
     assert rules_errors(rules) == {}
+
+
+def test_duty_shape_errors_by_path():
+    rules = preset_rules("wuhan")
+    rules["duties"] = [
+        {"code": "weekly_plan", "label": "周计划", "kind": "report"},
+        {
+            "code": "weekly_plan",
+            "label": "培训",
+            "kind": "training",
+            "training": "training",
+            "min_per_year": 2,
+            "categories": ["county"],
+        },
+        {"code": "days", "label": "服务天数", "kind": "service_days", "min_days": 0},
+        {"code": "x", "label": "x", "kind": "holiday"},
+    ]
+    assert _errors(rules) == {
+        "duties[0].report": ["必须填写“duties[0].report”。"],
+        "duties[0].due_offset_days": ["必须填写“duties[0].due_offset_days”。"],
+        "duties[2].min_days": ["“duties[2].min_days”不能小于1。"],
+        "duties[3].kind": [
+            "“duties[3].kind”必须是以下之一：report, agreement, service_days, training。"
+        ],
+    }
+    del rules["duties"][3]
+    rules["duties"][0].update(report="weekly_plan", due_offset_days=0)
+    rules["duties"][2]["min_days"] = 30
+    assert _errors(rules) == {
+        "duties[1].code": ["“duties[1].code”与其他职责代码重复。"],
+        "duties[1].categories[0]": ["“duties[1].categories[0]”必须是本政策的一个类别。"],
+    }
