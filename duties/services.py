@@ -396,7 +396,8 @@ def service_days_create(
     if end > _today():
         raise ValidationError({"end": _("The date must not be in the future.")})
     _in_term(officer, start, end, "start")
-    Officer.objects.select_for_update().filter(pk=officer.pk).first()  # one writer per officer
+    # one writer per officer at a time: the overlap check below holds
+    Officer.objects.select_for_update(of=("self",)).filter(pk=officer.pk).first()
     clash = (
         ServiceDay.objects.for_tenant(tenant)
         .filter(officer=officer, start__lte=end, end__gte=start)
@@ -482,7 +483,9 @@ def attendance_set(
     """Make ``officers`` the attendance of ``training`` (ticked on the page)
     — or, from a sign-in sheet, add them to it."""
     _check_may_record_training(membership)
-    training = Training.objects.for_tenant(tenant).select_for_update().get(pk=training.pk)
+    training = (
+        Training.objects.for_tenant(tenant).select_for_update(of=("self",)).get(pk=training.pk)
+    )
     officers = _attendees(membership, officers)
     wanted = {o.id for o in officers}
     reach = set(officer_list(membership=membership).values_list("id", flat=True))

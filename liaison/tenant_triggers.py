@@ -201,6 +201,37 @@ TENANT_LINKS: tuple[TenantLink, ...] = (
         "tenant_id",
         _links("officer_id=roster_officer"),
     ),
+    # duties (issue 13)
+    TenantLink(
+        "duties",
+        "duties_agreement",
+        "agreement_same_tenant",
+        "tenant_id",
+        _links(
+            "officer_id=roster_officer", "host_unit_id=roster_unit", "renews_id=duties_agreement"
+        ),
+    ),
+    TenantLink(
+        "duties",
+        "duties_report",
+        "report_same_tenant",
+        "tenant_id",
+        _links("officer_id=roster_officer"),
+    ),
+    TenantLink(
+        "duties",
+        "duties_serviceday",
+        "serviceday_same_tenant",
+        "tenant_id",
+        _links("officer_id=roster_officer", "host_unit_id=roster_unit"),
+    ),
+    TenantLink(
+        "duties",
+        "duties_attendance",
+        "attendance_same_tenant",
+        ("training_id", "duties_training"),
+        _links("officer_id=roster_officer"),
+    ),
 )
 
 #: Tables whose ``tenant_id`` never changes, by the app that owns them.
@@ -396,6 +427,7 @@ MIGRATIONS = {
     "ledgers": "0004_tenant_triggers",
     "roster": "0006_tenant_triggers",
     "scoring": "0010_tenant_triggers",
+    "duties": "0002_tenant_triggers",
 }
 
 

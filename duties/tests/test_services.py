@@ -476,4 +476,3 @@ def test_trainings_and_attendance(world):
     )
     # district officers: 2 trainings a year; city officers also 12 exchange meetings
     assert facts == {o["mine"].id: (1, 2), o["city"].id: (1, 14), o["d1"].id: (0, 2)}
-
