@@ -60,6 +60,8 @@ def test_admin_removes_a_quota_and_the_monthly_report_stops_asking(page, program
     expect(page.locator("#designer-day")).to_have_text("2026-02-01")
     page.fill("#note", "取消市派联络员每月短视频指标")
     page.click("#designer-publish")
+    expect(page.locator("#confirm-message")).to_contain_text("2026-02-01")
+    page.click("#confirm-ok")
     expect(page).to_have_url(re.compile(rf"/t/{SLUG}/policy/$"))
     expect(page.locator(".alert-success")).to_contain_text("新版本已保存")
 

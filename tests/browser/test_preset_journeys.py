@@ -286,6 +286,8 @@ def test_preset_selection_journey(
         publish.locator("input[name=start]").fill(today.isoformat())
         publish.locator("input[name=end]").fill((today + dt.timedelta(days=7)).isoformat())
         publish.locator("button").click()
+        expect(page.locator("#confirm-message")).to_contain_text(f"{len(ids)} 名")
+        page.click("#confirm-ok")
         expect(page.locator(".alert-success[role=alert]")).to_be_visible()
         expect(page.locator('[data-stage="on_notice"]')).to_have_count(len(ids))
         # the notice ends: a week passes
@@ -314,12 +316,16 @@ def test_preset_selection_journey(
         for nomination_id in ids:  # more ticked than seats: refused, nobody appointed
             page.locator(f"#appoint-{nomination_id}").check()
         appoint.click()
+        expect(page.locator("#confirm-message")).to_contain_text(f"{len(ids)} 名")
+        page.click("#confirm-ok")
         expect(page.locator(".alert-danger[role=alert]")).to_contain_text(str(j.seats))
         assert not Nomination.objects.filter(round=w.round, stage="appointed").exists()
     chosen, reserves = ids[-j.seats :], ids[: -j.seats]
     for nomination_id in chosen:
         page.locator(f"#appoint-{nomination_id}").check()
     appoint.click()
+    expect(page.locator("#confirm-message")).to_contain_text(f"{len(chosen)} 名")
+    page.click("#confirm-ok")
     expect(page).to_have_url(re.compile(rf"{round_url}$"))
     expect(page.locator(".alert-success code", has_text="/accounts/invite/")).to_have_count(
         len(chosen)

@@ -149,8 +149,11 @@ def test_a_yangquan_year_runs_in_the_browser(page, phone_page, demo, artifacts_d
     )
 
     # --- finalise (confirmed) ----------------------------------------------------------
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#finalize")
+    expect(page.locator("#confirm-message")).to_have_text(
+        "确定定稿本年度考核吗？定稿后等次不能再修改。"
+    )
+    page.click("#confirm-ok")
     expect(page.locator("#assessment-status")).to_have_text("定稿")
     expect(page.locator("#finalize")).to_have_count(0)
     grades = dict(
