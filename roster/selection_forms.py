@@ -9,6 +9,7 @@ from liaison.forms import BootstrapFormMixin
 
 from .choices import NOMINEE_FIELDS, GroupKind
 from .models import District, Nomination, Officer, SelectionRound, Unit
+from .workflow import contact_is_valid
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOMINATION_WIDGETS = {
@@ -119,6 +120,17 @@ class ObjectionForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"].strip()
+        if not contact_is_valid(contact):
+            raise forms.ValidationError(
+                _(
+                    "Leave a phone number (such as 13800000000 or 0354-1234567) or an e-mail "
+                    "address, so that the centre can reply."
+                )
+            )
+        return contact
 
 
 class GroupForm(BootstrapFormMixin, forms.Form):

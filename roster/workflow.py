@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
@@ -569,6 +571,40 @@ def notice_publish(
     return notice
 
 
+_PHONE_CHARS = re.compile(r"[\s\-()（）+]")
+
+
+def contact_is_valid(contact: str) -> bool:
+    """A phone number (7 to 15 digits, with spaces, dashes, brackets or a
+    leading + allowed) or an e-mail address."""
+    contact = contact.strip()
+    if "@" in contact:
+        try:
+            validate_email(contact)
+        except ValidationError:
+            return False
+        return True
+    digits = _PHONE_CHARS.sub("", contact)
+    return digits.isdigit() and 7 <= len(digits) <= 15
+
+
+def contact_email(contact: str) -> str:
+    """The objector's e-mail address, or "" when they left a phone number."""
+    contact = contact.strip()
+    return contact if "@" in contact and contact_is_valid(contact) else ""
+
+
+def public_answers(*, notice: Notice) -> list[Objection]:
+    """The centre's decisions on a notice's objections, for the public board:
+    whom it concerned, the decision, the reply and when — never who objected
+    or how to reach them."""
+    return list(
+        notice.objections.exclude(status=ObjectionStatus.OPEN)
+        .select_related("nomination")
+        .order_by("decided_at", "id")
+    )
+
+
 @transaction.atomic
 def objection_file(
     *,
@@ -585,6 +621,11 @@ def objection_file(
     errors = {}
     if not (contact or "").strip():
         errors["contact"] = _("Leave a phone number or e-mail so that the centre can reply.")
+    elif not contact_is_valid(contact):
+        errors["contact"] = _(
+            "Leave a phone number (such as 13800000000 or 0354-1234567) or an e-mail "
+            "address, so that the centre can reply."
+        )
     if not (reason or "").strip():
         errors["reason"] = _("Give the reason for the objection.")
     if nomination.notice_id != notice.id or nomination.tenant_id != tenant.id:
@@ -623,6 +664,9 @@ def objection_resolve(
     objection.status, objection.comment = decision, comment.strip()
     objection.decided_by, objection.decided_at = membership.user, timezone.now()
     objection.save()
+    email = contact_email(objection.contact)
+    if email:  # a phone number: the reply is on the public board, and the centre calls
+        transaction.on_commit(lambda: _send_answer(objection, email))
     if decision == ObjectionStatus.UPHELD:
         nomination = _lock(membership.tenant, objection.nomination)
         if nomination.stage == Stage.ON_NOTICE:
@@ -632,6 +676,23 @@ def objection_resolve(
                 nomination, membership.user, Stage.ON_NOTICE, comment.strip() or objection.reason
             )
     return objection
+
+
+def _send_answer(objection: Objection, email: str) -> None:
+    """E-mail the centre's answer to the objector (sent after commit; a
+    failed delivery does not undo the decision)."""
+    subject = _("Your objection: the centre's answer")
+    body = _(
+        "Your objection against %(name)s (%(notice)s) was %(decision)s on %(day)s.\n\n"
+        "The centre's reply: %(reply)s"
+    ) % {
+        "name": objection.nomination.full_name,
+        "notice": objection.notice.title,
+        "decision": ObjectionStatus(objection.status).label,
+        "day": timezone.localdate(objection.decided_at).isoformat(),
+        "reply": objection.comment or "—",
+    }
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True)
 
 
 def invitation_path(user: User) -> str:

@@ -66,7 +66,7 @@ def test_round_from_nomination_to_appointment_in_the_browser_pages(client, world
         assert Objection.objects.filter(nomination=nomination).count() == 0
         client.post(
             f"/public/alpha/notices/{notice.pk}/object/",
-            {"nominee": nomination.pk, "contact": "139", "reason": "不属实"},
+            {"nominee": nomination.pk, "contact": "13911110000", "reason": "不属实"},
         )
         objection = Objection.objects.get(nomination=nomination)
         client.force_login(world.users["admin"])
@@ -119,7 +119,7 @@ def test_public_objection_form_is_rate_limited(client, world):
         client.post(url, {"nominee": world.nomination.pk, "contact": "", "reason": ""}).status_code
         for _ in range(11)
     ]
-    assert statuses == [200] * 10 + [429]
+    assert statuses == [400] * 10 + [429]
 
 
 def test_public_board_shows_open_and_past_notices_not_future_ones(client, world):

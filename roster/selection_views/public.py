@@ -48,12 +48,17 @@ class PublicNoticeView(TemplateView):
         labels = policy_in_force(tenant=self.tenant).category_labels
         for notice in notices:
             notice.is_open = workflow.notice_is_open(notice)
+            notice.answers = workflow.public_answers(notice=notice)
             notice.rows = [
                 (n.id, n.full_name, n.unit.name, labels.get(n.category, n.category))
                 for n in notice.nominees.all()
             ]
         context.update(
-            public_tenant=self.tenant, notices=notices, form=kwargs.get("form") or ObjectionForm()
+            public_tenant=self.tenant,
+            notices=notices,
+            form=kwargs.get("form") or ObjectionForm(),
+            # the notice whose form came back with an error: open, as typed
+            form_notice=kwargs.get("form_notice"),
         )
         return context
 
@@ -83,8 +88,10 @@ class PublicNoticeView(TemplateView):
             except (ValidationError, Conflict) as exc:
                 _errors(request, exc)
         else:
-            messages.error(request, _("Give your contact and the reason."))
-        return self.render_to_response(self.get_context_data(form=form))
+            messages.error(request, _("Please correct the fields marked below."))
+        return self.render_to_response(
+            self.get_context_data(form=form, form_notice=notice.pk), status=400
+        )
 
 
 class PublicApplicationView(TemplateView):

@@ -1149,7 +1149,7 @@ def test_objection_outside_reach_is_404(alpha, who):
     notice = workflow.notice_publish(membership=admin, round=selection)
     nomination.refresh_from_db()
     objection = workflow.objection_file(
-        tenant=alpha.tenant, notice=notice, nomination=nomination, contact="c", reason="r"
+        tenant=alpha.tenant, notice=notice, nomination=nomination, contact="13700000401", reason="r"
     )
     assert alpha.api(who).get(alpha.url(f"nominations/{nomination.id}/")).status_code == 404
     client = alpha.api(who)
