@@ -214,6 +214,7 @@ def test_readers_do_not_record_agreements(world, who):
     }
     before = db_state()
     assert world.api(who).post(world.url("agreements/"), body, format="json").status_code == 403
+    assert changed(before, db_state()) == []
     agreement = _agreement(world)
     before = db_state()
     url = world.url(f"agreements/{agreement.id}/renew/")
@@ -663,3 +664,41 @@ def test_the_schema_describes_the_duties_routes(world):
         "trainings/{id}/": {"get"},
     }.items():
         assert verbs <= set(paths[base + path]), path
+
+
+def test_a_download_before_filing_says_so_in_the_users_language(world):
+    agreement = _agreement(world)
+    url = world.url(f"agreements/{agreement.id}/file/")
+    zh = world.api("auditor").get(url)
+    en = world.api("auditor").get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert (zh.status_code, zh.json()) == (404, {"detail": "该协议尚未备案（未上传签署文件）。"})
+    assert (en.status_code, en.json()) == (404, {"detail": "This agreement is not filed yet."})
+    refused = world.api("auditor").post(url, {"file": _png()}, format="multipart")
+    assert refused.status_code == 403
+    assert Agreement.objects.get().filed is False
+
+
+def test_a_multipart_agreement_without_signing_day_or_file(world):
+    body = {
+        "officer": str(world.officers["mine"].id),
+        "host_unit": str(world.units["u1"].id),
+        "start": "2025-03-01",
+        "end": "2026-02-28",
+        "signed_on": "",
+    }
+    response = world.api("officer").post(world.url("agreements/"), body, format="multipart")
+    assert response.status_code == 201, response.content
+    assert (response.json()["signed_on"], response.json()["filed"]) == (None, False)
+
+
+def test_readers_do_not_edit_or_move_reports(world):
+    report = _report(world)
+    before = db_state()
+    for who in ("auditor", "reviewer"):
+        api = world.api(who)
+        assert api.patch(world.url(f"reports/{report.id}/"), {"body": "改"}).status_code == 403
+        assert api.post(world.url(f"reports/{report.id}/submit/")).status_code == 403
+    # the manager sees the officer's report but did not draft it: only the officer edits it
+    manager = world.api("manager").patch(world.url(f"reports/{report.id}/"), {"body": "改"})
+    assert manager.status_code == 403
+    assert changed(before, db_state()) == []
