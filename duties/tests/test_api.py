@@ -702,3 +702,20 @@ def test_readers_do_not_edit_or_move_reports(world):
     manager = world.api("manager").patch(world.url(f"reports/{report.id}/"), {"body": "改"})
     assert manager.status_code == 403
     assert changed(before, db_state()) == []
+
+
+def test_a_renewal_may_come_with_its_signed_file(world):
+    old = _agreement(world, "d1")
+    response = world.api("manager").post(
+        world.url(f"agreements/{old.id}/renew/"),
+        {"end": "2027-02-28", "signed_on": "2026-02-20", "file": _png("续签.png")},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["signed_on"], data["filed"], data["file_name"], data["renews"]) == (
+        "2026-02-20",
+        True,
+        "续签.png",
+        old.id,
+    )
