@@ -747,6 +747,157 @@ ROWS.update(
     }
 )
 
+
+# issue 13 duties API (API.md "Additions — Duties")
+_RECORD_OWN = _roles(admin=201, auditor=403, manager=201, reviewer=403, officer=201)
+_ROLE_INDEX = {role: i + 1 for i, role in enumerate(ROLES)}
+
+
+def _duty_agreement(w: World, officer: str = "d1", *, filed: bool = False):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from duties import services as duties
+
+    from .world import PNG
+
+    return duties.agreement_create(
+        tenant=w.tenant,
+        membership=_m(w, "admin2"),
+        officer=w.officers[officer],
+        host_unit=w.units["u1"],
+        start=dt.date(2025, 3, 1),
+        end=dt.date(2026, 2, 28),
+        upload=SimpleUploadedFile("s.png", PNG, content_type="image/png") if filed else None,
+    )
+
+
+def _duty_report(w: World, officer: str = "d1", *, by: str = "admin2", submit: bool = True):
+    """A fresh weekly plan of ``officer`` (each call its own week of 2025)."""
+    from duties import services as duties
+
+    report = duties.report_create(
+        tenant=w.tenant,
+        membership=_m(w, by),
+        officer=w.officers[officer],
+        kind="weekly_plan",
+        period=f"2025-W{next(_SERIAL) % 52 + 1:02d}",
+        body="矩阵周计划",
+    )
+    if submit:
+        report = duties.report_submit(tenant=w.tenant, membership=_m(w, by), report=report)
+    return report
+
+
+ROWS.update(
+    {
+        "agreements list": Row("get", lambda w, t: "agreements/", _all(200)),
+        "agreements create for the officer login's own": Row(
+            "post",
+            lambda w, t: "agreements/",
+            _RECORD_OWN,
+            lambda w, t, r: {
+                "officer": w.officers["mine"].id,
+                "host_unit": w.units["u1"].id,
+                "start": "2025-03-01",
+                "end": "2026-02-28",
+            },
+        ),
+        "agreements create for a d1 officer": Row(
+            "post",
+            lambda w, t: "agreements/",
+            _roles(admin=201, auditor=403, manager=201, reviewer=403, officer=400),
+            lambda w, t, r: {
+                "officer": w.officers["d1"].id,
+                "host_unit": w.units["u1"].id,
+                "start": "2025-03-01",
+                "end": "2026-02-28",
+            },
+        ),
+        "agreement renew (d1)": Row(
+            "post",
+            lambda w, t: f"agreements/{t.id}/renew/",
+            _roles(admin=201, auditor=403, manager=201, reviewer=404, officer=404),
+            lambda w, t, r: {"end": "2027-02-28"},
+            lambda w, r: _duty_agreement(w),
+        ),
+        "agreement renew of the officer login's own": Row(
+            "post",
+            lambda w, t: f"agreements/{t.id}/renew/",
+            _roles(admin=201, auditor=403, manager=201, reviewer=403, officer=201),
+            lambda w, t, r: {"end": "2027-02-28"},
+            lambda w, r: _duty_agreement(w, "mine"),
+        ),
+        "agreement file download (d1)": Row(
+            "get",
+            lambda w, t: f"agreements/{t.id}/file/",
+            _roles(admin=200, auditor=200, manager=200, reviewer=404, officer=404),
+            target=lambda w, r: _duty_agreement(w, filed=True),
+        ),
+        "reports list": Row("get", lambda w, t: "reports/", _all(200)),
+        "reports due": Row("get", lambda w, t: "reports/due/?on=2026-03-10", _all(200)),
+        "reports create for the officer login's own": Row(
+            "post",
+            lambda w, t: "reports/",
+            _RECORD_OWN,
+            lambda w, t, r: {
+                "officer": w.officers["mine"].id,
+                "kind": "monthly_plan",
+                "period": f"2025-{_ROLE_INDEX[r]:02d}",
+                "body": "矩阵月计划",
+            },
+        ),
+        "report submit of the officer login's own draft": Row(
+            "post",
+            lambda w, t: f"reports/{t.id}/submit/",
+            _roles(admin=403, auditor=403, manager=403, reviewer=403, officer=200),
+            target=lambda w, r: _duty_report(w, "mine", by="officer", submit=False),
+        ),
+        "report accept (d1)": Row(
+            "post",
+            lambda w, t: f"reports/{t.id}/accept/",
+            _roles(admin=200, auditor=403, manager=200, reviewer=404, officer=404),
+            target=lambda w, r: _duty_report(w),
+        ),
+        "report accept of the officer login's own": Row(
+            "post",
+            lambda w, t: f"reports/{t.id}/accept/",
+            _roles(admin=200, auditor=403, manager=200, reviewer=403, officer=403),
+            target=lambda w, r: _duty_report(w, "mine", by="officer"),
+        ),
+        "report return (d1)": Row(
+            "post",
+            lambda w, t: f"reports/{t.id}/return/",
+            _roles(admin=200, auditor=403, manager=200, reviewer=404, officer=404),
+            lambda w, t, r: {"reason": "请补充"},
+            lambda w, r: _duty_report(w),
+        ),
+        "service days list": Row("get", lambda w, t: "service-days/", _all(200)),
+        "service days create for the officer login's own": Row(
+            "post",
+            lambda w, t: "service-days/",
+            _RECORD_OWN,
+            lambda w, t, r: {
+                "officer": w.officers["mine"].id,
+                "host_unit": w.units["u1"].id,
+                "start": f"2025-{_ROLE_INDEX[r]:02d}-01",
+                "end": f"2025-{_ROLE_INDEX[r]:02d}-05",
+            },
+        ),
+        "trainings list": Row("get", lambda w, t: "trainings/", _all(200)),
+        "trainings create": Row(
+            "post",
+            lambda w, t: "trainings/",
+            _roles(admin=201, auditor=403, manager=201, reviewer=403, officer=403),
+            lambda w, t, r: {
+                "title": f"矩阵培训{r}",
+                "kind": "training",
+                "held_on": "2025-06-06",
+                "attendees": [w.officers["d1"].id],
+            },
+        ),
+    }
+)
+
 #: (row, role) -> why the code does not answer as API.md says yet (strict xfail).
 #: (row, role) -> why the cell is known to fail (a strict xfail); empty now that
 #: the ledger rules of issue 10 (four eyes, reach, dates) have landed.

@@ -309,3 +309,80 @@ for _name in ("rating-page", "rating-opinion", "rating-mark"):
 KWARGS["rating-reissue"] = lambda w: {"year": 2025, "pk": _rating_request(w).pk}
 NON_TENANT["public-rating"] = "the public rater page of a one-time link: the officer's name only"
 NON_TENANT["api:public-rating"] = "a one-time rating link: the officer's name and the criteria"
+
+
+# issue 13 duties API: a filed agreement, a report, service days and a training
+def _duties(w):
+    """The world's duties rows about the d1 officer, made on first use."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import Membership
+    from duties import services
+    from duties.models import Agreement, Report, ServiceDay, Training
+
+    from .world import PNG
+
+    if not Agreement.objects.filter(tenant=w.tenant).exists():
+        admin = Membership.objects.get(user=w.users["admin"], tenant=w.tenant)
+        officer, host = w.officers["d1"], w.units["u1"]
+        services.agreement_create(
+            tenant=w.tenant,
+            membership=admin,
+            officer=officer,
+            host_unit=host,
+            start=dt.date(2025, 3, 1),
+            end=dt.date(2026, 2, 28),
+            upload=SimpleUploadedFile("signed.png", PNG, content_type="image/png"),
+        )
+        services.report_create(
+            tenant=w.tenant,
+            membership=admin,
+            officer=officer,
+            kind="monthly_plan",
+            period="2025-03",
+            body="扫描计划",
+        )
+        services.service_days_create(
+            tenant=w.tenant,
+            membership=admin,
+            officer=officer,
+            host_unit=host,
+            start=dt.date(2025, 3, 3),
+            end=dt.date(2025, 3, 7),
+        )
+        services.training_create(
+            tenant=w.tenant,
+            membership=admin,
+            title="扫描培训",
+            kind="training",
+            held_on=dt.date(2025, 3, 6),
+            attendees=[officer],
+        )
+    return {
+        "agreement": Agreement.objects.get(tenant=w.tenant),
+        "report": Report.objects.get(tenant=w.tenant, period="2025-03"),
+        "service_day": ServiceDay.objects.get(tenant=w.tenant),
+        "training": Training.objects.get(tenant=w.tenant),
+    }
+
+
+for _name in ("detail", "renew", "file"):
+    KWARGS[f"api:agreement-{_name}"] = _pk(lambda w: _duties(w)["agreement"])
+for _name in ("detail", "submit", "accept", "return"):
+    KWARGS[f"api:report-{_name}"] = _pk(lambda w: _duties(w)["report"])
+KWARGS["api:service-day-detail"] = _pk(lambda w: _duties(w)["service_day"])
+KWARGS["api:training-detail"] = _pk(lambda w: _duties(w)["training"])
+
+
+def test_duties_lists_never_show_another_tenants_rows(world, other_world):
+    own, foreign = _duties(world), _duties(other_world)
+    api = world.api("admin")
+    for name, key in (
+        ("api:agreement-list", "agreement"),
+        ("api:report-list", "report"),
+        ("api:service-day-list", "service_day"),
+        ("api:training-list", "training"),
+    ):
+        body = api.get(tenant_url(name, world.tenant.slug) + "?page_size=500").json()
+        assert [row["id"] for row in body["results"]] == [own[key].id], name
+        assert own[key].id != foreign[key].id

@@ -44,7 +44,7 @@ from roster import workflow
 from roster.models import District
 
 from .sweep import changed, db_state, tenant_write_routes
-from .test_isolation import KWARGS, _rating_request
+from .test_isolation import KWARGS, _duties, _rating_request
 from .world import PNG, ROLES, TERM, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -541,6 +541,7 @@ def worlds(db):
     for w in pair:  # issue 12 ratings: criteria, opinion levels and a rating request
         _graded(w)
         _rating_request(w)
+        _duties(w)  # issue 13 duties API: an agreement, a report, service days, a training
     return pair
 
 
@@ -1035,5 +1036,66 @@ BODIES["rating-mark"] = [
     Body(
         lambda w: {"officer": w.officers["d1"].id, "kind": "integrity_record", "note": "失信"},
         ("officer",),
+    )
+]
+
+
+# issue 13 duties API: agreements, plans and reports, service days, trainings
+def _duty_body(**fields):
+    def build(w: World) -> dict:
+        return {key: (value(w) if callable(value) else value) for key, value in fields.items()}
+
+    return build
+
+
+BODIES["api:agreement-list"] = [
+    Body(
+        _duty_body(
+            officer=lambda w: w.officers["d1"].id,
+            host_unit=lambda w: w.units["u1"].id,
+            start="2025-04-01",
+            end="2026-03-31",
+        ),
+        ("officer", "host_unit"),
+    )
+]
+BODIES["api:agreement-renew"] = [Body(lambda w: {"end": "2027-02-28"})]
+BODIES["api:agreement-file"] = [Body(lambda w: {"file": _png()}, multipart=True)]
+BODIES["api:report-list"] = [
+    Body(
+        _duty_body(
+            officer=lambda w: w.officers["d1"].id,
+            kind="monthly_plan",
+            period="2025-04",
+            body="扫描四月计划",
+        ),
+        ("officer",),
+    )
+]
+BODIES["api:report-detail"] = [Body(lambda w: {"body": "扫描修改"}, method="patch")]
+BODIES["api:report-submit"] = [Body(lambda w: {})]
+BODIES["api:report-accept"] = [Body(lambda w: {})]
+BODIES["api:report-return"] = [Body(lambda w: {"reason": "请补充"})]
+BODIES["api:service-day-list"] = [
+    Body(
+        _duty_body(
+            officer=lambda w: w.officers["d1"].id,
+            host_unit=lambda w: w.units["u1"].id,
+            start="2025-05-05",
+            end="2025-05-09",
+            note="扫描",
+        ),
+        ("officer", "host_unit"),
+    )
+]
+BODIES["api:training-list"] = [
+    Body(
+        _duty_body(
+            title="扫描交流会",
+            kind="exchange_meeting",
+            held_on="2025-04-10",
+            attendees=lambda w: [w.officers["d1"].id],
+        ),
+        ("attendees",),
     )
 ]

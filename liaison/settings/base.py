@@ -333,3 +333,13 @@ CELERY_BEAT_SCHEDULE["rating-link-reminders"] = {
     "task": "assessment.tasks.remind_rating_links",
     "schedule": crontab(minute=15, hour=8),
 }
+
+# issue 13 duties API: named enums of the duties' choices (no schema name collision on "kind")
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ReportKindEnum": "duties.choices.ReportKind",
+        "ReportStatusEnum": "duties.choices.ReportStatus",
+        "DueStatusEnum": "duties.choices.DueStatus",
+        "TrainingKindEnum": "duties.choices.TrainingKind",
+    }
+)
