@@ -333,3 +333,11 @@ CELERY_BEAT_SCHEDULE["rating-link-reminders"] = {
     "task": "assessment.tasks.remind_rating_links",
     "schedule": crontab(minute=15, hour=8),
 }
+
+# issue 13 records: agreements ending soon remind the officer and the centre
+CELERY_BEAT_SCHEDULE["agreement-reminders"] = {
+    "task": "duties.tasks_records.remind_agreements_ending",
+    "schedule": crontab(minute=30, hour=8),
+}
+# autodiscovery reads each app's tasks.py only: import the records' job too
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "duties.tasks_records"]
