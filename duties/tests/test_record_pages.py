@@ -383,3 +383,40 @@ def test_signin_import_on_the_page(rec):
     response = client.post(url(rec, f"trainings/{training.pk}/signin/"), {"file": bad}, follow=True)
     assert "请以 Excel 文件（.xlsx）上传签到表。" in response.content.decode()
     assert Attendance.objects.count() == before
+
+
+def test_agreement_end_defaults_to_the_policys_term(db):
+    """Yangquan: an agreement runs 12 months; the form offers the officer's
+    current host first."""
+    from roster.hosts import host_assign
+    from tests.world import build_world
+
+    w = build_world("yqp", preset="yangquan")
+    officer = roster.officer_create(
+        tenant=w.tenant,
+        full_name="孙九",
+        category="commissioner",
+        district=w.districts["d2"],
+        term_start=dt.date(2026, 1, 1),
+        term_end=dt.date(2026, 12, 31),
+    )
+    host_assign(tenant=w.tenant, officer=officer, unit=w.units["u2"], start=TODAY, by=None)
+    client = page(w, "admin")
+    html = client.get(url(w, "agreements/new/")).content.decode()
+    assert 'data-months="12"' in html
+    u2 = w.units["u2"].pk
+    assert (
+        f'<optgroup label="当前服务对象">\n  <option value="{u2}" selected>yqp研究院</option>'
+        in html
+    )  # the only officer's host
+    response = client.post(
+        url(w, "agreements/new/"),
+        {"officer": officer.pk, "host_unit": w.units["u2"].pk, "start": "2026-02-01", "end": ""},
+    )
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(officer=officer)
+    assert (agreement.start, agreement.end, agreement.filed) == (
+        dt.date(2026, 2, 1),
+        dt.date(2027, 1, 31),
+        False,
+    )
