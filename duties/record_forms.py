@@ -85,6 +85,9 @@ class AgreementForm(_HostMixin, BootstrapFormMixin, forms.Form):
         self.fields["officer"] = _officer_field(membership)
         self._setup_host(membership)
         self.months = months
+        if not months:  # the policy sets no term: the end is asked for
+            self.fields["end"].required = True
+            self.fields["end"].help_text = ""
         for name in ("officer", "host_unit"):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"

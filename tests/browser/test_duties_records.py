@@ -126,3 +126,5 @@ def test_agreement_renewed_and_service_days_totalled(records, page, artifacts_di
     _shot(page, artifacts_dir, "8-narrow-service-days")
     page.goto(f"/t/{SLUG}/agreements/")
     _shot(page, artifacts_dir, "9-narrow-agreements")
+    page.goto(f"/t/{SLUG}/agreements/new/")
+    _shot(page, artifacts_dir, "10-narrow-agreement-form")
