@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from liaison.security import check_archive, is_zip
 from roster.models import Officer
 
 #: The largest sheet read (a sign-in sheet is a few kilobytes).
 MAX_BYTES = 2 * 1024 * 1024
 #: Rows read at most below the header.
 MAX_ROWS = 2000
+#: Parts of the workbook at most (a plain sheet has about ten).
+MAX_MEMBERS = 100
 NAME_HEADERS = ("姓名",)
 MOBILE_HEADERS = ("手机", "手机号", "手机号码")
 
@@ -59,6 +62,11 @@ def read_signin(upload, officers: list[Officer]) -> SigninResult:
             }
         )
     upload.seek(0)
+    if not is_zip(upload):
+        raise ValidationError(
+            {"file": _("The file cannot be read as an Excel workbook (.xlsx).")}
+        ) from None
+    check_archive(upload, max_members=MAX_MEMBERS)  # a zip bomb is refused unread
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):

@@ -8,6 +8,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -123,3 +124,17 @@ def test_dates_are_not_names(world):
     """A date cell in the name column is no officer."""
     result = read_signin(_xlsx([["姓名"], [dt.date(2026, 1, 1)]]), list(world.officers.values()))
     assert result.matched == [] and [r[0] for r in result.unmatched] == [2]
+
+
+def test_a_zip_bomb_is_refused_unread(world):
+    import zipfile
+
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (20 * 1024 * 1024))
+    upload = SimpleUploadedFile("签到表.xlsx", out.getvalue())
+    with pytest.raises(ValidationError) as exc:
+        read_signin(upload, list(world.officers.values()))
+    assert exc.value.message_dict == {
+        "file": [f"该文件压缩比过高（超过 {settings.ARCHIVE_MAX_RATIO} 比 1），可能是压缩炸弹。"]
+    }
