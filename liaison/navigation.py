@@ -23,6 +23,7 @@ A, AU, DM, UR, OF = (
 #: Items with a menu name sit in a dropdown of that name.
 ORGANISATION = pgettext_lazy("menu", "Organisation")
 ASSESSMENT = pgettext_lazy("menu", "Assessment")
+RECORDS = pgettext_lazy("menu", "Duties")  # issue 13 records
 NAV = [
     ("home", _("Home"), {A, AU, DM, UR, OF}, (), None),
     ("my-work", _("My work"), {OF}, ("entry-",), None),
@@ -48,6 +49,10 @@ NAV = [
     ("policy", _("Policy"), {A, AU, DM, UR, OF}, (), ORGANISATION),
     ("jobs", _("Scheduled jobs"), {A}, (), ORGANISATION),
     ("audit-list", _("Audit log"), {A, AU}, ("audit-",), ORGANISATION),  # issue 10 audit
+    # issue 13 records: agreements, service days, trainings
+    ("agreement-list", _("Agreements"), {A, AU, DM, OF}, ("agreement-",), RECORDS),
+    ("service-day-list", _("Service days"), {A, AU, DM, OF}, ("service-day-",), RECORDS),
+    ("training-list", _("Trainings"), {A, AU, DM, OF}, ("training-",), RECORDS),
 ]
 
 

@@ -1099,3 +1099,51 @@ BODIES["api:training-list"] = [
         ("attendees",),
     )
 ]
+
+
+# issue 13 duties pages: the same writes through the forms
+def _signin_sheet(w: World) -> SimpleUploadedFile:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名", "手机"])
+    book.active.append([w.officers["d1"].full_name, ""])
+    data = io.BytesIO()
+    book.save(data)
+    return SimpleUploadedFile("签到表.xlsx", data.getvalue())
+
+
+BODIES["agreement-create"] = [
+    Body(
+        _duty_body(
+            officer=lambda w: w.officers["d1"].id,
+            host_unit=lambda w: w.units["u1"].id,
+            start="2025-04-01",
+            end="2026-03-31",
+        ),
+        ("officer", "host_unit"),
+    )
+]
+BODIES["agreement-file"] = [Body(lambda w: {"file": _png()}, multipart=True)]
+BODIES["agreement-renew"] = [Body(lambda w: {"end": "2027-02-28"})]
+BODIES["service-day-list"] = [
+    Body(
+        _duty_body(
+            officer=lambda w: w.officers["d1"].id,
+            host_unit=lambda w: w.units["u1"].id,
+            start="2025-05-12",
+            end="2025-05-16",
+            note="扫描",
+        ),
+        ("officer", "host_unit"),
+    )
+]
+BODIES["training-create"] = [
+    Body(_duty_body(title="扫描培训", kind="training", held_on="2025-04-11"))
+]
+BODIES["training-attendance"] = [
+    Body(lambda w: {"officers": [w.officers["mine"].id]}, ("officers",))
+]
+BODIES["training-signin"] = [Body(lambda w: {"file": _signin_sheet(w)}, multipart=True)]

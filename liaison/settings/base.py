@@ -343,3 +343,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "TrainingKindEnum": "duties.choices.TrainingKind",
     }
 )
+
+# issue 13 records: agreements ending soon remind the officer and the centre
+CELERY_BEAT_SCHEDULE["agreement-reminders"] = {
+    "task": "duties.tasks_records.remind_agreements_ending",
+    "schedule": crontab(minute=30, hour=8),
+}
+# autodiscovery reads each app's tasks.py only: import the records' job too
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "duties.tasks_records"]
