@@ -211,3 +211,57 @@ def officer_progress(*, officer: Officer, month: str) -> list[dict]:
             }
         )
     return rows
+
+
+def quota_year(
+    *, tenant: Tenant, year: int, officers: list[Officer], today: dt.date
+) -> dict[int, tuple[int, int]]:
+    """Officer id → (quota rows met, quota rows) of ``year``'s months ended
+    by ``today``: each month's officer rows (one per quota of the officer's
+    category, to date and pro-rated as in the monthly report, under the
+    policy in force at the month's end). An officer with no rows: (0, 0)."""
+    months = [m for m in range(1, 13) if engine.month_bounds(f"{year}-{m:02d}")[1] < today]
+    out = {o.id: (0, 0) for o in officers}
+    if not months or not officers:
+        return out
+    terms = terms_served(officers=officers)
+    facts = [
+        engine.QuotaOfficer(
+            id=o.id,
+            category=o.category,
+            district=o.district.code if o.district_id else None,
+            term_start=o.term_start,
+            term_end=min(o.term_end, o.disqualified_on or o.term_end),
+            earlier_terms=tuple(terms[o.id][:-1]),
+        )
+        for o in officers
+    ]
+    entries = [
+        engine.QuotaEntry(
+            officer=o, entry=e, kind=k, occurred_on=d, verified=s == "verified", valid=v
+        )
+        for o, e, k, d, s, v in Credit.objects.filter(
+            entry__tenant=tenant,
+            entry__status__in=["submitted", "verified"],
+            entry__occurred_on__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+            officer_id__in=[o.id for o in officers],
+        ).values_list(
+            "officer_id",
+            "entry_id",
+            "entry__kind",
+            "entry__occurred_on",
+            "entry__status",
+            "entry__is_valid",
+        )
+    ]
+    met: dict[int, list[int]] = {o.id: [0, 0] for o in officers}
+    for m in months:
+        month = f"{year}-{m:02d}"
+        end = engine.month_bounds(month)[1]
+        quotas = engine.Quota.from_policy(
+            policy_in_force(tenant=tenant, on=end).rules.get("quotas", [])
+        )
+        for row in engine.officer_rows(month, quotas, facts, entries):
+            met[row.officer][0] += row.met
+            met[row.officer][1] += 1
+    return {officer_id: (a, b) for officer_id, (a, b) in met.items()}
