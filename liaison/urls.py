@@ -45,6 +45,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("assessment.urls_grades")),  # issue 12
     path("t/<slug:tenant_slug>/", include("assessment.urls_policy")),  # issue 11 designer
     path("t/<slug:tenant_slug>/", include("assessment.urls_ratings")),  # issue 12
+    path("t/<slug:tenant_slug>/", include("assessment.urls_file")),  # issue 13 officer's file
     path("public/<slug:slug>/", include("assessment.urls_public")),  # issue 12 rating links
 ]
 
