@@ -373,13 +373,17 @@ def _history(tenant: Tenant, officer: Officer, start: dt.date, end: dt.date) -> 
             add(h.end, pgettext("officer file", "Host unit ended"), h.unit.name)
     if officer.disqualified_on is not None:
         add(officer.disqualified_on, _("Disqualified"))
+    # the audit log of the record: a change names the fields changed (their
+    # labels), a creation none (every field is new)
+    labels = {f.attname: str(f.verbose_name) for f in Officer._meta.concrete_fields}
     for event in AuditEvent.objects.filter(
         tenant=tenant, object_type="officer", object_id=str(officer.id)
     ).order_by("at", "id"):
+        changed = [] if event.action == "create" else sorted(event.changes or {})
         add(
             timezone.localdate(event.at),
             pgettext("officer file", "Record %(action)s") % {"action": event.get_action_display()},
-            "、".join(sorted(event.changes or {})),
+            "、".join(labels.get(c, c) for c in changed),
             event.actor_username,
         )
     rows = [r for r in rows if start <= r["date"] <= end]

@@ -33,10 +33,13 @@ SHEETS = [
 
 @pytest.fixture
 def fw(world):
+    return records(world)
+
+
+def records(w):
     """张三 (``mine``, 2025–2026): an agreement with u1 for 2025, the 2025-Q1
     report handed in (late: the clock is past its day), 5 days on site in
     March 2025, one training attended, one event verified."""
-    w = world
     admin = Membership.objects.get(user=w.users["admin"])
     mine = w.officers["mine"]
     duties.agreement_create(
