@@ -253,3 +253,14 @@ def test_another_tenant_is_404(fw, other_world):
     assert other_world.api("admin").get(fw.url(f"officers/{mine.id}/file/")).status_code == 404
     own = other_world.officers["mine"].id
     assert fw.api("admin").get(fw.url(f"officers/{own}/file/")).status_code == 404
+
+
+def test_history_names_the_changed_fields(fw):
+    from roster.models import Officer
+
+    Officer.objects.filter(pk=fw.officers["mine"].pk).update(mobile="13800000000")
+    history = _file(fw).json()["sections"]["history"]["rows"]
+    assert [(r["change"], r["detail"]) for r in history[1:]] == [
+        ("档案记录：新增", ""),
+        ("档案记录：修改", "手机号码"),
+    ]
