@@ -79,7 +79,68 @@ def quota_rows(*, tenant: Tenant, month: str) -> tuple[int, list[dict]]:
     rows = engine.officer_rows(month, quotas, facts, entries) + engine.district_rows(
         month, quotas, facts, entries
     )
-    return policy.version, [_render(row, officers) for row in rows]
+    duties = duty_columns(
+        tenant=tenant, rules=policy.rules, officers=list(officers.values()), start=start, end=end
+    )
+    return policy.version, [
+        _render(row, officers) | duties.get(row.officer, NO_DUTIES) for row in rows
+    ]
+
+
+#: the duty columns of a district's row (the duties are the officers')
+NO_DUTIES = {"reports_due": None, "reports_late": None, "service_days": None}
+
+
+def duty_columns(
+    *, tenant: Tenant, rules: dict, officers: list[Officer], start: dt.date, end: dt.date
+) -> dict[int, dict]:
+    """Officer id → the month's duties beside the quotas (issue 13):
+    ``reports_due`` (plans and reports the policy's duties make due in the
+    month), ``reports_late`` (of those, the ones whose day has passed and
+    that were not handed in by it, or were returned since) and
+    ``service_days`` (days on site in the month)."""
+    from duties.choices import DutyKind, ReportStatus
+    from duties.models import Report
+    from duties.schedule import periods_due
+    from duties.selectors import binds, duties_of, service_day_totals
+
+    today = timezone.localdate()
+    days = service_day_totals(
+        tenant=tenant, officers=[o.id for o in officers], start=start, end=end
+    )
+    on_time = set(
+        Report.objects.for_tenant(tenant)
+        .filter(
+            officer__in=[o.id for o in officers],
+            due_on__range=(start, end),
+            late=False,
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
+        )
+        .values_list("officer_id", "kind", "period")
+    )
+    out = {}
+    for officer in officers:
+        due = [
+            (duty["report"], period, day)
+            for duty in duties_of(rules, DutyKind.REPORT)
+            if binds(duty, officer)
+            for period, day in periods_due(
+                duty["report"],
+                duty["due_offset_days"],
+                since=start,
+                until=end,
+                active=(officer.term_start, officer.term_end),
+            )
+        ]
+        out[officer.id] = {
+            "reports_due": len(due),
+            "reports_late": sum(
+                day < today and (officer.id, kind, period) not in on_time
+                for kind, period, day in due
+            ),
+            "service_days": days[officer.id],
+        }
+    return out
 
 
 def _render(row: engine.QuotaRow, officers: dict[int, Officer]) -> dict:

@@ -15,7 +15,7 @@ from duties import services as duties
 from duties.models import Report
 from ledgers.services import entry_create, entry_submit
 from roster import services as roster
-from scoring.quotas import quota_year
+from scoring.quotas import quota_rows, quota_year
 from tests.world import World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,45 @@ def test_quota_year_counts_the_months_ended(dw):
         ids[0]: (0, 0),
         ids[1]: (0, 0),
     }
+
+
+def test_quota_report_rows_show_the_months_duties(dw):
+    """Issue 13 (SPEC.md §7): each officer row carries the month's reports
+    due, those late and the days on site; district rows carry none."""
+    a, b = dw.officers["甲"].id, dw.officers["乙"].id
+
+    def duties_of(month: str) -> dict:
+        _version, rows = quota_rows(tenant=dw.tenant, month=month)
+        out = {}
+        for r in rows:
+            if r["officer"] in (a, b):
+                out[r["officer"]] = (r["reports_due"], r["reports_late"], r["service_days"])
+        return out
+
+    # March: 5 days; no report due
+    assert duties_of("2025-03") == {a: (0, 0, 5), b: (0, 0, 0)}
+    # April: 2025-Q1 due on the 10th, handed in on time by 甲, missing for 乙
+    assert duties_of("2025-04") == {a: (1, 0, 0), b: (1, 1, 0)}
+    # July: 2025-Q2 handed in late
+    assert duties_of("2025-07") == {a: (1, 1, 0), b: (1, 1, 0)}
+    _version, rows = quota_rows(tenant=dw.tenant, month="2025-06")
+    assert {
+        (r["reports_due"], r["reports_late"], r["service_days"]) for r in rows if r["officer"] == a
+    } == {(0, 0, 3)}
+
+
+def test_quota_export_has_the_duty_columns(dw, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from scoring.quotas import quota_report_build
+
+    report = quota_report_build(tenant=dw.tenant, month="2025-04")
+    client.force_login(dw.users["admin"])
+    book = load_workbook(io.BytesIO(client.get(f"/t/dq/quotas/{report.pk}/export/").content))
+    sheet = book.active
+    assert [c.value for c in sheet[2]][-3:] == ["应交报告", "逾期报告", "服务天数"]
+    rows = {r[0]: r[-3:] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    # 赵六: the world's city officer (in office since 2025-01-01), nothing handed in
+    assert rows == {"甲": (1, 0, 0), "乙": (1, 1, 0), "赵六": (1, 1, 0)}
