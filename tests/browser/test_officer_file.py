@@ -42,9 +42,7 @@ def test_the_file_fits_phone_and_desktop(page, fw, artifacts_dir, who):
     for width, height in ((1280, 800), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         _fits(page, f"{who} {width}")
-        page.screenshot(
-            path=str(artifacts_dir / f"officer-file-{who}-{width}.png"), full_page=True
-        )
+        page.screenshot(path=str(artifacts_dir / f"officer-file-{who}-{width}.png"), full_page=True)
     # the workbook downloads from the page
     with page.expect_download() as download:
         page.locator("#file-xlsx").click()
