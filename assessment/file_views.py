@@ -52,7 +52,10 @@ class OfficerFilePageView(OfficerFileMixin, TemplateView):
             {
                 **s,
                 "labels": [label for _key, label, _width in s["columns"]],
-                "cells": [[_shown(row[key]) for key, _l, _w in s["columns"]] for row in s["rows"]],
+                "cells": [
+                    [(label, _shown(row[key])) for key, label, _w in s["columns"]]
+                    for row in s["rows"]
+                ],
             }
             for s in file.sections
         ]
