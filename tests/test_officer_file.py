@@ -264,3 +264,49 @@ def test_history_names_the_changed_fields(fw):
         ("档案记录：新增", ""),
         ("档案记录：修改", "手机号码"),
     ]
+
+
+def test_a_programme_without_points_or_assessment_rows(db):
+    """Yangquan: no points ranking of entries; the statement shows zeros, the
+    grades none until a year is final."""
+    from roster import services as roster
+    from tests.world import build_world
+
+    w = build_world("yqf", preset="yangquan")
+    officer = roster.officer_create(
+        tenant=w.tenant,
+        full_name="特派员甲",
+        category="commissioner",
+        district=w.districts["d1"],
+        unit=w.units["u1"],
+        term_start=dt.date(2026, 1, 1),
+        term_end=dt.date(2026, 12, 31),
+    )
+    body = w.api("admin").get(w.url(f"officers/{officer.id}/file/")).json()
+    assert body["years"] == [2026, 2026]
+    assert [(r["year"], r["total"]) for r in body["sections"]["statement"]["rows"]] == [
+        (2026, "0.00")
+    ]
+    assert body["sections"]["grades"]["rows"] == []
+    # a finalised year (rows as the finalisation freezes them)
+    from django.utils import timezone
+
+    from assessment.models import AssessmentResult, AssessmentYear
+
+    year = AssessmentYear.objects.create(
+        tenant=w.tenant, year=2026, status="final", finalized_at=timezone.now()
+    )
+    AssessmentResult.objects.create(
+        tenant=w.tenant,
+        assessment_year=year,
+        officer=officer,
+        score="171/2",
+        components={},
+        proposed_grade="excellent",
+        grade="excellent",
+        reasons=[],
+    )
+    body = w.api("admin").get(w.url(f"officers/{officer.id}/file/")).json()
+    assert body["sections"]["grades"]["rows"] == [
+        {"year": 2026, "grade": "优秀", "score": "85.50", "score_exact": "171/2"}
+    ]
