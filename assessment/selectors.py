@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -94,11 +95,14 @@ def assessment_facts(*, tenant: Tenant, year: int) -> Cohort:
     year recorded of them: answered ratings per kind of rater, the district's
     opinion, the ranking's points (and, for the points method, its
     excellence), integrity and discipline marks, a disqualification within
-    the year. Quota fulfilment, service days, reports and trainings are not
-    gathered yet (duties: issue 13): ``None``, a missing component."""
+    the year, and what the policy's components and vetoes read of the
+    duties: the share of the year's quotas met, days on site, the share of
+    reports on time, trainings attended of those required."""
     policy, rules = year_rules(tenant=tenant, year=year)
     points = _points(tenant, year) if needs_points(rules) else {}
-    officers, facts = cohort_facts(tenant=tenant, year=year, points=points)
+    officers, facts = cohort_facts(
+        tenant=tenant, year=year, points=points, policy=policy, rules=rules
+    )
     return Cohort(year=year, policy=policy, rules=rules, officers=officers, facts=facts)
 
 
@@ -107,12 +111,66 @@ def needs_points(rules: engine.AssessmentRules) -> bool:
     return rules.method == "points" or _needs(rules, "points")
 
 
+def _duty_facts(
+    *,
+    tenant: Tenant,
+    year: int,
+    officers: list[Officer],
+    policy: Policy,
+    rules: engine.AssessmentRules | None,
+) -> dict[int, dict]:
+    """Officer id → the duty facts (``AssessmentFact`` fields) the rules'
+    components and vetoes read; every one when ``rules`` is ``None``."""
+    from duties import selectors as duties
+    from scoring.quotas import quota_year
+
+    def needs(*kinds: str) -> bool:
+        return rules is None or any(c.kind in kinds for c in (*rules.components, *rules.vetoes))
+
+    today = timezone.localdate()
+    by_id = {o.id: o for o in officers}
+    out: dict[int, dict] = {o.id: {} for o in officers}
+    if needs("quota_fulfilment"):
+        for officer_id, (met, rows) in quota_year(
+            tenant=tenant, year=year, officers=officers, today=today
+        ).items():
+            out[officer_id]["quota_fulfilment"] = Fraction(met, rows) if rows else None
+    if needs("service_days", "service_days_below"):
+        for officer_id, days in duties.service_day_totals(
+            tenant=tenant,
+            officers=[o.id for o in officers],
+            start=dt.date(year, 1, 1),
+            end=dt.date(year, 12, 31),
+        ).items():
+            # no day recorded is a missing component, unless a duty asks for days
+            bound = duties.service_day_minimum(policy.rules, by_id[officer_id]) is not None
+            out[officer_id]["service_days"] = days if days or bound else None
+    if needs("reports_on_time"):
+        for officer_id, share in duties.reports_on_time(
+            tenant=tenant, rules=policy.rules, officers=officers, year=year, today=today
+        ).items():
+            out[officer_id]["reports_on_time"] = share
+    if needs("training_attendance"):
+        for officer_id, (attended, required) in duties.training_facts(
+            tenant=tenant, rules=policy.rules, officers=officers, year=year
+        ).items():
+            out[officer_id].update(trainings_attended=attended, trainings_required=required)
+    return out
+
+
 def cohort_facts(
-    *, tenant: Tenant, year: int, points: dict[int, tuple[Fraction, bool]]
+    *,
+    tenant: Tenant,
+    year: int,
+    points: dict[int, tuple[Fraction, bool]],
+    policy: Policy | None = None,
+    rules: engine.AssessmentRules | None = None,
 ) -> tuple[dict[int, Officer], list[engine.AssessmentFact]]:
     """The year's officers (id → Officer) and their facts (see
     :func:`assessment_facts`), with ``points``: officer → (points,
-    excellent) of the ranking the assessment reads."""
+    excellent) of the ranking the assessment reads. The duties are read
+    under ``policy`` (default: the one in force at the year's end), only
+    what ``rules`` need (default: everything)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     officers = {
         o.id: o
@@ -120,6 +178,13 @@ def cohort_facts(
         .select_related("district", "unit")
         .order_by("id")
     }
+    duty_facts = _duty_facts(
+        tenant=tenant,
+        year=year,
+        officers=list(officers.values()),
+        policy=policy or policy_in_force(tenant=tenant, on=end),
+        rules=rules,
+    )
     ratings: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for officer_id, kind, scores in (
         Rating.objects.for_tenant(tenant)
@@ -161,6 +226,7 @@ def cohort_facts(
                 discipline_violation=MarkKind.DISCIPLINE_VIOLATION in marks[officer_id],
                 disqualified=disqualified,
                 ranked_excellent=excellent,
+                **duty_facts[officer_id],
             )
         )
     return officers, facts

@@ -282,3 +282,10 @@ def last_report_at(*, officers: QuerySet[Officer]) -> QuerySet[Report]:
     """Reports handed in by ``officers`` (for the dormant check: a plan or a
     report is activity)."""
     return Report.objects.filter(officer__in=officers, submitted_at__isnull=False)
+
+
+def reported_since(officers: QuerySet[Officer], since: dt.datetime) -> QuerySet:
+    """The ids of ``officers`` who handed in a plan or report since ``since``:
+    the roster's dormant check counts it as activity (registered in
+    ``DutiesConfig.ready``)."""
+    return last_report_at(officers=officers).filter(submitted_at__gte=since).values("officer_id")

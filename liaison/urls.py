@@ -46,6 +46,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("assessment.urls_policy")),  # issue 11 designer
     path("t/<slug:tenant_slug>/", include("assessment.urls_ratings")),  # issue 12
     path("t/<slug:tenant_slug>/", include("duties.urls_records")),  # issue 13
+    path("t/<slug:tenant_slug>/", include("assessment.urls_file")),  # issue 13 officer's file
     path("public/<slug:slug>/", include("assessment.urls_public")),  # issue 12 rating links
 ]
 

@@ -7,6 +7,7 @@ instead of it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.db import models
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -226,9 +227,17 @@ def terms_ending(*, officers: QuerySet[Officer], on: dt.date, days: int = 30) ->
     )
 
 
+#: Other activity of officers for the dormant check: callables
+#: ``(officers, since) → officer ids active since`` (a query of ids or a
+#: set); apps above the roster register theirs in ``AppConfig.ready`` (the
+#: duties: a plan or report handed in), so no import runs upward.
+ACTIVITY_SOURCES: list[Callable[[QuerySet[Officer], dt.datetime], Iterable[int]]] = []
+
+
 def dormant(*, officers: QuerySet[Officer], on: dt.date, days: int) -> QuerySet[Officer]:
     """Active officers (in office for ``days`` at least) with no entry
-    submitted in the last ``days`` days (僵尸联络员)."""
+    submitted in the last ``days`` days and no other activity of
+    :data:`ACTIVITY_SOURCES` (僵尸联络员)."""
     from ledgers.models import Credit
 
     since = timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=days), dt.time()))
@@ -238,7 +247,10 @@ def dormant(*, officers: QuerySet[Officer], on: dt.date, days: int) -> QuerySet[
     recent = Credit.objects.filter(
         officer__in=in_office.values("id"), entry__submitted_at__gte=since
     ).values("officer_id")
-    return in_office.exclude(id__in=recent)
+    out = in_office.exclude(id__in=recent)
+    for source in ACTIVITY_SOURCES:
+        out = out.exclude(id__in=source(in_office, since))
+    return out
 
 
 def roster_changes(*, tenant: Tenant, start: dt.date, end: dt.date) -> list[dict]:

@@ -136,6 +136,11 @@ class QuotaExportView(QuotaDetailView):
                 (_("Counted"), 10),
                 (_("Of which verified"), 10),
                 (_("Met"), 8),
+                # issue 13: the month's duties of the officer (blank: a
+                # district's row, or a report built before them)
+                (pgettext("quota report", "Reports due"), 10),
+                (pgettext("quota report", "Reports late"), 10),
+                (pgettext("quota report", "Service days"), 10),
             ],
         )
         for row in self.filtered_rows(report):
@@ -149,6 +154,9 @@ class QuotaExportView(QuotaDetailView):
                     row["counted"],
                     row["verified"],
                     _("Yes") if row["met"] else _("No"),
+                    row.get("reports_due"),
+                    row.get("reports_late"),
+                    row.get("service_days"),
                 ]
             )
         sheet.close()

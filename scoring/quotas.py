@@ -79,7 +79,68 @@ def quota_rows(*, tenant: Tenant, month: str) -> tuple[int, list[dict]]:
     rows = engine.officer_rows(month, quotas, facts, entries) + engine.district_rows(
         month, quotas, facts, entries
     )
-    return policy.version, [_render(row, officers) for row in rows]
+    duties = duty_columns(
+        tenant=tenant, rules=policy.rules, officers=list(officers.values()), start=start, end=end
+    )
+    return policy.version, [
+        _render(row, officers) | duties.get(row.officer, NO_DUTIES) for row in rows
+    ]
+
+
+#: the duty columns of a district's row (the duties are the officers')
+NO_DUTIES = {"reports_due": None, "reports_late": None, "service_days": None}
+
+
+def duty_columns(
+    *, tenant: Tenant, rules: dict, officers: list[Officer], start: dt.date, end: dt.date
+) -> dict[int, dict]:
+    """Officer id → the month's duties beside the quotas (issue 13):
+    ``reports_due`` (plans and reports the policy's duties make due in the
+    month), ``reports_late`` (of those, the ones whose day has passed and
+    that were not handed in by it, or were returned since) and
+    ``service_days`` (days on site in the month)."""
+    from duties.choices import DutyKind, ReportStatus
+    from duties.models import Report
+    from duties.schedule import periods_due
+    from duties.selectors import binds, duties_of, service_day_totals
+
+    today = timezone.localdate()
+    days = service_day_totals(
+        tenant=tenant, officers=[o.id for o in officers], start=start, end=end
+    )
+    on_time = set(
+        Report.objects.for_tenant(tenant)
+        .filter(
+            officer__in=[o.id for o in officers],
+            due_on__range=(start, end),
+            late=False,
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
+        )
+        .values_list("officer_id", "kind", "period")
+    )
+    out = {}
+    for officer in officers:
+        due = [
+            (duty["report"], period, day)
+            for duty in duties_of(rules, DutyKind.REPORT)
+            if binds(duty, officer)
+            for period, day in periods_due(
+                duty["report"],
+                duty["due_offset_days"],
+                since=start,
+                until=end,
+                active=(officer.term_start, officer.term_end),
+            )
+        ]
+        out[officer.id] = {
+            "reports_due": len(due),
+            "reports_late": sum(
+                day < today and (officer.id, kind, period) not in on_time
+                for kind, period, day in due
+            ),
+            "service_days": days[officer.id],
+        }
+    return out
 
 
 def _render(row: engine.QuotaRow, officers: dict[int, Officer]) -> dict:
@@ -211,3 +272,57 @@ def officer_progress(*, officer: Officer, month: str) -> list[dict]:
             }
         )
     return rows
+
+
+def quota_year(
+    *, tenant: Tenant, year: int, officers: list[Officer], today: dt.date
+) -> dict[int, tuple[int, int]]:
+    """Officer id → (quota rows met, quota rows) of ``year``'s months ended
+    by ``today``: each month's officer rows (one per quota of the officer's
+    category, to date and pro-rated as in the monthly report, under the
+    policy in force at the month's end). An officer with no rows: (0, 0)."""
+    months = [m for m in range(1, 13) if engine.month_bounds(f"{year}-{m:02d}")[1] < today]
+    out = {o.id: (0, 0) for o in officers}
+    if not months or not officers:
+        return out
+    terms = terms_served(officers=officers)
+    facts = [
+        engine.QuotaOfficer(
+            id=o.id,
+            category=o.category,
+            district=o.district.code if o.district_id else None,
+            term_start=o.term_start,
+            term_end=min(o.term_end, o.disqualified_on or o.term_end),
+            earlier_terms=tuple(terms[o.id][:-1]),
+        )
+        for o in officers
+    ]
+    entries = [
+        engine.QuotaEntry(
+            officer=o, entry=e, kind=k, occurred_on=d, verified=s == "verified", valid=v
+        )
+        for o, e, k, d, s, v in Credit.objects.filter(
+            entry__tenant=tenant,
+            entry__status__in=["submitted", "verified"],
+            entry__occurred_on__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+            officer_id__in=[o.id for o in officers],
+        ).values_list(
+            "officer_id",
+            "entry_id",
+            "entry__kind",
+            "entry__occurred_on",
+            "entry__status",
+            "entry__is_valid",
+        )
+    ]
+    met: dict[int, list[int]] = {o.id: [0, 0] for o in officers}
+    for m in months:
+        month = f"{year}-{m:02d}"
+        end = engine.month_bounds(month)[1]
+        quotas = engine.Quota.from_policy(
+            policy_in_force(tenant=tenant, on=end).rules.get("quotas", [])
+        )
+        for row in engine.officer_rows(month, quotas, facts, entries):
+            met[row.officer][0] += row.met
+            met[row.officer][1] += 1
+    return {officer_id: (a, b) for officer_id, (a, b) in met.items()}

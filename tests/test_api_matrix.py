@@ -309,6 +309,23 @@ ROWS: dict[str, Row] = {
         lambda w, t: f"officers/{w.officers['d2'].id}/statement/?year=2025",
         _roles(admin=200, auditor=200, manager=404, reviewer=404, officer=404),
     ),
+    # issue 13 the officer's file (一人一档): the officer, the district's
+    # managers, the centre and auditors; unit reviewers and others: 404
+    "officer file of the officer login's own": Row(
+        "get",
+        lambda w, t: f"officers/{w.officers['mine'].id}/file/",
+        _roles(admin=200, auditor=200, manager=200, reviewer=404, officer=200),
+    ),
+    "officer file of a d2 officer": Row(
+        "get",
+        lambda w, t: f"officers/{w.officers['d2'].id}/file/",
+        _roles(admin=200, auditor=200, manager=404, reviewer=404, officer=404),
+    ),
+    "officer file workbook": Row(
+        "get",
+        lambda w, t: f"officers/{w.officers['mine'].id}/file.xlsx",
+        _roles(admin=200, auditor=200, manager=200, reviewer=404, officer=200),
+    ),
     "rankings read": Row(
         "get",
         lambda w, t: "rankings/2025/",

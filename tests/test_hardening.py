@@ -144,6 +144,8 @@ DOWNLOADS = {
     "api:ranking-export": "",
     "api:export-download": "",
     "audit-export": "",
+    "officer-file-export": "",  # issue 13 the officer's file
+    "api:officer-file-export": "",
 }
 
 

@@ -147,6 +147,15 @@ for _name in ("api:assessment-grade", "assessment-page-grade"):
     KWARGS[_name] = lambda w: {"year": 2025, "officer_id": w.officers["d1"].pk}
 KWARGS["assessment-letter"] = lambda w: {"year": 2025, "unit_id": w.units["u1"].pk}
 
+# issue 13 the officer's file (一人一档): page, workbook and API
+for _name in (
+    "officer-file-page",
+    "officer-file-export",
+    "api:officer-file",
+    "api:officer-file-export",
+):
+    KWARGS[_name] = _pk(lambda w: w.officers["d1"])
+
 #: list url name -> attribute of each result that must belong to the caller's tenant
 LISTS = {
     "api:district-list": "districts",

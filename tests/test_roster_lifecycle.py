@@ -157,6 +157,42 @@ def test_rotation_term_end_and_dormant_flags(world):
     assert world.officers["d1"] in later
 
 
+def test_a_report_handed_in_is_activity_for_the_dormant_check(world):
+    """Issue 13: a plan or report handed in counts like an entry (the duties
+    register it through ``roster.selectors.ACTIVITY_SOURCES``)."""
+    from duties import services as duties
+
+    admin = world.users["admin"].memberships.get()
+    with time_machine.travel(dt.datetime(2025, 5, 1, 2, tzinfo=dt.UTC), tick=False):
+        report = duties.report_create(
+            tenant=world.tenant,
+            membership=admin,
+            officer=world.officers["mine"],
+            kind="monthly_plan",
+            period="2025-05",
+            body="五月计划",
+        )
+        duties.report_submit(tenant=world.tenant, membership=admin, report=report)
+    # a draft is not activity
+    with time_machine.travel(dt.datetime(2025, 5, 2, 2, tzinfo=dt.UTC), tick=False):
+        duties.report_create(
+            tenant=world.tenant,
+            membership=admin,
+            officer=world.officers["d2"],
+            kind="monthly_plan",
+            period="2025-05",
+            body="草稿",
+        )
+    officers = Officer.objects.for_tenant(world.tenant)
+    asleep = set(dormant(officers=officers, on=dt.date(2025, 6, 1), days=90))
+    assert world.officers["mine"] not in asleep
+    assert {world.officers["d1"], world.officers["d2"], world.officers["city"]} <= asleep
+    # 90 days after the report: dormant again
+    assert world.officers["mine"] in set(
+        dormant(officers=officers, on=dt.date(2025, 8, 1), days=90)
+    )
+
+
 def test_officer_page_flags(client, world):
     with time_machine.travel(dt.datetime(2026, 12, 10, 2, tzinfo=dt.UTC), tick=False):
         client.force_login(world.users["admin"])

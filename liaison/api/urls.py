@@ -67,6 +67,7 @@ tenant_urls = [
     path("", include("assessment.api.urls_grades")),  # issue 12
     path("", include("assessment.api.urls_ratings")),  # issue 12
     path("", include("duties.api.urls")),  # issue 13
+    path("", include("assessment.api.urls_file")),  # issue 13 the officer's file
     *router.urls,
 ]
 
