@@ -23,6 +23,7 @@ A, AU, DM, UR, OF = (
 #: Items with a menu name sit in a dropdown of that name.
 ORGANISATION = pgettext_lazy("menu", "Organisation")
 ASSESSMENT = pgettext_lazy("menu", "Assessment")
+REPORTS = pgettext_lazy("menu", "Plans and reports")  # issue 13 reports
 NAV = [
     ("home", _("Home"), {A, AU, DM, UR, OF}, (), None),
     ("my-work", _("My work"), {OF}, ("entry-",), None),
@@ -32,6 +33,9 @@ NAV = [
     ("quota-list", _("Quotas"), {A, AU, DM}, ("quota-",), ASSESSMENT),
     ("assessment-current", _("Annual grades"), {A, AU, DM}, ("assessment-",), ASSESSMENT),
     ("rating-current", _("Ratings"), {A, AU, DM}, ("rating-",), ASSESSMENT),  # issue 12 ratings
+    ("report-mine", _("My plans and reports"), {OF}, ("report-",), None),  # issue 13 reports
+    ("report-review", _("Reports to review"), {A, DM}, ("report-review",), REPORTS),
+    ("report-overdue", _("Overdue reports"), {A, AU, DM}, ("report-overdue",), REPORTS),
     (
         "nomination-list",
         _("Selection"),

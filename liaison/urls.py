@@ -46,6 +46,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("assessment.urls_policy")),  # issue 11 designer
     path("t/<slug:tenant_slug>/", include("assessment.urls_ratings")),  # issue 12
     path("public/<slug:slug>/", include("assessment.urls_public")),  # issue 12 rating links
+    path("t/<slug:tenant_slug>/", include("duties.urls_reports")),  # issue 13
 ]
 
 # No /media/ route, not even under DEBUG: evidence and export files are

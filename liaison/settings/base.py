@@ -333,3 +333,14 @@ CELERY_BEAT_SCHEDULE["rating-link-reminders"] = {
     "task": "assessment.tasks.remind_rating_links",
     "schedule": crontab(minute=15, hour=8),
 }
+
+# issue 13 reports: the day before a plan or report falls due, and the day
+# after it fell due unhanded
+CELERY_BEAT_SCHEDULE["report-reminders"] = {
+    "task": "duties.tasks.remind_reports_due",
+    "schedule": crontab(minute=30, hour=8),
+}
+CELERY_BEAT_SCHEDULE["report-late"] = {
+    "task": "duties.tasks.notify_reports_late",
+    "schedule": crontab(minute=35, hour=8),
+}
