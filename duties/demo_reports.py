@@ -5,8 +5,8 @@ Wuhan: the city officer with a login (demo-city-officer) wrote the weekly
 plans of the last five weeks — three accepted on time, one accepted but
 handed in late, one missing — and this week's waits for review; three
 officers of demo-officer's district their monthly plans: last month two
-accepted and one returned with a reason, this month one accepted, one a
-draft and one missing. Yangquan: last quarter's reports of the county
+accepted and one returned with a reason, this month demo-officer's waiting
+for demo-manager, one accepted and one missing. Yangquan: last quarter's reports of the county
 manager's commissioners, two accepted and one missing.
 
 Written through the services by the right members (the officer with a login
@@ -124,7 +124,7 @@ def _wuhan(tenant: Tenant, today: dt.date) -> None:
         (own, officer, last_month, ReportStatus.ACCEPTED),
         (others[0], admin, last_month, ReportStatus.ACCEPTED),
         (others[1], admin, last_month, ReportStatus.RETURNED),
-        (own, officer, this_month, ReportStatus.DRAFT),
+        (own, officer, this_month, ReportStatus.SUBMITTED),
         (others[0], admin, this_month, ReportStatus.ACCEPTED),
     ]
     rules = policy_in_force(tenant=tenant, on=today).rules

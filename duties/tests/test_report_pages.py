@@ -210,6 +210,16 @@ def test_officer_fixes_returned_report_and_resubmits(world) -> None:
     assert [e.action for e in history] == ["create", "update", "update", "update", "update"]
 
 
+def test_auditor_reads_but_does_not_act(world) -> None:
+    report = submitted(world)
+    auditor = client_for(world, "auditor")
+    assert auditor.get(page(world, f"reports/{report.pk}/")).status_code == 200
+    assert auditor.post(page(world, f"reports/{report.pk}/accept/")).status_code == 403
+    assert auditor.post(page(world, f"reports/{report.pk}/")).status_code == 200
+    report.refresh_from_db()
+    assert (report.status, report.body) == ("submitted", "本月走访三家企业")
+
+
 def test_officer_cannot_accept_own(world) -> None:
     report = submitted(world)
     response = client_for(world, "officer").post(page(world, f"reports/{report.pk}/accept/"))
