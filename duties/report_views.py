@@ -5,6 +5,7 @@ queue of district managers and the centre, and the overdue list per district."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django import forms
 from django.contrib import messages
@@ -50,10 +51,12 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         label=gettext_lazy("content"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
     )
 
-    def __init__(self, *args, kinds=None, **kwargs):
+    def __init__(self, *args, kinds=None, periods=None, **kwargs):
         super().__init__(*args, **kwargs)
         if kinds:
             self.fields["kind"].choices = [(k, ReportKind(k).label) for k in kinds]
+        if periods:  # static/js/reports.js: a kind's current period when it is chosen
+            self.fields["kind"].widget.attrs["data-periods"] = json.dumps(periods)
         self.fields["period"].help_text = _(
             "Week 2026-W05, month 2026-03, quarter 2026-Q1, year 2026."
         )
@@ -168,6 +171,7 @@ class ReportCreateView(TenantPageMixin, TemplateView):
         if self.officer is None:
             raise PermissionDenied(_("Your login is not linked to an officer."))
         self.kinds = _report_kinds(self.tenant, self.officer, self.today) or list(ReportKind.values)
+        self.periods = {k: current_period(k, self.today) for k in self.kinds}
 
     def get(self, request, *args, **kwargs):
         self._setup()
@@ -175,12 +179,16 @@ class ReportCreateView(TenantPageMixin, TemplateView):
         if kind not in self.kinds:
             kind = self.kinds[0]
         period = request.GET.get("period") or current_period(kind, self.today)
-        form = ReportForm(kinds=self.kinds, initial={"kind": kind, "period": period[:10]})
+        form = ReportForm(
+            kinds=self.kinds,
+            periods=self.periods,
+            initial={"kind": kind, "period": period[:10]},
+        )
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
         self._setup()
-        form = ReportForm(request.POST, kinds=self.kinds)
+        form = ReportForm(request.POST, kinds=self.kinds, periods=self.periods)
         if form.is_valid():
             data = form.cleaned_data
             try:

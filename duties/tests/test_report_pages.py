@@ -110,8 +110,12 @@ def test_my_page_preselects_this_month(world) -> None:
         ("2026-02", "missing"),
         ("2026-03", "missing"),
     ]
-    form = client_for(world, "officer").get(page(world, "reports/new/")).context["form"]
+    response = client_for(world, "officer").get(page(world, "reports/new/"))
+    form = response.context["form"]
     assert form.initial == {"kind": "monthly_plan", "period": "2026-03"}
+    # static/js/reports.js fills in a kind's current period when it is chosen
+    assert form.fields["kind"].widget.attrs["data-periods"] == '{"monthly_plan": "2026-03"}'
+    assert "js/reports.js" in response.content.decode()
 
 
 def test_posting_the_form_writes_one_submitted_report(world) -> None:
