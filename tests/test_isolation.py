@@ -309,3 +309,26 @@ for _name in ("rating-page", "rating-opinion", "rating-mark"):
 KWARGS["rating-reissue"] = lambda w: {"year": 2025, "pk": _rating_request(w).pk}
 NON_TENANT["public-rating"] = "the public rater page of a one-time link: the officer's name only"
 NON_TENANT["api:public-rating"] = "a one-time rating link: the officer's name and the criteria"
+
+
+# issue 13 reports: a plan of the d1 officer, drafted by the centre
+def _report(w):
+    """The world's monthly plan of the d1 officer, made on first use."""
+    from duties.models import Report
+
+    found = Report.objects.filter(tenant=w.tenant).first()
+    if found is None:
+        found = Report.objects.create(
+            tenant=w.tenant,
+            officer=w.officers["d1"],
+            kind="monthly_plan",
+            period="2025-03",
+            body="走访企业",
+            due_on=dt.date(2025, 3, 10),
+            created_by=w.users["admin"],
+        )
+    return found
+
+
+KWARGS["report-detail"] = _pk(_report)
+KWARGS["report-action"] = lambda w: {"pk": _report(w).pk, "action": "accept"}
