@@ -23,7 +23,8 @@ A, AU, DM, UR, OF = (
 #: Items with a menu name sit in a dropdown of that name.
 ORGANISATION = pgettext_lazy("menu", "Organisation")
 ASSESSMENT = pgettext_lazy("menu", "Assessment")
-RECORDS = pgettext_lazy("menu", "Duties")  # issue 13 records
+DUTIES = pgettext_lazy("menu", "Duties")  # issue 13: reports, agreements, days, trainings
+
 NAV = [
     ("home", _("Home"), {A, AU, DM, UR, OF}, (), None),
     ("my-work", _("My work"), {OF}, ("entry-",), None),
@@ -33,6 +34,12 @@ NAV = [
     ("quota-list", _("Quotas"), {A, AU, DM}, ("quota-",), ASSESSMENT),
     ("assessment-current", _("Annual grades"), {A, AU, DM}, ("assessment-",), ASSESSMENT),
     ("rating-current", _("Ratings"), {A, AU, DM}, ("rating-",), ASSESSMENT),  # issue 12 ratings
+    ("report-mine", _("My plans and reports"), {OF}, ("report-",), None),  # issue 13 reports
+    ("report-review", _("Reports to review"), {A, DM}, ("report-review",), DUTIES),
+    ("report-overdue", _("Overdue reports"), {A, AU, DM}, ("report-overdue",), DUTIES),
+    ("agreement-list", _("Agreements"), {A, AU, DM, OF}, ("agreement-",), DUTIES),
+    ("service-day-list", _("Service days"), {A, AU, DM, OF}, ("service-day-",), DUTIES),
+    ("training-list", _("Trainings"), {A, AU, DM, OF}, ("training-",), DUTIES),
     (
         "nomination-list",
         _("Selection"),
@@ -49,10 +56,6 @@ NAV = [
     ("policy", _("Policy"), {A, AU, DM, UR, OF}, (), ORGANISATION),
     ("jobs", _("Scheduled jobs"), {A}, (), ORGANISATION),
     ("audit-list", _("Audit log"), {A, AU}, ("audit-",), ORGANISATION),  # issue 10 audit
-    # issue 13 records: agreements, service days, trainings
-    ("agreement-list", _("Agreements"), {A, AU, DM, OF}, ("agreement-",), RECORDS),
-    ("service-day-list", _("Service days"), {A, AU, DM, OF}, ("service-day-",), RECORDS),
-    ("training-list", _("Trainings"), {A, AU, DM, OF}, ("training-",), RECORDS),
 ]
 
 

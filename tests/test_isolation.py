@@ -403,3 +403,7 @@ for _name in ("agreement-file", "agreement-renew", "agreement-download"):
     KWARGS[_name] = _pk(lambda w: _duties(w)["agreement"])
 for _name in ("training-detail", "training-attendance", "training-signin"):
     KWARGS[_name] = _pk(lambda w: _duties(w)["training"])
+
+# issue 13 reports pages: the d1 officer's monthly plan
+KWARGS["report-detail"] = _pk(lambda w: _duties(w)["report"])
+KWARGS["report-action"] = lambda w: {"pk": _duties(w)["report"].pk, "action": "accept"}

@@ -1147,3 +1147,13 @@ BODIES["training-attendance"] = [
     Body(lambda w: {"officers": [w.officers["mine"].id]}, ("officers",))
 ]
 BODIES["training-signin"] = [Body(lambda w: {"file": _signin_sheet(w)}, multipart=True)]
+
+
+# issue 13 reports: the officer's form names no other row (the officer is the
+# caller's own); the detail's edit and the actions name only the report in
+# the URL (KWARGS)
+BODIES["report-create"] = [
+    Body(lambda w: {"kind": "monthly_plan", "period": "2025-03", "body": "计划"}, role="officer")
+]
+BODIES["report-detail"] = [Body(lambda w: {"body": "修改后的计划"})]
+BODIES["report-action"] = [Body(lambda w: {"reason": "请补充"})]

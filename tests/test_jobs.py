@@ -104,6 +104,9 @@ def test_every_job_is_on_the_beat_schedule():
         "roster.tasks.flag_dormant_officers",
         "accounts.tasks.close_stale_job_runs",
         "assessment.tasks.remind_rating_links",  # issue 12 ratings
+        "duties.tasks.remind_reports_due",  # issue 13 reports
+        "duties.tasks.notify_reports_late",  # issue 13 reports
+        "duties.tasks_records.remind_agreements_ending",  # issue 13 records
     }
 
 

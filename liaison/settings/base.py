@@ -351,3 +351,14 @@ CELERY_BEAT_SCHEDULE["agreement-reminders"] = {
 }
 # autodiscovery reads each app's tasks.py only: import the records' job too
 CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "duties.tasks_records"]
+
+# issue 13 reports: the day before a plan or report falls due, and the day
+# after it fell due unhanded
+CELERY_BEAT_SCHEDULE["report-reminders"] = {
+    "task": "duties.tasks.remind_reports_due",
+    "schedule": crontab(minute=30, hour=8),
+}
+CELERY_BEAT_SCHEDULE["report-late"] = {
+    "task": "duties.tasks.notify_reports_late",
+    "schedule": crontab(minute=35, hour=8),
+}
