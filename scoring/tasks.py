@@ -51,7 +51,11 @@ def run_export(*, tenant_id: int, job_id: int) -> str:
             ranking = ranking_for(membership=membership, year=int(job.params["year"]))
             districts = dict(district_list(tenant=job.tenant).values_list("code", "name"))
             workbook = ranking_workbook(
-                tenant=job.tenant, ranking=ranking, districts=districts, progress=progress
+                tenant=job.tenant,
+                ranking=ranking,
+                districts=districts,
+                user=job.created_by,
+                progress=progress,
             )
             with workbook_file(workbook) as handle:
                 # stored under a random name (the user's file name is only

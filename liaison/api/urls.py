@@ -66,6 +66,7 @@ tenant_urls = [
     path("rankings/<year:year>/export/", RankingExportView.as_view(), name="ranking-export"),
     path("", include("assessment.api.urls_grades")),  # issue 12
     path("", include("assessment.api.urls_ratings")),  # issue 12
+    path("", include("audit.api.urls_exports")),  # issue 14 exports (before the router's exports/)
     *router.urls,
 ]
 
