@@ -144,6 +144,7 @@ DOWNLOADS = {
     "api:ranking-export": "",
     "api:export-download": "",
     "audit-export": "",
+    "ledger-export": "",  # issue 14
 }
 
 

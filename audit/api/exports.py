@@ -4,7 +4,7 @@ unchanged? (API.md "Additions — Notifications and exports".)"""
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from audit.exports import export_verify_upload
@@ -19,7 +19,7 @@ class ExportVerifyView(TenantScopedAPIView):
     the answer tells nothing the file does not already hold. Writes nothing."""
 
     method_roles = {"POST": ALL_ROLES}
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]  # JSON: told to send a file
 
     @extend_schema(
         request={
