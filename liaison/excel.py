@@ -360,7 +360,7 @@ def seal(workbook: ExportWorkbook) -> dict:
     title.font = _TITLE_FONT
     ws.append([title])
     header = []
-    for label in (_("Key"), _("Item"), _("Value")):
+    for label in (_("Provenance key"), _("Item"), _("Value")):
         cell = WriteOnlyCell(ws, value=label)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         header.append(cell)

@@ -126,7 +126,7 @@ def test_ranking_file_carries_its_provenance_and_its_rows_sha256(world):
     sheet = book["来源"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert rows == [
-        (zh("Key"), zh("Item"), zh("Value")),
+        (zh("Provenance key"), zh("Item"), zh("Value")),
         ("export_id", zh("Export id"), record.export_id),
         ("tenant", zh("Tenant"), "alpha 科技局（alpha）"),
         ("kind", zh("Exported"), zh("Annual ranking")),
@@ -375,3 +375,128 @@ def test_quota_export_names_officers_by_id_and_unit(world):
     assert mine[1:4] == ("张三", "一区", "alpha大学")
     assert provenance(book)["filters"] == f"{zh('Month')}=2025-03"
     assert verify(world, response.content).json()["valid"] is True
+
+
+# --- the ledger export (SPEC.md §8 "the ledgers (filtered)") ---------------------------
+
+
+def _city(w: World, name: str):
+    return officer_create(
+        tenant=w.tenant,
+        full_name=name,
+        category="city",
+        district=None,
+        term_start=TERM[0],
+        term_end=TERM[1],
+    )
+
+
+def _page(w: World, who: str) -> Client:
+    client = Client()
+    client.force_login(w.users[who])
+    return client
+
+
+def test_ledger_export_rows_and_filters(world):
+    from ledgers.choices import EntryStatus
+
+    city = world.officers["city"]
+    a, b = _city(world, "城一"), _city(world, "城二")
+    entry = verified(world, [city, a, b], kind="event", title="=对接会")
+    with time_machine.travel(AT, tick=False):
+        response = _page(world, "auditor").get("/t/alpha/work/export/?kind=event&status=verified")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="ledger-alpha.xlsx"'
+    book = load(b"".join(response.streaming_content))
+    assert book.sheetnames == [zh("Ledger"), "来源"]
+    ws = book.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1] == (
+        zh("Entry ID"),
+        zh("Kind"),
+        zh("Title"),
+        zh("Officer ID"),
+        zh("Officers"),
+        zh("District"),
+        zh("Dispatching unit"),
+        zh("Status"),
+        zh("Date"),
+        zh("Points"),
+        zh("Exact points"),
+    )
+    verified_label = zh(dict(EntryStatus.choices)["verified"])
+    assert rows[2:] == [
+        (
+            str(entry.pk),
+            "组织对接活动",
+            "'=对接会",
+            f"{city.pk}、{a.pk}、{b.pk}",
+            f"赵六（{city.pk}）、城一（{a.pk}）、城二（{b.pk}）",
+            None,
+            "alpha大学",
+            verified_label,
+            dt.datetime(2025, 5, 6),
+            10,
+            "10",
+        )
+    ]
+    assert ws["A3"].data_type == "s"
+    assert ws.print_title_rows == "$2:$2"
+    assert (
+        provenance(book)["filters"] == f"{zh('Kind')}=组织对接活动；{zh('Status')}={verified_label}"
+    )
+    assert provenance(book)["rows"] == "1"
+    assert provenance(book)["kind"] == zh("Ledger")
+    assert (
+        verify(
+            world, b"".join(_page(world, "admin").get("/t/alpha/work/export/").streaming_content)
+        ).json()["valid"]
+        is True
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("admin", 200), ("auditor", 200), ("manager", 200), ("reviewer", 403), ("officer", 403)],
+)
+def test_ledger_export_roles_and_reach(world, who, status):
+    verified(world, [world.officers["d2"]], kind="achievement", title="二区成果")
+    response = _page(world, who).get("/t/alpha/work/export/?kind=achievement")
+    assert response.status_code == status
+    if status == 200:  # the page's kind filter applies; a manager sees d1's entries only
+        ws = load(b"".join(response.streaming_content)).worksheets[0]
+        titles = sorted(r[2] for r in ws.iter_rows(min_row=3, values_only=True))
+        expected = ["alpha achievement"] + ([] if who == "manager" else ["二区成果"])
+        assert titles == sorted(expected)
+
+
+def test_ledger_page_has_the_export_button_for_exporters_only(world):
+    html = _page(world, "auditor").get("/t/alpha/work/?status=draft&page=1").content.decode()
+    assert 'id="ledger-export"' in html
+    assert 'href="/t/alpha/work/export/?status=draft"' in html
+    assert (
+        'id="ledger-export"' not in _page(world, "officer").get("/t/alpha/work/").content.decode()
+    )
+
+
+def test_large_ledger_export_runs_as_a_job(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from scoring.models import ExportJob
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client = _page(world, "auditor")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/t/alpha/work/export/?background=1&kind=event")
+    job = ExportJob.objects.filter(kind="ledger").get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/t/alpha/exports/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.params) == ("done", 100, {"query": "kind=event"})
+    body = b"".join(client.get(f"/t/alpha/exports/{job.pk}/download/").streaming_content)
+    book = load(body)
+    assert [r[2] for r in book.worksheets[0].iter_rows(min_row=3, values_only=True)] == [
+        "alpha event"
+    ]
+    assert provenance(book)["user"] == "alpha-auditor"
+    assert verify(world, body).json()["valid"] is True
