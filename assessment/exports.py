@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
 from accounts.models import Tenant
-from liaison.excel import SheetWriter, heading, new_workbook, workbook_bytes
+from accounts.selectors import policy_in_force
+from liaison.excel import Provenance, SheetWriter, heading, new_workbook, text_id, workbook_bytes
 
 
-def assessment_xlsx(*, tenant: Tenant, year: int, status: str, table: dict) -> bytes:
+def assessment_xlsx(*, tenant: Tenant, year: int, status: str, table: dict, user) -> bytes:
     """One sheet: officer id and name, category, district, dispatching unit,
     each component, score (a number, the exact fraction beside it), proposed
     grade and grade in force (labels), reasons. ``table`` is what
     ``grade_views.year_table`` builds."""
-    workbook = new_workbook()
+    label = _("final") if status == "final" else _("draft")
+    workbook = new_workbook(
+        provenance=Provenance(
+            tenant=tenant,
+            user=user,
+            kind="assessment",
+            kind_label=_("Annual assessment"),
+            filters={_("Year"): str(year), _("Status"): label},
+            policy_version=str(policy_in_force(tenant=tenant, on=dt.date(year, 12, 31)).version),
+        )
+    )
     components = table["components"]
     sheet = SheetWriter(
         workbook,
@@ -23,7 +35,7 @@ def assessment_xlsx(*, tenant: Tenant, year: int, status: str, table: dict) -> b
         heading=heading(
             tenant.name,
             _("%(year)d annual assessment") % {"year": year},
-            _("final") if status == "final" else _("draft"),
+            label,
         ),
         columns=[
             (_("Officer ID"), 9),
@@ -42,7 +54,7 @@ def assessment_xlsx(*, tenant: Tenant, year: int, status: str, table: dict) -> b
     for row in table["rows"]:
         sheet.row(
             [
-                row["officer"],
+                text_id(row["officer"]),
                 row["full_name"],
                 row["category_label"],
                 row["district_name"],

@@ -66,7 +66,9 @@ class OfficerFilePageView(OfficerFileMixin, TemplateView):
 class OfficerFileExportView(OfficerFileMixin, View):
     def get(self, request, *args, **kwargs):
         file = self.get_file()
-        response = HttpResponse(file_workbook(tenant=self.tenant, file=file), content_type=XLSX)
+        response = HttpResponse(
+            file_workbook(tenant=self.tenant, file=file, user=request.user), content_type=XLSX
+        )
         first, last = file.years
         response["Content-Disposition"] = (
             f'attachment; filename="officer-file-{file.officer.pk}-{first}-{last}.xlsx"'

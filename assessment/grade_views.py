@@ -192,7 +192,9 @@ class AssessmentExportView(TenantPageMixin, View):
 
     def get(self, request, tenant_slug, year):
         table = year_table(membership=self.membership, year=year)
-        body = assessment_xlsx(tenant=self.tenant, year=year, status=table["status"], table=table)
+        body = assessment_xlsx(
+            tenant=self.tenant, year=year, status=table["status"], table=table, user=request.user
+        )
         response = HttpResponse(body, content_type=XLSX)
         name = f"assessment-{self.tenant.slug}-{year}-{table['status']}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -36,7 +36,7 @@ from duties.choices import ReportKind, ReportStatus, TrainingKind
 from duties.models import Agreement, Report, ServiceDay, Training
 from ledgers.choices import EntryKind, EntryStatus
 from ledgers.models import Entry
-from liaison.excel import SheetWriter, heading, new_workbook, workbook_bytes
+from liaison.excel import Provenance, SheetWriter, heading, new_workbook, workbook_bytes
 from roster.choices import OfficerStatus
 from roster.models import HostAssignment, Officer, OfficerRenewal
 from roster.selectors import officer_list
@@ -429,11 +429,24 @@ def file_json(file: OfficerFile) -> dict:
     }
 
 
-def file_workbook(*, tenant: Tenant, file: OfficerFile) -> bytes:
-    """One sheet per section, the columns' labels as headers."""
-    workbook = new_workbook()
+def file_workbook(*, tenant: Tenant, file: OfficerFile, user) -> bytes:
+    """One sheet per section, the columns' labels as headers; sealed with the
+    ``来源`` sheet (who exported it, for which officer and years)."""
     first, last = file.years
     years = str(first) if first == last else f"{first}–{last}"
+    workbook = new_workbook(
+        provenance=Provenance(
+            tenant=tenant,
+            user=user,
+            kind="officer_file",
+            kind_label=pgettext("officer file", "Officer's file"),
+            filters={
+                _("Officer"): f"{file.officer.full_name}（{file.officer.pk}）",
+                pgettext("officer file", "Years"): years,
+            },
+            policy_version=str(policy_in_force(tenant=tenant, on=dt.date(last, 12, 31)).version),
+        )
+    )
     for section in file.sections:
         sheet = SheetWriter(
             workbook,

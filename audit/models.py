@@ -66,3 +66,47 @@ class AuditEvent(models.Model):
     @property
     def object_type_label(self) -> str:
         return str(OBJECT_TYPE_LABELS.get(self.object_type, self.object_type))
+
+
+class ExportRecord(models.Model):
+    """One Excel file the portal produced (issue 14): who exported what and
+    when, and the file's ``sha256`` and ``来源`` values, so that an auditor
+    can check that a file came from the portal unchanged
+    (``audit.exports.export_verify``; the digest is defined in
+    ``liaison.excel``). Like the audit log, a record outlives the user and
+    is never changed by the portal."""
+
+    tenant = models.ForeignKey(
+        "accounts.Tenant",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("tenant"),
+    )
+    export_id = models.CharField(_("export id"), max_length=32, unique=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("exported by"),
+    )
+    username = models.CharField(_("exported by"), max_length=150, blank=True, default="")
+    kind = models.CharField(_("kind"), max_length=40)
+    rows = models.PositiveIntegerField(_("rows"))
+    sha256 = models.CharField(_("sha256"), max_length=64)
+    provenance = models.JSONField(_("provenance"), default=dict)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+        indexes = [models.Index(fields=["tenant", "sha256"], name="exportrecord_tenant_sha")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M} {self.sha256[:12]}"

@@ -26,6 +26,7 @@ from accounts.models import TenantOwnedModel
 #: label_lower -> why the model's rows are not audited.
 EXCLUDED: dict[str, str] = {
     "audit.auditevent": "the audit log itself",
+    "audit.exportrecord": "the record of exported files, itself an audit (issue 14)",
     "scoring.share": "derived: the scoring engine recomputes shares from entries (high volume)",
     "scoring.sharetally": "derived: per-officer totals recomputed with the shares",
     "scoring.rankingsnapshot": "derived: a frozen copy of a ranking; finalising is audited "

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import ListView
+from django.views.generic import FormView, ListView
 
-from liaison.api.permissions import READERS
-from liaison.excel import XLSX, SheetWriter, heading, new_workbook, workbook_file
+from accounts.selectors import policy_in_force
+from liaison.api.permissions import ALL_ROLES, READERS
+from liaison.excel import (
+    PROVENANCE_KEYS,
+    XLSX,
+    Provenance,
+    SheetWriter,
+    describe_filters,
+    heading,
+    new_workbook,
+    provenance_labels,
+    workbook_file,
+)
 from liaison.views import FilteredListMixin, TenantPageMixin
 
 from .choices import OBJECT_TYPE_LABELS, AuditAction
@@ -19,6 +32,7 @@ from .display import (
     object_label,
     object_type_label,
 )
+from .exports import export_verify_upload
 from .filtersets import AuditEventFilterSet
 from .selectors import audit_event_list
 
@@ -55,7 +69,16 @@ class AuditExportView(AuditListView):
 
     def get(self, request, *args, **kwargs):
         events = self.get_queryset()
-        book = new_workbook()
+        book = new_workbook(
+            provenance=Provenance(
+                tenant=self.tenant,
+                user=request.user,
+                kind="audit",
+                kind_label=_("Audit log"),
+                filters=describe_filters(request.GET, self.filterset.form),
+                policy_version=str(policy_in_force(tenant=self.tenant).version),
+            )
+        )
         sheet = SheetWriter(
             book,
             _("Audit log"),
@@ -103,3 +126,38 @@ def _chunks(items, size: int):
             chunk = []
     if chunk:
         yield chunk
+
+
+class ExportVerifyForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx) exported from the portal"),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control form-control-lg py-4", "accept": ".xlsx"}
+        ),
+    )
+
+
+class ExportVerifyView(TenantPageMixin, FormView):
+    """校验导出文件: an auditor drops a file and learns whether the portal
+    produced it unchanged, with its provenance read back. Writes nothing."""
+
+    roles = ALL_ROLES
+    form_class = ExportVerifyForm
+    template_name = "audit/export_verify.html"
+
+    def form_valid(self, form):
+        try:
+            result = export_verify_upload(tenant=self.tenant, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", " ".join(exc.messages))
+            return self.form_invalid(form)
+        labels = provenance_labels()
+        rows = [(labels[k], result["provenance"].get(k, "")) for k in PROVENANCE_KEYS]
+        return self.render_to_response(
+            self.get_context_data(
+                form=self.form_class(),
+                result=result,
+                provenance_rows=rows if result["provenance"] else [],
+                filename=form.cleaned_data["file"].name,
+            )
+        )

@@ -372,7 +372,7 @@ def main(argv=None) -> int:
     prepared = ranking_for(membership=membership, year=year)
 
     def export():
-        workbook = ranking_workbook(tenant=tenant, ranking=prepared, districts=districts)
+        workbook = ranking_workbook(tenant=tenant, ranking=prepared, districts=districts, user=None)
         with workbook_file(workbook) as handle:
             handle.seek(0, io.SEEK_END)
             return handle.tell()

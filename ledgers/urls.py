@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("work/", views.MyWorkView.as_view(), name="my-work"),
+    path("work/export/", views.LedgerExportView.as_view(), name="ledger-export"),  # issue 14
     path("work/new/<slug:kind>/", views.EntryCreateView.as_view(), name="entry-create"),
     path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry-detail"),
     path("entries/<int:pk>/edit/", views.EntryUpdateView.as_view(), name="entry-update"),

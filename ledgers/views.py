@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from accounts.choices import Role
 from liaison.api.permissions import ALL_ROLES
 from liaison.errors import Conflict
+from liaison.excel import XLSX, workbook_file
 from liaison.forms import apply_service_errors
 from liaison.views import FilteredListMixin, TenantPageMixin
 from roster.models import Officer
@@ -39,6 +40,7 @@ from .selectors import (
 )
 
 LOGGERS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER, Role.OFFICER})
+LEDGER_EXPORTERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.DISTRICT_MANAGER})
 REVIEWERS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER})
 
 
@@ -78,8 +80,45 @@ class MyWorkView(FilteredListMixin, TenantPageMixin, ListView):
             current_kind=self.request.GET.get("kind", ""),
             can_log=self.membership.role in LOGGERS,
             awaiting=awaiting_confirmation(membership=self.membership),
+            can_export=self.membership.role in LEDGER_EXPORTERS,
+            export_query=_without_page(self.request.GET),
         )
         return context
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+class LedgerExportView(TenantPageMixin, View):
+    """The ledger list page's entries (same kind, filters and reach) as
+    Excel: streamed to a temporary file (constant memory), or, above
+    ``EXPORT_INLINE_MAX_ROWS`` entries or with ``?background=1``, a
+    background job whose page shows the progress and the download link."""
+
+    roles = LEDGER_EXPORTERS
+
+    def get(self, request, *args, **kwargs):
+        from .exports import ledger_entries, ledger_export_start, ledger_workbook
+
+        query = request.GET.copy()
+        background = query.pop("background", None)
+        query.pop("page", None)
+        entries, filters = ledger_entries(membership=self.membership, query=query)
+        if background or entries.count() > settings.EXPORT_INLINE_MAX_ROWS:
+            job = ledger_export_start(membership=self.membership, query=query)
+            return redirect("export-page", tenant_slug=self.tenant.slug, pk=job.pk)
+        book = ledger_workbook(
+            membership=self.membership, entries=entries, user=request.user, filters=filters
+        )
+        return FileResponse(
+            workbook_file(book),
+            as_attachment=True,
+            filename=f"ledger-{self.tenant.slug}.xlsx",
+            content_type=XLSX,
+        )
 
 
 class _EntryFormView(TenantPageMixin, FormView):

@@ -56,6 +56,7 @@ NAV = [
     ("policy", _("Policy"), {A, AU, DM, UR, OF}, (), ORGANISATION),
     ("jobs", _("Scheduled jobs"), {A}, (), ORGANISATION),
     ("audit-list", _("Audit log"), {A, AU}, ("audit-",), ORGANISATION),  # issue 10 audit
+    ("export-verify", _("Check a file"), {A, AU}, ("export-verify",), ORGANISATION),  # issue 14
 ]
 
 

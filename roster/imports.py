@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.selectors import policy_in_force
-from liaison.excel import SheetWriter, heading, new_workbook, workbook_bytes
+from liaison.excel import SheetWriter, heading, template_workbook, workbook_bytes
 from liaison.security import check_archive, is_zip
 
 from . import workflow
@@ -86,7 +86,7 @@ NOMINATION_COLUMNS = [
 
 def template(columns: list[Column], title: str, example: list) -> bytes:
     """An empty import template: title row, the header, one example row."""
-    book = new_workbook()
+    book = template_workbook()
     sheet = SheetWriter(
         book,
         title,

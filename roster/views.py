@@ -17,7 +17,16 @@ from accounts.choices import Role
 from accounts.selectors import member_list, policy_history, policy_in_force
 from ledgers.choices import EntryKind
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
-from liaison.excel import XLSX, SheetWriter, heading, new_workbook, workbook_bytes
+from liaison.excel import (
+    XLSX,
+    Provenance,
+    SheetWriter,
+    describe_filters,
+    heading,
+    new_workbook,
+    text_id,
+    workbook_bytes,
+)
 from liaison.views import FilteredListMixin, TenantFormView, TenantPageMixin
 
 from . import policy_text, services
@@ -215,12 +224,24 @@ class OfficerExportView(OfficerListView):
         policy = policy_in_force(tenant=self.tenant)
         labels = policy.category_labels
         statuses = dict(OfficerStatus.choices)
-        book = new_workbook()
+        book = new_workbook(
+            provenance=Provenance(
+                tenant=self.tenant,
+                user=request.user,
+                kind="roster",
+                kind_label=_("Roster"),
+                filters=describe_filters(
+                    request.GET, getattr(self, "filterset", None) and self.filterset.form
+                ),
+                policy_version=str(policy.version),
+            )
+        )
         sheet = SheetWriter(
             book,
             _("Roster"),
             heading=heading(self.tenant.name, _("Roster")),
             columns=[
+                (_("Officer ID"), 10),
                 (_("Full name"), 12),
                 (_("Category"), 12),
                 (_("District"), 12),
@@ -235,6 +256,7 @@ class OfficerExportView(OfficerListView):
         for officer in officers.iterator(chunk_size=2000):
             sheet.row(
                 [
+                    text_id(officer.pk),
                     officer.full_name,
                     labels.get(officer.category, officer.category),
                     officer.district.name if officer.district_id else "",
@@ -242,7 +264,7 @@ class OfficerExportView(OfficerListView):
                     officer.term_start,
                     officer.term_end,
                     statuses.get(officer.status, officer.status),
-                    officer.mobile,
+                    text_id(officer.mobile),
                     officer.email,
                 ]
             )

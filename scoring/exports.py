@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Tenant
 from accounts.selectors import policy_in_force
 from ledgers.choices import EntryKind
-from liaison.excel import SheetWriter, heading, new_workbook, workbook_bytes
+from liaison.excel import Provenance, SheetWriter, heading, new_workbook, text_id, workbook_bytes
+from roster.models import Officer
 
 KIND_LABELS = dict(EntryKind.choices)
 
@@ -25,20 +26,42 @@ def pool_label(pool: str, districts: dict[str, str]) -> str:
     return districts.get(code, code)
 
 
-def ranking_workbook(*, tenant: Tenant, ranking: dict, districts: dict[str, str], progress=None):
-    """One sheet per pool: rank, officer, points by kind, bonus, total,
-    excellent (numbers as numbers; the exact fraction beside the total).
-    ``progress(done, total)`` is called every 1000 rows."""
-    workbook = new_workbook()
+def _units(tenant: Tenant, ids) -> dict[int, str]:
+    """Officer id → dispatching unit name (one query)."""
+    return dict(
+        Officer.objects.for_tenant(tenant).filter(pk__in=set(ids)).values_list("pk", "unit__name")
+    )
+
+
+def ranking_workbook(
+    *, tenant: Tenant, ranking: dict, districts: dict[str, str], user, progress=None
+):
+    """One sheet per pool: rank, officer id and name, category, district,
+    unit, points by kind, bonus, total, excellent (numbers as numbers; the
+    exact fraction beside the total). ``progress(done, total)`` is called
+    every 1000 rows."""
     status = _("final") if ranking["status"] == "final" else _("draft")
     policy = policy_in_force(tenant=tenant, on=dt.date(ranking["year"], 12, 31))
+    workbook = new_workbook(
+        provenance=Provenance(
+            tenant=tenant,
+            user=user,
+            kind="ranking",
+            kind_label=_("Annual ranking"),
+            filters={_("Year"): str(ranking["year"]), _("Status"): status},
+            policy_version=str(policy.version),
+        )
+    )
     categories = policy.category_labels
+    units = _units(tenant, (r["officer"] for p in ranking["pools"] for r in p["rows"]))
     kinds = list(KIND_LABELS)
     columns = [
         (_("Rank"), 7),
+        (_("Officer ID"), 10),
         (_("Officer"), 14),
         (_("Category"), 10),
         (_("District"), 12),
+        (_("Dispatching unit"), 20),
         *[(str(KIND_LABELS[k]), 10) for k in kinds],
         (_("Bonus"), 8),
         (_("Total points"), 12),
@@ -60,9 +83,11 @@ def ranking_workbook(*, tenant: Tenant, ranking: dict, districts: dict[str, str]
             sheet.row(
                 [
                     row["rank"],
+                    text_id(row["officer"]),
                     row["full_name"],
                     categories.get(row["category"], row["category"]),
                     districts.get(row["district"] or "", "") or "",
+                    units.get(row["officer"]) or "",
                     *[row["counts"].get(k, 0) for k in kinds],
                     int(row["bonus"]),
                     Fraction(row["points_exact"]),
@@ -77,24 +102,49 @@ def ranking_workbook(*, tenant: Tenant, ranking: dict, districts: dict[str, str]
     return workbook
 
 
-def ranking_xlsx(*, tenant: Tenant, ranking: dict, districts: dict[str, str]) -> bytes:
+def ranking_xlsx(*, tenant: Tenant, ranking: dict, districts: dict[str, str], user) -> bytes:
     """The ranking workbook as bytes (small exports, answered inline)."""
-    return workbook_bytes(ranking_workbook(tenant=tenant, ranking=ranking, districts=districts))
+    return workbook_bytes(
+        ranking_workbook(tenant=tenant, ranking=ranking, districts=districts, user=user)
+    )
+
+
+def officer_label(officer_id, name: str) -> str:
+    """``张敏（12）``: a name with the officer id (two 张敏 told apart)."""
+    return f"{name}（{officer_id}）"
 
 
 def statement_xlsx(
-    *, tenant: Tenant, officer_name: str, statement: dict, names: dict[int, str]
+    *, tenant: Tenant, officer: Officer, statement: dict, names: dict[int, str], user
 ) -> bytes:
-    """An officer's statement: one line per entry, then bonus and total."""
-    workbook = new_workbook()
+    """An officer's statement: one line per entry (entry id as text, the
+    credited officers with their ids), then bonus and total."""
+    policy = policy_in_force(tenant=tenant, on=dt.date(statement["year"], 12, 31))
+    workbook = new_workbook(
+        provenance=Provenance(
+            tenant=tenant,
+            user=user,
+            kind="statement",
+            kind_label=_("Points statement"),
+            filters={
+                _("Officer"): officer_label(officer.pk, officer.full_name),
+                _("Year"): str(statement["year"]),
+            },
+            policy_version=str(policy.version),
+        )
+    )
+    unit = officer.unit.name if officer.unit_id else ""
     sheet = SheetWriter(
         workbook,
         str(statement["year"]),
         heading=heading(
-            tenant.name, _("%(year)d points statement") % {"year": statement["year"]}, officer_name
+            tenant.name,
+            _("%(year)d points statement") % {"year": statement["year"]},
+            officer_label(officer.pk, officer.full_name),
+            unit,
         ),
         columns=[
-            (_("Entry"), 8),
+            (_("Entry ID"), 8),
             (_("Kind"), 14),
             (_("Date"), 12),
             (_("Credited officers"), 30),
@@ -105,10 +155,10 @@ def statement_xlsx(
     for line in statement["lines"]:
         sheet.row(
             [
-                line["entry"],
+                text_id(line["entry"]),
                 str(KIND_LABELS.get(line["kind"], line["kind"])),
                 dt.date.fromisoformat(line["occurred_on"]),
-                "、".join(names.get(i, str(i)) for i in line["credited"]),
+                "、".join(officer_label(i, names.get(i, "")) for i in line["credited"]),
                 Fraction(line["share_exact"]),
                 line["share_exact"],
             ]

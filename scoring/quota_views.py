@@ -16,8 +16,18 @@ from django.views.generic import TemplateView
 from accounts.choices import Role
 from accounts.selectors import policy_in_force
 from ledgers.choices import EntryKind
-from liaison.excel import XLSX, SheetWriter, heading, new_workbook, workbook_bytes
+from liaison.excel import (
+    XLSX,
+    Provenance,
+    SheetWriter,
+    describe_filters,
+    heading,
+    new_workbook,
+    text_id,
+    workbook_bytes,
+)
 from liaison.views import TenantPageMixin
+from roster.models import Officer
 from roster.selectors import district_list, districts_in_reach
 
 from .models import QuotaReport
@@ -119,8 +129,25 @@ class QuotaExportView(QuotaDetailView):
 
     def get(self, request, *args, **kwargs):
         report = self.get_report()
-        book = new_workbook()
+        filters = describe_filters(request.GET)
+        filters = {_("Month"): report.month, **filters}
+        book = new_workbook(
+            provenance=Provenance(
+                tenant=self.tenant,
+                user=request.user,
+                kind="quota-report",
+                kind_label=_("Quota report"),
+                filters=filters,
+                policy_version=str(report.policy_version),
+            )
+        )
         names = dict(district_list(tenant=self.tenant).values_list("code", "name"))
+        rows = self.filtered_rows(report)
+        units = dict(
+            Officer.objects.for_tenant(self.tenant)
+            .filter(pk__in={r["officer"] for r in rows if r["officer"]})
+            .values_list("pk", "unit__name")
+        )
         sheet = SheetWriter(
             book,
             report.month,
@@ -128,8 +155,10 @@ class QuotaExportView(QuotaDetailView):
                 self.tenant.name, _("Quota report %(month)s") % {"month": report.month}
             ),
             columns=[
+                (_("Officer ID"), 10),
                 (_("Officer"), 12),
                 (_("District"), 12),
+                (_("Dispatching unit"), 20),
                 (_("Quota"), 24),
                 (_("Period"), 24),
                 (_("Required to date"), 12),
@@ -143,11 +172,13 @@ class QuotaExportView(QuotaDetailView):
                 (pgettext("quota report", "Service days"), 10),
             ],
         )
-        for row in self.filtered_rows(report):
+        for row in rows:
             sheet.row(
                 [
+                    text_id(row["officer"]),
                     row["full_name"] or _("(district)"),
                     names.get(row["district"] or "", ""),
+                    units.get(row["officer"]) or "",
                     quota_label(row["quota"]),
                     f"{row['period_start']} – {row['period_end']}",
                     Fraction(row["required_exact"]),

@@ -48,11 +48,30 @@ def run_export(*, tenant_id: int, job_id: int) -> str:
 
     try:
         with translation.override(job.language):
-            ranking = ranking_for(membership=membership, year=int(job.params["year"]))
-            districts = dict(district_list(tenant=job.tenant).values_list("code", "name"))
-            workbook = ranking_workbook(
-                tenant=job.tenant, ranking=ranking, districts=districts, progress=progress
-            )
+            if job.kind == "ledger":  # issue 14: the ledger export (ledgers.exports)
+                from django.http import QueryDict
+
+                from ledgers.exports import ledger_entries, ledger_workbook
+
+                query = QueryDict(job.params.get("query", ""))
+                entries, filters = ledger_entries(membership=membership, query=query)
+                workbook = ledger_workbook(
+                    membership=membership,
+                    entries=entries,
+                    user=job.created_by,
+                    filters=filters,
+                    progress=progress,
+                )
+            else:
+                ranking = ranking_for(membership=membership, year=int(job.params["year"]))
+                districts = dict(district_list(tenant=job.tenant).values_list("code", "name"))
+                workbook = ranking_workbook(
+                    tenant=job.tenant,
+                    ranking=ranking,
+                    districts=districts,
+                    user=job.created_by,
+                    progress=progress,
+                )
             with workbook_file(workbook) as handle:
                 # stored under a random name (the user's file name is only
                 # sent by the download view, which checks tenant and caller)

@@ -185,9 +185,10 @@ class StatementExportView(StatementPageView):
         statement = statement_for(tenant=self.tenant, officer=officer, year=year)
         body = statement_xlsx(
             tenant=self.tenant,
-            officer_name=officer.full_name,
+            officer=officer,
             statement=statement,
             names=_names(self.tenant, statement),
+            user=request.user,
         )
         response = HttpResponse(body, content_type=XLSX)
         response["Content-Disposition"] = (
@@ -232,7 +233,9 @@ class RankingExportPageView(TenantPageMixin, View):
             job = ranking_export_start(membership=self.membership, year=year)
             return redirect("export-page", tenant_slug=tenant_slug, pk=job.pk)
         districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
-        body = ranking_xlsx(tenant=self.tenant, ranking=ranking, districts=districts)
+        body = ranking_xlsx(
+            tenant=self.tenant, ranking=ranking, districts=districts, user=request.user
+        )
         response = HttpResponse(body, content_type=XLSX)
         name = f"ranking-{self.tenant.slug}-{year}-{ranking['status']}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

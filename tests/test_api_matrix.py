@@ -341,6 +341,9 @@ ROWS: dict[str, Row] = {
         lambda w, t: "rankings/2025/export/",
         _roles(admin=200, auditor=200, manager=403, reviewer=403, officer=403),
     ),
+    # issue 14 exports: every member may check a file; no file → 400, nothing written
+    # (the files themselves: tests/test_export_provenance.py)
+    "exports verify without a file": Row("post", lambda w, t: "exports/verify/", _all(400)),
     # issue 12 grades
     "assessment year read": Row(
         "get",

@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from scoring.models import ExportJob
 
@@ -27,9 +28,20 @@ def test_background_ranking_export_api(
     assert status["download"] == f"/api/v1/tenants/alpha/exports/{job_id}/download/"
     body = b"".join(api.get(status["download"]).streaming_content)
     book = openpyxl.load_workbook(io.BytesIO(body))
-    assert [ws.title for ws in book.worksheets] == ["市派联络员", "一区", "二区"]
-    names = {row[1] for ws in book.worksheets for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert [ws.title for ws in book.worksheets] == ["市派联络员", "一区", "二区", "来源"]
+    pools = book.worksheets[:3]
+    names = {row[2] for ws in pools for row in ws.iter_rows(min_row=3, values_only=True)}
     assert names == {"张三", "李四", "王五", "赵六"}
+    # the job's file carries who asked for it, and verifies
+    provenance = {r[0]: r[2] for r in book["来源"].iter_rows(min_row=3, values_only=True)}
+    assert provenance["user_id"] == str(world.users["auditor"].pk)
+    assert provenance["rows"] == "4"
+    check = api.post(
+        world.url("exports/verify/"),
+        {"file": SimpleUploadedFile("r.xlsx", body)},
+        format="multipart",
+    )
+    assert (check.status_code, check.json()["valid"]) == (200, True)
 
 
 def test_export_jobs_are_private_to_their_creator(world, django_capture_on_commit_callbacks):

@@ -184,8 +184,11 @@ def test_roster_export_follows_the_list_filters(client, world):
     response = client.get("/t/alpha/officers/export/?district=d1")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(book.active.iter_rows(min_row=3, values_only=True))
-    assert sorted(r[0] for r in rows) == ["张三", "李四"]
-    assert rows[0][4] == dt.datetime(2025, 1, 1)  # a real date cell
+    assert sorted(r[1] for r in rows) == ["张三", "李四"]
+    assert sorted(r[0] for r in rows) == sorted(  # officer ids, as text
+        [str(world.officers["mine"].pk), str(world.officers["d1"].pk)]
+    )
+    assert rows[0][5] == dt.datetime(2025, 1, 1)  # a real date cell
     assert book.active.freeze_panes == "A3"
     client.force_login(world.users["reviewer"])
     assert client.get("/t/alpha/officers/export/").status_code == 403
@@ -200,6 +203,6 @@ def test_a_district_manager_exports_their_districts_officers_only(client, world)
             min_row=3, values_only=True
         )
     )
-    assert sorted(r[0] for r in rows) == ["张三", "李四"]
+    assert sorted(r[1] for r in rows) == ["张三", "李四"]
     client.force_login(world.users["officer"])
     assert client.get("/t/alpha/officers/export/").status_code == 403

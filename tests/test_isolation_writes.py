@@ -1157,3 +1157,8 @@ BODIES["report-create"] = [
 ]
 BODIES["report-detail"] = [Body(lambda w: {"body": "修改后的计划"})]
 BODIES["report-action"] = [Body(lambda w: {"reason": "请补充"})]
+
+
+# issue 14 exports: checking a file writes nothing and names no other row
+BODIES["api:export-verify"] = [Body(lambda w: {"file": _signin_sheet(w)}, multipart=True)]
+BODIES["export-verify"] = [Body(lambda w: {"file": _signin_sheet(w)}, multipart=True)]

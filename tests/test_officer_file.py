@@ -192,7 +192,12 @@ def test_the_workbook(fw):
         f'attachment; filename="officer-file-{fw.officers["mine"].id}-2025-2026.xlsx"'
     )
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == SHEETS
+    assert book.sheetnames == [*SHEETS, "来源"]
+    provenance = [c for row in book["来源"].iter_rows(values_only=True) for c in row]
+    assert (
+        "一人一档" in provenance
+        and f"联络员=张三（{fw.officers['mine'].id}）；年份=2025–2026" in provenance
+    )
     days = book["服务天数"]
     assert [c.value for c in days[2]] == ["派驻单位", "开始", "结束", "天数", "备注"]
     assert [c.value for c in days[3]] == [
@@ -239,7 +244,7 @@ def test_page_and_workbook_pages(client, fw):
     assert "驻点服务" in html and "技术对接会" in html and "2025-03-05" in html
     book = client.get(f"/t/alpha/officers/{mine.id}/file.xlsx?from=2025&to=2025")
     assert book.status_code == 200
-    assert load_workbook(io.BytesIO(book.content)).sheetnames == SHEETS
+    assert load_workbook(io.BytesIO(book.content)).sheetnames == [*SHEETS, "来源"]
     assert client.get(f"/t/alpha/officers/{fw.officers['d2'].id}/file/").status_code == 404
     # linked from the officer's page
     detail = client.get(f"/t/alpha/officers/{mine.id}/").content.decode()

@@ -58,7 +58,9 @@ class OfficerFileExportView(_FileView):
     @extend_schema(parameters=YEARS, responses={200: OpenApiResponse(description="an .xlsx file")})
     def get(self, request, tenant_slug: str, pk: int):
         file = self.file(request, pk)
-        response = HttpResponse(file_workbook(tenant=self.tenant, file=file), content_type=XLSX)
+        response = HttpResponse(
+            file_workbook(tenant=self.tenant, file=file, user=request.user), content_type=XLSX
+        )
         first, last = file.years
         response["Content-Disposition"] = (
             f'attachment; filename="officer-file-{file.officer.pk}-{first}-{last}.xlsx"'

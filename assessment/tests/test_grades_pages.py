@@ -132,8 +132,10 @@ def test_excel_export_reads_back(yq):
         "等次",
         "依据",
     )
+    assert openpyxl.load_workbook(BytesIO(response.content)).sheetnames == [str(YEAR), "来源"]
+    assert sheet.page_setup.orientation == "landscape"
     by_id = {r[0]: r for r in rows}
-    b = by_id[yq.officers["B"].id]
+    b = by_id[str(yq.officers["B"].id)]  # ids as text
     assert b[1] == "特派员B"
     assert b[5:9] == (100, 95, None, 100)
     assert b[9] == pytest.approx(295 / 3) and b[10] == "295/3"

@@ -83,7 +83,9 @@ class RankingExportView(TenantScopedAPIView):
                 status=status.HTTP_202_ACCEPTED,
             )
         districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
-        body = ranking_xlsx(tenant=self.tenant, ranking=ranking, districts=districts)
+        body = ranking_xlsx(
+            tenant=self.tenant, ranking=ranking, districts=districts, user=request.user
+        )
         response = HttpResponse(body, content_type=XLSX)
         name = f"ranking-{self.tenant.slug}-{year}-{ranking['status']}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

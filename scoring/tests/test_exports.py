@@ -81,7 +81,8 @@ def test_ranking_export_roles(world, who, status):
             'attachment; filename="ranking-alpha-2025-draft.xlsx"'
         )
         assert response.content[:2] == b"PK"  # a zip container: a real .xlsx
-        assert len(workbook(response.content).worksheets) == 3
+        assert workbook(response.content).sheetnames[-1] == "来源"
+        assert len(workbook(response.content).worksheets) == 4  # three pools and 来源
 
 
 def test_ranking_export_of_another_tenant_is_404(world, other_world):
@@ -107,13 +108,15 @@ def test_ranking_workbook_layout_and_values(world):
     after = timezone.localtime().replace(tzinfo=None)
     assert response.status_code == 200
     wb = workbook(response.content)
-    assert wb.sheetnames == [zh("City officers"), "一区", "二区"]
+    assert wb.sheetnames == [zh("City officers"), "一区", "二区", "来源"]
 
     header = (
         zh("Rank"),
+        zh("Officer ID"),
         zh("Officer"),
         zh("Category"),
         zh("District"),
+        zh("Dispatching unit"),
         "征集科技成果",
         "挖掘企业技术需求",
         "组织对接活动",
@@ -125,7 +128,8 @@ def test_ranking_workbook_layout_and_values(world):
         zh("Exact total"),
         zh("Excellent"),
     )
-    for ws, pool in zip(wb.worksheets, api["pools"], strict=True):
+    units = {o.pk: (o.unit.name if o.unit_id else None) for o in Officer.objects.all()}
+    for ws, pool in zip(wb.worksheets[:-1], api["pools"], strict=True):
         rows = list(ws.iter_rows(values_only=True))
         title = rows[0][0]
         assert all(v is None for v in rows[0][1:])
@@ -138,14 +142,18 @@ def test_ranking_workbook_layout_and_values(world):
         assert before <= dt.datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M") <= after
         assert rows[1] == header
         assert ws.freeze_panes == "A3"
-        assert ws.auto_filter.ref == f"A2:N{len(pool['rows']) + 2}"
+        assert ws.auto_filter.ref == f"A2:P{len(pool['rows']) + 2}"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.print_title_rows == "$2:$2"
         assert ws["A2"].font.b is True
         body = rows[2:]
         assert len(body) == len(pool["rows"]) == pool["size"]
         for values, r in zip(body, pool["rows"], strict=True):
-            rank, name, category, _district, *counts = values[:10]
-            bonus, total, exact, excellent = values[10:]
+            rank, officer_id, name, category, _district, unit, *counts = values[:12]
+            bonus, total, exact, excellent = values[12:]
             assert type(rank) is int and rank == r["rank"]
+            assert officer_id == str(r["officer"])  # an id as text
+            assert unit == units[r["officer"]]
             assert category == {"city": "市派联络员", "district": "区派联络员"}[r["category"]]
             assert counts == [r["counts"][k] for k in KINDS]
             assert all(type(n) is int for n in counts)
@@ -161,22 +169,30 @@ def test_ranking_workbook_layout_and_values(world):
                 assert name == r["full_name"]
 
     city_sheet = wb[zh("City officers")]
-    by_name = {row[1]: row for row in city_sheet.iter_rows(min_row=3, values_only=True)}
-    assert by_name["城一"][11] == pytest.approx(10 / 3)
-    assert type(by_name["城一"][11]) is float
-    assert by_name["城一"][12] == "10/3"
-    assert by_name["赵六"][12] == "310/3"  # 10/3 + 100
-    assert by_name["赵六"][7] == 1  # one conversion
-    assert city_sheet.cell(row=3, column=12).number_format == "0.00"
+    by_name = {row[2]: row for row in city_sheet.iter_rows(min_row=3, values_only=True)}
+    assert by_name["城一"][13] == pytest.approx(10 / 3)
+    assert type(by_name["城一"][13]) is float
+    assert by_name["城一"][14] == "10/3"
+    assert by_name["赵六"][14] == "310/3"  # 10/3 + 100
+    assert by_name["赵六"][9] == 1  # one conversion
+    assert by_name["赵六"][:6] == (
+        1,
+        str(city.id),
+        "赵六",
+        "市派联络员",
+        None,
+        "alpha大学",
+    )
+    assert city_sheet.cell(row=3, column=14).number_format == "0.00"
     # the officer named like a formula is text, never a formula
-    (cell,) = [c for c in city_sheet["B"] if c.value == "'" + EVIL]
+    (cell,) = [c for c in city_sheet["C"] if c.value == "'" + EVIL]
     assert cell.data_type == "s"
     assert not any(c.data_type == "f" for ws in wb.worksheets for r in ws.iter_rows() for c in r)
     d1_sheet = wb["一区"]
     rows = list(d1_sheet.iter_rows(min_row=3, values_only=True))
-    assert [(r[1], r[3], r[7], r[12]) for r in rows] == [
-        ("李四", "一区", 1, "100"),
-        ("张三", "一区", 0, "0"),
+    assert [(r[1], r[2], r[4], r[5], r[9], r[14]) for r in rows] == [
+        (str(world.officers["d1"].id), "李四", "一区", None, 1, "100"),
+        (str(world.officers["mine"].id), "张三", "一区", "alpha大学", 0, "0"),
     ]
 
 
@@ -236,8 +252,13 @@ def test_statement_export_page(world):
     assert ws.auto_filter.ref == f"A2:F{len(rows)}"
     lines = rows[2:-2]
     assert [(r[0], r[2], r[3], r[5]) for r in lines] == [
-        (event.id, dt.datetime(2025, 3, 1), "赵六、城一、城二", "10/3"),
-        (conversion.id, dt.datetime(2025, 4, 2), "赵六", "100"),
+        (
+            str(event.id),
+            dt.datetime(2025, 3, 1),
+            f"赵六（{city.id}）、城一（{a.id}）、城二（{b.id}）",
+            "10/3",
+        ),
+        (str(conversion.id), dt.datetime(2025, 4, 2), f"赵六（{city.id}）", "100"),
     ]
     assert lines[0][4] == pytest.approx(10 / 3)
     assert ws.cell(row=3, column=3).number_format == "yyyy-mm-dd"

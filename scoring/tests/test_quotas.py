@@ -215,7 +215,8 @@ def test_quota_pages_filters_and_export(client, world):
         io.BytesIO(client.get(f"/t/alpha/quotas/{report.pk}/export/?scope=district").content)
     )
     rows = list(book.active.iter_rows(min_row=3, values_only=True))
-    assert sorted(r[1] for r in rows) == ["一区", "二区"]
+    assert sorted(r[2] for r in rows) == ["一区", "二区"]
+    assert [(r[0], r[1], r[3]) for r in rows] == [(None, "（全区）", None)] * 2  # no officer
     client.force_login(world.users["manager"])
     manager_html = client.get(f"/t/alpha/quotas/{report.pk}/").content.decode()
     assert "二区" not in manager_html.split("<tbody>")[1]
