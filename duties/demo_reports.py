@@ -87,12 +87,14 @@ def _write(
     return report
 
 
-def _wuhan(tenant: Tenant, today: dt.date) -> None:
+def _wuhan(tenant: Tenant, today: dt.date) -> set[int]:
     admin, manager = _member(tenant, "demo-admin"), _member(tenant, "demo-manager")
     city, officer = _member(tenant, "demo-city-officer"), _member(tenant, "demo-officer")
     officers = Officer.objects.for_tenant(tenant)
+    followed: set[int] = set()
     if city is not None and admin is not None:
         mine = officers.get(user=city.user)
+        followed.add(mine.id)
         # weeks back: 5, 4, 3 accepted; 2 accepted but late; 1 missing; 0 waiting
         for back in (5, 4, 3, 2, 0):
             period = period_of("weekly_plan", today - dt.timedelta(weeks=back))
@@ -109,7 +111,7 @@ def _wuhan(tenant: Tenant, today: dt.date) -> None:
                 handed_in=monday + dt.timedelta(days=2) if back == 2 else None,
             )
     if officer is None or manager is None or admin is None:
-        return
+        return followed
     own = officers.get(user=officer.user)
     others = list(
         officers.filter(district=own.district, category="district", status="active")
@@ -141,12 +143,13 @@ def _wuhan(tenant: Tenant, today: dt.date) -> None:
             to=to,
             handed_in=min(due - dt.timedelta(days=2), today),
         )
+    return followed | {own.id, *(o.id for o in others)}
 
 
-def _yangquan(tenant: Tenant, today: dt.date) -> None:
+def _yangquan(tenant: Tenant, today: dt.date) -> set[int]:
     admin, manager = _member(tenant, "demo-yq-admin"), _member(tenant, "demo-yq-manager")
     if admin is None or manager is None:
-        return
+        return set()
     start, _end = period_bounds("quarterly_report", period_of("quarterly_report", today))
     period = period_of("quarterly_report", start - dt.timedelta(days=1))
     q_start, q_end = period_bounds("quarterly_report", period)
@@ -170,10 +173,13 @@ def _yangquan(tenant: Tenant, today: dt.date) -> None:
             to=ReportStatus.ACCEPTED,
             handed_in=min(q_end + dt.timedelta(days=5), today),
         )
+    return {o.id for o in reach}
 
 
-def load_demo_reports(*, tenant: Tenant, today: dt.date) -> None:
+def load_demo_reports(*, tenant: Tenant, today: dt.date) -> set[int]:
+    """The plans and reports of the story; answers the officers it follows."""
     if tenant.slug == "wuhan-demo":
-        _wuhan(tenant, today)
-    elif tenant.slug == "yangquan-demo":
-        _yangquan(tenant, today)
+        return _wuhan(tenant, today)
+    if tenant.slug == "yangquan-demo":
+        return _yangquan(tenant, today)
+    return set()

@@ -10,7 +10,7 @@ from fractions import Fraction
 from django.db.models import Q, QuerySet
 
 from accounts.choices import Role
-from accounts.models import Membership, Tenant
+from accounts.models import Membership, Policy, Tenant
 from accounts.selectors import policy_in_force
 from roster.models import Officer
 from roster.selectors import officer_list
@@ -111,6 +111,27 @@ def training_list(*, membership: Membership) -> QuerySet[Training]:
 # --- what is due ----------------------------------------------------------------------
 
 
+def duty_since(*, tenant: Tenant, duty: dict, on: dt.date) -> dt.date:
+    """The day ``duty`` has bound without a break up to ``on``: the effective
+    date of the earliest policy version in the unbroken run of versions that
+    carry it (the same code asking for the same report). A programme that
+    starts asking for weekly plans in October owes none for the spring."""
+    since = on + dt.timedelta(days=1)  # not in force on ``on``: it binds from no day yet
+    for effective_from, rules in (
+        Policy.objects.for_tenant(tenant)
+        .filter(effective_from__lte=on)
+        .order_by("-effective_from")
+        .values_list("effective_from", "rules")
+    ):
+        if not any(
+            d.get("code") == duty["code"] and d.get("report") == duty.get("report")
+            for d in rules.get("duties") or []
+        ):
+            break
+        since = effective_from
+    return since
+
+
 def reports_due(*, officers: QuerySet[Officer] | list[Officer], tenant: Tenant, on: dt.date):
     """The reports the policy's duties require of ``officers`` from 1 January
     of ``on``'s year until ``on`` that are missing or not yet accepted:
@@ -122,12 +143,17 @@ def reports_due(*, officers: QuerySet[Officer] | list[Officer], tenant: Tenant, 
     officers = [o for o in officers if o.status == "active"]
     if not duties or not officers:
         return []
-    since = dt.date(on.year, 1, 1)
+    year_start = dt.date(on.year, 1, 1)
+    since = year_start
     filed = {
         (officer_id, kind, period): status
         for officer_id, kind, period, status in Report.objects.for_tenant(tenant)
         .filter(officer__in=[o.id for o in officers], due_on__gte=since - dt.timedelta(days=7))
         .values_list("officer_id", "kind", "period", "status")
+    }
+    starts = {
+        duty["code"]: max(year_start, duty_since(tenant=tenant, duty=duty, on=on))
+        for duty in duties
     }
     rows = []
     for officer in officers:
@@ -138,7 +164,7 @@ def reports_due(*, officers: QuerySet[Officer] | list[Officer], tenant: Tenant, 
             for period, due in periods_due(
                 kind,
                 duty["due_offset_days"],
-                since=since,
+                since=starts[duty["code"]],
                 until=on,
                 active=(officer.term_start, officer.term_end),
             ):
@@ -236,6 +262,10 @@ def reports_on_time(
         )
         .values_list("officer_id", "kind", "period")
     }
+    starts = {
+        duty["code"]: max(dt.date(year, 1, 1), duty_since(tenant=tenant, duty=duty, on=until))
+        for duty in duties_of(rules, DutyKind.REPORT)
+    }
     out: dict[int, Fraction | None] = {}
     for officer in officers:
         due = [
@@ -245,7 +275,7 @@ def reports_on_time(
             for period, _ in periods_due(
                 duty["report"],
                 duty["due_offset_days"],
-                since=dt.date(year, 1, 1),
+                since=starts[duty["code"]],
                 until=until,
                 active=(officer.term_start, officer.term_end),
             )

@@ -10,6 +10,7 @@ import time_machine
 from django.core.management import call_command
 
 from accounts.models import Tenant
+from duties.demo import FILLED_BODY
 from duties.models import Report
 from duties.selectors import overdue, reports_due
 from roster.models import Officer
@@ -29,9 +30,9 @@ def demo():
 
 def rows(slug):
     return sorted(
-        Report.objects.filter(tenant__slug=slug).values_list(
-            "officer__user__username", "kind", "period", "status", "late", "due_on"
-        ),
+        Report.objects.filter(tenant__slug=slug)
+        .exclude(body=FILLED_BODY)  # the others' plans, handed in on time
+        .values_list("officer__user__username", "kind", "period", "status", "late", "due_on"),
         key=lambda r: (r[1], r[2], r[0] or "", r[3]),
     )
 
@@ -71,9 +72,25 @@ def test_wuhan_overdue_shows_the_missing_ones(demo) -> None:
     ]
 
 
+def test_the_others_handed_theirs_in_but_every_seventh_latest_is_missing(demo) -> None:
+    tenant = Tenant.objects.get(slug="wuhan-demo")
+    story = set(
+        Report.objects.for_tenant(tenant)
+        .exclude(body=FILLED_BODY)
+        .values_list("officer", flat=True)
+    )
+    others = Officer.objects.for_tenant(tenant).filter(status="active").exclude(id__in=story)
+    late = overdue(reports_due(officers=others, tenant=tenant, on=TODAY), TODAY)
+    assert {r["officer"] % 7 for r in late} == {0}
+    assert len({r["officer"] for r in late}) == len(late)  # one each: the latest
+    assert len(late) == len([o for o in others if o.id % 7 == 0])
+
+
 def test_yangquan_quarterly_reports(demo) -> None:
     got = list(
-        Report.objects.filter(tenant__slug="yangquan-demo").values_list(
+        Report.objects.filter(tenant__slug="yangquan-demo")
+        .exclude(body=FILLED_BODY)
+        .values_list(
             "kind",
             "period",
             "status",

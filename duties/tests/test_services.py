@@ -476,3 +476,32 @@ def test_trainings_and_attendance(world):
     )
     # district officers: 2 trainings a year; city officers also 12 exchange meetings
     assert facts == {o["mine"].id: (1, 2), o["city"].id: (1, 14), o["d1"].id: (0, 2)}
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_duty_binds_from_the_policy_version_that_introduced_it(world):
+    # the programme starts asking for monthly plans from 1 March
+    policy = Policy.objects.get(tenant=world.tenant)
+    rules = dict(policy.rules)
+    Policy.objects.filter(pk=policy.pk).update(rules={**rules, "duties": []})
+    Policy.objects.create(
+        tenant=world.tenant,
+        version=policy.version + 1,
+        effective_from=D(2026, 3, 1),
+        preset=policy.preset,
+        rules=rules,
+        note="自3月起报送月度计划",
+        created_by=world.users["admin"],
+    )
+    rows = selectors.reports_due(
+        officers=[world.officers["mine"]], tenant=world.tenant, on=D(2026, 3, 20)
+    )
+    assert [(r["period"], r["status"]) for r in rows] == [("2026-03", "missing")]
+    shares = selectors.reports_on_time(
+        tenant=world.tenant,
+        rules=rules,
+        officers=[world.officers["mine"]],
+        year=2026,
+        today=D(2026, 3, 20),
+    )
+    assert shares == {world.officers["mine"].id: Fraction(0)}
