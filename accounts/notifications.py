@@ -154,7 +154,14 @@ def webhook_enqueue(*, tenant: Tenant, kind: str, title: str, body: str, link: s
     from .tasks import deliver_webhook  # the tasks module imports this one
 
     message = {"kind": kind, "title": title, "body": body, "link": absolute(link)}
-    transaction.on_commit(lambda: deliver_webhook.delay(tenant.pk, message))
+
+    def enqueue() -> None:
+        try:
+            deliver_webhook.delay(tenant.pk, message)
+        except Exception:  # a broker outage, or an eager run's failure: never the request's
+            log.exception("webhook of tenant %s not queued", tenant.slug)
+
+    transaction.on_commit(enqueue)
 
 
 def unread(*, membership: Membership) -> QuerySet[Notification]:
