@@ -747,6 +747,7 @@ ROWS.update(
     }
 )
 
+
 def _note(w: World, who: str):
     from accounts.notifications import notify
 

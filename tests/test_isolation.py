@@ -147,6 +147,21 @@ for _name in ("api:assessment-grade", "assessment-page-grade"):
     KWARGS[_name] = lambda w: {"year": 2025, "officer_id": w.officers["d1"].pk}
 KWARGS["assessment-letter"] = lambda w: {"year": 2025, "unit_id": w.units["u1"].pk}
 
+
+def _admins_note(w):
+    """A notification of the world's admin (issue 14: the read and open routes)."""
+    from accounts.models import Notification
+
+    note, _created = Notification.objects.get_or_create(
+        tenant=w.tenant, user=w.users["admin"], key="sweep", defaults={"title": "扫描"}
+    )
+    return note
+
+
+for _name in ("api:notification-read", "notification-read", "notification-open"):
+    KWARGS[_name] = _pk(_admins_note)
+
+
 #: list url name -> attribute of each result that must belong to the caller's tenant
 LISTS = {
     "api:district-list": "districts",

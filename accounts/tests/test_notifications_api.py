@@ -93,9 +93,7 @@ def test_preferences_page_for_every_member(client, world):
     client.force_login(world.users["reviewer"])
     page = client.get("/t/alpha/notifications/preferences/")
     assert page.status_code == 200 and "每天一封邮件，汇总当天的通知" in page.content.decode()
-    saved = client.post(
-        "/t/alpha/notifications/preferences/", {"email": "daily", "language": "en"}
-    )
+    saved = client.post("/t/alpha/notifications/preferences/", {"email": "daily", "language": "en"})
     assert saved.status_code == 302
     pref = NotificationPreference.objects.get(user=world.users["reviewer"])
     assert (pref.tenant, pref.email, pref.language) == (world.tenant, "daily", "en")

@@ -277,8 +277,10 @@ def test_daily_digest_sends_one_email_with_the_days_notifications(w):
     w.users["officer"].save()  # no preference row: e-mail for each, never a digest
     notify(tenant=w.tenant, user=admin, key="a", title="第一条", body="正文一", link="/t/alpha/")
     notify(tenant=w.tenant, user=admin, key="b", title="第二条")
-    Notification.objects.filter(key="a").update(created_at=dt.datetime(2026, 5, 1, 1, tzinfo=dt.UTC))
-    Notification.objects.filter(key="b").update(created_at=dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC))
+    for key, hour in (("a", 1), ("b", 9)):
+        Notification.objects.filter(key=key).update(
+            created_at=dt.datetime(2026, 5, 1, hour, tzinfo=dt.UTC)
+        )
     mail.outbox.clear()
     assert send_daily_digests(now="2026-05-01T10:00:00+00:00") == 1
     assert [(m.to, m.subject, m.body) for m in mail.outbox] == [

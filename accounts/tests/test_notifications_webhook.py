@@ -59,7 +59,11 @@ def _admin(w) -> Membership:
     return Membership.objects.get(user=w.users["admin"], tenant=w.tenant)
 
 
-MESSAGE = {"kind": "objection_filed", "title": "公示收到新的异议：候选人甲", "body": "异议理由：不实"}
+MESSAGE = {
+    "kind": "objection_filed",
+    "title": "公示收到新的异议：候选人甲",
+    "body": "异议理由：不实",
+}
 
 
 def test_payload_shapes_for_both_robots():
@@ -143,6 +147,7 @@ def test_a_500_is_retried_until_it_succeeds(world, worker_like):
         webhook_set(membership=_admin(world), url=stub.url, format="wecom", kinds=[])
         result = deliver_webhook.apply(args=(world.tenant.pk, MESSAGE), throw=False)
     assert len(stub.bodies) == 3
+    assert result.successful()
     assert stub.bodies[0] == stub.bodies[2]
 
 
@@ -177,7 +182,8 @@ def test_only_the_admin_sets_the_webhook_and_empty_removes_it(world):
     manager = Membership.objects.get(user=world.users["manager"], tenant=world.tenant)
     with pytest.raises(PermissionDenied):
         webhook_set(membership=manager, url="https://qyapi.example/x", format="wecom", kinds=[])
-    webhook_set(membership=_admin(world), url="https://qyapi.example/x", format="dingtalk", kinds=[])
+    admin = _admin(world)
+    webhook_set(membership=admin, url="https://qyapi.example/x", format="dingtalk", kinds=[])
     assert TenantWebhook.objects.get().format == "dingtalk"
     webhook_set(membership=_admin(world), url="", format="dingtalk", kinds=[])
     assert not TenantWebhook.objects.exists()
