@@ -60,3 +60,37 @@ class TitleLevel(models.TextChoices):
     JUNIOR = "junior", _("Junior")
     INTERMEDIATE = "intermediate", _("Intermediate")
     SENIOR = "senior", _("Senior")
+
+
+# --- notify: notifications (issue 14) ---------------------------------------------------
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about: the webhook sends a chosen set of kinds."""
+
+    ENTRY_RETURNED = "entry_returned", _("Entry returned")
+    ENTRY_VERIFIED = "entry_verified", _("Entry verified")
+    CO_CREDIT = "co_credit", _("Shared credit to confirm")
+    NOMINATION_STAGE = "nomination_stage", _("Nomination at your step")
+    OBJECTION_FILED = "objection_filed", _("Public objection filed")
+    RATING_ANSWERED = "rating_answered", _("Rating answered")
+    ASSESSMENT_FINAL = "assessment_final", _("Assessment finalised")
+    REMINDER = "reminder", _("Reminders and reports")
+
+
+class EmailMode(models.TextChoices):
+    """How a member gets notifications by e-mail (in the app always)."""
+
+    EACH = "each", _("An e-mail for each notification")
+    DAILY = "daily", _("One e-mail a day with the day's notifications")
+    OFF = "off", _("No e-mail")
+
+
+class WebhookFormat(models.TextChoices):
+    """The group robot a tenant's webhook posts to (markdown message JSON)."""
+
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+
+
+JOB_LABELS["notification-digests"] = _("Daily e-mail digests of notifications")

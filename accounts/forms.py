@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from liaison.forms import BootstrapFormMixin
 
 from . import lockout
+from .choices import EmailMode, NotificationKind, WebhookFormat
 
 
 class LoginForm(AuthenticationForm):
@@ -56,3 +58,35 @@ class OtpForm(BootstrapFormMixin, forms.Form):
 
     def clean_otp(self):
         return self.cleaned_data["otp"].strip()
+
+
+# --- notify: preferences and the tenant's webhook (issue 14) ---------------------------
+
+
+class NotificationPreferenceForm(BootstrapFormMixin, forms.Form):
+    email = forms.ChoiceField(
+        label=_("E-mail"),
+        choices=EmailMode.choices,
+        help_text=_("You always see your notifications here in the portal."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the notifications"), choices=settings.LANGUAGES
+    )
+
+
+class WebhookForm(BootstrapFormMixin, forms.Form):
+    url = forms.CharField(
+        label=_("Robot webhook address"),
+        max_length=500,
+        required=False,
+        help_text=_("The group robot's address (http:// or https://); leave empty to turn off."),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=WebhookFormat.choices)
+    kinds = forms.MultipleChoiceField(
+        label=_("Send these kinds"),
+        choices=NotificationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every kind is sent."),
+    )
+    enabled = forms.BooleanField(label=_("On"), required=False, initial=True)

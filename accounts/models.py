@@ -14,7 +14,15 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from .choices import JOB_LABELS, JobOutcome, Preset, Role
+from .choices import (
+    JOB_LABELS,
+    EmailMode,
+    JobOutcome,
+    NotificationKind,
+    Preset,
+    Role,
+    WebhookFormat,
+)
 
 
 class User(AbstractUser):
@@ -180,6 +188,12 @@ class Notification(TenantOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     key = models.CharField(max_length=120)
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=NotificationKind.choices,
+        default=NotificationKind.REMINDER,
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -271,3 +285,59 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.method} {self.path} {self.key}"
+
+
+# --- notify: preferences and the tenant's webhook (issue 14) ---------------------------
+
+
+class NotificationPreference(TenantOwnedModel):
+    """How one member of a tenant is told: in the app always; by e-mail for
+    each notification, once a day (a digest) or not at all; in which language.
+    A member without a row has the defaults."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    email = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailMode.choices, default=EmailMode.EACH
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    #: The end of the period the last daily digest covered.
+    digest_sent_at = models.DateTimeField(_("last digest"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="notification_pref_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.tenant_id}: {self.email}"
+
+
+class TenantWebhook(TenantOwnedModel):
+    """The tenant's outbound webhook: the bureau's WeCom or DingTalk group
+    robot, posted each notification of the chosen kinds (all when none is chosen)."""
+
+    url = models.URLField(_("webhook URL"), max_length=500)
+    format = models.CharField(
+        _("format"), max_length=10, choices=WebhookFormat.choices, default=WebhookFormat.WECOM
+    )
+    kinds = models.JSONField(_("kinds"), default=list, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="tenant_webhook_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.format}"
+
+    def sends(self, kind: str) -> bool:
+        return self.enabled and (not self.kinds or kind in self.kinds)

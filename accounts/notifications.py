@@ -5,40 +5,163 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .models import JobRun, Membership, Notification, Tenant, User
+from .choices import EmailMode, NotificationKind
+from .models import (
+    JobRun,
+    Membership,
+    Notification,
+    NotificationPreference,
+    Tenant,
+    TenantWebhook,
+    User,
+)
 
 log = logging.getLogger(__name__)
 
 
 def notify(
-    *, tenant: Tenant, user: User, key: str, title: str, body: str = "", link: str = ""
+    *,
+    tenant: Tenant,
+    user: User,
+    key: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    kind: str = NotificationKind.REMINDER,
+    webhook: bool = True,
 ) -> Notification | None:
-    """Send once: a second call with the same key for the same person does nothing."""
+    """Send once: a second call with the same key for the same person does
+    nothing. In the app always; by e-mail after commit unless the member chose
+    the daily digest or no e-mail; to the tenant's webhook (when it takes
+    ``kind``) unless ``webhook`` is off (:func:`announce` posts once per event)."""
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                tenant=tenant, user=user, key=key[:120], title=title[:200], body=body, link=link
+                tenant=tenant,
+                user=user,
+                key=key[:120],
+                kind=kind,
+                title=title[:200],
+                body=body,
+                link=link,
             )
     except IntegrityError:
         return None
-    if user.email:
+    if user.email and preference_for(tenant=tenant, user=user).email == EmailMode.EACH:
         transaction.on_commit(
             lambda: send_mail(
                 title,
-                f"{body}\n\n{link}".strip(),
+                f"{body}\n\n{absolute(link)}".strip(),
                 settings.DEFAULT_FROM_EMAIL,
                 [user.email],
                 fail_silently=True,
             )
         )
+    if webhook:
+        webhook_enqueue(tenant=tenant, kind=kind, title=title, body=body, link=link)
     return note
+
+
+def absolute(link: str) -> str:
+    """A page path as a full address (e-mails and robots need the host)."""
+    if not link or "://" in link:
+        return link
+    return settings.NOTIFICATION_SITE_URL.rstrip("/") + link
+
+
+def preference_for(*, tenant: Tenant, user: User) -> NotificationPreference:
+    """The member's preference, or the defaults (unsaved) when never set."""
+    found = NotificationPreference.objects.for_tenant(tenant).filter(user=user).first()
+    return found or NotificationPreference(tenant=tenant, user=user)
+
+
+def announce(
+    *,
+    tenant: Tenant,
+    users: Iterable[User | None],
+    key: str,
+    kind: str,
+    message: Callable[[], tuple[str, str]],
+    link: str = "",
+    actor: User | None = None,
+) -> None:
+    """An event addressed to people, sent after the transaction commits: each
+    distinct recipient but the actor gets one notification (``key`` makes the
+    event idempotent), its title and body rendered by ``message()`` in the
+    recipient's language; the tenant's webhook gets the event once, in the
+    tenant's language."""
+    recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    if actor is not None:
+        recipients.pop(actor.pk, None)
+    if not recipients:
+        return
+
+    def send() -> None:
+        languages = dict(
+            NotificationPreference.objects.for_tenant(tenant)
+            .filter(user__in=list(recipients))
+            .values_list("user_id", "language")
+        )
+        sent = False
+        for user in recipients.values():
+            with translation.override(languages.get(user.pk, settings.LANGUAGE_CODE)):
+                title, body = message()
+            note = notify(
+                tenant=tenant,
+                user=user,
+                key=key,
+                title=str(title),
+                body=str(body),
+                link=link,
+                kind=kind,
+                webhook=False,
+            )
+            sent = sent or note is not None
+        if sent:
+            with translation.override(settings.LANGUAGE_CODE):
+                title, body = message()
+            webhook_enqueue(tenant=tenant, kind=kind, title=str(title), body=str(body), link=link)
+
+    transaction.on_commit(send)
+
+
+def members_with_role(*, tenant: Tenant, role: str) -> list[User]:
+    """The active users holding ``role`` in the tenant."""
+    return [
+        m.user
+        for m in Membership.objects.for_tenant(tenant)
+        .filter(role=role, is_active=True, user__is_active=True)
+        .select_related("user")
+    ]
+
+
+def webhook_enqueue(*, tenant: Tenant, kind: str, title: str, body: str, link: str) -> None:
+    """Post to the tenant's webhook by a Celery task after commit, when the
+    tenant has one that takes ``kind``; never blocks the request."""
+    hook = TenantWebhook.objects.for_tenant(tenant).first()
+    if hook is None or not hook.sends(kind):
+        return
+    from .tasks import deliver_webhook  # the tasks module imports this one
+
+    message = {"kind": kind, "title": title, "body": body, "link": absolute(link)}
+
+    def enqueue() -> None:
+        try:
+            deliver_webhook.delay(tenant.pk, message)
+        except Exception:  # a broker outage, or an eager run's failure: never the request's
+            log.exception("webhook of tenant %s not queued", tenant.slug)
+
+    transaction.on_commit(enqueue)
 
 
 def unread(*, membership: Membership) -> QuerySet[Notification]:
@@ -53,6 +176,16 @@ def notification_list(*, membership: Membership) -> QuerySet[Notification]:
 
 def mark_read(*, membership: Membership) -> int:
     return unread(membership=membership).update(read_at=timezone.now())
+
+
+def notification_mark_read(*, membership: Membership, notification_id: int) -> Notification:
+    """Mark one of the member's own notifications read (another member's or
+    another tenant's: :class:`Notification.DoesNotExist`, a 404)."""
+    note = notification_list(membership=membership).get(pk=notification_id)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return note
 
 
 @contextlib.contextmanager
@@ -71,3 +204,24 @@ def job_run(name: str, tenant: Tenant):
     finally:
         run.finished_at = timezone.now()
         run.save()
+
+
+# --- preferences (issue 14) ------------------------------------------------------------
+
+
+@transaction.atomic
+def preference_set(*, membership: Membership, email: str, language: str) -> NotificationPreference:
+    """The member's own choice: e-mail for each, a daily digest, or none; the language."""
+    errors = {}
+    if email not in EmailMode.values:
+        errors["email"] = _("Choose how you are e-mailed.")
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Choose a language.")
+    if errors:
+        raise ValidationError(errors)
+    pref, _created = NotificationPreference.objects.for_tenant(membership.tenant).update_or_create(
+        tenant=membership.tenant,
+        user=membership.user,
+        defaults={"email": email, "language": language},
+    )
+    return pref

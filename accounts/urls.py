@@ -5,6 +5,32 @@ from .policy import views as policy_views
 
 tenant_urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    # issue 14 notifications: read one / all, open one, settings, the robot webhook
+    path(
+        "notifications/<int:pk>/read/",
+        views.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
+    path(
+        "notifications/<int:pk>/open/",
+        views.NotificationReadView.as_view(go=True),
+        name="notification-open",
+    ),
+    path(
+        "notifications/read-all/",
+        views.NotificationReadView.as_view(),
+        name="notifications-read-all",
+    ),
+    path(
+        "notifications/preferences/",
+        views.NotificationPreferenceView.as_view(),
+        name="notification-preferences",
+    ),
+    path(
+        "notifications/webhook/",
+        views.WebhookView.as_view(),
+        name="notification-webhook",
+    ),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
     path("policy/new/", policy_views.PolicyNewView.as_view(), name="policy-new"),
 ]

@@ -5,20 +5,32 @@ pages: :mod:`accounts.auth_views`."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views import View
+from django.views.generic import ListView, TemplateView
 
 from liaison.api.permissions import ADMIN, ALL_ROLES
-from liaison.views import TenantPageMixin
+from liaison.views import TenantFormView, TenantPageMixin
 
-from .choices import JOB_LABELS
-from .models import JobRun
-from .notifications import mark_read, notification_list
+from .choices import JOB_LABELS, WebhookFormat
+from .forms import NotificationPreferenceForm, WebhookForm
+from .models import JobRun, Notification, TenantWebhook
+from .notifications import (
+    mark_read,
+    notification_list,
+    notification_mark_read,
+    preference_for,
+    preference_set,
+    unread,
+)
 from .selectors import membership_list, tenant_list
+from .webhooks import webhook_set
 
 
 class ChooseTenantView(LoginRequiredMixin, TemplateView):
@@ -42,18 +54,90 @@ class ChooseTenantView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class NotificationListView(TenantPageMixin, TemplateView):
-    """The member's notifications; opening the page marks them read."""
+class NotificationListView(TenantPageMixin, ListView):
+    """The member's notifications, newest first, unread ones marked; each
+    opens its page (and is then read); one or all can be marked read."""
 
     roles = ALL_ROLES
     template_name = "accounts/notifications.html"
+    context_object_name = "notifications"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return notification_list(membership=self.membership).order_by("-created_at", "-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        items = list(notification_list(membership=self.membership)[:200])
-        mark_read(membership=self.membership)
-        context["notifications"] = items
+        context["unread_here"] = unread(membership=self.membership).count()
         return context
+
+
+class NotificationReadView(TenantPageMixin, View):
+    """POST: mark one notification read (``open``: and go to its page);
+    POST to ``read-all``: every one. Another member's answers 404."""
+
+    roles = ALL_ROLES
+    go = False
+
+    def post(self, request, *args, **kwargs):
+        back = reverse("notifications", kwargs={"tenant_slug": self.tenant.slug})
+        if "pk" not in kwargs:
+            mark_read(membership=self.membership)
+            messages.success(request, _("Every notification is marked read."))
+            return redirect(back)
+        try:
+            note = notification_mark_read(membership=self.membership, notification_id=kwargs["pk"])
+        except Notification.DoesNotExist:
+            raise Http404 from None
+        if self.go and note.link.startswith("/") and not note.link.startswith("//"):
+            return redirect(note.link)
+        return redirect(back)
+
+
+class NotificationPreferenceView(TenantFormView):
+    """The member's own notification settings (every role)."""
+
+    roles = ALL_ROLES
+    form_class = NotificationPreferenceForm
+    list_url_name = "notifications"
+    title = gettext_lazy("Notification settings")
+    success_message = gettext_lazy("Your notification settings are saved.")
+
+    def extra_form_kwargs(self):
+        return {}
+
+    def get_initial(self):
+        pref = preference_for(tenant=self.tenant, user=self.request.user)
+        return {"email": pref.email, "language": pref.language}
+
+    def perform(self, form):
+        return preference_set(membership=self.membership, **form.cleaned_data)
+
+
+class WebhookView(TenantFormView):
+    """The tenant admin's robot webhook (WeCom or DingTalk)."""
+
+    form_class = WebhookForm
+    list_url_name = "notification-webhook"
+    title = gettext_lazy("Group robot (webhook)")
+    success_message = gettext_lazy("The webhook is saved.")
+
+    def extra_form_kwargs(self):
+        return {}
+
+    def get_initial(self):
+        hook = TenantWebhook.objects.for_tenant(self.tenant).first()
+        if hook is None:
+            return {"format": WebhookFormat.WECOM, "enabled": True}
+        return {
+            "url": hook.url,
+            "format": hook.format,
+            "kinds": hook.kinds,
+            "enabled": hook.enabled,
+        }
+
+    def perform(self, form):
+        return webhook_set(membership=self.membership, **form.cleaned_data)
 
 
 class JobListView(TenantPageMixin, TemplateView):

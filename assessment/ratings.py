@@ -28,6 +28,7 @@ from roster.selectors import officer_list
 
 from .choices import MarkKind, RaterKind
 from .models import AssessmentMark, DistrictOpinion, Rating, RatingRequest
+from .notifications import rating_answered
 
 #: A link stays valid this many days from the day it is made or reissued.
 LINK_DAYS = 30
@@ -262,9 +263,11 @@ def rating_submit(
     if Rating.objects.filter(request=locked).exists():
         raise Conflict(_("This rating has already been given. Thank you."))
     clean = _clean_scores(scores, criteria_for(tenant=tenant, rater_kind=locked.rater_kind))
-    return Rating.objects.create(
+    rating = Rating.objects.create(
         tenant=tenant, request=locked, scores=clean, comment=(comment or "").strip()[:4000]
     )
+    rating_answered(rating=rating)  # issue 14: the sender, after commit
+    return rating
 
 
 @transaction.atomic

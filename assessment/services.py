@@ -22,6 +22,7 @@ from scoring.engine.ranking import places
 
 from .choices import YearStatus
 from .models import AssessmentResult, AssessmentYear, GradeDecision
+from .notifications import assessment_finalised
 from .selectors import assessment_year_rows, year_rules
 
 #: the disqualification reason of a failed assessment, where the policy has it
@@ -191,4 +192,9 @@ def assessment_finalize(
     for row in rows.rows:
         if "ends_service" in engine.consequences(row["grade"], rules):
             _end_service(membership, rows.officers[row["officer"]], reasons, year, today)
+    assessment_finalised(  # issue 14: the assessed officers, after commit
+        state=state,
+        officers=[rows.officers[r["officer"]] for r in rows.rows],
+        actor=membership.user,
+    )
     return state

@@ -115,20 +115,29 @@ def duty_since(*, tenant: Tenant, duty: dict, on: dt.date) -> dt.date:
     """The day ``duty`` has bound without a break up to ``on``: the effective
     date of the earliest policy version in the unbroken run of versions that
     carry it (the same code asking for the same report). A programme that
-    starts asking for weekly plans in October owes none for the spring."""
-    since = on + dt.timedelta(days=1)  # not in force on ``on``: it binds from no day yet
-    for effective_from, rules in (
-        Policy.objects.for_tenant(tenant)
-        .filter(effective_from__lte=on)
-        .order_by("-effective_from")
-        .values_list("effective_from", "rules")
-    ):
-        if not any(
+    starts asking for weekly plans in October owes none for the spring. The
+    first version rules the days before it too (as ``policy_in_force``)."""
+
+    def carries(rules: dict) -> bool:
+        return any(
             d.get("code") == duty["code"] and d.get("report") == duty.get("report")
             for d in rules.get("duties") or []
-        ):
+        )
+
+    versions = list(
+        Policy.objects.for_tenant(tenant)
+        .order_by("-effective_from", "-version")
+        .values_list("effective_from", "rules")
+    )
+    in_force = [v for v in versions if v[0] <= on] or versions[-1:]
+    since = on + dt.timedelta(days=1)  # not in force on ``on``: it binds from no day yet
+    for effective_from, rules in in_force:
+        if not carries(rules):
             break
         since = effective_from
+    else:
+        if in_force and in_force[-1] is versions[-1]:  # back to the first version
+            since = dt.date.min
     return since
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import Membership, Tenant, User
@@ -43,6 +44,7 @@ from .models import (
     OfficerRenewal,
     SelectionRound,
 )
+from .notifications import nomination_at_stage, objection_filed
 from .selectors import districts_in_reach, officer_list, units_in_reach
 from .services import officer_renew
 
@@ -470,6 +472,7 @@ def nomination_advance(
         nomination.stage = target
         nomination.save(update_fields=["stage", "warnings"])
         _record(nomination, membership.user, before, comment)
+    tell_next(nomination=nomination, actor=membership.user)  # issue 14: after commit
     return nomination
 
 
@@ -637,7 +640,7 @@ def objection_file(
             _("The notice is not open: objections are taken from %(start)s to %(end)s.")
             % {"start": notice.start, "end": notice.end}
         )
-    return Objection.objects.create(
+    objection = Objection.objects.create(
         tenant=tenant,
         notice=notice,
         nomination=nomination,
@@ -645,6 +648,8 @@ def objection_file(
         contact=contact.strip()[:100],
         reason=reason.strip(),
     )
+    objection_filed(objection=objection)  # issue 14: the admins, after commit
+    return objection
 
 
 @transaction.atomic
@@ -910,3 +915,39 @@ def may_take(membership: Membership, nomination: Nomination) -> bool:
     """Whether the pending review step is the member's to take."""
     step = next_step(nomination)
     return step is not None and _in_reach(membership, nomination, step["role"])
+
+
+# --- issue 14 notifications: who acts at the stage a nomination reached ------------------
+
+
+def stage_members(nomination: Nomination) -> tuple[list[User], object]:
+    """The members who act next on the nomination, and the step's label: the
+    pending step's role within its reach (unit reviewers of the unit, district
+    managers of the district, admins); the centre once every review is done."""
+    step = next_step(nomination)
+    if step is not None:
+        role, label = step["role"], step.get("label") or step["code"]
+    elif nomination.stage == Stage.CENTRE_VERIFIED:
+        role = Role.ADMIN
+        label = (
+            gettext_lazy("publish the public notice")
+            if nomination.round.notice
+            else gettext_lazy("appoint")
+        )
+    else:
+        return [], ""
+    members = (
+        Membership.objects.for_tenant(nomination.tenant)
+        .filter(role=role, is_active=True, user__is_active=True)
+        .select_related("user")
+    )
+    return [m.user for m in members if _in_reach(m, nomination, role)], label
+
+
+def tell_next(*, nomination: Nomination, actor: User) -> None:
+    """Notify whoever acts at the stage the nomination just reached."""
+    recipients, label = stage_members(nomination)
+    if recipients:
+        nomination_at_stage(
+            nomination=nomination, recipients=recipients, step_label=label, actor=actor
+        )

@@ -918,6 +918,34 @@ ROWS.update(
     }
 )
 
+
+def _note(w: World, who: str):
+    from accounts.notifications import notify
+
+    return notify(
+        tenant=w.tenant, user=w.users[who], key=f"matrix-{next(_SERIAL)}", title="矩阵", body="通知"
+    )
+
+
+# issue 14 notifications: everyone reads and marks their own; another's is not found
+ROWS.update(
+    {
+        "notifications list": Row("get", lambda w, t: "notifications/", _all(200)),
+        "notification read of one's own": Row(
+            "post",
+            lambda w, t: f"notifications/{t.id}/read/",
+            _all(200),
+            target=lambda w, r: _note(w, r),
+        ),
+        "notification read of another member's": Row(
+            "post",
+            lambda w, t: f"notifications/{t.id}/read/",
+            _all(404),
+            target=lambda w, r: _note(w, "admin2"),
+        ),
+    }
+)
+
 #: (row, role) -> why the code does not answer as API.md says yet (strict xfail).
 #: (row, role) -> why the cell is known to fail (a strict xfail); empty now that
 #: the ledger rules of issue 10 (four eyes, reach, dates) have landed.

@@ -156,6 +156,21 @@ for _name in (
 ):
     KWARGS[_name] = _pk(lambda w: w.officers["d1"])
 
+
+def _admins_note(w):
+    """A notification of the world's admin (issue 14: the read and open routes)."""
+    from accounts.models import Notification
+
+    note, _created = Notification.objects.get_or_create(
+        tenant=w.tenant, user=w.users["admin"], key="sweep", defaults={"title": "扫描"}
+    )
+    return note
+
+
+for _name in ("api:notification-read", "notification-read", "notification-open"):
+    KWARGS[_name] = _pk(_admins_note)
+
+
 #: list url name -> attribute of each result that must belong to the caller's tenant
 LISTS = {
     "api:district-list": "districts",

@@ -44,7 +44,7 @@ from roster import workflow
 from roster.models import District
 
 from .sweep import changed, db_state, tenant_write_routes
-from .test_isolation import KWARGS, _duties, _rating_request
+from .test_isolation import KWARGS, _admins_note, _duties, _rating_request
 from .world import PNG, ROLES, TERM, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -475,6 +475,15 @@ for _kind, _prefix in KINDS.items():
     BODIES[f"api:{_kind}-decline"] = [Body(lambda w: {"reason": "不是我做的"})]
     BODIES[f"api:{_kind}-evidence"] = [Body(lambda w: {"file": _png()}, multipart=True)]
 
+# issue 14 notifications: read one / all, open one, the member's settings, the webhook
+for _name in ("api:notification-read", "notification-read", "notification-open"):
+    BODIES[_name] = [Body(lambda w: {})]
+BODIES["notifications-read-all"] = [Body(lambda w: {})]
+BODIES["notification-preferences"] = [Body(lambda w: {"email": "daily", "language": "zh-hans"})]
+BODIES["notification-webhook"] = [
+    Body(lambda w: {"url": "https://robot.example/send", "format": "wecom", "enabled": "on"})
+]
+
 #: (url name, related field) -> why the sweep expects a refusal that the code
 #: does not give yet. Left out of the body walk; run by
 #: ``test_known_body_bugs`` as strict xfails.
@@ -542,6 +551,8 @@ def worlds(db):
         _graded(w)
         _rating_request(w)
         _duties(w)  # issue 13 duties API: an agreement, a report, service days, a training
+
+        _admins_note(w)  # issue 14: a notification to read
     return pair
 
 

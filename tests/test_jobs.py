@@ -74,13 +74,16 @@ def test_dormant_flags_and_notice_closing(world):
     }
 
 
-def test_notification_page_marks_read_and_the_menu_counts(client, world):
+def test_notification_page_lists_and_mark_all_read_clears_the_menu_count(client, world):
     remind_terms_ending(today="2026-12-10")
     client.force_login(world.users["manager"])
     home = client.get("/t/alpha/").content.decode()
     assert 'id="unread-count">2<' in home
     page = client.get("/t/alpha/notifications/").content.decode()
     assert "张三的任期" in page
+    # issue 14: opening the page no longer marks everything read; the button does
+    assert 'id="unread-count">2<' in client.get("/t/alpha/").content.decode()
+    client.post("/t/alpha/notifications/read-all/")
     assert 'id="unread-count"' not in client.get("/t/alpha/").content.decode()
 
 
@@ -107,6 +110,7 @@ def test_every_job_is_on_the_beat_schedule():
         "duties.tasks.remind_reports_due",  # issue 13 reports
         "duties.tasks.notify_reports_late",  # issue 13 reports
         "duties.tasks_records.remind_agreements_ending",  # issue 13 records
+        "accounts.tasks.send_daily_digests",  # issue 14 notifications
     }
 
 

@@ -9,13 +9,11 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import Membership, Tenant
-from accounts.notifications import notify
 from liaison.errors import Conflict
 from roster.models import Officer
 from roster.selectors import terms_served
@@ -24,6 +22,7 @@ from scoring.shares import shares_refresh
 
 from ..choices import EntryAction, EntryKind, EntryStatus, Library
 from ..models import Credit, Entry, EntryEvent
+from ..notifications import co_credit_requested
 from ..selectors import creditable_officers, credited_officers, is_credited_user
 
 #: Kind-specific fields each kind may carry (besides title and occurred_on).
@@ -169,18 +168,7 @@ def _add_credits(*, entry: Entry, membership: Membership, officers: Iterable[Off
 
 
 def _notify_co_credit(*, entry: Entry, officer: Officer, by) -> None:
-    link = reverse("entry-detail", kwargs={"tenant_slug": entry.tenant.slug, "pk": entry.pk})
-    notify(
-        tenant=entry.tenant,
-        user=officer.user,
-        key=f"co-credit:{entry.pk}:{officer.pk}",
-        title=_("Confirm a shared credit: %(title)s") % {"title": entry.title},
-        body=_(
-            "%(who)s logged “%(title)s” and credits you. Confirm it, or decline it with a reason."
-        )
-        % {"who": str(by) if by else "—", "title": entry.title},
-        link=link,
-    )
+    co_credit_requested(entry=entry, officer=officer, by=by)
 
 
 def _check_links(*, tenant: Tenant, kind: str, data: dict) -> None:

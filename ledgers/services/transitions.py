@@ -17,6 +17,7 @@ from scoring.shares import shares_refresh
 
 from ..choices import EntryAction, EntryStatus
 from ..models import Entry
+from ..notifications import entry_reviewed
 from ..selectors import is_creator, is_credited_user, may_review, unconfirmed_officers
 from .entries import EDITABLE_BY_OFFICERS, _lock, _record
 
@@ -140,7 +141,7 @@ def entry_verify(*, tenant: Tenant, membership: Membership, entry: Entry) -> Ent
         e.verified_at = timezone.now()
         e.verified_by = membership.user
 
-    return _transition(
+    entry = _transition(
         tenant=tenant,
         membership=membership,
         entry=entry,
@@ -150,6 +151,8 @@ def entry_verify(*, tenant: Tenant, membership: Membership, entry: Entry) -> Ent
         action=EntryAction.VERIFIED,
         stamp=stamp,
     )
+    entry_reviewed(entry=entry, actor=membership.user)  # issue 14: after commit
+    return entry
 
 
 def entry_return(*, tenant: Tenant, membership: Membership, entry: Entry, reason: str) -> Entry:
@@ -159,7 +162,7 @@ def entry_return(*, tenant: Tenant, membership: Membership, entry: Entry, reason
     def stamp(e):
         e.return_reason = reason.strip()
 
-    return _transition(
+    entry = _transition(
         tenant=tenant,
         membership=membership,
         entry=entry,
@@ -170,6 +173,8 @@ def entry_return(*, tenant: Tenant, membership: Membership, entry: Entry, reason
         reason=reason.strip(),
         stamp=stamp,
     )
+    entry_reviewed(entry=entry, actor=membership.user)  # issue 14: after commit
+    return entry
 
 
 def entry_verify_many(

@@ -331,10 +331,11 @@ def test_officer_form_lists_no_officers_and_resolves_typed_colleagues(world, cli
 # --- co-credit confirmation ------------------------------------------------------------
 
 
-def test_co_credit_confirm_flow(world):
+def test_co_credit_confirm_flow(world, django_capture_on_commit_callbacks):
     colleague = _colleague(world)
     mine = world.officers["mine"]
-    response = _create(world, "officer", [mine.pk, colleague.pk])
+    with django_capture_on_commit_callbacks(execute=True):  # issue 14: told after commit
+        response = _create(world, "officer", [mine.pk, colleague.pk])
     assert response.status_code == 201, response.content
     assert response.json()["credits"] == [
         {"officer": mine.pk, "confirmed": True},

@@ -43,8 +43,11 @@ def _logged_with_colleague(world, colleague=None):
     return Entry.objects.get(pk=response.json()["id"]), colleague
 
 
-def test_the_waiting_note_names_the_colleague_in_one_chinese_sentence(world, client):
-    entry, _colleague_officer = _logged_with_colleague(world)
+def test_the_waiting_note_names_the_colleague_in_one_chinese_sentence(
+    world, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # issue 14: told after commit
+        entry, _colleague_officer = _logged_with_colleague(world)
     html = _page(world, client, "officer", entry)
     assert "须待 孙八 确认共同计分后才能提交审核。" in html
     # the colleague is told by the creator's name, not their login

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from accounts.api.notifications import NotificationViewSet  # issue 14
 from accounts.api.views import (
     MemberViewSet,
     MfaConfirmView,
@@ -53,6 +54,7 @@ router.register("groups", OfficerGroupViewSet, basename="group")
 router.register("quota-reports", QuotaReportViewSet, basename="quota-report")
 router.register("audit", AuditEventViewSet, basename="audit")  # issue 10 audit
 router.register("change-requests", ChangeRequestViewSet, basename="change-request")  # issue 11
+router.register("notifications", NotificationViewSet, basename="notification")  # issue 14
 
 tenant_urls = [
     path("policy/", PolicyView.as_view(), name="policy"),

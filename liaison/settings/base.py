@@ -362,3 +362,14 @@ CELERY_BEAT_SCHEDULE["report-late"] = {
     "task": "duties.tasks.notify_reports_late",
     "schedule": crontab(minute=35, hour=8),
 }
+
+# issue 14 notifications
+# The portal's address, for the links in e-mails and robot messages.
+NOTIFICATION_SITE_URL = env("NOTIFICATION_SITE_URL", default="http://localhost:8000")
+# The tenant webhook: seconds per try, and the first retry's delay (doubled each time).
+NOTIFICATION_WEBHOOK_TIMEOUT = env.int("NOTIFICATION_WEBHOOK_TIMEOUT", default=10)
+NOTIFICATION_WEBHOOK_BACKOFF_SECONDS = env.int("NOTIFICATION_WEBHOOK_BACKOFF_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["notification-digests"] = {
+    "task": "accounts.tasks.send_daily_digests",
+    "schedule": crontab(minute=0, hour=18),
+}
