@@ -233,7 +233,7 @@ def report_history(report: Report) -> list:
     events = list(
         audit_event_list(tenant=report.tenant)
         .filter(object_type="report", object_id=str(report.pk))
-        .order_by("at", "id")
+        .order_by("id")  # the order written (times can tie, or come from a test's clock)
     )
     names = Names(report.tenant)
     names.load(events)

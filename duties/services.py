@@ -357,6 +357,16 @@ def agreement_renew(
     if Agreement.objects.filter(renews=agreement).exists():
         raise Conflict(_("This agreement has already been renewed."))
     start = agreement.end + dt.timedelta(days=1)
+    if start > agreement.officer.term_end:
+        raise ValidationError(
+            {
+                "end": _(
+                    "The officer's term ends on %(day)s: renew the appointment first, "
+                    "then the agreement."
+                )
+                % {"day": agreement.officer.term_end}
+            }
+        )
     if end < start:
         raise ValidationError(
             {"end": _("The renewal must end after %(day)s.") % {"day": agreement.end}}

@@ -200,7 +200,9 @@ def test_agreement_lists_follow_reach(world):
     assert ids("reviewer") == [mine.id]  # u1's officers: mine (and city)
     assert world.api("manager").get(world.url(f"agreements/{d2.id}/")).status_code == 404
     assert world.api("officer").get(world.url(f"agreements/{d1.id}/")).status_code == 404
-    filtered = world.api("admin").get(world.url(f"agreements/?officer={d1.id}")).json()
+    filtered = (
+        world.api("admin").get(world.url(f"agreements/?officer={world.officers['d1'].id}")).json()
+    )
     assert [row["id"] for row in filtered["results"]] == [d1.id]
 
 

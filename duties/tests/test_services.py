@@ -384,15 +384,16 @@ def test_renewal_starts_the_day_after_and_happens_once(world):
             agreement=first,
             end=D(2027, 2, 28),
         )
+    half = agreement(world, start=D(2026, 3, 1), end=D(2026, 6, 30))
     with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.agreement_renew(
             tenant=world.tenant,
             membership=member(world, "admin"),
-            agreement=renewed,
-            end=D(2027, 2, 1),
+            agreement=half,
+            end=D(2026, 5, 1),
         )
-    assert messages(exc.value) == {"end": ["The renewal must end after 2027-02-28."]}
-    assert Agreement.objects.count() == 2
+    assert messages(exc.value) == {"end": ["The renewal must end after 2026-06-30."]}
+    assert Agreement.objects.count() == 3
 
 
 # --- service days and trainings --------------------------------------------------------
@@ -505,3 +506,22 @@ def test_a_duty_binds_from_the_policy_version_that_introduced_it(world):
         today=D(2026, 3, 20),
     )
     assert shares == {world.officers["mine"].id: Fraction(0)}
+
+
+@time_machine.travel(NOON, tick=False)
+def test_an_agreement_is_not_renewed_past_the_term(world):
+    last = agreement(world, start=D(2026, 1, 1), end=D(2026, 12, 31))  # the term's last day
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        services.agreement_renew(
+            tenant=world.tenant,
+            membership=member(world, "admin"),
+            agreement=last,
+            end=D(2027, 12, 31),
+        )
+    assert messages(exc.value) == {
+        "end": [
+            "The officer's term ends on 2026-12-31: "
+            "renew the appointment first, then the agreement."
+        ]
+    }
+    assert Agreement.objects.count() == 1

@@ -188,7 +188,7 @@ def test_a_yangquan_year_runs_in_the_browser(page, phone_page, demo, artifacts_d
     sheet = openpyxl.load_workbook(BytesIO(response.body()))[str(YEAR)]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
     assert len(rows) == 10
-    assert rows["苗丽萍"][0] == pending.pk
+    assert rows["苗丽萍"][0] == str(pending.pk)  # ids as text (issue 14 exports)
     assert rows["苗丽萍"][6] == 80 and rows["苗丽萍"][11:13] == ("合格", "合格")
     assert rows["武建国"][9] == 90 and rows["武建国"][11:13] == ("合格", "合格")
     assert rows["贾春燕"][11:13] == ("合格", "不合格")
