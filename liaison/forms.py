@@ -4,19 +4,44 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+#: Django's placeholder of an empty choice, which users read as a glitch.
+DASHES = "---------"
+
+
+def _tidy(field: forms.Field) -> None:
+    """Bootstrap's class on the widget, and "请选择" for Django's dashes."""
+    widget = field.widget
+    if not isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = _("Please choose")
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if any(label == DASHES for _value, label in choices):
+            field.choices = [
+                (value, _("Please choose") if label == DASHES else label)
+                for value, label in choices
+            ]
 
 
 class BootstrapFormMixin:
-    """Adds Bootstrap classes to every widget, so templates stay plain."""
+    """Adds Bootstrap classes to every widget and a readable empty choice, so
+    templates stay plain — also on fields a form adds after ``__init__``
+    (tidied when the template first reads them)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
+            _tidy(field)
+
+    def __getitem__(self, name):
+        if name in self.fields:
+            _tidy(self.fields[name])
+        return super().__getitem__(name)
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -238,3 +238,22 @@ def test_home_counts_what_waits_for_each_role(client, world):
     assert 'id="home-review"' in html and 'rounded-pill">1</span>' in html
     client.force_login(world.users["reviewer"])
     assert 'id="home-nominations"' in client.get(_home(world)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("manager", "service-days/"),
+        ("admin", "agreements/new/"),
+        ("manager", "agreements/new/"),
+        ("admin", "work/new/event/"),
+    ],
+)
+def test_empty_choices_read_please_choose_not_dashes(client, world, who, path):
+    # issue 14 "Words": Django's "---------" reads as a glitch to users
+    client.force_login(world.users[who])
+    response = client.get(f"/t/{world.tenant.slug}/{path}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "---------" not in html
+    assert ">请选择</option>" in html
