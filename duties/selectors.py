@@ -309,14 +309,6 @@ def agreements_ending(*, tenant: Tenant, on: dt.date, days: int) -> QuerySet[Agr
     )
 
 
-def current_agreement(*, officer: Officer, on: dt.date) -> Agreement | None:
-    return (
-        Agreement.objects.filter(officer=officer, start__lte=on, end__gte=on)
-        .order_by("-start", "-id")
-        .first()
-    )
-
-
 def last_report_at(*, officers: QuerySet[Officer]) -> QuerySet[Report]:
     """Reports handed in by ``officers`` (for the dormant check: a plan or a
     report is activity)."""
