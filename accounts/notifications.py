@@ -85,7 +85,18 @@ def preference_for(*, tenant: Tenant, user: User) -> NotificationPreference:
     return found or NotificationPreference(tenant=tenant, user=user)
 
 
-def announce(
+def announce(*, users: Iterable[User | None], **event) -> None:
+    """An event addressed to people, sent after the transaction commits (the
+    arguments of :func:`announce_now`): each distinct recipient but the actor
+    gets one notification (``key`` makes the event idempotent), its title and
+    body rendered by ``message()`` in the recipient's language, its link
+    ``links[user id]`` or ``link``; the tenant's webhook gets the event once,
+    in the tenant's language, with ``link``."""
+    users = list(users)
+    transaction.on_commit(lambda: announce_now(users=users, **event))
+
+
+def announce_now(
     *,
     tenant: Tenant,
     users: Iterable[User | None],
@@ -93,46 +104,45 @@ def announce(
     kind: str,
     message: Callable[[], tuple[str, str]],
     link: str = "",
+    links: dict[int, str] | None = None,
     actor: User | None = None,
-) -> None:
-    """An event addressed to people, sent after the transaction commits: each
-    distinct recipient but the actor gets one notification (``key`` makes the
-    event idempotent), its title and body rendered by ``message()`` in the
-    recipient's language; the tenant's webhook gets the event once, in the
-    tenant's language."""
+    webhook: bool = True,
+) -> int:
+    """:func:`announce` at once (scheduled jobs, outside any request): the
+    number of notifications created (0 when every recipient had it already,
+    and then the webhook is not posted again; never with ``webhook`` off, for
+    a job that posts one summary of its own)."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
     if actor is not None:
         recipients.pop(actor.pk, None)
     if not recipients:
-        return
-
-    def send() -> None:
-        languages = dict(
-            NotificationPreference.objects.for_tenant(tenant)
-            .filter(user__in=list(recipients))
-            .values_list("user_id", "language")
+        return 0
+    links = links or {}
+    languages = dict(
+        NotificationPreference.objects.for_tenant(tenant)
+        .filter(user__in=list(recipients))
+        .values_list("user_id", "language")
+    )
+    sent = 0
+    for user in recipients.values():
+        with translation.override(languages.get(user.pk, settings.LANGUAGE_CODE)):
+            title, body = message()
+        note = notify(
+            tenant=tenant,
+            user=user,
+            key=key,
+            title=str(title),
+            body=str(body),
+            link=links.get(user.pk, link),
+            kind=kind,
+            webhook=False,
         )
-        sent = False
-        for user in recipients.values():
-            with translation.override(languages.get(user.pk, settings.LANGUAGE_CODE)):
-                title, body = message()
-            note = notify(
-                tenant=tenant,
-                user=user,
-                key=key,
-                title=str(title),
-                body=str(body),
-                link=link,
-                kind=kind,
-                webhook=False,
-            )
-            sent = sent or note is not None
-        if sent:
-            with translation.override(settings.LANGUAGE_CODE):
-                title, body = message()
-            webhook_enqueue(tenant=tenant, kind=kind, title=str(title), body=str(body), link=link)
-
-    transaction.on_commit(send)
+        sent += note is not None
+    if sent and webhook:
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = message()
+        webhook_enqueue(tenant=tenant, kind=kind, title=str(title), body=str(body), link=link)
+    return sent
 
 
 def members_with_role(*, tenant: Tenant, role: str) -> list[User]:

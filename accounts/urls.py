@@ -31,6 +31,11 @@ tenant_urlpatterns = [
         views.WebhookView.as_view(),
         name="notification-webhook",
     ),
+    path(
+        "notifications/webhook/test/",
+        views.WebhookTestView.as_view(),
+        name="notification-webhook-test",
+    ),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
     path("policy/new/", policy_views.PolicyNewView.as_view(), name="policy-new"),
 ]

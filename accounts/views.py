@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from .notifications import (
     unread,
 )
 from .selectors import membership_list, tenant_list
-from .webhooks import webhook_set
+from .webhooks import webhook_set, webhook_test
 
 
 class ChooseTenantView(LoginRequiredMixin, TemplateView):
@@ -118,6 +119,7 @@ class WebhookView(TenantFormView):
     """The tenant admin's robot webhook (WeCom or DingTalk)."""
 
     form_class = WebhookForm
+    template_name = "accounts/webhook.html"
     list_url_name = "notification-webhook"
     title = gettext_lazy("Group robot (webhook)")
     success_message = gettext_lazy("The webhook is saved.")
@@ -136,8 +138,41 @@ class WebhookView(TenantFormView):
             "enabled": hook.enabled,
         }
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["hook"] = TenantWebhook.objects.for_tenant(self.tenant).first()
+        return context
+
     def perform(self, form):
         return webhook_set(membership=self.membership, **form.cleaned_data)
+
+
+class WebhookTestView(TenantPageMixin, View):
+    """POST: send a test message to the robot now and say how it went."""
+
+    roles = ADMIN
+
+    def post(self, request, tenant_slug):
+        try:
+            status = webhook_test(membership=self.membership)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if 200 <= status < 300:
+                messages.success(
+                    request, _("The test message was sent (HTTP %(status)d).") % {"status": status}
+                )
+            elif status:
+                messages.error(
+                    request,
+                    _("The robot answered HTTP %(status)d: check the address and its key.")
+                    % {"status": status},
+                )
+            else:
+                messages.error(request, _("The robot's address could not be reached."))
+        return HttpResponseRedirect(
+            reverse("notification-webhook", kwargs={"tenant_slug": tenant_slug})
+        )
 
 
 class JobListView(TenantPageMixin, TemplateView):

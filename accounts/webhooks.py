@@ -89,3 +89,24 @@ def webhook_set(
         defaults={"url": url, "format": format, "kinds": sorted(set(kinds)), "enabled": enabled},
     )
     return hook
+
+
+def webhook_test(*, membership: Membership) -> int:
+    """The admin's "send a test message": posted at once (not queued), so the
+    page can say whether the robot took it; the HTTP status (0: unreachable).
+    No webhook set: ValidationError."""
+    if membership.role != Role.ADMIN:
+        raise PermissionDenied(_("Only the centre sets the webhook."))
+    hook = TenantWebhook.objects.for_tenant(membership.tenant).first()
+    if hook is None:
+        raise ValidationError(_("Set the robot's address first."))
+    message = {
+        "title": _("Test message from %(tenant)s") % {"tenant": membership.tenant.name},
+        "body": _(
+            "The portal reaches this group: notifications of the chosen kinds will appear here."
+        ),
+    }
+    try:
+        return post(hook.url, payload(hook.format, message))
+    except OSError:
+        return 0

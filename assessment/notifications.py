@@ -51,15 +51,17 @@ def assessment_finalised(*, state: AssessmentYear, officers, actor) -> None:
             _("Your grade for %(year)s is set. Open your page to see it.") % {"year": year},
         )
 
-    for officer in officers:
-        if officer.user_id not in members:
-            continue
-        announce(
-            tenant=tenant,
-            users=[officer.user],
-            key=f"assessment-final:{year}",
-            kind=NotificationKind.ASSESSMENT_FINAL,
-            message=message,
-            link=reverse("officer-detail", kwargs={"tenant_slug": tenant.slug, "pk": officer.pk}),
-            actor=actor,
-        )
+    assessed = [o for o in officers if o.user_id in members]
+    announce(  # one event: each officer gets their own link, the webhook one post
+        tenant=tenant,
+        users=[o.user for o in assessed],
+        key=f"assessment-final:{year}",
+        kind=NotificationKind.ASSESSMENT_FINAL,
+        message=message,
+        link=reverse("assessment-page", kwargs={"tenant_slug": tenant.slug, "year": year}),
+        links={
+            o.user_id: reverse("officer-detail", kwargs={"tenant_slug": tenant.slug, "pk": o.pk})
+            for o in assessed
+        },
+        actor=actor,
+    )

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.choices import NotificationKind
 from accounts.models import Tenant
-from accounts.notifications import job_run, notify
+from accounts.notifications import announce_now, job_run
 
 from .ratings import rating_requests_to_remind
 
@@ -21,18 +22,20 @@ def _remind(tenant: Tenant, day: dt.date) -> int:
     """Notify the sender of each request due a reminder; mark it reminded."""
     sent = 0
     for request in rating_requests_to_remind(tenant=tenant, today=day):
-        notify(
+        facts = {
+            "name": request.officer.full_name,
+            "rater": request.rater_name,
+            "day": request.expires_on,
+        }
+        announce_now(
             tenant=tenant,
-            user=request.created_by,
+            users=[request.created_by],
             key=f"rating-link:{request.pk}",
-            title=_("The rating link for %(name)s (%(rater)s) expires on %(day)s")
-            % {
-                "name": request.officer.full_name,
-                "rater": request.rater_name,
-                "day": request.expires_on,
-            },
-            body=_("%(rater)s has not answered yet. Reissue the link or remind the rater.")
-            % {"rater": request.rater_name},
+            kind=NotificationKind.REMINDER,
+            message=lambda facts=facts: (
+                _("The rating link for %(name)s (%(rater)s) expires on %(day)s") % facts,
+                _("%(rater)s has not answered yet. Reissue the link or remind the rater.") % facts,
+            ),
             link=reverse("rating-page", kwargs={"tenant_slug": tenant.slug, "year": request.year}),
         )
         request.reminded_at = timezone.now()

@@ -1,8 +1,9 @@
-"""Scheduled jobs of the plans and reports (issue 13): the day before a
-report falls due its officer is reminded; the day after it fell due without
-being handed in, the officer and the district's managers (the centre for a
-city officer) are told. Per tenant, logged (JobRun), once per report (the
-notification's key)."""
+"""Scheduled jobs of the duties (issue 13): the day before a report falls
+due its officer is reminded; the day after it fell due without being handed
+in, the officer and the district's managers (the centre for a city officer)
+are told; an agreement about to end and not yet renewed is told to its
+officer, the admins and the officer's managers. Per tenant, logged (JobRun),
+once per report or agreement (the notification's key, ``reminded_at``)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from accounts.choices import NotificationKind, Role
 from accounts.models import Membership, Tenant, User
-from accounts.notifications import job_run, notify
+from accounts.notifications import announce_now, job_run
+from accounts.selectors import policy_in_force
 from roster.models import Officer
-from roster.selectors import districts_in_reach
+from roster.selectors import districts_in_reach, officer_list
 
-from .choices import ReportKind
-from .selectors import overdue, reports_due
+from .choices import DutyKind, ReportKind
+from .selectors import agreements_ending, duties_of, overdue, reports_due
 
 NOT_HANDED_IN = ("missing", "draft", "returned")
 
@@ -73,17 +75,24 @@ def _remind(tenant: Tenant, day: dt.date) -> int:
         user = _officer_user(tenant, officer)
         if user is None:
             continue
-        label = ReportKind(row["kind"]).label
-        note = notify(
+        kind, period, due = row["kind"], row["period"], row["due_on"]
+
+        def message(kind=kind, period=period, due=due):
+            label = ReportKind(kind).label
+            return (
+                _("Your %(kind)s for %(period)s is due tomorrow (%(day)s)")
+                % {"kind": label, "period": period, "day": due},
+                _("Please write and submit it by %(day)s.") % {"day": due},
+            )
+
+        sent += announce_now(
             tenant=tenant,
-            user=user,
-            key=f"report-due:{officer.id}:{row['kind']}:{row['period']}",
-            title=_("Your %(kind)s for %(period)s is due tomorrow (%(day)s)")
-            % {"kind": label, "period": row["period"], "day": row["due_on"]},
-            body=_("Please write and submit it by %(day)s.") % {"day": row["due_on"]},
+            users=[user],
+            key=f"report-due:{officer.id}:{kind}:{period}",
+            kind=NotificationKind.REMINDER,
+            message=message,
             link=_mine_link(tenant),
         )
-        sent += note is not None
     return sent
 
 
@@ -96,35 +105,41 @@ def _late(tenant: Tenant, day: dt.date) -> int:
         if row["due_on"] != yesterday:
             continue
         officer = officers[row["officer"]]
-        label = ReportKind(row["kind"]).label
-        key = f"report-late:{officer.id}:{row['kind']}:{row['period']}"
+        kind, period, due, name = row["kind"], row["period"], row["due_on"], officer.full_name
+        key = f"report-late:{officer.id}:{kind}:{period}"
+
+        def to_officer(kind=kind, period=period, due=due):
+            return (
+                _("Your %(kind)s for %(period)s is overdue")
+                % {"kind": ReportKind(kind).label, "period": period},
+                _("It was due on %(day)s. Please hand it in as soon as possible.") % {"day": due},
+            )
+
+        def to_overseer(kind=kind, period=period, due=due, name=name):
+            return (
+                _("%(name)s's %(kind)s for %(period)s is overdue")
+                % {"name": name, "kind": ReportKind(kind).label, "period": period},
+                _("It was due on %(day)s and has not been handed in.") % {"day": due},
+            )
+
         user = _officer_user(tenant, officer)
-        if user is not None:
-            note = notify(
-                tenant=tenant,
-                user=user,
-                key=key,
-                title=_("Your %(kind)s for %(period)s is overdue")
-                % {"kind": label, "period": row["period"]},
-                body=_("It was due on %(day)s. Please hand it in as soon as possible.")
-                % {"day": row["due_on"]},
-                link=_mine_link(tenant),
-            )
-            sent += note is not None
-        for overseer in _overseers(tenant, officer):
-            if overseer.id == officer.user_id:
-                continue
-            note = notify(
-                tenant=tenant,
-                user=overseer,
-                key=key,
-                title=_("%(name)s's %(kind)s for %(period)s is overdue")
-                % {"name": officer.full_name, "kind": label, "period": row["period"]},
-                body=_("It was due on %(day)s and has not been handed in.")
-                % {"day": row["due_on"]},
-                link=reverse("report-overdue", kwargs={"tenant_slug": tenant.slug}),
-            )
-            sent += note is not None
+        sent += announce_now(
+            tenant=tenant,
+            users=[user],
+            key=key,
+            kind=NotificationKind.REMINDER,
+            message=to_officer,
+            link=_mine_link(tenant),
+        )
+        sent += announce_now(
+            tenant=tenant,
+            users=_overseers(tenant, officer),
+            key=key,
+            kind=NotificationKind.REMINDER,
+            message=to_overseer,
+            link=reverse("report-overdue", kwargs={"tenant_slug": tenant.slug}),
+            actor=officer.user if officer.user_id else None,
+        )
     return sent
 
 
@@ -152,4 +167,81 @@ def notify_reports_late(today: str | None = None) -> dict:
         for tenant in Tenant.objects.order_by("slug"):
             with job_run("report-late", tenant) as detail:
                 detail["notified"] = done[tenant.slug] = _late(tenant, day)
+    return done
+
+
+# --- agreements ending (issue 13 records) -----------------------------------------
+
+
+def _recipients(tenant: Tenant, agreement) -> list:
+    """The officer's login, the admins and the managers whose reach holds
+    the officer (each once)."""
+    users = {}
+    if agreement.officer.user_id:
+        users[agreement.officer.user_id] = agreement.officer.user
+    for membership in (
+        Membership.objects.filter(
+            tenant=tenant, role__in=(Role.ADMIN, Role.DISTRICT_MANAGER), user__is_active=True
+        )
+        .select_related("user", "tenant")
+        .order_by("id")
+    ):
+        if membership.role == Role.DISTRICT_MANAGER and not (
+            officer_list(membership=membership).filter(id=agreement.officer_id).exists()
+        ):
+            continue
+        users.setdefault(membership.user_id, membership.user)
+    return list(users.values())
+
+
+def remind_tenant(tenant: Tenant, day: dt.date) -> int:
+    """Remind of each agreement ending within the policy's ``remind_days``;
+    an agreement already reminded is not reminded again."""
+    rules = policy_in_force(tenant=tenant, on=day).rules
+    duties = duties_of(rules, DutyKind.AGREEMENT)
+    if not duties:
+        return 0
+    days = max(int(d.get("remind_days") or 0) for d in duties)
+    if days <= 0:
+        return 0
+    sent = 0
+    link = reverse("agreement-list", kwargs={"tenant_slug": tenant.slug}) + "?status=ending"
+    for agreement in agreements_ending(tenant=tenant, on=day, days=days).filter(
+        reminded_at__isnull=True
+    ):
+        facts = {
+            "name": agreement.officer.full_name,
+            "host": agreement.host_unit.name,
+            "day": agreement.end,
+        }
+
+        def message(facts=facts):
+            return (
+                _("The agreement of %(name)s with %(host)s ends on %(day)s") % facts,
+                _("Renew it (续签/续派) or let it end; renewing files a new agreement."),
+            )
+
+        announce_now(
+            tenant=tenant,
+            users=_recipients(tenant, agreement),
+            key=f"agreement-ending:{agreement.pk}",
+            kind=NotificationKind.REMINDER,
+            message=message,
+            link=link,
+        )
+        agreement.reminded_at = timezone.now()
+        agreement.save(update_fields=["reminded_at"])
+        sent += 1
+    return sent
+
+
+@shared_task(acks_late=True)
+def remind_agreements_ending(today: str | None = None) -> dict:
+    """Daily: agreements ending soon and not yet renewed, once each."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    done: dict[str, int] = {}
+    with translation.override("zh-hans"):
+        for tenant in Tenant.objects.order_by("slug"):
+            with job_run("agreement-reminders", tenant) as detail:
+                detail["reminded"] = done[tenant.slug] = remind_tenant(tenant, day)
     return done

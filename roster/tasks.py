@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from accounts.choices import NotificationKind, Role
 from accounts.models import Membership, Tenant
-from accounts.notifications import job_run, notify
+from accounts.notifications import announce_now, job_run
 from accounts.selectors import policy_in_force
 
 from .models import Notice, Officer
@@ -63,18 +63,19 @@ def remind_terms_ending(today: str | None = None) -> dict:
                 sent = 0
                 officers = terms_ending(officers=Officer.objects.for_tenant(tenant), on=day)
                 for officer in officers.select_related("district"):
-                    for member in _managers_of(tenant, officer):
-                        sent += bool(
-                            notify(
-                                tenant=tenant,
-                                user=member.user,
-                                key=f"term-ending:{officer.pk}:{officer.term_end}",
-                                title=_("%(name)s's term ends on %(day)s")
-                                % {"name": officer.full_name, "day": officer.term_end},
-                                link=reverse("officer-list", kwargs={"tenant_slug": tenant.slug})
-                                + "?flag=ending",
-                            )
-                        )
+                    facts = {"name": officer.full_name, "day": officer.term_end}
+                    sent += announce_now(
+                        tenant=tenant,
+                        users=[m.user for m in _managers_of(tenant, officer)],
+                        key=f"term-ending:{officer.pk}:{officer.term_end}",
+                        kind=NotificationKind.REMINDER,
+                        message=lambda facts=facts: (
+                            _("%(name)s's term ends on %(day)s") % facts,
+                            "",
+                        ),
+                        link=reverse("officer-list", kwargs={"tenant_slug": tenant.slug})
+                        + "?flag=ending",
+                    )
                 detail["notified"] = done[tenant.slug] = sent
     return done
 
@@ -90,18 +91,19 @@ def flag_dormant_officers(today: str | None = None) -> dict:
                 sent = 0
                 asleep = dormant(officers=Officer.objects.for_tenant(tenant), on=day, days=days)
                 for officer in asleep.select_related("district"):
-                    for member in _managers_of(tenant, officer):
-                        sent += bool(
-                            notify(
-                                tenant=tenant,
-                                user=member.user,
-                                key=f"dormant:{officer.pk}:{day:%Y-%m}",
-                                title=_("%(name)s has submitted nothing for %(days)d days")
-                                % {"name": officer.full_name, "days": days},
-                                link=reverse("officer-list", kwargs={"tenant_slug": tenant.slug})
-                                + "?flag=dormant",
-                            )
-                        )
+                    facts = {"name": officer.full_name, "days": days}
+                    sent += announce_now(
+                        tenant=tenant,
+                        users=[m.user for m in _managers_of(tenant, officer)],
+                        key=f"dormant:{officer.pk}:{day:%Y-%m}",
+                        kind=NotificationKind.REMINDER,
+                        message=lambda facts=facts: (
+                            _("%(name)s has submitted nothing for %(days)d days") % facts,
+                            "",
+                        ),
+                        link=reverse("officer-list", kwargs={"tenant_slug": tenant.slug})
+                        + "?flag=dormant",
+                    )
                 detail["dormant"] = asleep.count()
                 detail["notified"] = done[tenant.slug] = sent
     return done

@@ -187,45 +187,59 @@ def quota_report_build(*, tenant: Tenant, month: str, by: User | None = None) ->
 def notify_shortfalls(*, report: QuotaReport) -> int:
     """Tell each district manager how many of their officers are behind, and
     the centre about city officers and districts; once per month and person."""
+    from django.conf import settings
     from django.urls import reverse
     from django.utils import translation
 
-    from accounts.choices import Role
+    from accounts.choices import NotificationKind, Role
     from accounts.models import Membership
-    from accounts.notifications import notify
+    from accounts.notifications import announce_now, webhook_enqueue
     from roster.selectors import districts_in_reach
 
     tenant = report.tenant
     behind = [r for r in report.rows if not r["met"]]
     link = reverse("quota-detail", kwargs={"tenant_slug": tenant.slug, "pk": report.pk})
+    link = f"{link}?status=behind"
     sent = 0
-    with translation.override("zh-hans"):
-        for member in (
-            Membership.objects.for_tenant(tenant)
-            .filter(is_active=True, role__in=[Role.ADMIN, Role.DISTRICT_MANAGER])
-            .select_related("user", "tenant")
-        ):
-            if member.role == Role.ADMIN:
-                mine = [r for r in behind if r["category"] == "city" or r["officer"] is None]
-            else:
-                codes = set(districts_in_reach(membership=member).values_list("code", flat=True))
-                mine = [r for r in behind if r["district"] in codes]
-            people = len({r["officer"] for r in mine if r["officer"]})
-            if not mine:
-                continue
-            sent += bool(
-                notify(
-                    tenant=tenant,
-                    user=member.user,
-                    key=f"quota:{report.month}",
-                    title=_("%(month)s quotas: %(n)d officers behind")
-                    % {"month": report.month, "n": people},
-                    body=_("%(rows)d quota rows are behind; open the report for details.")
-                    % {"rows": len(mine)},
-                    link=f"{link}?status=behind",
-                )
+    for member in (
+        Membership.objects.for_tenant(tenant)
+        .filter(is_active=True, role__in=[Role.ADMIN, Role.DISTRICT_MANAGER])
+        .select_related("user", "tenant")
+    ):
+        if member.role == Role.ADMIN:
+            mine = [r for r in behind if r["category"] == "city" or r["officer"] is None]
+        else:
+            codes = set(districts_in_reach(membership=member).values_list("code", flat=True))
+            mine = [r for r in behind if r["district"] in codes]
+        if mine:
+            sent += announce_now(
+                tenant=tenant,
+                users=[member.user],
+                key=f"quota:{report.month}",
+                kind=NotificationKind.REMINDER,
+                message=_shortfall_message(report.month, mine),
+                link=link,
+                webhook=False,
             )
+    if sent:  # the bureau's group hears of the whole month once
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = _shortfall_message(report.month, behind)()
+        webhook_enqueue(
+            tenant=tenant, kind=NotificationKind.REMINDER, title=title, body=body, link=link
+        )
     return sent
+
+
+def _shortfall_message(month: str, rows: list[dict]):
+    people = len({r["officer"] for r in rows if r["officer"]})
+
+    def message() -> tuple[str, str]:
+        return (
+            _("%(month)s quotas: %(n)d officers behind") % {"month": month, "n": people},
+            _("%(rows)d quota rows are behind; open the report for details.") % {"rows": len(rows)},
+        )
+
+    return message
 
 
 def officer_progress(*, officer: Officer, month: str) -> list[dict]:

@@ -483,6 +483,7 @@ BODIES["notification-preferences"] = [Body(lambda w: {"email": "daily", "languag
 BODIES["notification-webhook"] = [
     Body(lambda w: {"url": "https://robot.example/send", "format": "wecom", "enabled": "on"})
 ]
+BODIES["notification-webhook-test"] = [Body(lambda w: {})]
 
 #: (url name, related field) -> why the sweep expects a refusal that the code
 #: does not give yet. Left out of the body walk; run by

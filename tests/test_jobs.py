@@ -109,7 +109,7 @@ def test_every_job_is_on_the_beat_schedule():
         "assessment.tasks.remind_rating_links",  # issue 12 ratings
         "duties.tasks.remind_reports_due",  # issue 13 reports
         "duties.tasks.notify_reports_late",  # issue 13 reports
-        "duties.tasks_records.remind_agreements_ending",  # issue 13 records
+        "duties.tasks.remind_agreements_ending",  # issue 13 records
         "accounts.tasks.send_daily_digests",  # issue 14 notifications
     }
 

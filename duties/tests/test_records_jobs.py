@@ -12,7 +12,7 @@ from django.conf import settings
 from accounts.models import JobRun, Membership, Notification
 from duties import services
 from duties.models import Agreement
-from duties.tasks_records import remind_agreements_ending
+from duties.tasks import remind_agreements_ending
 from roster import services as roster
 from tests.world import PASSWORD, build_world
 
@@ -116,6 +116,5 @@ def test_a_policy_without_agreements_reminds_nobody(world):
 
 def test_the_job_is_scheduled_daily():
     entry = settings.CELERY_BEAT_SCHEDULE["agreement-reminders"]
-    assert entry["task"] == "duties.tasks_records.remind_agreements_ending"
+    assert entry["task"] == "duties.tasks.remind_agreements_ending"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({8}, {30})
-    assert "duties.tasks_records" in settings.CELERY_IMPORTS

@@ -346,11 +346,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 
 # issue 13 records: agreements ending soon remind the officer and the centre
 CELERY_BEAT_SCHEDULE["agreement-reminders"] = {
-    "task": "duties.tasks_records.remind_agreements_ending",
+    "task": "duties.tasks.remind_agreements_ending",
     "schedule": crontab(minute=30, hour=8),
 }
-# autodiscovery reads each app's tasks.py only: import the records' job too
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "duties.tasks_records"]
 
 # issue 13 reports: the day before a plan or report falls due, and the day
 # after it fell due unhanded
