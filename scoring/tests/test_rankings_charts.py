@@ -178,3 +178,10 @@ def test_officer_home_targets_are_whole_entries_with_the_pro_rating_explained(sc
         "按在岗月份折算：全年 4 项 × 5/12 ≈ 2 项</small>"
     )
     assert "按在岗月份折算：每季度 1 项 × 2/3 ≈ 1 项" in rows["video/quarter"]
+
+
+def test_the_officer_page_links_the_statement_of_the_latest_year_with_data(scored):
+    officer = scored.officers["mine"]
+    with time_machine.travel(dt.datetime(2027, 3, 1, 2, tzinfo=dt.UTC), tick=False):
+        html = client_for(scored, "admin").get(f"/t/alpha/officers/{officer.pk}/").content.decode()
+    assert f'href="/t/alpha/officers/{officer.pk}/statement/2025/"' in html
