@@ -185,3 +185,25 @@ def test_the_officer_page_links_the_statement_of_the_latest_year_with_data(score
     with time_machine.travel(dt.datetime(2027, 3, 1, 2, tzinfo=dt.UTC), tick=False):
         html = client_for(scored, "admin").get(f"/t/alpha/officers/{officer.pk}/").content.decode()
     assert f'href="/t/alpha/officers/{officer.pk}/statement/2025/"' in html
+
+
+def test_an_excellent_officer_reads_that_they_are_within_the_places(scored):
+    for n in range(8):  # d1: 10 officers, 3 excellence places
+        _d1_officer(scored, f"一区{n}")
+    verified(scored, [scored.officers["mine"]], kind="conversion")
+    html = _officer_home(scored)
+    assert (
+        '<p class="mb-1" id="my-rank">在“一区”排名范围中排第 1 名（共 10 名），积分 100.00 分。</p>'
+        in html
+    )
+    assert (
+        '<p class="mb-1" id="my-gap">您目前在优秀名额之内（本排名范围共 3 个优秀名额）。</p>'
+        in html
+    )
+    with time_machine.travel(dt.datetime(2025, 5, 15, 2, tzinfo=dt.UTC), tick=False):
+        client = client_for(scored, "officer")
+        client.cookies["django_language"] = "en"
+        en = client.get(HOME).content.decode()
+    assert '<p class="mb-1" id="my-rank">Rank 1 of 10 in 一区, 100.00 points.</p>' in en
+    assert '<p class="mb-1" id="my-gap">Within the excellence places (3 places).</p>' in en
+    assert "Pro-rated by months in post: 4 a year × 5/12 ≈ 2" in en
