@@ -133,7 +133,8 @@ class OfficerDetailView(TenantPageMixin, TemplateView):
             can_decide=role == Role.ADMIN,
             can_statement=role != Role.UNIT_REVIEWER,
             forms=_forms(tenant),
-            year=today.year,
+            # the statement link opens the latest year with data, as rankings/ does
+            year=_statement_year(tenant, today),
         )
         return context
 
@@ -236,3 +237,9 @@ class ChangeRequestActionView(TenantPageMixin, View):
         if request.POST.get("next") == "list":
             return redirect("change-request-list", tenant_slug=tenant_slug)
         return redirect("officer-detail", tenant_slug=tenant_slug, pk=change.officer_id)
+
+
+def _statement_year(tenant, today):
+    from scoring.selectors import latest_year_with_data  # the floor above reads the roster
+
+    return latest_year_with_data(tenant=tenant, today=today)

@@ -357,6 +357,7 @@ class HomeView(TenantPageMixin, TemplateView):
         if self.membership.role == Role.OFFICER:
             from scoring.quota_views import quota_label
             from scoring.quotas import officer_progress
+            from scoring.selectors import latest_year_with_data
 
             today = timezone.localdate()
             month = f"{today.year}-{today.month:02d}"
@@ -364,6 +365,79 @@ class HomeView(TenantPageMixin, TemplateView):
             for officer in context["summary"].get("my_appointments", []):
                 if officer.status == "active":
                     for row in officer_progress(officer=officer, month=month):
-                        progress.append({**row, "label": quota_label(row["quota"])})
-            context.update(progress=progress, progress_month=month, progress_year=today.year)
+                        progress.append(
+                            {**row, "label": quota_label(row["quota"]), "note": _prorating(row)}
+                        )
+            year = latest_year_with_data(tenant=self.tenant, today=today)
+            context.update(
+                progress=progress,
+                progress_month=month,
+                progress_year=year,
+                standings=_standings(self.tenant, context["summary"], year),
+            )
         return context
+
+
+def _prorating(row: dict) -> str:
+    """How a quota's expectation to date was pro-rated, in words: "按在岗月份
+    折算：全年 4 项 × 5/12 ≈ 2 项" ("" when nothing was pro-rated)."""
+    served, months = row["served"], row["period_months"]
+    if served is None or served == months:
+        return ""
+    values = {
+        "count": row["per_period"],
+        "served": served,
+        "months": months,
+        "expected": row["expected"],
+        "sign": "=" if row["per_period"] * served % months == 0 else "≈",
+    }
+    if row["period"] == "quarter":
+        return (
+            _(
+                "Pro-rated by months in post: %(count)d a quarter × %(served)d/%(months)d "
+                "%(sign)s %(expected)d"
+            )
+            % values
+        )
+    return (
+        _(
+            "Pro-rated by months in post: %(count)d a year × %(served)d/%(months)d "
+            "%(sign)s %(expected)d"
+        )
+        % values
+    )
+
+
+def _standings(tenant, summary: dict, year: int) -> list[dict]:
+    """The officer's own place in the year's ranking (their row and their
+    pool's figures only, read by the ranking's selector) and their points
+    added up month by month."""
+    from scoring.charts import cumulative, line_chart
+    from scoring.exports import pool_label
+    from scoring.selectors import officer_months, officer_standing, snapshot_get
+
+    out = []
+    districts = None
+    for officer in summary.get("my_appointments", []):
+        standing = officer_standing(tenant=tenant, officer_id=officer.pk, year=year)
+        if standing is None:
+            continue
+        if districts is None:
+            districts = dict(district_list(tenant=tenant).values_list("code", "name"))
+        months = officer_months(
+            tenant=tenant,
+            year=year,
+            officers=[officer.pk],
+            final=snapshot_get(tenant=tenant, year=year),
+        )[officer.pk]
+        out.append(
+            {
+                "officer": officer,
+                "standing": standing,
+                "pool_label": pool_label(standing.pool, districts),
+                "chart": line_chart(
+                    str(_("My points")), [(str(_("My points")), cumulative(months))], total=1
+                ),
+            }
+        )
+    return out

@@ -4,6 +4,7 @@ building (idempotently) a tenant's report for a month."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from roster.selectors import officers_appointed, terms_served
 
 from . import engine
 from .engine import exact_text, two_decimals
+from .engine.quotas import PERIOD_MONTHS
 from .models import QuotaReport
 
 MONTH = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")
@@ -269,20 +271,32 @@ def officer_progress(*, officer: Officer, month: str) -> list[dict]:
         )
         for e, k, d, s, v in credits
     ]
+    by_code = {q.code: q for q in quotas}
     rows = []
     for row in engine.officer_rows(month, quotas, [fact], entries):
-        needed = max(
-            0,
-            -(-(row.required - row.counted).numerator // (row.required - row.counted).denominator),
-        )
+        # counts are whole: "met" (counted >= required) is counted >= the
+        # expectation rounded up, so the page shows whole entries
+        expected = math.ceil(row.required)
+        quota = by_code[row.quota]
+        period_months = PERIOD_MONTHS[quota.period]
         rows.append(
             {
                 "quota": row.quota,
                 "counted": row.counted,
                 "verified": row.verified,
                 "required": two_decimals(row.required).removesuffix(".00"),
-                "needed": needed,
+                "expected": expected,
+                "needed": max(0, expected - row.counted),
                 "met": row.met,
+                # the pro-rating: count per period x months served / months of the period
+                "per_period": quota.count,
+                "period": quota.period,
+                "served": (
+                    int(row.required * period_months / quota.count)
+                    if quota.count and quota.period != "month"
+                    else None
+                ),
+                "period_months": period_months,
             }
         )
     return rows

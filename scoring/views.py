@@ -24,12 +24,14 @@ from liaison.excel import XLSX
 from liaison.views import TenantPageMixin
 from roster.selectors import district_list, officer_list
 
+from .charts import MAX_SERIES, Chart, cumulative, line_chart
 from .exports import pool_label, ranking_xlsx, statement_xlsx
 from .models import ExportJob
 from .selectors import (
     after_freeze_changes,
     export_job_list,
-    pool_months,
+    latest_year_with_data,
+    officer_months,
     ranking_for,
     snapshot_get,
     statement_for,
@@ -58,7 +60,7 @@ class RankingRedirectView(TenantPageMixin, View):
     roles = RANKING_READERS
 
     def get(self, request, tenant_slug):
-        year = timezone.localdate().year
+        year = latest_year_with_data(tenant=self.tenant, today=timezone.localdate())
         return redirect("ranking-page", tenant_slug=tenant_slug, year=year)
 
 
@@ -96,32 +98,33 @@ class RankingPageView(TenantPageMixin, TemplateView):
                     "excellent_count": sum(r["excellent"] for r in rows),
                 }
             )
-        everyone = sorted(
-            (
-                r
-                for p in pools
-                for r in p["rows"]
-                if Fraction(r["points_exact"]) > 0 and r.get("eligible", True)
-            ),
-            key=lambda r: (-Fraction(r["points_exact"]), r["officer"]),
-        )
-        months = pool_months(tenant=self.tenant, year=year, final=snapshot, draft=result)
-        context.update(
-            pool_chart={
-                "labels": [str(m) for m in range(1, 13)],
-                "datasets": [
-                    {
-                        "label": str(p["label"]),
-                        "data": [round(float(v), 2) for v in months.get(p["pool"], [0] * 12)],
-                    }
+        # award candidates are read off the whole programme's ranking: a
+        # manager's view (their districts only) would name the wrong people
+        whole = self.membership.reads_all
+        everyone = (
+            sorted(
+                (
+                    r
                     for p in pools
-                ],
-            },
+                    for r in p["rows"]
+                    if Fraction(r["points_exact"]) > 0 and r.get("eligible", True)
+                ),
+                key=lambda r: (-Fraction(r["points_exact"]), r["officer"]),
+            )
+            if whole
+            else []
+        )
+        context.update(
+            pool_charts=pool_charts(tenant=self.tenant, year=year, pools=pools, final=snapshot),
             year=year,
             years=range(year - 3, year + 2),
             ranking=ranking,
+            candidates_hidden=not whole,
             pools=pools,
-            kinds=EntryKind.choices,
+            kinds=[
+                (code, _("%(kind)s (entries)") % {"kind": label})
+                for code, label in EntryKind.choices
+            ],
             gold=everyone[:1],
             top_ten=everyone[1:11],
             can_finalize=self.membership.role == Role.ADMIN and ranking["status"] == "draft",
@@ -132,6 +135,25 @@ class RankingPageView(TenantPageMixin, TemplateView):
             snapshot=snapshot,
         )
         return context
+
+
+def pool_charts(*, tenant, year: int, pools: list[dict], final) -> list[Chart]:
+    """One small chart per pool: its best officers' points accumulated month
+    by month (bonus aside), the top :data:`MAX_SERIES` of those with points."""
+    scored = {p["pool"]: [r for r in p["rows"] if Fraction(r["points_exact"]) > 0] for p in pools}
+    shown = [r["officer"] for rows in scored.values() for r in rows[:MAX_SERIES]]
+    months = officer_months(tenant=tenant, year=year, officers=shown, final=final)
+    return [
+        line_chart(
+            str(p["label"]),
+            [
+                (r["full_name"], cumulative(months[r["officer"]]))
+                for r in scored[p["pool"]][:MAX_SERIES]
+            ],
+            total=len(scored[p["pool"]]),
+        )
+        for p in pools
+    ]
 
 
 class RankingFinalizePageView(TenantPageMixin, View):

@@ -20,7 +20,7 @@ from roster.selectors import districts_in_reach, officers_appointed
 
 from .. import engine
 from ..engine import exact_text, two_decimals
-from ..models import ExportJob, RankingSnapshot, Share
+from ..models import ExportJob, RankingSnapshot, Share, ShareTally
 
 KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
 
@@ -415,3 +415,78 @@ def export_job_list(*, membership: Membership):
     if membership.role != "admin":
         jobs = jobs.filter(created_by=membership.user)
     return jobs.order_by("-created_at")
+
+
+def latest_year_with_data(*, tenant: Tenant, today: dt.date) -> int:
+    """The year a ranking opens on: the latest year up to ``today``'s with
+    shares or verified entries, else ``today``'s year (a new programme)."""
+    from django.db.models import Max
+
+    from ledgers.models import Entry
+
+    years = [
+        ShareTally.objects.filter(tenant=tenant, count__gt=0, year__lte=today.year).aggregate(
+            y=Max("year")
+        )["y"],
+        Entry.objects.filter(
+            tenant=tenant, status="verified", occurred_on__year__lte=today.year
+        ).aggregate(d=Max("occurred_on"))["d"],
+    ]
+    years = [y if isinstance(y, int) else y.year for y in years if y is not None]
+    return max(years, default=today.year)
+
+
+@dataclass(frozen=True)
+class OfficerStanding:
+    """Where one officer stands in their pool: what an officer may see of the
+    ranking (their own row and the pool's figures, no other officer)."""
+
+    year: int
+    status: str  # "final" or "draft"
+    pool: str
+    size: int
+    places: int
+    rank: int
+    points: str  # two decimals
+    excellent: bool
+    eligible: bool
+    line: str | None  # the points of the pool's last excellent place
+    gap: str | None  # points still needed to reach the line (None: excellent or no line)
+
+
+def officer_standing(*, tenant: Tenant, officer_id: int, year: int) -> OfficerStanding | None:
+    """The officer's row of the year's ranking, read exactly as
+    :func:`ranking_for` reads it (the finalised snapshot, else the live
+    draft), with the excellence line of their pool: the points of the last
+    excellent row. None when the officer is not in the year's ranking."""
+    from fractions import Fraction
+
+    snapshot = snapshot_get(tenant=tenant, year=check_year(year))
+    if snapshot is not None:
+        pools, status = frozen_pools(snapshot), "final"
+    else:
+        pools, status = render_pools(year_result(tenant=tenant, year=year)), "draft"
+    for pool in pools:
+        mine = next((r for r in pool["rows"] if r["officer"] == officer_id), None)
+        if mine is None:
+            continue
+        excellent = [r for r in pool["rows"] if r["excellent"]]
+        line = Fraction(excellent[-1]["points_exact"]) if excellent else None
+        points = Fraction(mine["points_exact"])
+        gap = None
+        if line is not None and not mine["excellent"]:
+            gap = two_decimals(max(line - points, Fraction(0)))
+        return OfficerStanding(
+            year=year,
+            status=status,
+            pool=pool["pool"],
+            size=pool["size"],
+            places=pool["excellent_places"],
+            rank=mine["rank"],
+            points=mine["points"],
+            excellent=mine["excellent"],
+            eligible=mine.get("eligible", True),
+            line=two_decimals(line) if line is not None else None,
+            gap=gap,
+        )
+    return None

@@ -8,7 +8,7 @@ import math
 from collections import defaultdict
 from fractions import Fraction
 
-from django.db.models import F, QuerySet, Sum, Value
+from django.db.models import Count, F, QuerySet, Sum, Value
 from django.db.models.functions import ExtractMonth
 
 from accounts.models import Policy, Tenant
@@ -87,6 +87,27 @@ def pool_months(
         if officer_id in pools:  # shares exist only for officers of the year
             months[pools[officer_id]][int(month) - 1] += int(numerator)
     return {pool: [Fraction(n, scale) for n in values] for pool, values in months.items()}
+
+
+def officer_months(
+    *, tenant: Tenant, year: int, officers: list[int], final: RankingSnapshot | None = None
+) -> dict[int, list[Fraction]]:
+    """Points per month (bonus aside) of a few officers of a year, exact:
+    the live shares, or for a finalised year the shares as they stood at the
+    finalisation (as :func:`pool_months` reads them)."""
+    shares = live_shares(tenant) if final is None else shares_as_of(tenant, final.finalized_at)
+    out = {officer_id: [Fraction(0)] * 12 for officer_id in officers}
+    rows = (
+        shares.filter(year=year, officer_id__in=officers)
+        .annotate(month=ExtractMonth("occurred_on"))
+        .values("officer_id", "month", "points", "group_size")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("officer_id", "month", "points", "group_size", "n")
+    )
+    for officer_id, month, points, size, n in rows:
+        out[officer_id][int(month) - 1] += Fraction(points * n, size)
+    return out
 
 
 def render_statement(score: engine.OfficerScore, year: int) -> dict:

@@ -53,16 +53,4 @@
       options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
     });
   }
-  var poolCanvas = document.getElementById("pool-chart");
-  var poolData = document.getElementById("pool-chart-data");
-  if (poolCanvas && poolData && window.Chart) {
-    var data = JSON.parse(poolData.textContent);
-    new window.Chart(poolCanvas, {
-      type: "line",
-      data: { labels: data.labels, datasets: data.datasets.map(function (d) {
-        return { label: d.label, data: d.data, tension: 0.25, pointRadius: 2 };
-      }) },
-      options: { plugins: { legend: { position: "bottom" } }, scales: { y: { beginAtZero: true } } }
-    });
-  }
 })();
