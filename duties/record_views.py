@@ -10,7 +10,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from roster.selectors import officer_list
 
 from . import services
 from .choices import DutyKind, TrainingKind
+from .downloads import agreement_download
 from .record_forms import (
     AgreementFileForm,
     AgreementForm,
@@ -281,11 +282,7 @@ class AgreementDownloadView(TenantPageMixin, View):
         agreement = get_object_or_404(
             agreement_list(membership=self.membership).exclude(file=""), pk=pk
         )
-        response = FileResponse(
-            agreement.file.open("rb"), as_attachment=True, filename=agreement.file_name
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return agreement_download(agreement)
 
 
 # --- service days ----------------------------------------------------------------------

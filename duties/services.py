@@ -274,9 +274,9 @@ def _check_file(upload: UploadedFile) -> tuple[str, str]:
 
 
 def _attach(agreement: Agreement, membership: Membership, upload: UploadedFile) -> None:
-    _, sha256 = _check_file(upload)
+    mime, sha256 = _check_file(upload)
     agreement.file_name = (upload.name or "agreement")[-200:]
-    agreement.file_sha256 = sha256
+    agreement.file_sha256, agreement.file_type = sha256, mime
     agreement.file.save(agreement.file_name, upload, save=False)
     agreement.filed_at = timezone.now()
     agreement.filed_by = membership.user

@@ -7,10 +7,8 @@ through ``duties.services``, whose ``ValidationError`` (400), ``PermissionDenied
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 
 import django_filters
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +26,7 @@ from roster.selectors import officer_list
 
 from .. import services
 from ..choices import ReportKind, ReportStatus, TrainingKind
+from ..downloads import agreement_download
 from ..models import Agreement, Report, ServiceDay, Training
 from ..selectors import (
     agreement_list,
@@ -198,13 +197,7 @@ class AgreementViewSet(_DutyViewSet):
         if request.method in ("GET", "HEAD"):
             if not agreement.filed:
                 raise exceptions.NotFound(_("This agreement is not filed yet."))
-            name = agreement.file_name or "agreement"
-            return FileResponse(
-                agreement.file.open("rb"),
-                as_attachment=True,
-                filename=name,
-                content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-            )
+            return agreement_download(agreement)
         form = AgreementFileSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         agreement = services.agreement_file(

@@ -114,6 +114,25 @@ def test_an_agreement_with_its_signed_file_is_filed_and_downloads(world):
     assert "attachment" in download["Content-Disposition"]
 
 
+def test_a_download_says_the_type_read_from_the_content_not_the_name(world):
+    body = {
+        "officer": world.officers["d1"].id,
+        "host_unit": world.units["u1"].id,
+        "start": "2025-03-01",
+        "end": "2026-02-28",
+        "file": _png("scan.pdf"),  # a photo named as a PDF
+    }
+    api = world.api("manager")
+    data = api.post(world.url("agreements/"), body, format="multipart").json()
+    assert Agreement.objects.get(pk=data["id"]).file_type == "image/png"
+    download = api.get(world.url(f"agreements/{data['id']}/file/"))
+    assert (download["Content-Type"], download["X-Content-Type-Options"]) == (
+        "image/png",
+        "nosniff",
+    )
+    assert download["Content-Disposition"] == 'attachment; filename="scan.png"'
+
+
 def test_filing_an_agreement_once(world):
     agreement = _agreement(world)
     api = world.api("officer")
