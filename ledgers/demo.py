@@ -360,7 +360,9 @@ def load_demo_review_today(*, tenant: Tenant, today: dt.date | None = None) -> N
     """issue 14 item 8: demo-officer logs two enterprise visits of today
     through the services; the district manager returns one with the reason
     and verifies the other, so the officer finds a returned entry to correct
-    and both notifications (sent after commit) unread."""
+    and both notifications (sent after commit) unread. A third, a joint
+    roadshow, credits demo-city-officer too and waits for that colleague to
+    confirm the shared credit (a notification to them)."""
     today = today or timezone.localdate()
     mine = (
         Membership.objects.for_tenant(tenant)
@@ -369,6 +371,8 @@ def load_demo_review_today(*, tenant: Tenant, today: dt.date | None = None) -> N
     )
     manager = Membership.objects.for_tenant(tenant).get(user__username="demo-manager")
     officer = Officer.objects.for_tenant(tenant).get(user=mine.user)
+    colleague = Officer.objects.for_tenant(tenant).get(user__username="demo-city-officer")
+    day = min(today, officer.term_end)  # inside the demo terms
     for title, verify in (("企业技术需求走访（待补充材料）", False), ("中试基地开放日", True)):
         entry = services.entry_create(
             tenant=tenant,
@@ -376,7 +380,7 @@ def load_demo_review_today(*, tenant: Tenant, today: dt.date | None = None) -> N
             kind="event",
             data={
                 "title": title,
-                "occurred_on": today,
+                "occurred_on": day,
                 "venue": "洪山区科技成果转化中试基地",
                 "event_type": EventType.ENTERPRISE_VISIT,
                 "participants": 15,
@@ -390,3 +394,16 @@ def load_demo_review_today(*, tenant: Tenant, today: dt.date | None = None) -> N
             services.entry_return(
                 tenant=tenant, membership=manager, entry=entry, reason=RETURN_REASON
             )
+    services.entry_create(
+        tenant=tenant,
+        membership=mine,
+        kind="event",
+        data={
+            "title": "光谷生物城成果路演（联合）",
+            "occurred_on": day,
+            "venue": "光谷生物城",
+            "event_type": EventType.ROADSHOW,
+            "participants": 40,
+        },
+        officers=[officer, colleague],
+    )

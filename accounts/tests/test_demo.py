@@ -242,12 +242,26 @@ def test_the_demo_journeys_finish_today(django_capture_on_commit_callbacks):
         unread.setdefault(username, {}).setdefault(kind, 0)
         unread[username][kind] += 1
     assert {
-        u: unread.get(u) for u in ("demo-admin", "demo-manager", "demo-reviewer", "demo-officer")
+        u: unread.get(u)
+        for u in (
+            "demo-admin",
+            "demo-manager",
+            "demo-reviewer",
+            "demo-officer",
+            "demo-city-officer",
+        )
     } == {
         "demo-admin": {"nomination_stage": 6, "objection_filed": 1},
         "demo-manager": {"nomination_stage": 7},
         "demo-reviewer": {"nomination_stage": 1},
         "demo-officer": {"entry_returned": 1, "entry_verified": 1},
+        "demo-city-officer": {"co_credit": 1},
     }
+    shared = Entry.objects.for_tenant(tenant).get(title="光谷生物城成果路演（联合）")
+    assert (shared.status, shared.occurred_on) == ("draft", today)
+    assert sorted(shared.credits.values_list("officer__user__username", "confirmed")) == [
+        ("demo-city-officer", False),
+        ("demo-officer", True),
+    ]
     reviewer_note = Notification.objects.get(tenant=tenant, user__username="demo-reviewer")
     assert reviewer_note.title == "有一份推荐等待您处理：罗嘉欣"

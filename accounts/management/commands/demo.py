@@ -237,6 +237,9 @@ class Command(BaseCommand):
             "  demo-yq-admin      admin of yangquan-demo (科技特派员)\n"
             "  demo-yq-reviewer   unit reviewer of 阳泉学院 in yangquan-demo\n"
             "  demo-yq-manager    district manager of 盂县 in yangquan-demo\n"
+            "Waiting today: demo-admin appoints the round whose notice ended yesterday and\n"
+            "answers a public objection; demo-reviewer endorses a nomination; demo-officer\n"
+            "corrects a returned entry; demo-city-officer confirms a shared credit.\n"
             "The demo programme requires two-factor sign-in for admins and auditors;\n"
             "the demo logins are exempt under `make run` (MFA_EXEMPT_USERNAMES)."
         )
