@@ -265,3 +265,15 @@ def test_the_demo_journeys_finish_today(django_capture_on_commit_callbacks):
     ]
     reviewer_note = Notification.objects.get(tenant=tenant, user__username="demo-reviewer")
     assert reviewer_note.title == "有一份推荐等待您处理：罗嘉欣"
+    # and each journey finishes today: the centre appoints the ended round's
+    # two nominees and dismisses the objection; demo-officer resubmits
+    from ledgers import services as ledger
+
+    admin = Membership.objects.get(tenant=tenant, user__username="demo-admin")
+    appointed = workflow.round_appoint(membership=admin, round=ended)
+    assert sorted(n.full_name for n, _link in appointed) == ["何静怡", "许明轩"]
+    objection = Objection.objects.for_tenant(tenant).get()
+    workflow.objection_resolve(membership=admin, objection=objection, decision="dismissed")
+    officer = Membership.objects.get(tenant=tenant, user__username="demo-officer")
+    again = ledger.entry_submit(tenant=tenant, membership=officer, entry=todays)
+    assert (again.status, again.return_reason) == ("submitted", "")
