@@ -200,10 +200,17 @@ $$;
 """
 
 #: Tables whose rows, once written, the database keeps as they are: the audit
-#: log and the two histories the pages show (an entry's, a nomination's steps).
+#: log, the two histories the pages show (an entry's, a nomination's steps)
+#: and the record of exported files (issue 14: an auditor checks a file
+#: against it, so nobody may rewrite or remove it).
 #: UPDATE and DELETE are refused (PostgreSQL's TRUNCATE, used by test flushes,
 #: is not a row operation; SQLite's flush is allowed through ``audit_flushing``).
-APPEND_ONLY_TABLES = ("audit_auditevent", "ledgers_entryevent", "roster_nominationtransition")
+APPEND_ONLY_TABLES = (
+    "audit_auditevent",
+    "audit_exportrecord",
+    "ledgers_entryevent",
+    "roster_nominationtransition",
+)
 
 
 def _pg_install(cursor, audited: list[Audited], existing: set[str]) -> None:

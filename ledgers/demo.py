@@ -19,6 +19,7 @@ from roster.selectors import districts_in_reach
 from roster.services import member_create
 from scoring.shares import shares_refresh
 
+from . import services
 from .choices import EntryAction, EntryStatus, EventType, Library
 from .models import Credit, Entry, EntryEvent, Reference
 
@@ -349,3 +350,60 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
     EntryEvent.objects.bulk_create(events, batch_size=1000)
     shares_refresh(tenant=tenant, entries=Entry.objects.filter(status=EntryStatus.VERIFIED))
     return len(entries)
+
+
+#: Why the district manager returns demo-officer's entry of the day.
+RETURN_REASON = "缺少活动签到表和现场照片，请补充后重新提交。"
+
+
+def load_demo_review_today(*, tenant: Tenant, today: dt.date | None = None) -> None:
+    """issue 14 item 8: demo-officer logs two enterprise visits of today
+    through the services; the district manager returns one with the reason
+    and verifies the other, so the officer finds a returned entry to correct
+    and both notifications (sent after commit) unread. A third, a joint
+    roadshow, credits demo-city-officer too and waits for that colleague to
+    confirm the shared credit (a notification to them)."""
+    today = today or timezone.localdate()
+    mine = (
+        Membership.objects.for_tenant(tenant)
+        .select_related("user")
+        .get(user__username="demo-officer")
+    )
+    manager = Membership.objects.for_tenant(tenant).get(user__username="demo-manager")
+    officer = Officer.objects.for_tenant(tenant).get(user=mine.user)
+    colleague = Officer.objects.for_tenant(tenant).get(user__username="demo-city-officer")
+    day = min(today, officer.term_end)  # inside the demo terms
+    for title, verify in (("企业技术需求走访（待补充材料）", False), ("中试基地开放日", True)):
+        entry = services.entry_create(
+            tenant=tenant,
+            membership=mine,
+            kind="event",
+            data={
+                "title": title,
+                "occurred_on": day,
+                "venue": "洪山区科技成果转化中试基地",
+                "event_type": EventType.ENTERPRISE_VISIT,
+                "participants": 15,
+            },
+            officers=[officer],
+        )
+        entry = services.entry_submit(tenant=tenant, membership=mine, entry=entry)
+        if verify:
+            services.entry_verify(tenant=tenant, membership=manager, entry=entry)
+        else:
+            services.entry_return(
+                tenant=tenant, membership=manager, entry=entry, reason=RETURN_REASON
+            )
+    services.entry_create(
+        tenant=tenant,
+        membership=mine,
+        kind="event",
+        data={
+            "title": "光谷生物城成果路演（联合）",
+            "occurred_on": day,
+            "venue": "光谷生物城",
+            "event_type": EventType.ROADSHOW,
+            "participants": 40,
+        },
+        officers=[officer, colleague],
+    )

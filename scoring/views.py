@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.choices import Role
+from accounts.selectors import policy_in_force
 from ledgers.choices import EntryKind
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.errors import Conflict
@@ -192,6 +193,10 @@ class StatementPageView(TenantPageMixin, TemplateView):
         context.update(
             bonus_reason=_bonus_label(statement),
             officer=officer,
+            # the printed statement names the officer's category (issue 14 item 7)
+            category_label=policy_in_force(tenant=self.tenant).category_labels.get(
+                officer.category, officer.category
+            ),
             year=year,
             statement=statement,
             months=list(range(1, 13)),

@@ -177,3 +177,103 @@ def test_the_yangquan_demo_has_a_2025_assessment_draft():
     ]
     rows = {r["full_name"]: r for r in body["rows"]}
     assert rows["武建国"]["reasons"][-1] == "超出优秀的 2 个名额：合格"
+
+
+def test_the_demo_journeys_finish_today(django_capture_on_commit_callbacks):
+    """issue 14 item 8, dated from the day the demo is loaded: (a) a round
+    whose notice ended yesterday, appointable today, beside next year's round
+    whose notice runs; (b) a public objection on the running notice, open;
+    (c) demo-officer's entry of today returned by the district manager with
+    the reason; (d) unread notifications, real events, for each working role."""
+    from django.utils import timezone
+
+    from accounts.models import Notification
+    from ledgers.demo import RETURN_REASON
+    from roster import workflow
+    from roster.demo_today import OBJECTION_REASON
+    from roster.models import Objection
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo")
+    today = timezone.localdate()
+    tenant = Tenant.objects.get(slug="wuhan-demo")
+    rounds = {r.year: r for r in SelectionRound.objects.for_tenant(tenant)}
+    assert sorted(rounds) == [today.year, today.year + 1]
+    ended, running = rounds[today.year], rounds[today.year + 1]
+    # a. the notice ended yesterday: both nominees appointable, two seats
+    notice = Notice.objects.get(round=ended)
+    assert (notice.start, notice.end) == (
+        today - dt.timedelta(days=7),
+        today - dt.timedelta(days=1),
+    )
+    assert list(workflow.appointable(ended).order_by("id").values_list("full_name", "stage")) == [
+        ("许明轩", "on_notice"),
+        ("何静怡", "on_notice"),
+    ]
+    assert (ended.seats, workflow.seats_left(ended)) == (2, 2)
+    running_notice = Notice.objects.get(round=running)
+    assert workflow.notice_is_open(running_notice)
+    assert running_notice.start <= today <= running_notice.end
+    # b. one objection, open, on the running notice
+    assert list(
+        Objection.objects.for_tenant(tenant).values_list(
+            "notice_id", "nomination__full_name", "status", "reason"
+        )
+    ) == [(running_notice.pk, "吴建国", "open", OBJECTION_REASON)]
+    # c. demo-officer's returned entries: three of 2025 and today's, each with its reason
+    returned = Entry.objects.for_tenant(tenant).filter(
+        status="returned", credits__officer__user__username="demo-officer"
+    )
+    assert returned.count() == 4
+    todays = returned.get(occurred_on=today)
+    assert (todays.title, todays.return_reason) == ("企业技术需求走访（待补充材料）", RETURN_REASON)
+    assert todays.history.latest("id").actor.username == "demo-manager"
+    # the reviewer's step: the manager's nomination waits for the unit reviewer
+    assert list(
+        running.nominations.filter(stage="submitted")
+        .order_by("id")
+        .values_list("full_name", "nominated_by__username")
+    ) == [("林晓雯", "demo-reviewer"), ("罗嘉欣", "demo-manager")]
+    # d. unread notifications per demo login, by kind
+    unread = {}
+    for username, kind in Notification.objects.filter(
+        tenant=tenant, read_at__isnull=True
+    ).values_list("user__username", "kind"):
+        unread.setdefault(username, {}).setdefault(kind, 0)
+        unread[username][kind] += 1
+    assert {
+        u: unread.get(u)
+        for u in (
+            "demo-admin",
+            "demo-manager",
+            "demo-reviewer",
+            "demo-officer",
+            "demo-city-officer",
+        )
+    } == {
+        "demo-admin": {"nomination_stage": 6, "objection_filed": 1},
+        "demo-manager": {"nomination_stage": 7},
+        "demo-reviewer": {"nomination_stage": 1},
+        "demo-officer": {"entry_returned": 1, "entry_verified": 1},
+        "demo-city-officer": {"co_credit": 1},
+    }
+    shared = Entry.objects.for_tenant(tenant).get(title="光谷生物城成果路演（联合）")
+    assert (shared.status, shared.occurred_on) == ("draft", today)
+    assert sorted(shared.credits.values_list("officer__user__username", "confirmed")) == [
+        ("demo-city-officer", False),
+        ("demo-officer", True),
+    ]
+    reviewer_note = Notification.objects.get(tenant=tenant, user__username="demo-reviewer")
+    assert reviewer_note.title == "有一份推荐等待您处理：罗嘉欣"
+    # and each journey finishes today: the centre appoints the ended round's
+    # two nominees and dismisses the objection; demo-officer resubmits
+    from ledgers import services as ledger
+
+    admin = Membership.objects.get(tenant=tenant, user__username="demo-admin")
+    appointed = workflow.round_appoint(membership=admin, round=ended)
+    assert sorted(n.full_name for n, _link in appointed) == ["何静怡", "许明轩"]
+    objection = Objection.objects.for_tenant(tenant).get()
+    workflow.objection_resolve(membership=admin, objection=objection, decision="dismissed")
+    officer = Membership.objects.get(tenant=tenant, user__username="demo-officer")
+    again = ledger.entry_submit(tenant=tenant, membership=officer, entry=todays)
+    assert (again.status, again.return_reason) == ("submitted", "")

@@ -238,3 +238,40 @@ def test_the_histories_are_append_only_too(world, table, sql):
     ):
         cursor.execute(sql, [row.pk])
     assert model.objects.filter(pk=row.pk).values().get() == before
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_exportrecord SET sha256 = 'rewritten' WHERE id = %s",
+        "UPDATE audit_exportrecord SET rows = rows + 1 WHERE id = %s",
+        "DELETE FROM audit_exportrecord WHERE id = %s",
+    ],
+)
+def test_the_record_of_exports_is_append_only(world, sql):
+    """issue 14: an auditor checks a file against its export record, so the
+    database refuses to rewrite or remove one (the ORM goes the same way)."""
+    from audit.exports import export_record_create
+    from audit.models import ExportRecord
+
+    record = export_record_create(
+        tenant=world.tenant,
+        user=None,
+        at=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC),
+        kind="entries",
+        rows=3,
+        sha256="a" * 64,
+        provenance={"export_id": "e" * 32},
+    )
+    before = ExportRecord.objects.filter(pk=record.pk).values().get()
+    with (
+        pytest.raises(IntegrityError, match="audit_exportrecord is append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [record.pk])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExportRecord.objects.filter(pk=record.pk).update(kind="other")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        record.delete()
+    assert ExportRecord.objects.filter(pk=record.pk).values().get() == before

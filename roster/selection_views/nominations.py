@@ -150,8 +150,9 @@ def _stage_labels(nomination) -> dict[str, str]:
 
 
 class NominationPrintView(TenantPageMixin, TemplateView):
-    """The nomination form (推荐表) as it prints: the structured fields and
-    each reviewer's opinion, name and date."""
+    """The nomination form (推荐表) as it prints: the structured fields, and
+    a box per review step of the round's chain for the opinion, the signature
+    and the stamp on paper, with the portal's record of the step once taken."""
 
     roles = READERS_AND_REVIEWERS
     template_name = "roster/selection/nomination_print.html"
@@ -165,22 +166,24 @@ class NominationPrintView(TenantPageMixin, TemplateView):
             pk=self.kwargs["pk"],
         )
         labels = _stage_labels(nomination)
-        opinions = [
+        # one box per review step of the round's chain, for the opinion, the
+        # signature and the stamp on paper; the portal's record of the step
+        # (opinion, who, when) is printed in it once the step is taken
+        taken = {t.to_stage: t for t in nomination.transitions.all() if t.from_stage}
+        steps = [
             {
-                "stage": labels.get(t.to_stage, t.to_stage),
-                "comment": t.comment,
-                "name": (t.actor.full_name or t.actor.username) if t.actor else "",
-                "date": t.at,
+                "code": step["code"],
+                "label": step.get("label") or labels.get(step["code"], step["code"]),
+                "taken": taken.get(step["code"]),
             }
-            for t in nomination.transitions.all()
-            if t.to_stage not in (Stage.DRAFT, Stage.SUBMITTED) and t.from_stage
+            for step in nomination.round.stages
         ]
         context.update(
             nomination=nomination,
+            steps=steps,
             category_label=policy_in_force(tenant=self.tenant).category_labels.get(
                 nomination.category, nomination.category
             ),
-            opinions=opinions,
             **_renewal(self.membership, nomination),
         )
         return context

@@ -410,6 +410,42 @@ def test_printable_form_shows_each_reviewers_opinion_name_and_date(clock, db):
     assert "prt-manager" in opinions and opinions.count("同意") == 3
 
 
+def test_printable_form_has_a_signature_and_stamp_box_per_review_step(clock, db):
+    """issue 14 item 7: the 推荐表 prints the nominee's category and, for each
+    step of the round's chain, a blank box for the opinion, the signature of
+    the person in charge with the stamp, and the date; the portal's record
+    fills the box once the step is taken. Scoped like the nomination page."""
+    w, other = build_world("sig"), build_world("sgo")
+    selection = _round(w, "district")
+    nomination_id = _nominate(w, selection["id"])
+    url = f"/t/{w.tenant.slug}/nominations/{nomination_id}/form/"
+    client = Client()
+    client.force_login(w.users["manager"])
+    page = client.get(url).content.decode()
+    assert '<td colspan="3" data-field="category">区派联络员</td>' in page
+    assert "data-print>打印</button>" in page
+    opinions = page.split('id="opinions"')[1]
+    assert [part.split('"')[0] for part in opinions.split('data-step="')[1:]] == [
+        s["code"] for s in selection["stages"]
+    ]
+    assert opinions.count('<div class="sign-box">') == len(selection["stages"]) == 3
+    assert opinions.count("负责人签字（盖章）：") == 3
+    assert opinions.count("日期：") == 3
+    assert "系统记录" not in opinions
+    _walk_chain(w, selection, nomination_id)
+    opinions = client.get(url).content.decode().split('id="opinions"')[1]
+    assert opinions.count("系统记录：") == 3
+    assert opinions.count("负责人签字（盖章）：") == 3
+    # another tenant's member, an officer: as on the nomination page
+    stranger = Client()
+    stranger.force_login(other.users["admin"])
+    assert stranger.get(url).status_code == 404
+    officer = Client()
+    officer.force_login(w.users["officer"])
+    detail = officer.get(f"/t/{w.tenant.slug}/nominations/{nomination_id}/").status_code
+    assert officer.get(url).status_code == detail == 403
+
+
 # --- deadlines --------------------------------------------------------------------------------
 
 

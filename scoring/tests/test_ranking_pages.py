@@ -178,6 +178,13 @@ def test_statement_page_shows_the_total(scored):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<div class="stat-value" id="statement-total" title="40/3">13.33</div>' in html
+    # issue 14 item 7: it prints, with the officer's particulars on paper only
+    assert '<link rel="stylesheet" href="/static/css/print.css">' in html
+    assert 'data-print id="statement-print">打印</button>' in html
+    facts = html.split('id="statement-facts">')[1].split("</dl>")[0]
+    assert "<dt>单位</dt><dd>—</dd>" in facts and "<dt>所属区</dt><dd>—</dd>" in facts
+    assert "<dt>类别</dt><dd>市派联络员</dd>" in facts
+    assert "<dt>任期</dt><dd>2025-01-01 – 2026-12-31</dd>" in facts
 
 
 def test_officer_opens_own_statement_page_only(world):

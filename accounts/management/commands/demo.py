@@ -14,10 +14,11 @@ from accounts.choices import Role
 from accounts.models import Membership, Policy, Tenant, User
 from accounts.services import tenant_create
 from duties.demo import load_demo_duties
-from ledgers.demo import load_demo_ledgers
+from ledgers.demo import load_demo_ledgers, load_demo_review_today
 from roster import services as roster
 from roster.demo import load_demo_selection
 from roster.demo_hosts import load_demo_hosts  # issue 11 roster
+from roster.demo_today import load_demo_selection_today
 from roster.demo_yangquan import load_demo_yangquan
 from roster.models import District, Officer, Unit
 from scoring.quotas import quota_report_build
@@ -212,6 +213,10 @@ class Command(BaseCommand):
         load_demo_selection(tenant=tenant, rng=rng)
         load_demo_hosts(tenant=tenant)  # issue 11 roster
         load_demo_duties(tenant=tenant)  # issue 13: plans, trainings
+        # issue 14 item 8: journeys that finish today (appoint, answer an
+        # objection, review a nomination, correct a returned entry)
+        load_demo_selection_today(tenant=tenant)
+        load_demo_review_today(tenant=tenant)
         for month in range(1, 13):  # the demo year's monthly quota reports
             quota_report_build(tenant=tenant, month=f"2025-{month:02d}")
         return tenant
@@ -232,6 +237,9 @@ class Command(BaseCommand):
             "  demo-yq-admin      admin of yangquan-demo (科技特派员)\n"
             "  demo-yq-reviewer   unit reviewer of 阳泉学院 in yangquan-demo\n"
             "  demo-yq-manager    district manager of 盂县 in yangquan-demo\n"
+            "Waiting today: demo-admin appoints the round whose notice ended yesterday and\n"
+            "answers a public objection; demo-reviewer endorses a nomination; demo-officer\n"
+            "corrects a returned entry; demo-city-officer confirms a shared credit.\n"
             "The demo programme requires two-factor sign-in for admins and auditors;\n"
             "the demo logins are exempt under `make run` (MFA_EXEMPT_USERNAMES)."
         )
