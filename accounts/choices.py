@@ -94,3 +94,23 @@ class WebhookFormat(models.TextChoices):
 
 
 JOB_LABELS["notification-digests"] = _("Daily e-mail digests of notifications")
+
+
+# --- words: every job by name, and the words of a run's detail (issue 14) ---
+JOB_LABELS["rating-link-reminders"] = _("Remind raters of unanswered rating links")
+JOB_LABELS["agreement-reminders"] = _("Remind of service agreements ending")
+JOB_LABELS["report-reminders"] = _("Remind officers of work reports due")
+JOB_LABELS["report-late"] = _("Tell of overdue work reports")
+
+#: What a run's detail counts, key by key (``%(value)s`` is the count).
+JOB_DETAIL_WORDS = {
+    "month": _("month %(value)s"),
+    "rows": _("%(value)s rows"),
+    "notified": _("%(value)s notified"),
+    "reminded": _("%(value)s reminded"),
+    "closed": _("%(value)s notices closed"),
+    "dormant": _("%(value)s dormant officers"),
+    "from_year": _("from %(value)s on"),
+    "changed": _("%(value)s entries re-scored"),
+    "error": _("error: %(value)s"),
+}

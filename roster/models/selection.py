@@ -177,6 +177,13 @@ class NominationTransition(models.Model):
     def __str__(self) -> str:
         return f"{self.nomination_id}: {self.from_stage} → {self.to_stage}"
 
+    @property
+    def comment_text(self) -> str:
+        """The comment in the reader's language when the portal wrote it."""
+        from liaison.words import stored_text
+
+        return stored_text(self.comment)
+
 
 class Objection(TenantOwnedModel):
     """An objection (异议) filed by anyone against a nominee on notice."""
