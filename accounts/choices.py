@@ -105,12 +105,12 @@ JOB_LABELS["report-late"] = _("Tell of overdue work reports")
 #: What a run's detail counts, key by key (``%(value)s`` is the count).
 JOB_DETAIL_WORDS = {
     "month": _("month %(value)s"),
-    "rows": _("%(value)s rows"),
-    "notified": _("%(value)s notified"),
-    "reminded": _("%(value)s reminded"),
-    "closed": _("%(value)s notices closed"),
-    "dormant": _("%(value)s dormant officers"),
+    "rows": _("rows: %(value)s"),
+    "notified": _("notified: %(value)s"),
+    "reminded": _("reminded: %(value)s"),
+    "closed": _("notices closed: %(value)s"),
+    "dormant": _("dormant officers: %(value)s"),
     "from_year": _("from %(value)s on"),
-    "changed": _("%(value)s entries re-scored"),
+    "changed": _("entries re-scored: %(value)s"),
     "error": _("error: %(value)s"),
 }

@@ -342,3 +342,55 @@ def _report(found: dict[str, dict[str, str]]) -> str:
         for name, words in sorted(found.items())
         for word, where in words.items()
     )
+
+
+# --- 3. words built from stored data ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "english", "chinese"),
+    [
+        ("推荐已创建。", "Nomination created.", "推荐已创建。"),
+        ("Nomination created.", "Nomination created.", "推荐已创建。"),
+        (
+            "政策规则第2版自2026-01-01起生效。",
+            "Policy version 2 takes effect on 2026-01-01.",
+            "政策规则第2版自2026-01-01起生效。",
+        ),
+        ("材料不实", "材料不实", "材料不实"),  # typed by a person: as it is
+    ],
+)
+def test_a_stored_history_sentence_reads_in_the_readers_language(stored, english, chinese):
+    from liaison.words import stored_text
+
+    with translation.override("en"):
+        assert stored_text(stored) == english
+    with translation.override("zh-hans"):
+        assert stored_text(stored) == chinese
+
+
+def test_a_job_runs_detail_reads_as_words(world):
+    from accounts.models import JobRun
+
+    run = JobRun(tenant=world.tenant, name="rescore", detail={"from_year": 2026, "changed": 1})
+    with translation.override("zh-hans"):
+        assert (run.label, run.detail_text) == (
+            "政策规则变更后重算已审核台账积分",
+            "自 2026 年起 · 重算积分台账 1 条",
+        )
+    with translation.override("en"):
+        assert run.detail_text == "from 2026 on · entries re-scored: 1"
+
+
+def test_every_job_has_a_label():
+    from accounts.choices import JOB_LABELS
+
+    assert set(settings.CELERY_BEAT_SCHEDULE) - set(JOB_LABELS) == set()
+
+
+def test_every_audited_object_type_has_a_label():
+    from audit.choices import OBJECT_TYPE_LABELS
+    from audit.triggers import classify
+
+    audited, _unclassified = classify()
+    assert {spec.object_type for spec in audited} - set(OBJECT_TYPE_LABELS) == set()

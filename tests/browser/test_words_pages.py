@@ -58,7 +58,7 @@ def test_jobs_audit_and_members_in_words(words_world, phone_page, page, artifact
     page.click("#language-form button[value=en]")
     page.goto(f"/t/{SLUG}/jobs/")
     expect(page.locator("body")).to_contain_text("Close public notices at their end")
-    expect(page.locator("body")).to_contain_text("1 notices closed")
+    expect(page.locator("body")).to_contain_text("notices closed: 1")
     page.screenshot(path=str(artifacts_dir / "words-jobs-en.png"), full_page=True)
     page.goto(f"/t/{SLUG}/nominations/{words_world.nomination.pk}/")
     expect(page.locator("body")).to_contain_text("Nomination created.")
