@@ -291,10 +291,12 @@ def _row_name(row: models.Model) -> str:
     without a name of their own (history rows, grants): their id says it."""
     if hasattr(row, "get_username"):
         return row.get_username()
+    from liaison.words import stored_text
+
     for attr in ("full_name", "title", "name"):
         value = getattr(row, attr, "")
         if value:
-            return str(value)
+            return stored_text(str(value))
     return ""
 
 

@@ -22,6 +22,9 @@ STORED_SENTENCES = (
     gettext_noop("Appointed."),
     gettext_noop("Renewed."),
     gettext_noop("Policy version %(version)d takes effect on %(date)s."),
+    # default titles of a selection round and its public notice
+    gettext_noop("%(year)d selection of %(category)s"),
+    gettext_noop("Public notice: %(round)s"),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
@@ -59,7 +62,10 @@ def stored_text(value: str) -> str:
         match = pattern.fullmatch(value)
         if match is None:
             continue
-        params = {k: int(v) if _is_number(msgid, k) else v for k, v in match.groupdict().items()}
+        params = {
+            k: int(v) if _is_number(msgid, k) else stored_text(v)
+            for k, v in match.groupdict().items()
+        }
         return gettext(msgid) % params if params else gettext(msgid)
     return value
 

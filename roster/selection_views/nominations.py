@@ -168,7 +168,7 @@ class NominationPrintView(TenantPageMixin, TemplateView):
         opinions = [
             {
                 "stage": labels.get(t.to_stage, t.to_stage),
-                "comment": t.comment,
+                "comment": t.comment_text,
                 "name": (t.actor.full_name or t.actor.username) if t.actor else "",
                 "date": t.at,
             }
