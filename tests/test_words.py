@@ -338,6 +338,9 @@ def test_chinese_pages_show_no_raw_code_and_no_english_sentence():
         re.escape(m) for m in sorted(_catalogue_sentences(), key=len, reverse=True)
     )
     sentences = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    # a district is shown by its name, never its code (“d1”)
+    codes = "|".join(re.escape(d.code) for d in w.districts.values())
+    district_codes = re.compile(rf"(?<![\w-])(?:{codes})(?![\w-])")
     found = {}
     for role, name, html in _render_all(w, "zh-hans"):
         text = " ".join(visible_text(_CODE.sub(" ", html)).split())
@@ -346,6 +349,7 @@ def test_chinese_pages_show_no_raw_code_and_no_english_sentence():
             text = text.replace(word, " ")
         hits = [(m.group(), m.start()) for m in RAW_CODE.finditer(text)]
         hits += [(m.group(), m.start()) for m in sentences.finditer(text)]
+        hits += [(m.group(), m.start()) for m in district_codes.finditer(text)]
         for hit, at in hits:
             context = text[max(0, at - 40) : at + len(hit) + 20]
             found.setdefault(name, {}).setdefault(hit, f"{role}: {context}")
