@@ -94,3 +94,23 @@ class WebhookFormat(models.TextChoices):
 
 
 JOB_LABELS["notification-digests"] = _("Daily e-mail digests of notifications")
+
+
+# --- words: every job by name, and the words of a run's detail (issue 14) ---
+JOB_LABELS["rating-link-reminders"] = _("Remind raters of unanswered rating links")
+JOB_LABELS["agreement-reminders"] = _("Remind of service agreements ending")
+JOB_LABELS["report-reminders"] = _("Remind officers of work reports due")
+JOB_LABELS["report-late"] = _("Tell of overdue work reports")
+
+#: What a run's detail counts, key by key (``%(value)s`` is the count).
+JOB_DETAIL_WORDS = {
+    "month": _("month %(value)s"),
+    "rows": _("rows: %(value)s"),
+    "notified": _("notified: %(value)s"),
+    "reminded": _("reminded: %(value)s"),
+    "closed": _("notices closed: %(value)s"),
+    "dormant": _("dormant officers: %(value)s"),
+    "from_year": _("from %(value)s on"),
+    "changed": _("entries re-scored: %(value)s"),
+    "error": _("error: %(value)s"),
+}

@@ -244,6 +244,17 @@ class JobRun(TenantOwnedModel):
         return str(JOB_LABELS.get(self.name, self.name))
 
     @property
+    def detail_text(self) -> str:
+        """The run's detail in words (“2025-03 月 · 12 行 · 已通知 3 人”)."""
+        from .choices import JOB_DETAIL_WORDS
+
+        return " · ".join(
+            str(JOB_DETAIL_WORDS[key]) % {"value": value}
+            for key, value in (self.detail or {}).items()
+            if key in JOB_DETAIL_WORDS
+        )
+
+    @property
     def duration_label(self) -> str:
         """“0.2 秒”, “3 分 5 秒”: how long the run took, or "" while it runs."""
         if self.finished_at is None:

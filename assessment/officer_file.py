@@ -383,7 +383,7 @@ def _history(tenant: Tenant, officer: Officer, start: dt.date, end: dt.date) -> 
         add(
             timezone.localdate(event.at),
             pgettext("officer file", "Record %(action)s") % {"action": event.get_action_display()},
-            "、".join(labels.get(c, c) for c in changed),
+            _(", ").join(labels.get(c, c) for c in changed),
             event.actor_username,
         )
     rows = [r for r in rows if start <= r["date"] <= end]

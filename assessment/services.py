@@ -159,7 +159,7 @@ def assessment_finalize(
     rows = assessment_year_rows(tenant=tenant, year=year)
     pending = [r for r in rows.rows if r["grade"] == engine.PENDING]
     if pending:
-        names = "、".join(rows.officers[r["officer"]].full_name for r in pending)
+        names = _(", ").join(rows.officers[r["officer"]].full_name for r in pending)
         raise ValidationError(
             _(
                 "%(count)d officers have no grade yet (nothing to assess them on): "

@@ -51,3 +51,25 @@ OBJECT_TYPE_LABELS = {
     "login": _("Login"),
     "request": _("Request"),
 }
+
+
+# --- words: every audited object type has a label (issue 14) ---
+OBJECT_TYPE_LABELS.update(
+    {
+        "notificationpreference": _("Notification preferences"),
+        "tenantwebhook": _("Group robot webhook"),
+        "officerrenewal": _("Renewal"),
+        "ratingrequest": _("Rating request"),
+        "rating": _("Rating"),
+        "districtopinion": _("District opinion"),
+        "assessmentmark": _("Assessment mark"),
+        "assessmentyear": _("Assessment year"),
+        "gradedecision": _("Grade decision"),
+        "assessmentresult": _("Assessment result"),
+        "agreement": _("Service agreement"),
+        "report": _("Work report"),
+        "serviceday": _("Service day"),
+        "training": _("Training"),
+        "attendance": _("Attendance"),
+    }
+)

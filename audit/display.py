@@ -49,12 +49,16 @@ _KEY_LABELS = {
     "ip": _("IP address"),
     "view": _("View"),
     "filename": _("File name"),
+    # words: the keys of an entry's history changes that are no column
+    "officers": _("Credited officers"),
+    "evidence": _("Evidence"),
 }
 
 
 def _borrowed_choices() -> dict[tuple[str, str], dict]:
     """Columns that store another model's choice codes without declaring
     them (the status before and after in a history row)."""
+    from accounts.choices import Role
     from ledgers.choices import EntryStatus
     from roster.choices import Stage
 
@@ -63,7 +67,76 @@ def _borrowed_choices() -> dict[tuple[str, str], dict]:
         ("entryevent", "to_status"): dict(EntryStatus.choices),
         ("nominationtransition", "from_stage"): dict(Stage.choices),
         ("nominationtransition", "to_stage"): dict(Stage.choices),
+        ("exportjob", "language"): _LANGUAGE_NAMES,
+        ("attendance", "source"): _ATTENDANCE_SOURCES,
+        ("changerequest", "filed_as"): dict(Role.choices),
+        ("exportjob", "kind"): _EXPORT_KINDS,
     }
+
+
+# --- words: audit details in words (issue 14) ---
+#: Languages by code, in the reader's language (exports remember theirs).
+_LANGUAGE_NAMES = {"zh-hans": _("Simplified Chinese"), "en": _("English")}
+#: Labels of columns whose model field has no translated verbose name.
+_COLUMN_LABELS = {
+    ("exportjob", "language"): _("Language"),
+    ("ratingrequest", "token_digest"): _("Link token"),
+    ("evidence", "sha256"): _("SHA-256 checksum"),
+    ("agreement", "file_sha256"): _("SHA-256 checksum"),
+}
+#: Where an attendance was recorded from.
+_ATTENDANCE_SOURCES = {"page": _("Entered on the page"), "signin": _("Sign-in sheet")}
+#: What a background export makes.
+_EXPORT_KINDS = {"ranking": _("Annual ranking"), "ledger": _("Ledger")}
+#: Columns holding a category code of the tenant's policy.
+_CATEGORY_COLUMNS = frozenset(
+    {("officer", "category"), ("selectionround", "category"), ("nomination", "category")}
+)
+#: Details of security events not shown: ``view`` is the route's internal
+#: name (the path beside it says the same).
+_HIDDEN_KEYS = frozenset({"view"})
+
+
+@cache
+def _column_labels() -> dict[str, str]:
+    """Column -> verbose name over all audited models, for the keys of the
+    JSON a history row keeps (an entry's changed fields)."""
+    labels: dict[str, models.Field] = {}
+    for columns in _fields().values():
+        for column, field in columns.items():
+            if not field.is_relation:
+                labels.setdefault(column, field)
+    return labels
+
+
+def _json_text(value) -> str:
+    """A JSON value in words: a list of labelled items (a policy's stages)
+    by their labels, a history row's changes as ``field: before → after``."""
+    from liaison.words import stored_text
+
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, dict) and "label" in v for v in value)
+    ):
+        return " · ".join(str(v["label"]) for v in value)
+    if isinstance(value, dict):
+        fields = _column_labels()
+        parts = []
+        for key, item in value.items():
+            field = fields.get(key)
+            label = str(field.verbose_name) if field is not None else str(_KEY_LABELS.get(key, key))
+            if isinstance(item, list) and len(item) == 2:
+                before, after = (_text(v) for v in item)
+                parts.append(
+                    f"{label}: {before} → {after}" if item[0] is not None else f"{label}: {after}"
+                )
+            else:
+                parts.append(f"{label}: {_text(item)}")
+        return "; ".join(parts)
+    if isinstance(value, str):
+        return stored_text(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _label(field: models.Field) -> str:
@@ -91,7 +164,11 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "✓" if value else "✗"
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        return _json_text(value)
+    if isinstance(value, str):
+        from liaison.words import stored_text
+
+        return stored_text(value)
     return str(value)
 
 
@@ -166,9 +243,23 @@ class Names:
             for row in rows:
                 known[str(row.pk)] = _row_name(row)
 
+    def category(self, code: str) -> str:
+        """A category code's label in the tenant's policy in force."""
+        if self.tenant is None:
+            return code
+        if not hasattr(self, "_categories"):
+            from accounts.models import Policy
+            from accounts.selectors import policy_in_force
+
+            try:
+                self._categories = policy_in_force(tenant=self.tenant).category_labels
+            except Policy.DoesNotExist:  # no policy: the code it is
+                self._categories = {}
+        return self._categories.get(code, code)
+
     def name(self, model: type[models.Model], pk) -> str:
         found = self._names.get(model, {}).get(str(pk))
-        return f"{found}（#{pk}）" if found else f"#{pk}"
+        return str(_("%(name)s (#%(id)s)") % {"name": found, "id": pk}) if found else f"#{pk}"
 
 
 def _object_model(object_type: str) -> type[models.Model] | None:
@@ -200,10 +291,12 @@ def _row_name(row: models.Model) -> str:
     without a name of their own (history rows, grants): their id says it."""
     if hasattr(row, "get_username"):
         return row.get_username()
+    from liaison.words import stored_text
+
     for attr in ("full_name", "title", "name"):
         value = getattr(row, attr, "")
         if value:
-            return str(value)
+            return stored_text(str(value))
     return ""
 
 
@@ -211,6 +304,8 @@ def _value(field: models.Field | None, value, names: Names | None) -> str:
     if value is None or value == "":
         return _text(None) if value is None else ""
     if field is not None:
+        if names is not None and (field.model._meta.model_name, field.name) in _CATEGORY_COLUMNS:
+            return names.category(value)
         if field.is_relation:
             return names.name(field.related_model, value) if names else f"#{value}"
         choices = (
@@ -238,7 +333,9 @@ def change_lines(event: AuditEvent, names: Names | None = None) -> list[tuple[st
         for column, pair in event.changes.items():
             field = columns.get(column)
             before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            label = _label(field) if field is not None else str(_KEY_LABELS.get(column, column))
+            label = str(_COLUMN_LABELS.get((event.object_type, column), "")) or (
+                _label(field) if field is not None else str(_KEY_LABELS.get(column, column))
+            )
             if event.action in (AuditAction.CREATE, AuditAction.DELETE):
                 # a new row: the values it was given; a deleted one: those it had
                 value = after if event.action == AuditAction.CREATE else before
@@ -251,7 +348,7 @@ def change_lines(event: AuditEvent, names: Names | None = None) -> list[tuple[st
     return [
         (str(_KEY_LABELS.get(key, key)), "", _text(value))
         for key, value in (event.extra or {}).items()
-        if value
+        if value and key not in _HIDDEN_KEYS
     ]
 
 

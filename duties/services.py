@@ -263,7 +263,7 @@ def _check_file(upload: UploadedFile) -> tuple[str, str]:
         raise ValidationError(
             {
                 "file": _("Upload the signed agreement as %(types)s.")
-                % {"types": "、".join(AGREEMENT_TYPES.values())}
+                % {"types": _(", ").join(AGREEMENT_TYPES.values())}
             }
         )
     digest = hashlib.sha256()

@@ -72,7 +72,7 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
                 widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
                 help_text=_(
                     "You are credited. Add colleagues who did this work with you: their "
-                    "names or numbers (e.g. 李四 or 李四#12), separated by commas. Each "
+                    "names or numbers (e.g. Li Si or Li Si#12), separated by commas. Each "
                     "colleague confirms before the entry can be submitted."
                 ),
             )

@@ -317,3 +317,11 @@ class EntryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.action}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language when the portal wrote it
+        (a re-scoring after a policy change)."""
+        from liaison.words import stored_text
+
+        return stored_text(self.reason)

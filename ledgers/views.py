@@ -258,7 +258,7 @@ class EntryDetailView(TenantPageMixin, TemplateView):
             history=history,
             credits=credits,
             unconfirmed=unconfirmed,
-            unconfirmed_names="、".join(o.full_name for o in unconfirmed),
+            unconfirmed_names=_(", ").join(o.full_name for o in unconfirmed),
             my_pending=my_pending,
             decline_form=DeclineForm(),
             can_review=can_review,
@@ -317,7 +317,7 @@ def _history_value(entry: Entry, name: str, value, names: dict, titles: dict, li
     """A stored history value as a reader sees it."""
     if isinstance(value, list):
         lookup = names if name in _OFFICER_ID_FIELDS else titles if name == "matched" else {}
-        return "、".join(str(lookup.get(v, f"#{v}")) for v in value)
+        return _(", ").join(str(lookup.get(v, f"#{v}")) for v in value)
     try:
         field = Entry._meta.get_field(name)
     except FieldDoesNotExist:

@@ -39,12 +39,14 @@ def eligibility_text(rule: dict) -> str:
     elif kind == "park_years":
         text = _("At least %(years)s years of park work") % rule
     elif kind == "certificates":
-        names = "、".join(CERTIFICATES.get(c, c) for c in rule.get("any_of", []))
+        names = _(", ").join(CERTIFICATES.get(c, c) for c in rule.get("any_of", []))
         text = _("Holds one of: %(names)s") % {"names": names}
     elif kind == "no_integrity_record":
         text = _("No research-integrity record in the last 3 years")
     elif kind == "last_grade_not":
-        text = _("Last year's grade not %(grades)s") % {"grades": "、".join(rule.get("grades", []))}
+        text = _("Last year's grade not %(grades)s") % {
+            "grades": _(", ").join(rule.get("grades", []))
+        }
     else:
         text = rule.get("label", kind or "")
     return f"{text}{_level(rule.get('level', 'warn'))}"

@@ -103,18 +103,20 @@ class MemberGrants:
     def __init__(self, *, tenant: Tenant) -> None:
         self.tenant = tenant
         self._districts: dict[int, list[str]] | None = None
+        self._district_names: dict[int, list[str]] = {}
         self._units: dict[int, list[int]] | None = None
 
     def _load(self) -> None:
         self._districts, self._units = {}, {}
-        for user_id, code in (
+        for user_id, code, name in (
             DistrictUserObjectPermission.objects.filter(
                 content_object__tenant=self.tenant, permission__codename="manage_district"
             )
             .order_by("content_object__code")
-            .values_list("user_id", "content_object__code")
+            .values_list("user_id", "content_object__code", "content_object__name")
         ):
             self._districts.setdefault(user_id, []).append(code)
+            self._district_names.setdefault(user_id, []).append(name)
         for user_id, unit_id in (
             UnitUserObjectPermission.objects.filter(
                 content_object__tenant=self.tenant, permission__codename="review_unit"
@@ -128,6 +130,12 @@ class MemberGrants:
         if self._districts is None:
             self._load()
         return self._districts.get(user_id, [])
+
+    def district_names(self, user_id: int) -> list[str]:
+        """The names of the member's districts (pages show names, the API codes)."""
+        if self._districts is None:
+            self._load()
+        return self._district_names.get(user_id, [])
 
     def units(self, user_id: int) -> list[int]:
         if self._units is None:

@@ -144,7 +144,7 @@ class MemberListView(TenantPageMixin, ListView):
         context = super().get_context_data(**kwargs)
         grants = MemberGrants(tenant=self.tenant)
         for member in context["members"]:
-            member.district_codes = grants.districts(member.user_id)
+            member.district_names = grants.district_names(member.user_id)
             member.unit_count = len(grants.units(member.user_id))
         return context
 

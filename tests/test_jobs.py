@@ -91,7 +91,8 @@ def test_jobs_page_for_admins(client, world):
     close_notices(today="2026-03-07")
     client.force_login(world.users["admin"])
     html = client.get("/t/alpha/jobs/").content.decode()
-    assert "close-notices" in html and "monthly-quota-reports" in html
+    assert "close-notices" not in html and "到期关闭公示" in html and "月度任务指标报表" in html
+    assert "已关闭公示 1 项" in html and "closed=" not in html
     assert "每月1日 02:00" in html and "每周一 08:00" in html and "每天 00:10" in html
     assert "<td>到期关闭公示</td>" in html and '<td class="text-nowrap">已完成</td>' in html
     client.force_login(world.users["manager"])

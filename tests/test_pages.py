@@ -147,7 +147,7 @@ def test_member_form_creates_a_district_manager(client, world):
     )
     assert response.status_code == 302
     html = client.get(reverse("member-list", kwargs={"tenant_slug": "alpha"})).content.decode()
-    assert "newmgr" in html and "d2" in html
+    assert "newmgr" in html and "二区" in html
 
 
 def test_member_form_refuses_a_manager_without_district(client, world):

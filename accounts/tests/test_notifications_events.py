@@ -138,7 +138,7 @@ def test_co_credit_request_tells_the_colleague_not_the_officer_who_logged(
         (
             "alpha-peer",
             "请确认共同计分：合作成果",
-            "张三 登记了“合作成果”，并将你列为计分联络员。请确认，或说明理由后拒绝。",
+            "张三 登记了“合作成果”，并将您列为计分联络员。请确认，或说明理由后拒绝。",
         )
     ]
     note = Notification.objects.get(tenant=w.tenant)

@@ -338,7 +338,7 @@ def test_an_agreement_with_its_signed_file_is_filed(world):
         (
             ("a.pdf", b"not a pdf at all"),
             {},
-            {"file": ["Upload the signed agreement as PDF、JPEG、PNG、Word (.docx)."]},
+            {"file": ["Upload the signed agreement as PDF, JPEG, PNG, Word (.docx)."]},
         ),
         (("a.png", b""), {}, {"file": ["The file is empty."]}),
         (

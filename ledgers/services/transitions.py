@@ -39,7 +39,7 @@ def _check_submit(membership: Membership, entry: Entry) -> None:
     if waiting:
         raise Conflict(
             _("Waiting for %(names)s to confirm the shared credit before it can be submitted.")
-            % {"names": "、".join(o.full_name for o in waiting)}
+            % {"names": _(", ").join(o.full_name for o in waiting)}
         )
 
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2025, 6, 30, 17, 0, tzinfo=dt.UTC)  # 2025-07-01 01:00 in Shanghai
 
-CREATOR_REFUSED = "此台账由你登记，须由其他人员审核或退回。"
+CREATOR_REFUSED = "此台账由您登记，须由其他人员审核或退回。"
 CREDITED_REFUSED = "计入该台账记录的联络员不能对其审核通过或退回。"
 REACH_REFUSED = "此台账只能由转化中心，或管辖全部计分联络员所在区的区级管理员审核或退回。"
 FUTURE = "日期不能晚于今天。"
@@ -674,7 +674,7 @@ def test_an_unconfirmed_colleague_may_not_edit_before_answering(world):
         _url(world, entry), {"officers": [colleague.pk]}, format="json"
     )
     assert response.status_code == 403
-    assert response.json()["detail"] == "请先确认或拒绝你在此台账的共同计分。"
+    assert response.json()["detail"] == "请先确认或拒绝您在此台账的共同计分。"
     assert state(entry) == before
     assert _post(world, "colleague", entry, "confirm").status_code == 200
     response = world.api("colleague").patch(_url(world, entry), {"title": "改名"}, format="json")

@@ -71,7 +71,7 @@ def test_a_manager_sees_why_their_own_entry_has_no_verify_button(world, client):
     assert _post(world, "manager", entry, "submit").status_code == 200
     html = _page(world, client, "manager", entry)
     assert 'id="review-refusal"' in html
-    assert "此台账由你登记，须由其他人员审核或退回。" in html
+    assert "此台账由您登记，须由其他人员审核或退回。" in html
     assert "/verify/" not in html
     # the admin may review it: no note, the buttons
     html = _page(world, client, "admin", entry)

@@ -371,3 +371,6 @@ CELERY_BEAT_SCHEDULE["notification-digests"] = {
     "task": "accounts.tasks.send_daily_digests",
     "schedule": crontab(minute=0, hour=18),
 }
+
+# --- words: punctuation in the reader's language for templates (issue 14) ---
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("liaison.words.punctuation")

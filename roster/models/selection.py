@@ -39,7 +39,9 @@ class SelectionRound(TenantOwnedModel):
         verbose_name_plural = _("selection rounds")
 
     def __str__(self) -> str:
-        return self.title or f"{self.year} {self.category}"
+        from liaison.words import stored_text
+
+        return stored_text(self.title) or f"{self.year} {self.category}"
 
 
 class Notice(TenantOwnedModel):
@@ -66,7 +68,9 @@ class Notice(TenantOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        from liaison.words import stored_text
+
+        return stored_text(self.title)
 
 
 class Nomination(TenantOwnedModel):
@@ -176,6 +180,13 @@ class NominationTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nomination_id}: {self.from_stage} → {self.to_stage}"
+
+    @property
+    def comment_text(self) -> str:
+        """The comment in the reader's language when the portal wrote it."""
+        from liaison.words import stored_text
+
+        return stored_text(self.comment)
 
 
 class Objection(TenantOwnedModel):
