@@ -48,7 +48,7 @@ class Agreement(TenantOwnedModel):
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
     #: the type read from the file's content when it was filed (downloads say it)
-    file_type = models.CharField(max_length=100, blank=True)
+    file_type = models.CharField(_("file type"), max_length=100, blank=True)
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agreement',
             name='file_type',
-            field=models.CharField(blank=True, max_length=100),
+            field=models.CharField(blank=True, max_length=100, verbose_name='file type'),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
