@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import Membership
-from liaison.forms import BootstrapFormMixin
+from liaison.forms import BootstrapFormMixin, PickerSelectMultiple
 from roster.models import Officer
 
 from .choices import EntryKind, Library
@@ -29,7 +29,7 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
     officers = forms.ModelMultipleChoiceField(
         label=_("Credited officers"),
         queryset=Officer.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=PickerSelectMultiple(attrs={"size": 5}),
         help_text=_("The officers this work credits (hold Ctrl or tap to pick several)."),
     )
     reason = forms.CharField(

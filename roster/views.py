@@ -37,6 +37,7 @@ from .hosts import headcount, without_host
 from .models import Officer
 from .selectors import (
     MemberGrants,
+    district_choices,
     district_list,
     dormant,
     home_summary,
@@ -138,10 +139,20 @@ class MemberListView(TenantPageMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return member_list(tenant=self.tenant)
+        members = member_list(tenant=self.tenant)
+        query = self.request.GET.get("q", "").strip()
+        if query:  # issue 14 "Lists": search by username or name
+            members = members.filter(
+                Q(user__username__icontains=query) | Q(user__full_name__icontains=query)
+            )
+        role = self.request.GET.get("role")
+        if role in Role.values:
+            members = members.filter(role=role)
+        return members
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(roles=Role.choices, filters=self.request.GET)
         grants = MemberGrants(tenant=self.tenant)
         for member in context["members"]:
             member.district_codes = grants.districts(member.user_id)
@@ -206,7 +217,7 @@ class OfficerListView(FilteredListMixin, TenantPageMixin, ListView):
             officer.needs_host = officer.pk in unhosted
         context.update(
             categories=policy.rules["categories"],
-            districts=district_list(tenant=self.tenant),
+            districts=district_choices(membership=self.membership),
             hosts_required=hosts_required,
             headcount=[r for r in headcount(membership=self.membership, on=today) if r["minimum"]],
         )

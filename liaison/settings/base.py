@@ -373,3 +373,7 @@ CELERY_BEAT_SCHEDULE["notification-digests"] = {
     "task": "accounts.tasks.send_daily_digests",
     "schedule": crontab(minute=0, hour=18),
 }
+
+# --- lists (issue 14 item 5): the list pages' template tags (numbered
+# pagination), a library outside any app's templatetags folder.
+TEMPLATES[0]["OPTIONS"].setdefault("libraries", {})["lists"] = "liaison.list_tags"

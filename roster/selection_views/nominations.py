@@ -16,30 +16,29 @@ from accounts.selectors import policy_in_force
 from liaison.api.permissions import READERS
 from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
-from liaison.views import TenantPageMixin
+from liaison.views import FilteredListMixin, TenantPageMixin
 
 from .. import hosts, workflow
 from ..choices import FINAL_STAGES, Stage
+from ..filtersets import NominationFilterSet
 from ..models import Objection
 from ..selection_forms import NominationForm
-from ..selectors import unit_list, units_in_reach
+from ..selectors import district_choices, unit_list, units_in_reach
 from .rounds import READERS_AND_REVIEWERS, _errors
 
 
-class NominationListView(TenantPageMixin, ListView):
-    """The queue: nominations in reach, those awaiting the caller first."""
+class NominationListView(FilteredListMixin, TenantPageMixin, ListView):
+    """The queue: nominations in reach, filtered like the API (search, stage,
+    round, district in reach)."""
 
     roles = READERS_AND_REVIEWERS
     template_name = "roster/selection/nominations.html"
     context_object_name = "nominations"
     paginate_by = 50
+    filterset_class = NominationFilterSet
 
-    def get_queryset(self):
-        rows = workflow.nomination_list(membership=self.membership).order_by("-id")
-        stage = self.request.GET.get("stage")
-        if stage in Stage.values:
-            rows = rows.filter(stage=stage)
-        return rows
+    def base_queryset(self):
+        return workflow.nomination_list(membership=self.membership).order_by("-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -54,6 +53,8 @@ class NominationListView(TenantPageMixin, ListView):
         context.update(
             stages=Stage.choices,
             current=self.request.GET.get("stage", ""),
+            districts=district_choices(membership=self.membership),
+            rounds=workflow.round_list(tenant=self.tenant),
             can_nominate=self.membership.role in workflow.NOMINATORS,
         )
         return context
