@@ -108,6 +108,10 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
         if "conversion" in self.fields:
             self.fields["conversion"].queryset = visible.filter(kind=EntryKind.CONVERSION)
         if "matched" in self.fields:
+            # a list that grows with the ledger: filtered as one types (issue 14)
+            self.fields["matched"].widget = PickerSelectMultiple(
+                attrs={"size": 5, "class": "form-select"}
+            )
             self.fields["matched"].queryset = visible.filter(
                 kind__in=[EntryKind.ACHIEVEMENT, EntryKind.DEMAND]
             )
