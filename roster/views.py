@@ -52,6 +52,7 @@ class DistrictListView(TenantPageMixin, ListView):
     roles = ALL_ROLES
     template_name = "roster/district_list.html"
     context_object_name = "districts"
+    paginate_by = 50  # issue 14 "Lists": numbered pages when the list grows
 
     def get_queryset(self):
         return district_list(tenant=self.tenant).annotate(

@@ -178,3 +178,56 @@ def test_collaborator_picker_is_marked_for_the_script_and_posts_the_same(client,
     assert "data-picker" in select
     assert "multiple" in select
     assert 'data-picker-placeholder="输入关键字筛选"' in select
+
+
+def test_objection_search_and_status_filter(client, world):
+    client.force_login(world.users["admin"])
+    url = _url(world, "objection-list")
+
+    def shown(**query) -> int:
+        html = client.get(url, query).content.decode()
+        return html.count('<div class="list-group-item">')
+
+    assert shown() == 1
+    assert shown(q="候选人甲") == 1
+    assert shown(q="不实") == 1  # the reason
+    assert shown(q="无此人") == 0
+    assert shown(status="open") == 1
+    assert shown(status="dismissed") == 0
+    html = client.get(url, {"q": "候选人甲"}).content.decode()
+    assert "共 1 条" in html
+
+
+def test_agreements_search_and_pages(client, world, monkeypatch):
+    import datetime as dt
+
+    import time_machine
+
+    from accounts.models import Membership
+    from duties import record_views, services
+
+    admin = Membership.objects.get(user=world.users["admin"])
+    with time_machine.travel(dt.datetime(2026, 6, 15, 10), tick=False):
+        for key, unit in (("d1", "u1"), ("d2", "u2")):
+            services.agreement_create(
+                tenant=world.tenant,
+                membership=admin,
+                officer=world.officers[key],
+                host_unit=world.units[unit],
+                start=dt.date(2026, 1, 1),
+                end=dt.date(2026, 12, 31),
+            )
+        monkeypatch.setattr(record_views, "PER_PAGE", 1)
+        client.force_login(world.users["admin"])
+        url = _url(world, "agreement-list")
+        html = client.get(url).content.decode()
+        assert html.count("data-agreement=") == 1
+        assert _page_links(html) == {"2": "?page=2", "next": "?page=2", "last": "?page=2"}
+        assert "共 2 条" in html
+        html = client.get(url, {"q": "王五"}).content.decode()
+        assert re.findall(r'data-agreement="(\d+)"', html) == [
+            str(world.officers["d2"].agreements.get().pk)
+        ]
+        assert 'class="pagination' not in html
+        # the status tabs keep the search
+        assert 'href="?q=%E7%8E%8B%E4%BA%94&amp;status=in_force"' in html

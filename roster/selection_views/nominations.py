@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,7 +20,7 @@ from liaison.forms import apply_service_errors
 from liaison.views import FilteredListMixin, TenantPageMixin
 
 from .. import hosts, workflow
-from ..choices import FINAL_STAGES, Stage
+from ..choices import FINAL_STAGES, ObjectionStatus, Stage
 from ..filtersets import NominationFilterSet
 from ..models import Objection
 from ..selection_forms import NominationForm
@@ -217,12 +218,35 @@ class ObjectionListView(TenantPageMixin, ListView):
     roles = READERS
     template_name = "roster/selection/objections.html"
     context_object_name = "objections"
+    paginate_by = 50
 
     def get_queryset(self):
         return (
             Objection.objects.for_tenant(self.tenant)
             .select_related("nomination", "notice")
             .order_by("status", "-created_at")
+        )
+
+    def get_filtered_queryset(self):
+        """The list shown (issue 14 "Lists"): search by nominee, objector or
+        reason, and the status; the answer form acts on any objection."""
+        rows = self.get_queryset()
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            rows = rows.filter(
+                Q(nomination__full_name__icontains=query)
+                | Q(name__icontains=query)
+                | Q(reason__icontains=query)
+            )
+        status = self.request.GET.get("status")
+        if status in ObjectionStatus.values:
+            rows = rows.filter(status=status)
+        return rows
+
+    def get(self, request, *args, **kwargs):
+        self.object_list = self.get_filtered_queryset()
+        return self.render_to_response(
+            self.get_context_data(statuses=ObjectionStatus.choices, filters=request.GET)
         )
 
     def post(self, request, *args, **kwargs):

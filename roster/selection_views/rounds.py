@@ -38,6 +38,7 @@ class RoundListView(TenantPageMixin, ListView):
     roles = READERS_AND_REVIEWERS
     template_name = "roster/selection/rounds.html"
     context_object_name = "rounds"
+    paginate_by = 50  # issue 14 "Lists": numbered pages when the list grows
 
     def get_queryset(self):
         return workflow.round_list(tenant=self.tenant)
