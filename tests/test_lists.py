@@ -231,3 +231,19 @@ def test_agreements_search_and_pages(client, world, monkeypatch):
         assert 'class="pagination' not in html
         # the status tabs keep the search
         assert 'href="?q=%E7%8E%8B%E4%BA%94&amp;status=in_force"' in html
+
+
+def test_change_request_search_keeps_the_status_tab(client, world):
+    client.force_login(world.users["admin"])
+    url = _url(world, "change-request-list")
+    name = world.change_request.officer.full_name
+
+    def shown(**query) -> int:
+        return client.get(url, query).content.decode().count('<li class="list-group-item">')
+
+    assert shown() == 1
+    assert shown(q=name) == 1
+    assert shown(q="无此人") == 0
+    assert shown(q=name, status="rejected") == 0
+    html = client.get(url, {"q": name}).content.decode()
+    assert 'name="q" value="' + name + '"' in html
