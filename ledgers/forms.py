@@ -29,7 +29,12 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
     officers = forms.ModelMultipleChoiceField(
         label=_("Credited officers"),
         queryset=Officer.objects.none(),
-        widget=PickerSelectMultiple(attrs={"size": 5}),
+        widget=PickerSelectMultiple(
+            attrs={
+                "size": 5,
+                "data-picker-help": _("The officers this work credits: type to filter, tick each."),
+            }
+        ),
         help_text=_("The officers this work credits (hold Ctrl or tap to pick several)."),
     )
     reason = forms.CharField(

@@ -145,6 +145,12 @@
     wrap.appendChild(list);
     wrap.appendChild(empty);
     wrap.appendChild(status);
+    /* the hint about Ctrl no longer applies; hidden, the select must not
+       hold up the browser's own validation (the server still checks) */
+    var help = select.getAttribute("data-picker-help");
+    var hint = select.parentNode.querySelector(".form-text");
+    if (help && hint) { hint.textContent = help; }
+    select.required = false;
     select.classList.add("d-none");
     select.setAttribute("aria-hidden", "true");
     select.tabIndex = -1;

@@ -73,6 +73,8 @@ def test_picker_filters_the_colleagues_as_one_types_on_a_phone(
     expect(picker.locator(".form-check")).to_have_count(68)
     expect(rows).to_have_count(68)
     shot(phone, artifacts_dir, "entry-form-390")
+    hint = phone.locator('.mb-3:has(.picker[data-picker-for="id_officers"]) > .form-text')
+    expect(hint).to_have_text("此项工作的计分联络员：输入文字筛选，逐一勾选。")
 
     # the label leads to the filter box (keyboard and screen readers)
     phone.locator('label[for="id_officers-filter"]').tap()
