@@ -128,12 +128,28 @@ def test_member_search_and_role_filter(client, world):
 
 @pytest.mark.parametrize(
     ("who", "districts"),
-    [("admin", ["d1", "d2"]), ("manager", ["d1"]), ("auditor", ["d1", "d2"])],
+    [("admin", ["d1", "d2"]), ("manager", ["d1"]), ("auditor", ["d1", "d2"]), ("reviewer", ["d1"])],
 )
 def test_officer_filter_offers_only_the_districts_in_reach(client, world, who, districts):
     client.force_login(world.users[who])
     html = client.get(_url(world, "officer-list")).content.decode()
     assert _options(html, "district") == districts
+
+
+def test_officer_without_district_reach_gets_no_district_filter(client, world):
+    client.force_login(world.users["officer"])
+    html = client.get(_url(world, "officer-list")).content.decode()
+    assert 'name="district"' not in html
+    assert 'name="q"' in html
+
+
+@pytest.mark.parametrize(("who", "districts"), [("admin", ["d1", "d2"]), ("manager", ["d1"])])
+def test_quota_filter_offers_only_the_districts_in_reach(client, world, who, districts):
+    client.force_login(world.users[who])
+    url = reverse(
+        "quota-detail", kwargs={"tenant_slug": world.tenant.slug, "pk": world.quota_report.pk}
+    )
+    assert _options(client.get(url).content.decode(), "district") == districts
 
 
 @pytest.mark.parametrize(
