@@ -263,3 +263,17 @@ def test_change_request_search_keeps_the_status_tab(client, world):
     assert shown(q=name, status="rejected") == 0
     html = client.get(url, {"q": name}).content.decode()
     assert 'name="q" value="' + name + '"' in html
+
+
+def test_group_search_by_member_or_district(client, world):
+    client.force_login(world.users["admin"])
+    url = _url(world, "group-list")
+
+    def groups(**query) -> list[str]:
+        return re.findall(r'data-group="(\d+)"', client.get(url, query).content.decode())
+
+    assert groups() == [str(world.group.pk)]
+    assert groups(q="工作组") == [str(world.group.pk)]
+    assert groups(q="一区") == [str(world.group.pk)]  # the district's name
+    assert groups(q="二区") == []
+    assert groups(q="无此组") == []
