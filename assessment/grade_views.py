@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -86,6 +87,9 @@ class AssessmentRedirectView(TenantPageMixin, View):
         return redirect("assessment-page", tenant_slug=tenant_slug, year=year)
 
 
+ROWS_PER_PAGE = 50
+
+
 class AssessmentPageView(TenantPageMixin, TemplateView):
     """Every officer's components, proposed grade, grade in force and reasons;
     the admin sets grades with a reason and finalises the year."""
@@ -105,10 +109,27 @@ class AssessmentPageView(TenantPageMixin, TemplateView):
         for row in table["rows"]:
             if row["unit_id"] is not None:
                 units[row["unit_id"]] = row["unit_name"]
+        # issue 14 "Lists": search by name or district, filter by grade, 50 a page
+        get = self.request.GET
+        shown = table["rows"]
+        query = get.get("q", "").strip().casefold()
+        if query:
+            shown = [
+                r
+                for r in shown
+                if query in r["full_name"].casefold()
+                or query in (r.get("district_name") or "").casefold()
+            ]
+        if get.get("grade"):
+            shown = [r for r in shown if r["grade"] == get["grade"]]
+        page_obj = Paginator(shown, ROWS_PER_PAGE).get_page(get.get("page"))
         context.update(
             year=year,
             years=range(year - 3, year + 2),
             table=table,
+            rows=page_obj.object_list,
+            page_obj=page_obj,
+            filters=get,
             counts=[(label, counts.get(code, 0)) for code, label in table["grades"]]
             + ([(pgettext("assessment grade", "Pending"), len(pending))] if pending else []),
             pending=pending,

@@ -10,6 +10,8 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -92,6 +94,9 @@ def _service_errors(form, exc: Exception) -> None:
 # --- agreements ------------------------------------------------------------------------
 
 
+PER_PAGE = 50
+
+
 class AgreementListView(TenantPageMixin, TemplateView):
     roles = READERS
     template_name = "duties/records/agreements.html"
@@ -102,9 +107,15 @@ class AgreementListView(TenantPageMixin, TemplateView):
         duty = agreement_duty(policy_in_force(tenant=self.tenant, on=today).rules)
         remind = duty.get("remind_days")
         rows = []
-        for agreement in agreement_list(membership=self.membership).select_related(
+        agreements = agreement_list(membership=self.membership).select_related(
             "officer__district", "renewed_by"
-        ):
+        )
+        query = self.request.GET.get("q", "").strip()
+        if query:  # issue 14 "Lists": by officer or host
+            agreements = agreements.filter(
+                Q(officer__full_name__icontains=query) | Q(host_unit__name__icontains=query)
+            )
+        for agreement in agreements:
             code, label = agreement_status(agreement, today, remind)
             rows.append({"a": agreement, "status": code, "status_label": label})
         wanted = self.request.GET.get("status", "")
@@ -123,8 +134,11 @@ class AgreementListView(TenantPageMixin, TemplateView):
             rows = [r for r in rows if not r["a"].filed]
         elif wanted:
             rows = [r for r in rows if r["status"] == wanted]
+        page_obj = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("page"))
         context.update(
-            rows=rows,
+            rows=page_obj.object_list,
+            page_obj=page_obj,
+            filters=self.request.GET,
             tabs=[(code, label, counts.get(code, 0)) for code, label in tabs],
             current=wanted,
             remind_days=remind,
@@ -329,8 +343,13 @@ class ServiceDayListView(TenantPageMixin, FormView):
                     "below": minimum is not None and totals[officer.id] < minimum,
                 }
             )
+        # issue 14 "Lists": every day recorded, 50 a page (was the first 200)
+        page_obj = Paginator(service_day_list(membership=self.membership), PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
         context.update(
-            records=service_day_list(membership=self.membership)[:200],
+            records=page_obj.object_list,
+            page_obj=page_obj,
             table=table,
             year=year,
             years=range(today.year - 3, today.year + 1),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import Membership
-from liaison.forms import BootstrapFormMixin
+from liaison.forms import BootstrapFormMixin, PickerSelectMultiple
 from roster.models import Officer
 
 from .choices import EntryKind, Library
@@ -29,7 +29,12 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
     officers = forms.ModelMultipleChoiceField(
         label=_("Credited officers"),
         queryset=Officer.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=PickerSelectMultiple(
+            attrs={
+                "size": 5,
+                "data-picker-help": _("The officers this work credits: type to filter, tick each."),
+            }
+        ),
         help_text=_("The officers this work credits (hold Ctrl or tap to pick several)."),
     )
     reason = forms.CharField(
@@ -108,6 +113,10 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
         if "conversion" in self.fields:
             self.fields["conversion"].queryset = visible.filter(kind=EntryKind.CONVERSION)
         if "matched" in self.fields:
+            # a list that grows with the ledger: filtered as one types (issue 14)
+            self.fields["matched"].widget = PickerSelectMultiple(
+                attrs={"size": 5, "class": "form-select"}
+            )
             self.fields["matched"].queryset = visible.filter(
                 kind__in=[EntryKind.ACHIEVEMENT, EntryKind.DEMAND]
             )

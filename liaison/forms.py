@@ -10,6 +10,22 @@ from django.utils.translation import gettext_lazy as _
 DASHES = "---------"
 
 
+class PickerSelectMultiple(forms.SelectMultiple):
+    """A multiple select that ``static/js/portal.js`` turns into a list of
+    check boxes with a box that filters them as one types (issue 14 "Lists":
+    a 64-name list on a phone). The field and what it posts stay the same, so
+    the page works without JavaScript."""
+
+    def __init__(self, attrs=None, choices=()):
+        picker = {
+            "data-picker": "",
+            "data-picker-placeholder": _("Type to filter the list"),
+            "data-picker-empty": _("Nothing matches."),
+            "data-picker-selected": _("{n} selected"),
+        }
+        super().__init__({**picker, **(attrs or {})}, choices)
+
+
 def _tidy(field: forms.Field) -> None:
     """Bootstrap's class on the widget, and "请选择" for Django's dashes."""
     widget = field.widget

@@ -1,6 +1,7 @@
 """FilterSets shared by the roster's pages and API."""
 
 import django_filters
+from django.db.models import Q
 
 from liaison.filters import IdFilter
 
@@ -28,10 +29,25 @@ class NominationFilterSet(django_filters.FilterSet):
     round = IdFilter(field_name="round_id")
     stage = django_filters.CharFilter()
     category = django_filters.CharFilter()
+    # issue 14 "Lists": the nominations page searches and filters like the roster
+    district = django_filters.CharFilter(field_name="district__code")
+    unit = IdFilter(field_name="unit_id")
+    q = django_filters.CharFilter(method="search")
 
     class Meta:
         model = Nomination
-        fields = ["round", "stage", "category"]
+        fields = ["round", "stage", "category", "district", "unit"]
+
+    def search(self, queryset, name, value):
+        """Name, unit or mobile contains the text."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(full_name__icontains=value)
+            | Q(unit__name__icontains=value)
+            | Q(mobile__icontains=value)
+        )
 
 
 class ObjectionFilterSet(django_filters.FilterSet):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
-from liaison.forms import BootstrapFormMixin
+from liaison.forms import BootstrapFormMixin, PickerSelectMultiple
 
 from .choices import UnitKind
 from .models import District, Unit
@@ -57,7 +57,7 @@ class MemberForm(BootstrapFormMixin, forms.Form):
         label=_("Units (unit reviewers)"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PickerSelectMultiple(attrs={"size": 6}),
     )
 
     def __init__(self, *args, tenant, **kwargs):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -201,12 +202,16 @@ class ChangeRequestListView(TenantPageMixin, ListView):
         status = self.request.GET.get("status")
         if status in ChangeStatus.values:
             rows = rows.filter(status=status)
+        query = self.request.GET.get("q", "").strip()
+        if query:  # issue 14 "Lists": by officer or reason
+            rows = rows.filter(Q(officer__full_name__icontains=query) | Q(reason__icontains=query))
         return rows.order_by("-filed_at", "-id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             statuses=ChangeStatus.choices,
             current=self.request.GET.get("status", ""),
+            filters=self.request.GET,
             can_decide=self.membership.role == Role.ADMIN,
             **kwargs,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liaison.forms import BootstrapFormMixin
+from liaison.forms import BootstrapFormMixin, PickerSelectMultiple
 
 from .choices import NOMINEE_FIELDS, GroupKind
 from .models import District, Nomination, Officer, SelectionRound, Unit
@@ -141,7 +141,7 @@ class GroupForm(BootstrapFormMixin, forms.Form):
         label=_("Members (pairs: 2 city officers; guidance group: 5)"),
         queryset=Officer.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=PickerSelectMultiple(attrs={"size": 8}),
     )
     leader = forms.ModelChoiceField(
         label=_("Leader (guidance group)"), queryset=Officer.objects.none(), required=False
@@ -150,7 +150,7 @@ class GroupForm(BootstrapFormMixin, forms.Form):
         label=_("Host institutions (pairs: 2)"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=PickerSelectMultiple(attrs={"size": 5}),
     )
     district = forms.ModelChoiceField(
         label=_("District (working group)"), queryset=District.objects.none(), required=False

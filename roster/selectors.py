@@ -76,6 +76,18 @@ def units_in_reach(*, membership: Membership) -> QuerySet[Unit]:
     return units.none()
 
 
+def district_choices(*, membership: Membership) -> QuerySet[District]:
+    """The districts a list page's filter offers (issue 14 "Lists"): only
+    those whose rows the member can see: every district for admins and
+    auditors, a district manager's granted ones, the districts of a unit
+    reviewer's units; none for officers."""
+    if membership.role == Role.UNIT_REVIEWER:
+        return district_list(tenant=membership.tenant).filter(
+            pk__in=units_in_reach(membership=membership).values("district_id")
+        )
+    return districts_in_reach(membership=membership)
+
+
 def officer_list(*, membership: Membership) -> QuerySet[Officer]:
     """Officers the member can see: all for admins and auditors, their
     districts' for district managers, their units' for unit reviewers, and

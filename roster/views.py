@@ -37,6 +37,7 @@ from .hosts import headcount, without_host
 from .models import Officer
 from .selectors import (
     MemberGrants,
+    district_choices,
     district_list,
     dormant,
     home_summary,
@@ -51,6 +52,7 @@ class DistrictListView(TenantPageMixin, ListView):
     roles = ALL_ROLES
     template_name = "roster/district_list.html"
     context_object_name = "districts"
+    paginate_by = 50  # issue 14 "Lists": numbered pages when the list grows
 
     def get_queryset(self):
         return district_list(tenant=self.tenant).annotate(
@@ -138,10 +140,20 @@ class MemberListView(TenantPageMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return member_list(tenant=self.tenant)
+        members = member_list(tenant=self.tenant)
+        query = self.request.GET.get("q", "").strip()
+        if query:  # issue 14 "Lists": search by username or name
+            members = members.filter(
+                Q(user__username__icontains=query) | Q(user__full_name__icontains=query)
+            )
+        role = self.request.GET.get("role")
+        if role in Role.values:
+            members = members.filter(role=role)
+        return members
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(roles=Role.choices, filters=self.request.GET)
         grants = MemberGrants(tenant=self.tenant)
         for member in context["members"]:
             member.district_names = grants.district_names(member.user_id)
@@ -206,7 +218,7 @@ class OfficerListView(FilteredListMixin, TenantPageMixin, ListView):
             officer.needs_host = officer.pk in unhosted
         context.update(
             categories=policy.rules["categories"],
-            districts=district_list(tenant=self.tenant),
+            districts=district_choices(membership=self.membership),
             hosts_required=hosts_required,
             headcount=[r for r in headcount(membership=self.membership, on=today) if r["minimum"]],
         )

@@ -119,7 +119,8 @@ class QuotaDetailView(TenantPageMixin, TemplateView):
             rows=rows,
             behind=sum(1 for r in rows if not r["met"]),
             filters=self.request.GET,
-            districts=district_list(tenant=self.tenant),
+            # issue 14 "Lists": the filter offers only the districts in reach
+            districts=districts_in_reach(membership=self.membership),
         )
         return context
 

@@ -186,3 +186,23 @@ def test_menu_leads_to_the_current_years_assessment(yq):
         assert response["Location"] == f"/t/{yq.tenant.slug}/assessment/2026/"
         assert "年度考核等次" in client.get(path(yq)).content.decode()
     assert page(yq, "reviewer").get(f"/t/{yq.tenant.slug}/assessment/").status_code == 403
+
+
+def test_year_page_searches_and_filters_by_grade(yq):
+    """Issue 14 "Lists": the table narrows by name and by grade; the
+    summary above it still counts the whole year."""
+    import re
+
+    client = page(yq, "admin")
+
+    def names(**query) -> list[str]:
+        html = client.get(path(yq), query).content.decode()
+        assert "待评 1" in html  # the counts are the year's, not the page's
+        return re.findall(r'<td class="text-nowrap" data-label="[^"]+"><span>([^<]+)<', html)
+
+    everyone = names()
+    assert len(everyone) == len(set(everyone)) >= 6
+    assert names(q="特派员A") == ["特派员A"]
+    assert names(q="特派员F", grade="pending") == ["特派员F"]
+    assert names(grade="pending") == ["特派员F"]
+    assert names(q="无此人") == []

@@ -374,3 +374,6 @@ CELERY_BEAT_SCHEDULE["notification-digests"] = {
 
 # --- words: punctuation in the reader's language for templates (issue 14) ---
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("liaison.words.punctuation")
+# --- lists (issue 14 item 5): the list pages' template tags (numbered
+# pagination), a library outside any app's templatetags folder.
+TEMPLATES[0]["OPTIONS"].setdefault("libraries", {})["lists"] = "liaison.list_tags"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,30 +17,29 @@ from accounts.selectors import policy_in_force
 from liaison.api.permissions import READERS
 from liaison.errors import Conflict
 from liaison.forms import apply_service_errors
-from liaison.views import TenantPageMixin
+from liaison.views import FilteredListMixin, TenantPageMixin
 
 from .. import hosts, workflow
-from ..choices import FINAL_STAGES, Stage
+from ..choices import FINAL_STAGES, ObjectionStatus, Stage
+from ..filtersets import NominationFilterSet
 from ..models import Objection
 from ..selection_forms import NominationForm
-from ..selectors import unit_list, units_in_reach
+from ..selectors import district_choices, unit_list, units_in_reach
 from .rounds import READERS_AND_REVIEWERS, _errors
 
 
-class NominationListView(TenantPageMixin, ListView):
-    """The queue: nominations in reach, those awaiting the caller first."""
+class NominationListView(FilteredListMixin, TenantPageMixin, ListView):
+    """The queue: nominations in reach, filtered like the API (search, stage,
+    round, district in reach)."""
 
     roles = READERS_AND_REVIEWERS
     template_name = "roster/selection/nominations.html"
     context_object_name = "nominations"
     paginate_by = 50
+    filterset_class = NominationFilterSet
 
-    def get_queryset(self):
-        rows = workflow.nomination_list(membership=self.membership).order_by("-id")
-        stage = self.request.GET.get("stage")
-        if stage in Stage.values:
-            rows = rows.filter(stage=stage)
-        return rows
+    def base_queryset(self):
+        return workflow.nomination_list(membership=self.membership).order_by("-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -54,6 +54,8 @@ class NominationListView(TenantPageMixin, ListView):
         context.update(
             stages=Stage.choices,
             current=self.request.GET.get("stage", ""),
+            districts=district_choices(membership=self.membership),
+            rounds=workflow.round_list(tenant=self.tenant),
             can_nominate=self.membership.role in workflow.NOMINATORS,
         )
         return context
@@ -219,12 +221,35 @@ class ObjectionListView(TenantPageMixin, ListView):
     roles = READERS
     template_name = "roster/selection/objections.html"
     context_object_name = "objections"
+    paginate_by = 50
 
     def get_queryset(self):
         return (
             Objection.objects.for_tenant(self.tenant)
             .select_related("nomination", "notice")
             .order_by("status", "-created_at")
+        )
+
+    def get_filtered_queryset(self):
+        """The list shown (issue 14 "Lists"): search by nominee, objector or
+        reason, and the status; the answer form acts on any objection."""
+        rows = self.get_queryset()
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            rows = rows.filter(
+                Q(nomination__full_name__icontains=query)
+                | Q(name__icontains=query)
+                | Q(reason__icontains=query)
+            )
+        status = self.request.GET.get("status")
+        if status in ObjectionStatus.values:
+            rows = rows.filter(status=status)
+        return rows
+
+    def get(self, request, *args, **kwargs):
+        self.object_list = self.get_filtered_queryset()
+        return self.render_to_response(
+            self.get_context_data(statuses=ObjectionStatus.choices, filters=request.GET)
         )
 
     def post(self, request, *args, **kwargs):

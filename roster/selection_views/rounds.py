@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,7 @@ class RoundListView(TenantPageMixin, ListView):
     roles = READERS_AND_REVIEWERS
     template_name = "roster/selection/rounds.html"
     context_object_name = "rounds"
+    paginate_by = 50  # issue 14 "Lists": numbered pages when the list grows
 
     def get_queryset(self):
         return workflow.round_list(tenant=self.tenant)
@@ -178,13 +180,22 @@ class GroupListView(TenantPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        groups = list(group_list(membership=self.membership))
+        groups = group_list(membership=self.membership)
+        query = self.request.GET.get("q", "").strip()
+        if query:  # issue 14 "Lists": by group, member or district
+            groups = groups.filter(
+                Q(name__icontains=query)
+                | Q(members__full_name__icontains=query)
+                | Q(district__name__icontains=query)
+            ).distinct()
+        groups = list(groups)
         context.update(
             sections=[
                 (label, [g for g in groups if g.kind == code]) for code, label in GroupKind.choices
             ],
             form=kwargs.get("form") or GroupForm(tenant=self.tenant),
             can_create=self.membership.role == Role.ADMIN,
+            filters=self.request.GET,
         )
         return context
 

@@ -54,3 +54,96 @@
     });
   }
 })();
+/* issue 14 "Lists": a long multiple select (select[data-picker], e.g. the
+   co-credited officers) becomes a list of check boxes with a box that
+   filters them as one types. The select stays in the form, hidden, and
+   carries the choice, so the page posts the same thing with or without
+   JavaScript. */
+(function () {
+  "use strict";
+  function fold(text) { return (text || "").toLocaleLowerCase().replace(/\s+/g, ""); }
+  function enhance(select, index) {
+    var id = select.id || ("picker-" + index);
+    var wrap = document.createElement("div");
+    wrap.className = "picker border rounded p-2";
+    wrap.setAttribute("data-picker-for", id);
+    var search = document.createElement("input");
+    search.type = "search";
+    search.id = id + "-filter";
+    search.className = "form-control form-control-sm mb-2";
+    search.autocomplete = "off";
+    search.placeholder = select.getAttribute("data-picker-placeholder") || "";
+    search.setAttribute("aria-controls", id + "-options");
+    var list = document.createElement("div");
+    list.id = id + "-options";
+    list.className = "picker-options";
+    list.setAttribute("role", "group");
+    var label = document.querySelector('label[for="' + id + '"]');
+    if (label) {
+      list.setAttribute("aria-label", label.textContent.trim());
+      search.setAttribute("aria-label", label.textContent.trim() + " · " + search.placeholder);
+      label.htmlFor = search.id;
+    }
+    var empty = document.createElement("div");
+    empty.className = "text-body-secondary small d-none picker-empty";
+    empty.textContent = select.getAttribute("data-picker-empty") || "";
+    var status = document.createElement("div");
+    status.className = "small text-body-secondary mt-1 picker-status";
+    status.setAttribute("aria-live", "polite");
+    var items = [];
+    Array.prototype.forEach.call(select.options, function (option, i) {
+      var row = document.createElement("div");
+      row.className = "form-check";
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "form-check-input";
+      box.id = id + "-option-" + i;
+      box.value = option.value;
+      box.checked = option.selected;
+      box.disabled = option.disabled;
+      var text = document.createElement("label");
+      text.className = "form-check-label";
+      text.htmlFor = box.id;
+      text.textContent = option.textContent;
+      box.addEventListener("change", function () { option.selected = box.checked; count(); });
+      row.appendChild(box);
+      row.appendChild(text);
+      list.appendChild(row);
+      items.push({ row: row, key: fold(option.textContent) });
+    });
+    function count() {
+      var n = select.selectedOptions ? select.selectedOptions.length
+        : Array.prototype.filter.call(select.options, function (o) { return o.selected; }).length;
+      status.textContent = (select.getAttribute("data-picker-selected") || "{n}").replace("{n}", String(n));
+    }
+    search.addEventListener("input", function () {
+      var key = fold(search.value);
+      var shown = 0;
+      items.forEach(function (item) {
+        var match = !key || item.key.indexOf(key) !== -1;
+        item.row.classList.toggle("d-none", !match);
+        if (match) { shown += 1; }
+      });
+      empty.classList.toggle("d-none", shown > 0);
+    });
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }  /* filtering, not submitting */
+    });
+    wrap.appendChild(search);
+    wrap.appendChild(list);
+    wrap.appendChild(empty);
+    wrap.appendChild(status);
+    /* the hint about Ctrl no longer applies; hidden, the select must not
+       hold up the browser's own validation (the server still checks) */
+    var help = select.getAttribute("data-picker-help");
+    var hint = select.parentNode.querySelector(".form-text");
+    if (help && hint) { hint.textContent = help; }
+    select.required = false;
+    select.classList.add("d-none");
+    select.setAttribute("aria-hidden", "true");
+    select.tabIndex = -1;
+    select.parentNode.insertBefore(wrap, select.nextSibling);
+    count();
+  }
+  document.querySelectorAll("select[multiple][data-picker]").forEach(enhance);
+})();
