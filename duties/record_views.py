@@ -395,7 +395,11 @@ class TrainingListView(TenantPageMixin, TemplateView):
         today = timezone.localdate()
         year = _year(self.request, today)
         rules = policy_in_force(tenant=self.tenant, on=min(today, dt.date(year, 12, 31))).rules
-        officers = list(officer_list(membership=self.membership))
+        query = self.request.GET.get("q", "").strip()
+        officers = officer_list(membership=self.membership)
+        if query:  # the table's officers by name, the trainings by title
+            officers = officers.filter(full_name__icontains=query)
+        officers = list(officers)
         counts = training_counts(
             tenant=self.tenant,
             officers=[o.id for o in officers],
@@ -423,12 +427,15 @@ class TrainingListView(TenantPageMixin, TemplateView):
             .filter(held_on__year=year)
             .prefetch_related("attendance")
         )
+        if query:
+            trainings = trainings.filter(title__icontains=query)
         context.update(
             trainings=trainings,
             table=table,
             kinds=kinds,
             year=year,
             years=range(today.year - 3, today.year + 1),
+            q=query,
             can_record=self.membership.role in TRAINERS,
         )
         return context

@@ -55,10 +55,17 @@ class DistrictListView(TenantPageMixin, ListView):
     paginate_by = 50  # issue 14 "Lists": numbered pages when the list grows
 
     def get_queryset(self):
-        return district_list(tenant=self.tenant).annotate(
+        districts = district_list(tenant=self.tenant)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            districts = districts.filter(Q(name__icontains=query) | Q(code__icontains=query))
+        return districts.annotate(
             officer_count=Count("officers", filter=Q(officers__status="active")),
             unit_count=Count("units", distinct=True),
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(q=self.request.GET.get("q", ""), **kwargs)
 
 
 class DistrictCreateView(TenantFormView):

@@ -277,3 +277,63 @@ def test_group_search_by_member_or_district(client, world):
     assert groups(q="一区") == [str(world.group.pk)]  # the district's name
     assert groups(q="二区") == []
     assert groups(q="无此组") == []
+
+
+def test_round_search_by_title_or_year(client, world):
+    from accounts.models import Membership
+
+    admin = Membership.objects.get(user=world.users["admin"], tenant=world.tenant)
+    workflow.round_create(
+        membership=admin, year=2027, category="district", seats=2, title="春季选派"
+    )
+    workflow.round_create(
+        membership=admin, year=2028, category="district", seats=1, title="秋季增补"
+    )
+    client.force_login(world.users["admin"])
+
+    def titles(**query) -> list[str]:
+        html = client.get(_url(world, "round-list"), query).content.decode()
+        return re.findall(r'<div class="fw-semibold">([^<]+)</div>', html)
+
+    assert titles(q="春季") == ["春季选派"]
+    assert titles(q="2028") == ["秋季增补"]
+    assert titles(q="没有这个") == []
+    assert (
+        "没有符合条件的选派批次。"
+        in client.get(_url(world, "round-list"), {"q": "无"}).content.decode()
+    )
+
+
+def test_district_search_by_name_or_code(client, world):
+    client.force_login(world.users["admin"])
+
+    html = client.get(_url(world, "district-list"), {"q": "二区"}).content.decode()
+    assert "二区" in html and "一区" not in html
+    html = client.get(_url(world, "district-list"), {"q": "d1"}).content.decode()
+    assert "一区" in html and "二区" not in html
+    html = client.get(_url(world, "district-list"), {"q": "zz"}).content.decode()
+    assert "没有符合条件的区（县）。" in html
+
+
+def test_training_search_narrows_trainings_and_officers(client, world):
+    import datetime as dt
+
+    from accounts.models import Membership
+    from duties.services import training_create
+
+    admin = Membership.objects.get(user=world.users["admin"], tenant=world.tenant)
+    day = dt.date(2026, 3, 2)
+    training_create(
+        tenant=world.tenant, membership=admin, title="成果转化培训", kind="training", held_on=day
+    )
+    training_create(
+        tenant=world.tenant, membership=admin, title="月度交流会", kind="training", held_on=day
+    )
+    client.force_login(world.users["admin"])
+    url = reverse("training-list", kwargs={"tenant_slug": world.tenant.slug})
+    html = client.get(url, {"year": 2026, "q": "交流"}).content.decode()
+    assert "月度交流会" in html and "成果转化培训" not in html
+    name = world.officers["d1"].full_name
+    html = client.get(url, {"year": 2026, "q": name}).content.decode()
+    others = [o.full_name for k, o in world.officers.items() if o.full_name != name]
+    assert name in html and not any(f">{other}<" in html for other in others)

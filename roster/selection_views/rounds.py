@@ -42,10 +42,14 @@ class RoundListView(TenantPageMixin, ListView):
     paginate_by = 50  # issue 14 "Lists": numbered pages when the list grows
 
     def get_queryset(self):
-        return workflow.round_list(tenant=self.tenant)
+        rounds = workflow.round_list(tenant=self.tenant)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            rounds = rounds.filter(Q(title__icontains=query) | Q(year__icontains=query))
+        return rounds
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(q=self.request.GET.get("q", ""), **kwargs)
         labels = _category_labels(self.tenant)
         for selection in context["rounds"]:
             selection.category_label = labels.get(selection.category, selection.category)
