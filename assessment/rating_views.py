@@ -8,6 +8,8 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -104,6 +106,10 @@ class RatingsCurrentView(TenantPageMixin, View):
         return HttpResponseRedirect(_page(tenant_slug, timezone.localdate().year))
 
 
+#: rating requests shown per page (a year of a large programme has hundreds)
+REQUESTS_PER_PAGE = 50
+
+
 class RatingsPageView(TenantPageMixin, TemplateView):
     """The year's rating requests (who answered, when), the form that sends
     one (POST, then a redirect: the new link is shown on the next view, once),
@@ -119,6 +125,7 @@ class RatingsPageView(TenantPageMixin, TemplateView):
         membership = self.membership
         can_send = membership.role in SEND_ROLES
         requests = rating_request_list(membership=membership, year=year)
+        query = self.request.GET.get("q", "").strip()
         shown = self.request.session.pop(NEW_LINK, None) if self.request.method == "GET" else None
         if shown:
             made = requests.filter(pk=shown["request"]).first()
@@ -130,15 +137,26 @@ class RatingsPageView(TenantPageMixin, TemplateView):
                 )
         levels = opinion_levels(tenant=self.tenant)
         level_labels = {lv["code"]: lv["label"] for lv in levels}
-        opinions = list(opinion_list(membership=membership, year=year))
+        opinions = opinion_list(membership=membership, year=year)
+        marks = mark_list(membership=membership, year=year)
+        if query:  # an officer's name (every table), or a rater's (the requests)
+            requests = requests.filter(
+                Q(officer__full_name__icontains=query) | Q(rater_name__icontains=query)
+            )
+            opinions = opinions.filter(officer__full_name__icontains=query)
+            marks = marks.filter(officer__full_name__icontains=query)
+        page_obj = Paginator(requests, REQUESTS_PER_PAGE).get_page(self.request.GET.get("page"))
+        opinions = list(opinions)
         for opinion in opinions:
             opinion.level_label = level_labels.get(opinion.level, opinion.level)
         context.update(
             year=year,
             years=range(year - 2, year + 2),
-            requests=requests,
+            requests=page_obj.object_list,
+            page_obj=page_obj,
+            q=query,
             opinions=opinions,
-            marks=mark_list(membership=membership, year=year),
+            marks=marks,
             can_send=can_send,
             can_mark=membership.role == Role.ADMIN,
             levels=levels,

@@ -186,3 +186,25 @@ def test_page_refuses_another_tenants_or_districts_officer(gw, client, other_wor
     body["officer"] = gw.officers["d2"].id
     assert login(client, gw, "manager").post(PAGE, body).status_code == 400
     assert RatingRequest.objects.count() == 0
+
+
+def test_requests_are_searchable_by_officer_or_rater_and_paged(gw, client, monkeypatch):
+    from assessment import rating_views
+
+    make_request(gw, "d1")
+    make_request(gw, "d2")
+    login(client, gw, "admin")
+
+    def rows(**query) -> list[str]:
+        html = client.get(PAGE, query).content.decode()
+        return re.findall(r'<tr data-request="(\d+)">', html)
+
+    d1 = RatingRequest.objects.get(officer=gw.officers["d1"]).id
+    assert rows(q=gw.officers["d1"].full_name) == [str(d1)]
+    assert len(rows(q="派驻单位甲")) == 2
+    assert rows(q="无此人") == []
+    assert "没有符合条件的评价请求。" in client.get(PAGE, {"q": "无此人"}).content.decode()
+    monkeypatch.setattr(rating_views, "REQUESTS_PER_PAGE", 1)
+    first, second = rows(), rows(page=2)
+    assert len(first) == len(second) == 1 and first != second
+    assert 'data-page="2"' in client.get(PAGE).content.decode()
