@@ -126,13 +126,17 @@ def _json_text(value) -> str:
         for key, item in value.items():
             field = fields.get(key)
             label = str(field.verbose_name) if field is not None else str(_KEY_LABELS.get(key, key))
+
+            def shown(v, field=field):  # a choice by its label, a code never bare
+                return _value(field, v, None) if field is not None and v is not None else _text(v)
+
             if isinstance(item, list) and len(item) == 2:
-                before, after = (_text(v) for v in item)
+                before, after = (shown(v) for v in item)
                 parts.append(
                     f"{label}: {before} → {after}" if item[0] is not None else f"{label}: {after}"
                 )
             else:
-                parts.append(f"{label}: {_text(item)}")
+                parts.append(f"{label}: {shown(item)}")
         return "; ".join(parts)
     if isinstance(value, str):
         return stored_text(value)
