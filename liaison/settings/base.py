@@ -371,3 +371,6 @@ CELERY_BEAT_SCHEDULE["notification-digests"] = {
     "task": "accounts.tasks.send_daily_digests",
     "schedule": crontab(minute=0, hour=18),
 }
+
+# network branch (issue 15 item 4): the province-wide network of programmes
+INSTALLED_APPS += ["network"]
