@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from ledgers.models import Entry
-from liaison.api.permissions import ADMIN
+from liaison.api.permissions import ADMIN, ALL_ROLES
 from liaison.api.viewsets import TenantScopedAPIView
 from liaison.excel import XLSX
 
@@ -58,7 +58,16 @@ def item_json(item: PublishedItem, *, tenant) -> dict:
     }
 
 
-class NetworkView(TenantScopedAPIView):
+class NetworkAPIView(TenantScopedAPIView):
+    """A method the view does not serve answers 405 to every member (not 403)."""
+
+    def roles_for(self, request) -> frozenset[str]:
+        if request.method not in self.method_roles and request.method != "OPTIONS":
+            return ALL_ROLES
+        return super().roles_for(request)
+
+
+class NetworkView(NetworkAPIView):
     """GET: the network this tenant runs (with its members) and this tenant's
     own invitations and memberships. POST ``{"name"}``: start the network."""
 
@@ -93,7 +102,7 @@ class NetworkView(TenantScopedAPIView):
         return Response(self._body(), status=status.HTTP_201_CREATED)
 
 
-class NetworkInviteView(TenantScopedAPIView):
+class NetworkInviteView(NetworkAPIView):
     """POST ``{"tenant": slug}``: invite a city programme (the province admin)."""
 
     method_roles = {"POST": ADMIN}
@@ -112,7 +121,7 @@ class NetworkInviteView(TenantScopedAPIView):
         return Response(member_json(member), status=status.HTTP_201_CREATED)
 
 
-class NetworkMemberActionView(TenantScopedAPIView):
+class NetworkMemberActionView(NetworkAPIView):
     """``members/{id}/accept/`` and ``leave/`` (the city's own row),
     ``remove/`` (a member of the province's network)."""
 
@@ -135,7 +144,7 @@ class NetworkMemberActionView(TenantScopedAPIView):
         return Response(member_json(member))
 
 
-class NetworkFiguresView(TenantScopedAPIView):
+class NetworkFiguresView(NetworkAPIView):
     """The figures of every member programme (counts only; no personal data)."""
 
     method_roles = {"GET": ADMIN}
@@ -158,7 +167,7 @@ class NetworkFiguresView(TenantScopedAPIView):
         )
 
 
-class NetworkFiguresExportView(TenantScopedAPIView):
+class NetworkFiguresExportView(NetworkAPIView):
     """The same figures as one Excel sheet (一个表), sealed with 来源."""
 
     method_roles = {"GET": ADMIN}
@@ -184,7 +193,7 @@ class NetworkFiguresExportView(TenantScopedAPIView):
         return response
 
 
-class PublishedListView(TenantScopedAPIView):
+class PublishedListView(NetworkAPIView):
     """GET: the published items this tenant may browse — all of the network
     it runs, and those of the network it is a member of. POST ``{"entry"}``:
     publish one of this tenant's verified demands or achievements."""
@@ -217,7 +226,7 @@ class PublishedListView(TenantScopedAPIView):
         return Response(item_json(item, tenant=self.tenant), status=status.HTTP_201_CREATED)
 
 
-class PublishedUnpublishView(TenantScopedAPIView):
+class PublishedUnpublishView(NetworkAPIView):
     """POST: take one of this tenant's own items off the network."""
 
     method_roles = {"POST": ADMIN}
