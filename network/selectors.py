@@ -58,7 +58,7 @@ def active_network(*, tenant: Tenant) -> Network | None:
     return member.network if member else None
 
 
-def published_items(*, network: Network, exclude_tenant: Tenant | None = None) -> QuerySet:
+def published_items(network: Network, exclude_tenant: Tenant | None = None) -> QuerySet:
     """Items published to ``network`` that may be shown now: the publisher is
     still an active member and the entry is still a verified demand or
     achievement. ``exclude_tenant`` leaves out one member's own items (the

@@ -9,6 +9,7 @@ import io
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from accounts.models import Membership, User
@@ -186,6 +187,12 @@ def test_figures_api_and_page_and_sheet_carry_no_personal_data(linked, world, ot
         assert name not in text
         assert name not in page
         assert not any(name in c for c in cells)
+    # the sheet is the portal's own: exports/verify says so
+    upload = SimpleUploadedFile("network.xlsx", response.content)
+    verified = linked.api().post(
+        linked.url("exports/verify/"), {"file": upload}, format="multipart"
+    )
+    assert verified.status_code == 200 and verified.json()["valid"] is True
     officer_ids = {str(pk) for pk in Officer.objects.values_list("pk", flat=True)}
     assert not {m.get("officer") for m in body["members"]} & officer_ids
 
