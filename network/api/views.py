@@ -7,8 +7,14 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -22,6 +28,12 @@ from .. import selectors, services
 from ..exports import figures_workbook
 from ..models import NetworkMember, PublishedItem
 from ..views import chosen_year
+
+
+def _field(request, name: str):
+    """One field of the body, or None when the body is not an object."""
+    data = request.data
+    return data.get(name) if hasattr(data, "get") else None
 
 
 def _time(value):
@@ -92,12 +104,12 @@ class NetworkView(NetworkAPIView):
         return Response(self._body())
 
     @extend_schema(
-        request=None,
+        request=inline_serializer("NetworkCreate", {"name": serializers.CharField()}),
         responses={201: OpenApiResponse(description="network"), 409: None, 400: None},
     )
     def post(self, request, tenant_slug: str):
         services.network_create(
-            tenant=self.tenant, membership=self.membership, name=request.data.get("name", "")
+            tenant=self.tenant, membership=self.membership, name=str(_field(request, "name") or "")
         )
         return Response(self._body(), status=status.HTTP_201_CREATED)
 
@@ -107,7 +119,10 @@ class NetworkInviteView(NetworkAPIView):
 
     method_roles = {"POST": ADMIN}
 
-    @extend_schema(request=None, responses={201: OpenApiResponse(description="member row")})
+    @extend_schema(
+        request=inline_serializer("NetworkInvite", {"tenant": serializers.SlugField()}),
+        responses={201: OpenApiResponse(description="member row"), 400: None, 404: None, 409: None},
+    )
     def post(self, request, tenant_slug: str):
         network = selectors.network_of(tenant=self.tenant)
         if network is None:
@@ -116,7 +131,7 @@ class NetworkInviteView(NetworkAPIView):
             tenant=self.tenant,
             membership=self.membership,
             network=network,
-            slug=str(request.data.get("tenant", "")),
+            slug=str(_field(request, "tenant") or ""),
         )
         return Response(member_json(member), status=status.HTTP_201_CREATED)
 
@@ -213,15 +228,28 @@ class PublishedListView(NetworkAPIView):
         items = sorted(seen.values(), key=lambda i: (i.published_at, i.pk), reverse=True)
         return Response([item_json(i, tenant=self.tenant) for i in items])
 
-    @extend_schema(request=None, responses={201: OpenApiResponse(description="published item")})
+    @extend_schema(
+        request=inline_serializer("NetworkPublish", {"entry": serializers.IntegerField()}),
+        responses={201: OpenApiResponse(description="published item"), 400: None, 409: None},
+    )
     def post(self, request, tenant_slug: str):
         try:
-            entry_id = int(request.data.get("entry"))
-        except (TypeError, ValueError):
-            raise ValidationError({"entry": ["A valid integer is required."]}) from None
-        entry = Entry.objects.for_tenant(self.tenant).filter(pk=entry_id).first()
+            entry_id = int(_field(request, "entry"))
+        except (TypeError, ValueError, OverflowError):
+            raise ValidationError({"entry": [_("A valid integer is required.")]}) from None
+        entry = None
+        if 0 < entry_id < 2**63:
+            entry = Entry.objects.for_tenant(self.tenant).filter(pk=entry_id).first()
         if entry is None:
-            raise ValidationError({"entry": ["Invalid pk - object does not exist."]})
+            raise ValidationError(
+                {
+                    "entry": [
+                        _('Invalid pk "{pk_value}" - object does not exist.').format(
+                            pk_value=entry_id
+                        )
+                    ]
+                }
+            )
         item = services.item_publish(tenant=self.tenant, membership=self.membership, entry=entry)
         return Response(item_json(item, tenant=self.tenant), status=status.HTTP_201_CREATED)
 
