@@ -393,3 +393,15 @@ def test_city_page_shows_invitation_and_publish_button(province, world, client):
     )
     assert response["Location"] == "/t/alpha/network/"
     assert not PublishedItem.objects.exists()
+
+
+def test_the_page_is_for_admins_and_in_their_menu(world, client):
+    for who in ("auditor", "manager", "reviewer", "officer"):
+        client.force_login(world.users[who])
+        assert client.get("/t/alpha/network/").status_code == 403
+        assert client.get("/t/alpha/network/export/").status_code == 403
+    client.force_login(world.users["admin"])
+    home = client.get("/t/alpha/").content.decode()
+    assert 'href="/t/alpha/network/"' in home and "全省网络" in home
+    page = client.get("/t/alpha/network/").content.decode()
+    assert "本单位尚未加入全省网络" in page and "建立网络" in page
