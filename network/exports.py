@@ -10,7 +10,7 @@ from accounts.selectors import policy_in_force
 from ledgers.choices import EntryKind
 from liaison.excel import Provenance, SheetWriter, heading, new_workbook, workbook_bytes
 
-from .selectors import MemberFigures
+from .selectors import MemberFigures, figures_total
 
 
 def figures_workbook(*, tenant: Tenant, user, year: int, rows: list[MemberFigures]) -> bytes:
@@ -53,6 +53,21 @@ def figures_workbook(*, tenant: Tenant, user, year: int, rows: list[MemberFigure
                 row.excellence_year if row.excellence_year is not None else "",
                 row.excellent,
                 row.on_time_percent if row.on_time_percent is not None else "",
+            ]
+        )
+    if rows:
+        total = figures_total(rows)
+        sheet.row(
+            [
+                _("Total"),
+                "",
+                total.officers,
+                *[total.entries[kind.value] for kind in kinds],
+                total.entries_total,
+                total.contract_amount,
+                "",
+                total.excellent,
+                "",
             ]
         )
     sheet.close()

@@ -174,6 +174,27 @@ def network_figures(*, network: Network, year: int, today: dt.date) -> list[Memb
     ]
 
 
+@dataclass
+class FiguresTotal:
+    """The network's totals over its members (the sheet's 合计 row)."""
+
+    officers: int = 0
+    entries: dict[str, int] = field(default_factory=dict)
+    entries_total: int = 0
+    contract_amount: object = 0
+    excellent: int = 0
+
+
+def figures_total(rows: list[MemberFigures]) -> FiguresTotal:
+    return FiguresTotal(
+        officers=sum(r.officers for r in rows),
+        entries={k: sum(r.entries.get(k, 0) for r in rows) for k in EntryKind.values},
+        entries_total=sum(r.entries_total for r in rows),
+        contract_amount=sum((r.contract_amount for r in rows), 0),
+        excellent=sum(r.excellent for r in rows),
+    )
+
+
 def figures_as_json(figures: MemberFigures) -> dict:
     return {
         "tenant": figures.tenant.slug,

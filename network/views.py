@@ -50,9 +50,11 @@ class NetworkHomeView(TenantPageMixin, TemplateView):
         network = selectors.network_of(tenant=self.tenant)
         context.update(year=year, network=network, kinds=list(EntryKind))
         if network is not None:
+            figures = selectors.network_figures(network=network, year=year, today=today)
             context.update(
                 members=selectors.member_list(network=network),
-                figures=selectors.network_figures(network=network, year=year, today=today),
+                figures=figures,
+                total=selectors.figures_total(figures) if figures else None,
                 market=selectors.published_items(network=network)[:100],
             )
         memberships = selectors.memberships_of(tenant=self.tenant)

@@ -179,10 +179,12 @@ def test_figures_api_and_page_and_sheet_carry_no_personal_data(linked, world, ot
     ]
     sheet = book.worksheets[0]
     data = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert [(r[0], r[1], r[2]) for r in data] == [
-        ("alpha 科技局", "alpha", 4),
-        ("beta 科技局", "beta", 3),
+    assert [tuple(r) for r in data] == [
+        ("alpha 科技局", "alpha", 4, 1, 2, 0, 1, 0, 0, 4, 120.5, 2025, 2, 0),
+        ("beta 科技局", "beta", 3, 0, 1, 0, 0, 0, 0, 1, 0, None, 0, 0),
+        ("合计", None, 7, 1, 3, 0, 1, 0, 0, 5, 120.5, None, 2, None),
     ]
+    assert 'class="fw-semibold network-total"' in page
     for name in names:
         assert name not in text
         assert name not in page
