@@ -57,6 +57,7 @@ NAV = [
     ("jobs", _("Scheduled jobs"), {A}, (), ORGANISATION),
     ("audit-list", _("Audit log"), {A, AU}, ("audit-",), ORGANISATION),  # issue 10 audit
     ("export-verify", _("Check a file"), {A, AU}, ("export-verify",), ORGANISATION),  # issue 14
+    ("network-home", _("Province network"), {A}, ("network-",), ORGANISATION),  # issue 15
 ]
 
 

@@ -946,6 +946,119 @@ ROWS.update(
     }
 )
 
+
+# issue 15 province network: tenant admins only; the other roles get 403
+def _province(w: World):
+    from accounts.models import Tenant
+    from accounts.services import tenant_create
+    from network import services as network
+    from network.selectors import network_of
+
+    slug = f"{w.tenant.slug}-prov"
+    province = Tenant.objects.filter(slug=slug).first() or tenant_create(
+        slug=slug,
+        name="矩阵省协会",
+        preset="hubei",
+        admin_username=f"{slug}-admin",
+        admin_password=PASSWORD,
+    )
+    admin = Membership.objects.get(tenant=province, user__username=f"{slug}-admin")
+    net = network_of(tenant=province) or network.network_create(
+        tenant=province, membership=admin, name="矩阵网络"
+    )
+    return province, admin, net
+
+
+def _invited(w: World):
+    """A fresh open invitation of the world's tenant to the matrix network."""
+    from network import services as network
+    from network.models import NetworkMember
+
+    province, admin, net = _province(w)
+    member = NetworkMember.objects.filter(tenant=w.tenant, network=net).first()
+    if member is not None and member.status != "left":
+        network._end(member)
+    return network.member_invite(tenant=province, membership=admin, network=net, slug=w.tenant.slug)
+
+
+def _joined(w: World):
+    """The world's tenant as an active member of the matrix network."""
+    from network import services as network
+    from network.models import NetworkMember
+
+    member = NetworkMember.objects.filter(tenant=w.tenant, status="active").first()
+    if member is None:
+        member = network.member_accept(
+            tenant=w.tenant, membership=_m(w, "admin"), member=_invited(w)
+        )
+    return member
+
+
+def _verified_demand(w: World):
+    entry = _entry(w, kind="demand", submit=True)
+    return ledger.entry_verify(tenant=w.tenant, membership=_m(w, "admin"), entry=entry)
+
+
+def _published(w: World):
+    from network import services as network
+
+    _joined(w)
+    return network.item_publish(
+        tenant=w.tenant, membership=_m(w, "admin"), entry=_verified_demand(w)
+    )
+
+
+_NETWORK_ADMIN = {"admin": 200, "auditor": 403, "manager": 403, "reviewer": 403, "officer": 403}
+
+ROWS.update(
+    {
+        "network read": Row("get", lambda w, t: "network/", _NETWORK_ADMIN),
+        "network figures": Row("get", lambda w, t: "network/figures/", _NETWORK_ADMIN),
+        "network figures export": Row(
+            "get", lambda w, t: "network/figures/export/", _NETWORK_ADMIN
+        ),
+        "network published list": Row("get", lambda w, t: "network/published/", _NETWORK_ADMIN),
+        "network start": Row(
+            "post",
+            lambda w, t: "network/",
+            {**_NETWORK_ADMIN, "admin": 201},
+            lambda w, t, r: {"name": "市级也可建网"},
+        ),
+        "network opt in": Row(
+            "post",
+            lambda w, t: f"network/members/{t.id}/accept/",
+            _NETWORK_ADMIN,
+            target=lambda w, r: _invited(w),
+        ),
+        "network leave": Row(
+            "post",
+            lambda w, t: f"network/members/{t.id}/leave/",
+            _NETWORK_ADMIN,
+            target=lambda w, r: _joined(w),
+        ),
+        "network remove a city programme (not the province)": Row(
+            "post",
+            lambda w, t: f"network/members/{t.id}/remove/",
+            {**_NETWORK_ADMIN, "admin": 404},
+            target=lambda w, r: _joined(w),
+        ),
+        "network publish a verified demand": Row(
+            "post",
+            lambda w, t: "network/published/",
+            {**_NETWORK_ADMIN, "admin": 201},
+            lambda w, t, r: {"entry": t.id},
+            target=lambda w, r: (_joined(w), _verified_demand(w))[1],
+        ),
+        "network unpublish one's own": Row(
+            "post",
+            lambda w, t: f"network/published/{t.id}/unpublish/",
+            {**_NETWORK_ADMIN, "admin": 204},
+            target=lambda w, r: _published(w),
+        ),
+    }
+)
+
+
 #: (row, role) -> why the code does not answer as API.md says yet (strict xfail).
 #: (row, role) -> why the cell is known to fail (a strict xfail); empty now that
 #: the ledger rules of issue 10 (four eyes, reach, dates) have landed.

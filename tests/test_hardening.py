@@ -147,6 +147,8 @@ DOWNLOADS = {
     "officer-file-export": "",  # issue 13 the officer's file
     "api:officer-file-export": "",
     "ledger-export": "",  # issue 14
+    "network-export": "",  # issue 15 province network
+    "api:network-figures-export": "",
 }
 
 

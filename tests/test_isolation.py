@@ -422,3 +422,55 @@ for _name in ("training-detail", "training-attendance", "training-signin"):
 # issue 13 reports pages: the d1 officer's monthly plan
 KWARGS["report-detail"] = _pk(lambda w: _duties(w)["report"])
 KWARGS["report-action"] = lambda w: {"pk": _duties(w)["report"].pk, "action": "accept"}
+
+
+# issue 15 province network: the world's tenant is an active member of a
+# province network (its own province tenant) and has published one demand
+def _network(w):
+    """The world's network membership and published item, made on first use."""
+    from accounts.models import Membership, Tenant
+    from accounts.services import tenant_create
+    from ledgers.services import entry_create, entry_submit, entry_verify
+    from network import services as network
+    from network.models import NetworkMember, PublishedItem
+
+    member = NetworkMember.objects.filter(tenant=w.tenant).first()
+    if member is None:
+        slug = f"{w.tenant.slug}-prov"
+        province = Tenant.objects.filter(slug=slug).first() or tenant_create(
+            slug=slug,
+            name=f"{w.tenant.slug} 省协会",
+            preset="hubei",
+            admin_username=f"{slug}-admin",
+            admin_password="Sweep-pass-word-1!",
+        )
+        prov_admin = Membership.objects.get(tenant=province, user__username=f"{slug}-admin")
+        net = network.network_create(tenant=province, membership=prov_admin, name="扫描网络")
+        member = network.member_invite(
+            tenant=province, membership=prov_admin, network=net, slug=w.tenant.slug
+        )
+        admin = Membership.objects.get(user=w.users["admin"], tenant=w.tenant)
+        manager = Membership.objects.get(user=w.users["manager"], tenant=w.tenant)
+        member = network.member_accept(tenant=w.tenant, membership=admin, member=member)
+        demand = entry_create(
+            tenant=w.tenant,
+            membership=manager,
+            kind="demand",
+            data={"title": f"{w.tenant.slug} 发布的需求", "occurred_on": dt.date(2025, 3, 3)},
+            officers=[w.officers["d1"]],
+        )
+        entry_submit(tenant=w.tenant, membership=manager, entry=demand)
+        entry_verify(tenant=w.tenant, membership=admin, entry=demand)
+        network.item_publish(tenant=w.tenant, membership=admin, entry=demand)
+    return {"member": member, "item": PublishedItem.objects.filter(tenant=w.tenant).first()}
+
+
+KWARGS["network-member-action"] = lambda w: {
+    "pk": _network(w)["member"].pk,
+    "action": "leave",
+}
+KWARGS["network-publish"] = _pk(lambda w: w.entries["demand"])
+KWARGS["network-unpublish"] = _pk(lambda w: _network(w)["item"])
+for _name in ("accept", "leave", "remove"):
+    KWARGS[f"api:network-member-{_name}"] = _pk(lambda w: _network(w)["member"])
+KWARGS["api:network-unpublish"] = _pk(lambda w: _network(w)["item"])

@@ -44,7 +44,7 @@ from roster import workflow
 from roster.models import District
 
 from .sweep import changed, db_state, tenant_write_routes
-from .test_isolation import KWARGS, _admins_note, _duties, _rating_request
+from .test_isolation import KWARGS, _admins_note, _duties, _network, _rating_request
 from .world import PNG, ROLES, TERM, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -554,6 +554,7 @@ def worlds(db):
         _duties(w)  # issue 13 duties API: an agreement, a report, service days, a training
 
         _admins_note(w)  # issue 14: a notification to read
+        _network(w)  # issue 15: a network membership and a published demand
     return pair
 
 
@@ -1174,3 +1175,17 @@ BODIES["report-action"] = [Body(lambda w: {"reason": "请补充"})]
 # issue 14 exports: checking a file writes nothing and names no other row
 BODIES["api:export-verify"] = [Body(lambda w: {"file": _signin_sheet(w)}, multipart=True)]
 BODIES["export-verify"] = [Body(lambda w: {"file": _signin_sheet(w)}, multipart=True)]
+
+# issue 15 province network: start a network, invite, opt in / leave / remove,
+# publish and unpublish (object ids from KWARGS; the entry by id in the URL or body)
+BODIES["network-home"] = [Body(lambda w: {"name": "扫描网络"})]
+BODIES["network-invite"] = [Body(lambda w: {"tenant": "nope"})]
+BODIES["network-member-action"] = [Body(lambda w: {})]
+BODIES["network-publish"] = [Body(lambda w: {})]
+BODIES["network-unpublish"] = [Body(lambda w: {})]
+BODIES["api:network"] = [Body(lambda w: {"name": "扫描网络"})]
+BODIES["api:network-invite"] = [Body(lambda w: {"tenant": "nope"})]
+for _name in ("accept", "leave", "remove"):
+    BODIES[f"api:network-member-{_name}"] = [Body(lambda w: {})]
+BODIES["api:network-published"] = [Body(lambda w: {"entry": w.entries["demand"].id})]
+BODIES["api:network-unpublish"] = [Body(lambda w: {})]

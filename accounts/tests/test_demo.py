@@ -49,7 +49,16 @@ def test_demo_is_idempotent_and_has_every_role(capsys):
     first = _counts()
     call_command("demo")
     assert _counts() == first
-    assert first[:2] == (2, 83)
+    # issue 15: hubei-demo (the province network) is the third tenant
+    assert first[:2] == (3, 83)
+    from network.models import NetworkMember, PublishedItem
+
+    assert sorted(
+        NetworkMember.objects.filter(
+            network__tenant__slug="hubei-demo", status="active"
+        ).values_list("tenant__slug", flat=True)
+    ) == ["wuhan-demo", "yangquan-demo"]
+    assert PublishedItem.objects.filter(tenant__slug="wuhan-demo").count() == 6
     roles = dict(
         Membership.objects.filter(tenant__slug="wuhan-demo").values_list("user__username", "role")
     )

@@ -377,3 +377,5 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("liaison.words.punctuation"
 # --- lists (issue 14 item 5): the list pages' template tags (numbered
 # pagination), a library outside any app's templatetags folder.
 TEMPLATES[0]["OPTIONS"].setdefault("libraries", {})["lists"] = "liaison.list_tags"
+# network branch (issue 15 item 4): the province-wide network of programmes
+INSTALLED_APPS += ["network"]

@@ -15,6 +15,7 @@ from accounts.models import Membership, Policy, Tenant, User
 from accounts.services import tenant_create
 from duties.demo import load_demo_duties
 from ledgers.demo import load_demo_ledgers, load_demo_review_today
+from network.demo import load_demo_network  # issue 15 province network
 from roster import services as roster
 from roster.demo import load_demo_selection
 from roster.demo_hosts import load_demo_hosts  # issue 11 roster
@@ -104,6 +105,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo tenant {SLUG} already present; nothing changed.")
         if not Tenant.objects.filter(slug=SECOND_SLUG).exists():
             self._build_second()
+        load_demo_network(password=PASSWORD)  # issue 15: hubei-demo links the two cities
         self._print_logins()
 
     @transaction.atomic
@@ -237,6 +239,7 @@ class Command(BaseCommand):
             "  demo-yq-admin      admin of yangquan-demo (科技特派员)\n"
             "  demo-yq-reviewer   unit reviewer of 阳泉学院 in yangquan-demo\n"
             "  demo-yq-manager    district manager of 盂县 in yangquan-demo\n"
+            "  demo-hubei-admin   admin of hubei-demo, the province network of both\n"
             "Waiting today: demo-admin appoints the round whose notice ended yesterday and\n"
             "answers a public objection; demo-reviewer endorses a nomination; demo-officer\n"
             "corrects a returned entry; demo-city-officer confirms a shared credit.\n"
