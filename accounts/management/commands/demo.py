@@ -5,6 +5,7 @@ login for every role, then print the logins."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 
 from django.core.management.base import BaseCommand
@@ -229,7 +230,8 @@ class Command(BaseCommand):
             f"Demo: {District.objects.for_tenant(tenant).count()} districts, "
             f"{Unit.objects.for_tenant(tenant).count()} units, "
             f"{Officer.objects.for_tenant(tenant).count()} officers.\n"
-            f"Logins (password {PASSWORD}) at http://127.0.0.1:8000/accounts/login/:\n"
+            f"Logins (password {PASSWORD}) at http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+            "/accounts/login/:\n"
             "  demo-admin         tenant admin (转化中心)\n"
             "  demo-auditor       auditor (组织人事处), also in yangquan-demo (tenant switcher)\n"
             "  demo-manager       district manager of 洪山区 and 武昌区\n"
