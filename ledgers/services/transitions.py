@@ -3,7 +3,8 @@ state it starts from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +21,11 @@ from ..models import Entry
 from ..notifications import entry_reviewed
 from ..selectors import is_creator, is_credited_user, may_review, unconfirmed_officers
 from .entries import EDITABLE_BY_OFFICERS, _lock, _record
+
+#: Callables ``(entry) → None`` run after an entry's verification commits;
+#: apps above the ledgers register theirs in ``AppConfig.ready`` (matching:
+#: a verified demand or achievement is matched), so no import runs upward.
+ON_VERIFIED: list[Callable[[Entry], None]] = []
 
 # --- transitions -----------------------------------------------------------------------
 
@@ -152,6 +158,8 @@ def entry_verify(*, tenant: Tenant, membership: Membership, entry: Entry) -> Ent
         stamp=stamp,
     )
     entry_reviewed(entry=entry, actor=membership.user)  # issue 14: after commit
+    for hook in ON_VERIFIED:  # issue 15 matching
+        transaction.on_commit(functools.partial(hook, entry))
     return entry
 
 

@@ -371,3 +371,9 @@ CELERY_BEAT_SCHEDULE["notification-digests"] = {
     "task": "accounts.tasks.send_daily_digests",
     "schedule": crontab(minute=0, hour=18),
 }
+
+# matching (issue 15): demands matched to achievements, experts and platforms
+INSTALLED_APPS += ["matching"]
+# Suggestions kept per entry, and entries matched per batch by the bulk rematch.
+MATCHING_LIMIT = env.int("MATCHING_LIMIT", default=10)
+MATCHING_BATCH_SIZE = env.int("MATCHING_BATCH_SIZE", default=500)
