@@ -44,6 +44,10 @@ MATURITY_LEVELS = ("lab", "prototype", "pilot", "industrial")
 DEFAULT_NEED = "pilot"
 WEIGHTS: dict[str, float] = {"field": 0.30, "text": 0.45, "maturity": 0.15, "distance": 0.10}
 LIMIT = 10
+#: Indexes this small score every candidate; bigger ones a pool (:class:`Index`).
+EXACT_UP_TO = 2000
+TEXT_POOL = 100
+DIVISION_POOL = 30
 #: At most this many shared words are named in a reason.
 MAX_TERMS = 5
 REASON_CODES = ("same_field", "same_section", "shared_terms", "maturity", "same_district")
@@ -175,13 +179,29 @@ def distance_part(query: Item, candidate: Item) -> tuple[float, Reason | None]:
 
 class Index:
     """The candidates of one side (or several), segmented and indexed for
-    BM25 once, so that many queries can be ranked against them."""
+    BM25 once, so that many queries can be ranked against them.
+
+    Up to :data:`EXACT_UP_TO` candidates every one is scored. Above, a query
+    scores only the :data:`TEXT_POOL` best by BM25 (every candidate sharing a
+    word has a positive BM25) and, per division it has, the first
+    :data:`DIVISION_POOL` candidates of that division in its district and in
+    all (by id): a candidate with neither a word nor a division in common is
+    never suggested anyway, so big tenants stay fast with the same top 10
+    but for rare near-ties."""
 
     def __init__(self, candidates: Iterable[Item]):
         self.items: tuple[Item, ...] = tuple(candidates)
         self.words = [item_words(c) for c in self.items]
         self.word_sets = [frozenset(w) for w in self.words]
         self.fields = [item_fields(c) for c in self.items]
+        self.by_division: dict[str, list[int]] = {}
+        self.by_division_district: dict[tuple[str, str], list[int]] = {}
+        for pos in sorted(range(len(self.items)), key=lambda p: self.items[p].id):
+            for code in self.fields[pos]:
+                self.by_division.setdefault(code, []).append(pos)
+                district = self.items[pos].district
+                if district:
+                    self.by_division_district.setdefault((code, district), []).append(pos)
         self._bm25 = None
         if any(self.words):
             import bm25s
@@ -191,10 +211,33 @@ class Index:
             # an empty document would make bm25s divide by zero: give it a word no query has
             self._bm25.index([list(w) or ["\x00"] for w in self.words], show_progress=False)
 
-    def bm25(self, query: Sequence[str]) -> list[float]:
+    def bm25(self, query: Sequence[str]):
+        """BM25 of every candidate for the query words (a sequence of floats)."""
         if self._bm25 is None or not query:
             return [0.0] * len(self.items)
-        return [float(s) for s in self._bm25.get_scores(list(query))]
+        return self._bm25.get_scores(list(query))
+
+    def positions(self, query: Item, q_fields: Sequence[str], raw) -> Iterable[int]:
+        """The candidates worth scoring for a query (all of them when few)."""
+        if len(self.items) <= EXACT_UP_TO:
+            return range(len(self.items))
+        import numpy as np
+
+        scores = np.asarray(raw)
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > TEXT_POOL:
+            hits = hits[np.argsort(-scores[hits], kind="stable")[:TEXT_POOL]]
+        chosen = {int(p) for p in hits}
+        for code in q_fields:
+            chosen.update(self.by_division_district.get((code, query.district), ())[:DIVISION_POOL])
+            chosen.update(self.by_division.get(code, ())[:DIVISION_POOL])
+        return sorted(chosen)
+
+
+def _best(raw) -> float:
+    if hasattr(raw, "max"):  # a numpy array from bm25s
+        return float(raw.max()) if len(raw) else 0.0
+    return max(raw, default=0.0)
 
 
 def rank(
@@ -212,16 +255,17 @@ def rank(
     q_words = tuple(dict.fromkeys(item_words(query)))
     q_fields = item_fields(query)
     raw = index.bm25(q_words)
-    best = max(raw, default=0.0)
+    best = _best(raw)
     out: list[Suggestion] = []
-    for pos, candidate in enumerate(index.items):
+    for pos in index.positions(query, q_fields, raw):
+        candidate = index.items[pos]
         if candidate.side not in sides or candidate.key in excluded:
             continue
         if candidate.side == query.side and candidate.id == query.id:
             continue
         shared = [w for w in q_words if w in index.word_sets[pos]]
         overlap = len(shared) / len(q_words) if q_words else 0.0
-        relative = raw[pos] / best if best > 0 else 0.0
+        relative = float(raw[pos]) / best if best > 0 else 0.0
         text = (relative + overlap) / 2
         field_value, field_reason = field_part(q_fields, index.fields[pos])
         if not shared and field_value < 1:  # a section alone is too broad a link

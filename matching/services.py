@@ -217,6 +217,13 @@ def matches_for(*, tenant: Tenant, entry: Entry, now: dt.datetime | None = None)
         )
 
 
+def matched_entries(*, entry: Entry, matches: Iterable[Match]) -> list[int]:
+    """The ids of the entries (not references) an entry's suggestions name."""
+    if entry.kind == EntryKind.DEMAND:
+        return [m.achievement_id for m in matches if m.achievement_id]
+    return [m.demand_id for m in matches]
+
+
 def rematch_tenant(*, tenant: Tenant, batch_size: int | None = None) -> int:
     """Match every verified valid demand and verified achievement of the
     tenant; returns how many. Each side's candidates are indexed once; the
@@ -312,6 +319,7 @@ __all__ = [
     "entry_verified",
     "match_feedback_record",
     "matchable",
+    "matched_entries",
     "matches_for",
     "rematch_tenant",
 ]

@@ -12,13 +12,20 @@ from . import services
 
 
 @shared_task
-def match_entry(*, tenant_id: int, entry_id: int) -> int:
-    """Match one entry (after its verification); returns how many suggestions."""
+def match_entry(*, tenant_id: int, entry_id: int, cascade: bool = True) -> int:
+    """Match one entry (after its verification); returns how many
+    suggestions. With ``cascade``, the entries it was matched with are
+    matched again too (once, without cascading), so that a new achievement
+    shows in the lists of the demands it suits, and the reverse."""
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     entry = tenant and Entry.objects.for_tenant(tenant).filter(pk=entry_id).first()
     if not entry:
         return 0
-    return len(services.matches_for(tenant=tenant, entry=entry))
+    rows = services.matches_for(tenant=tenant, entry=entry)
+    if cascade:
+        for other_id in services.matched_entries(entry=entry, matches=rows):
+            match_entry.delay(tenant_id=tenant_id, entry_id=other_id, cascade=False)
+    return len(rows)
 
 
 @shared_task

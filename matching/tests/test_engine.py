@@ -204,3 +204,22 @@ def test_importing_the_matcher_loads_neither_django_nor_the_dictionary():
         [sys.executable, "-c", code], cwd=HERE.parent, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_big_index_scores_a_pool_with_the_same_top(monkeypatch):
+    near = Item(14, "achievement", "锂电池隔膜缺陷检测", "", "", maturity="lab", district="d1")
+    filler = [Item(200 + i, "achievement", f"园区故事{i}", "", "现代农业") for i in range(40)]
+    same_division = [Item(300 + i, "achievement", "双极板", "", "新能源") for i in range(5)]
+    items = [*CANDIDATES, near, *filler, *same_division]
+    exact = rank_items(DEMAND, items)
+    monkeypatch.setattr(engine, "EXACT_UP_TO", 0)
+    monkeypatch.setattr(engine, "DIVISION_POOL", 3)
+    index = Index(items)
+    pool = list(index.positions(DEMAND, engine.item_fields(DEMAND), index.bm25(("锂电池",))))
+    # the words' hits, then the first 3 of C38 (district d1, then all) and of D44
+    assert [index.items[p].id for p in pool] == [10, 12, 14, 300, 301]
+    pooled = rank(DEMAND, index)
+    assert [(s.item.id, s.score) for s in pooled] == [
+        (s.item.id, s.score) for s in exact if s.item.id in {10, 12, 14, 300, 301}
+    ]
+    assert [s.item.id for s in exact][:3] == [14, 10, 12]

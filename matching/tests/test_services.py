@@ -77,6 +77,22 @@ def test_a_newly_verified_demand_is_matched_after_commit(world, django_capture_o
     ]
 
 
+def test_a_new_achievement_joins_the_lists_of_the_demands_it_suits(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        demand = make_entry(world, ["d1"], status="verified", **DEMAND)
+    assert _pairs(demand) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        lithium = make_entry(world, ["d2"], status="verified", **LITHIUM)
+    assert _pairs(lithium, "achievement") == [
+        (demand.id, Decimal("0.7200"), ["same_field", "shared_terms", "maturity"])
+    ]
+    assert _pairs(demand) == [
+        (lithium.id, Decimal("0.7200"), ["same_field", "shared_terms", "maturity"])
+    ]
+
+
 def test_drafts_other_kinds_and_invalid_demands_get_no_matches(world):
     make_entry(world, ["d2"], status="verified", **LITHIUM)
     draft = make_entry(world, ["d1"], **DEMAND)
