@@ -179,3 +179,23 @@ def test_rematch_command(world, capsys):
     assert capsys.readouterr().out.strip() == "alpha: 1 entries matched."
     with pytest.raises(CommandError):
         call_command("rematch", "nope")
+
+
+def test_feedback_is_audited_and_the_derived_suggestions_are_not(world):
+    from audit.models import AuditEvent
+
+    lithium = make_entry(world, ["d2"], status="verified", **LITHIUM)
+    demand = make_entry(world, ["d1"], status="verified", **DEMAND)
+    matches_for(tenant=world.tenant, entry=demand)
+    assert Match.objects.filter(demand=demand).count() == 1
+    match_feedback_record(
+        tenant=world.tenant,
+        membership=membership(world, "admin"),
+        demand=demand,
+        achievement=lithium,
+    )
+    events = AuditEvent.objects.filter(tenant=world.tenant)
+    assert events.filter(object_type__in=["match", "matchrun"]).count() == 0
+    assert list(events.filter(object_type="matchfeedback").values_list("action", flat=True)) == [
+        "create"
+    ]
