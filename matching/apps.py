@@ -9,7 +9,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         # a verified demand or achievement is matched after commit, through the
         # ledgers' hook (no import up from the ledgers)
-        from ledgers.services.transitions import ON_VERIFIED
+        from ledgers.services.entries import ON_VERIFIED
 
         from .services import entry_verified
 

@@ -4,7 +4,7 @@ state it starts from."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,12 +20,7 @@ from ..choices import EntryAction, EntryStatus
 from ..models import Entry
 from ..notifications import entry_reviewed
 from ..selectors import is_creator, is_credited_user, may_review, unconfirmed_officers
-from .entries import EDITABLE_BY_OFFICERS, _lock, _record
-
-#: Callables ``(entry) → None`` run after an entry's verification commits;
-#: apps above the ledgers register theirs in ``AppConfig.ready`` (matching:
-#: a verified demand or achievement is matched), so no import runs upward.
-ON_VERIFIED: list[Callable[[Entry], None]] = []
+from .entries import EDITABLE_BY_OFFICERS, ON_VERIFIED, _lock, _record
 
 # --- transitions -----------------------------------------------------------------------
 

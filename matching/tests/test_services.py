@@ -199,3 +199,19 @@ def test_feedback_is_audited_and_the_derived_suggestions_are_not(world):
     assert list(events.filter(object_type="matchfeedback").values_list("action", flat=True)) == [
         "create"
     ]
+
+
+def test_a_corrected_verified_entry_is_matched_again(world, django_capture_on_commit_callbacks):
+    lithium = make_entry(world, ["d2"], status="verified", **LITHIUM)
+    with django_capture_on_commit_callbacks(execute=True):
+        demand = make_entry(world, ["d1"], status="verified", **{**DEMAND, "title": "园区故事"})
+    assert _pairs(demand)[0][0] == lithium.id  # the summary still names 锂电池
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger.entry_update(
+            tenant=world.tenant,
+            membership=membership(world, "admin"),
+            entry=demand,
+            data={"summary": "中药饮片", "field": "生物医药"},
+            reason="更正需求描述",
+        )
+    assert _pairs(demand) == []
