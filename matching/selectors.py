@@ -32,6 +32,37 @@ def match_list(*, tenant: Tenant, entry: Entry, limit: int = 10) -> QuerySet[Mat
     return matches.order_by("-score", "id")[:limit]
 
 
+def suggestions(*, tenant: Tenant, entry: Entry) -> list[dict]:
+    """The API's rows for an entry in reach: ``[{"achievement", "reference",
+    "library", "title", "score", "reasons"}]`` for a demand (``reference``
+    and ``library`` name an expert or platform), ``[{"demand", "title",
+    "score", "reasons"}]`` for an achievement; reasons worded in the active
+    language. An entry never matched yet is matched now; one that is not
+    matched at all (a draft, an invalid demand, another kind) has none."""
+    from .services import matchable, matches_for  # the one write a read may start
+
+    if not matchable(entry):
+        return []
+    if not was_matched(tenant=tenant, entry=entry):
+        matches_for(tenant=tenant, entry=entry)
+    districts = district_names(tenant)
+    rows = []
+    for match in match_list(tenant=tenant, entry=entry):
+        if entry.kind == EntryKind.DEMAND:
+            row = {
+                "achievement": match.achievement_id,
+                "reference": match.reference_id,
+                "library": match.reference.library if match.reference_id else None,
+                "title": match.achievement.title if match.achievement_id else match.reference.name,
+            }
+        else:
+            row = {"demand": match.demand_id, "title": match.demand.title}
+        row["score"] = float(match.score)
+        row["reasons"] = [reason_text(r, districts=districts) for r in match.reasons]
+        rows.append(row)
+    return rows
+
+
 def was_matched(*, tenant: Tenant, entry: Entry) -> bool:
     return MatchRun.objects.for_tenant(tenant).filter(entry=entry).exists()
 

@@ -18,12 +18,12 @@ from liaison.api.permissions import ALL_ROLES
 from liaison.api.viewsets import TenantScopedAPIView
 
 from .. import services
-from ..selectors import district_names, match_list, reason_text, was_matched
+from ..selectors import suggestions
 
 
 def _entry_id(value) -> int:
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise ParseError(_("The entry id must be a number."))
     return int(text)
 
@@ -61,25 +61,7 @@ class MatchListView(TenantScopedAPIView):
             raise ParseError(_("Give either demand or achievement (one entry id)."))
         kind = given[0]
         entry = _entry_in_reach(self, kind, _entry_id(request.query_params[kind]))
-        if services.matchable(entry) and not was_matched(tenant=self.tenant, entry=entry):
-            services.matches_for(tenant=self.tenant, entry=entry)  # never matched yet
-        matches = match_list(tenant=self.tenant, entry=entry) if services.matchable(entry) else []
-        districts = district_names(self.tenant)
-        rows = []
-        for match in matches:
-            if kind == EntryKind.DEMAND:
-                other = match.achievement or match.reference
-                row = {
-                    "achievement": match.achievement_id,
-                    "reference": match.reference_id,
-                    "library": match.reference.library if match.reference_id else None,
-                    "title": other.title if match.achievement_id else other.name,
-                }
-            else:
-                row = {"demand": match.demand_id, "title": match.demand.title}
-            row["score"] = float(match.score)
-            row["reasons"] = [reason_text(r, districts=districts) for r in match.reasons]
-            rows.append(row)
+        rows = suggestions(tenant=self.tenant, entry=entry)
         return Response(rows)
 
 

@@ -83,6 +83,7 @@ def test_the_same_district_is_a_reason(world):
         ("?demand=1&achievement=2", None),
         ("?demand=abc", "台账编号必须是数字。"),
         ("?achievement=-3", "台账编号必须是数字。"),
+        ("?demand=²", "台账编号必须是数字。"),
     ],
 )
 def test_bad_queries_answer_400_in_chinese(world, query, message):
