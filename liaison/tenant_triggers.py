@@ -232,6 +232,36 @@ TENANT_LINKS: tuple[TenantLink, ...] = (
         ("training_id", "duties_training"),
         _links("officer_id=roster_officer"),
     ),
+    # matching (issue 15)
+    TenantLink(
+        "matching",
+        "matching_match",
+        "match_same_tenant",
+        "tenant_id",
+        _links(
+            "demand_id=ledgers_entry",
+            "achievement_id=ledgers_entry",
+            "reference_id=ledgers_reference",
+        ),
+    ),
+    TenantLink(
+        "matching",
+        "matching_matchfeedback",
+        "matchfeedback_same_tenant",
+        "tenant_id",
+        _links(
+            "demand_id=ledgers_entry",
+            "achievement_id=ledgers_entry",
+            "reference_id=ledgers_reference",
+        ),
+    ),
+    TenantLink(
+        "matching",
+        "matching_matchrun",
+        "matchrun_same_tenant",
+        "tenant_id",
+        _links("entry_id=ledgers_entry"),
+    ),
 )
 
 #: Tables whose ``tenant_id`` never changes, by the app that owns them.
@@ -428,6 +458,7 @@ MIGRATIONS = {
     "roster": "0006_tenant_triggers",
     "scoring": "0010_tenant_triggers",
     "duties": "0002_tenant_triggers",
+    "matching": "0002_tenant_triggers",
 }
 
 

@@ -1059,6 +1059,35 @@ ROWS.update(
 )
 
 
+# issue 15 matching: suggestions for an entry in reach (the world's entries credit
+# d1: the officer and the unit reviewer do not reach them); feedback (an addition)
+ROWS.update(
+    {
+        "matches for a demand": Row(
+            "get",
+            lambda w, t: f"matches/?demand={w.entries['demand'].id}",
+            _roles(admin=200, auditor=200, manager=200, reviewer=404, officer=404),
+        ),
+        "matches for an achievement": Row(
+            "get",
+            lambda w, t: f"matches/?achievement={w.entries['achievement'].id}",
+            _roles(admin=200, auditor=200, manager=200, reviewer=404, officer=404),
+        ),
+        "matches without an entry": Row("get", lambda w, t: "matches/", _all(400)),
+        "match feedback": Row(
+            "post",
+            lambda w, t: "matches/feedback/",
+            _roles(admin=201, auditor=403, manager=201, reviewer=403, officer=404),
+            lambda w, t, r: {
+                "demand": t.id,
+                "achievement": w.entries["achievement"].id,
+                "verdict": "not_relevant",
+            },
+            target=lambda w, r: _entry(w, kind="demand"),
+        ),
+    }
+)
+
 #: (row, role) -> why the code does not answer as API.md says yet (strict xfail).
 #: (row, role) -> why the cell is known to fail (a strict xfail); empty now that
 #: the ledger rules of issue 10 (four eyes, reach, dates) have landed.

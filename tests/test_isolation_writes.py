@@ -485,6 +485,18 @@ BODIES["notification-webhook"] = [
 ]
 BODIES["notification-webhook-test"] = [Body(lambda w: {})]
 
+# issue 15 matching: "not relevant" feedback on a demand and an achievement
+BODIES["api:match-feedback"] = [
+    Body(
+        lambda w: {
+            "demand": w.entries["demand"].id,
+            "achievement": w.entries["achievement"].id,
+            "verdict": "not_relevant",
+        },
+        ("demand", "achievement"),
+    )
+]
+
 #: (url name, related field) -> why the sweep expects a refusal that the code
 #: does not give yet. Left out of the body walk; run by
 #: ``test_known_body_bugs`` as strict xfails.

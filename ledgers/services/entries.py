@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -45,6 +46,12 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 COMMON_FIELDS = ("title", "occurred_on")
 
 EDITABLE_BY_OFFICERS = (EntryStatus.DRAFT, EntryStatus.RETURNED)
+
+#: Callables ``(entry) → None`` run after an entry's verification, or a
+#: correction of a verified entry, commits; apps above the ledgers register
+#: theirs in ``AppConfig.ready`` (matching: a verified demand or achievement
+#: is matched again), so no import runs upward.
+ON_VERIFIED: list[Callable[[Entry], None]] = []
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -356,4 +363,7 @@ def entry_update(
             changes=changes,
             reason=reason.strip(),
         )
+        if entry.status == EntryStatus.VERIFIED:  # issue 15 matching
+            for hook in ON_VERIFIED:
+                transaction.on_commit(functools.partial(hook, entry))
     return entry

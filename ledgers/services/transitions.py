@@ -3,6 +3,7 @@ state it starts from."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from ..choices import EntryAction, EntryStatus
 from ..models import Entry
 from ..notifications import entry_reviewed
 from ..selectors import is_creator, is_credited_user, may_review, unconfirmed_officers
-from .entries import EDITABLE_BY_OFFICERS, _lock, _record
+from .entries import EDITABLE_BY_OFFICERS, ON_VERIFIED, _lock, _record
 
 # --- transitions -----------------------------------------------------------------------
 
@@ -152,6 +153,8 @@ def entry_verify(*, tenant: Tenant, membership: Membership, entry: Entry) -> Ent
         stamp=stamp,
     )
     entry_reviewed(entry=entry, actor=membership.user)  # issue 14: after commit
+    for hook in ON_VERIFIED:  # issue 15 matching
+        transaction.on_commit(functools.partial(hook, entry))
     return entry
 
 

@@ -379,3 +379,8 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("liaison.words.punctuation"
 TEMPLATES[0]["OPTIONS"].setdefault("libraries", {})["lists"] = "liaison.list_tags"
 # network branch (issue 15 item 4): the province-wide network of programmes
 INSTALLED_APPS += ["network"]
+# matching (issue 15): demands matched to achievements, experts and platforms
+INSTALLED_APPS += ["matching"]
+# Suggestions kept per entry, and entries matched per batch by the bulk rematch.
+MATCHING_LIMIT = env.int("MATCHING_LIMIT", default=10)
+MATCHING_BATCH_SIZE = env.int("MATCHING_BATCH_SIZE", default=500)

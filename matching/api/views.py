@@ -1,0 +1,121 @@
+"""API of the matcher (API.md "Additions — Matching"): an entry's
+suggestions, and "not relevant" feedback on a pair (an addition)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
+from rest_framework.response import Response
+
+from ledgers.choices import EntryKind
+from ledgers.models import Entry
+from ledgers.selectors import entry_list
+from liaison.api.permissions import ALL_ROLES
+from liaison.api.viewsets import TenantScopedAPIView
+
+from .. import services
+from ..selectors import suggestions
+
+
+def _entry_id(value) -> int:
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise ParseError(_("The entry id must be a number."))
+    return int(text)
+
+
+def _entry_in_reach(view, kind: str, entry_id: int):
+    entry = entry_list(membership=view.membership, kind=kind).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+class MatchListView(TenantScopedAPIView):
+    """Up to 10 suggestions for one demand (achievements, experts,
+    platforms) or one achievement (demands), best first, with reasons in
+    the caller's language. The entry must be in the caller's reach."""
+
+    method_roles = {"GET": ALL_ROLES}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("demand", OpenApiTypes.INT, description="a demand's id"),
+            OpenApiParameter("achievement", OpenApiTypes.INT, description="an achievement's id"),
+        ],
+        responses={
+            200: OpenApiResponse(
+                description='[{"achievement"|"demand","title","score","reasons"}] best first'
+            ),
+            400: OpenApiResponse(description="neither or both parameters, or not a number"),
+            404: OpenApiResponse(description="no such entry in the caller's reach"),
+        },
+    )
+    def get(self, request, tenant_slug: str):
+        given = [k for k in (EntryKind.DEMAND, EntryKind.ACHIEVEMENT) if k in request.query_params]
+        if len(given) != 1:
+            raise ParseError(_("Give either demand or achievement (one entry id)."))
+        kind = given[0]
+        entry = _entry_in_reach(self, kind, _entry_id(request.query_params[kind]))
+        rows = suggestions(tenant=self.tenant, entry=entry)
+        return Response(rows)
+
+
+class MatchFeedbackSerializer(serializers.Serializer):
+    demand = serializers.IntegerField(min_value=1)
+    achievement = serializers.IntegerField(min_value=1)
+    verdict = serializers.ChoiceField(choices=["not_relevant"])
+
+
+class MatchFeedbackView(TenantScopedAPIView):
+    """Addition (not in API.md): mark a demand and an achievement "not
+    relevant" to each other; the pair leaves both sides' suggestions. The
+    demand or the achievement must be in the caller's reach."""
+
+    method_roles = {"POST": services.FEEDBACK_ROLES}
+
+    @extend_schema(
+        request=MatchFeedbackSerializer,
+        responses={
+            201: OpenApiResponse(description="recorded"),
+            200: OpenApiResponse(description="already recorded"),
+            400: OpenApiResponse(description="bad body, or not a demand and an achievement"),
+            403: OpenApiResponse(description="a role that does not give feedback"),
+            404: OpenApiResponse(description="neither entry in the caller's reach"),
+        },
+    )
+    def post(self, request, tenant_slug: str):
+        form = MatchFeedbackSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        reach = entry_list(membership=self.membership)
+        demand = reach.filter(pk=data["demand"], kind=EntryKind.DEMAND).first()
+        achievement = reach.filter(pk=data["achievement"], kind=EntryKind.ACHIEVEMENT).first()
+        if demand is None and achievement is None:
+            raise Http404
+        tenant_entries = Entry.objects.for_tenant(self.tenant)  # the other side: any
+        demand = demand or tenant_entries.filter(pk=data["demand"], kind=EntryKind.DEMAND).first()
+        achievement = (
+            achievement
+            or tenant_entries.filter(pk=data["achievement"], kind=EntryKind.ACHIEVEMENT).first()
+        )
+        if demand is None or achievement is None:
+            raise Http404
+        feedback, created = services.match_feedback_record(
+            tenant=self.tenant,
+            membership=self.membership,
+            demand=demand,
+            achievement=achievement,
+            verdict=data["verdict"],
+        )
+        body = {
+            "demand": feedback.demand_id,
+            "achievement": feedback.achievement_id,
+            "verdict": feedback.verdict,
+            "at": feedback.at,
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -1,0 +1,307 @@
+"""The matcher (SPEC.md §5b): which achievements, experts and platforms
+most likely meet a demand, and which demands an achievement meets.
+
+Pure like the points engine (``scoring/engine/``): plain frozen dataclasses
+in, ranked :class:`Suggestion` out, no Django, no clock, no database. It
+uses jieba (Chinese word segmentation, its dictionary loaded once, lazily)
+and bm25s (BM25 over the candidates' words).
+
+A candidate's score is a weighted sum in [0, 1] (:data:`WEIGHTS`):
+
+- **field** (0.30): a shared GB/T 4754 division 1, a shared section ½
+  (:mod:`matching.taxonomy`);
+- **text** (0.45): half BM25 relative to the best candidate, half the share
+  of the query's words the candidate contains;
+- **maturity** (0.15): the achievement's maturity against the demand's need
+  (pilot scale unless the demand says): at or above 1, each level short ¼
+  less; experts, platforms and unknown maturity ½;
+- **distance** (0.10): same district 1, else 0.
+
+A candidate with neither a division nor a word in common is never suggested;
+a pair marked "not relevant" is excluded. Ties break by side, then id.
+Every suggestion carries its reasons as codes with parameters, worded by
+the caller (:data:`REASON_CODES`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from . import taxonomy
+
+SIDES = ("demand", "achievement", "expert", "platform")
+#: The sides a query of each side is matched against.
+COUNTERPARTS: dict[str, tuple[str, ...]] = {
+    "demand": ("achievement", "expert", "platform"),
+    "achievement": ("demand",),
+}
+MATURITY_LEVELS = ("lab", "prototype", "pilot", "industrial")
+DEFAULT_NEED = "pilot"
+WEIGHTS: dict[str, float] = {"field": 0.30, "text": 0.45, "maturity": 0.15, "distance": 0.10}
+LIMIT = 10
+#: Indexes this small score every candidate; bigger ones a pool (:class:`Index`).
+EXACT_UP_TO = 2000
+TEXT_POOL = 100
+DIVISION_POOL = 30
+#: At most this many shared words are named in a reason.
+MAX_TERMS = 5
+REASON_CODES = ("same_field", "same_section", "shared_terms", "maturity", "same_district")
+
+_STOP_TEXT = """的 了 和 与 及 或 等 在 对 为 是 将 把 被 从 向 以 于 其 该 这 那 一种 一个 一套
+    一 个 种 及其 以及 并 并且 可 可以 能 能够 需要 需求 要求 希望 企业 公司 有限公司 技术
+    研究 研发 开发 项目 问题 解决 提高 提升 进行 实现 具备 已 已经 完成 条件 方面 相关 工艺
+    升级 改造 优化 制备 方法 系统 装置 验证 实验 具有 我 我们 您 你 他 她 它
+    套 台 件 项 次 条 家 批 年 月 日
+    通过 采用 应用 基于 用于 我们 本 新 新型 高 低 大 小 有 无 不 也 都 还 中 上 下 内
+    提出 推进 推动 开展 建设 工作 服务 合作 转化 成果 具有 达到 主要 领域 行业 产品"""
+#: Words too common in these ledgers to tell two items apart.
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+
+class Reason(NamedTuple):
+    """Why a candidate is suggested: a code of :data:`REASON_CODES` and its
+    parameters (worded and translated by the caller)."""
+
+    code: str
+    params: Mapping
+
+
+@dataclass(frozen=True)
+class Item:
+    """A demand, an achievement, an expert or a platform."""
+
+    id: int
+    side: str
+    title: str
+    text: str = ""
+    field: str = ""  # the free-text field label (新材料 …)
+    fields: tuple[str, ...] | None = None  # divisions; None: classify from label and words
+    maturity: str = ""  # an achievement's maturity; a demand's need ("" = DEFAULT_NEED)
+    district: str = ""
+    tenant: int = 0
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.side, self.id)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One ranked candidate."""
+
+    item: Item
+    score: float
+    reasons: tuple[Reason, ...] = ()
+    parts: Mapping[str, float] = field(default_factory=dict)
+
+
+# --- words -----------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_tokenizer = None
+
+
+def _segmenter():
+    """jieba's tokenizer, its dictionary loaded on first use only (~1 s)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                _tokenizer = tokenizer
+    return _tokenizer
+
+
+def _is_word(token: str) -> bool:
+    return any(ch.isalnum() for ch in token) and not token.isdigit() and token not in STOP_WORDS
+
+
+@functools.lru_cache(maxsize=200_000)
+def words(text: str) -> tuple[str, ...]:
+    """The words of a text in order (jieba's precise mode), lower-cased,
+    without stop words, punctuation or bare numbers."""
+    tokens = (t.strip().lower() for t in _segmenter().lcut(text or ""))
+    return tuple(t for t in tokens if t and _is_word(t))
+
+
+def item_words(item: Item) -> tuple[str, ...]:
+    return words(f"{item.title}\n{item.text}")
+
+
+def item_fields(item: Item) -> tuple[str, ...]:
+    if item.fields is not None:
+        return item.fields
+    return taxonomy.classify(item.field, item_words(item))
+
+
+# --- the parts -------------------------------------------------------------------------
+
+
+def field_part(query: Sequence[str], candidate: Sequence[str]) -> tuple[float, Reason | None]:
+    shared = [c for c in query if c in candidate]
+    if shared:
+        return 1.0, Reason("same_field", {"field": shared[0]})
+    sections = [taxonomy.section(c) for c in candidate]
+    shared_sections = [taxonomy.section(c) for c in query if taxonomy.section(c) in sections]
+    if shared_sections:
+        return 0.5, Reason("same_section", {"section": shared_sections[0]})
+    return 0.0, None
+
+
+def maturity_part(demand: Item, achievement: Item) -> tuple[float, Reason | None]:
+    if achievement.side != "achievement" or achievement.maturity not in MATURITY_LEVELS:
+        return 0.5, None
+    need = demand.maturity if demand.maturity in MATURITY_LEVELS else DEFAULT_NEED
+    short = MATURITY_LEVELS.index(need) - MATURITY_LEVELS.index(achievement.maturity)
+    value = 1.0 if short <= 0 else 1.0 - short / 4
+    return value, Reason(
+        "maturity", {"maturity": achievement.maturity, "need": need, "ready": short <= 0}
+    )
+
+
+def distance_part(query: Item, candidate: Item) -> tuple[float, Reason | None]:
+    if query.district and query.district == candidate.district and query.tenant == candidate.tenant:
+        return 1.0, Reason("same_district", {"district": query.district})
+    return 0.0, None
+
+
+# --- ranking ---------------------------------------------------------------------------
+
+
+class Index:
+    """The candidates of one side (or several), segmented and indexed for
+    BM25 once, so that many queries can be ranked against them.
+
+    Up to :data:`EXACT_UP_TO` candidates every one is scored. Above, a query
+    scores only the :data:`TEXT_POOL` best by BM25 (every candidate sharing a
+    word has a positive BM25) and, per division it has, the first
+    :data:`DIVISION_POOL` candidates of that division in its district and in
+    all (by id): a candidate with neither a word nor a division in common is
+    never suggested anyway, so big tenants stay fast with the same top 10
+    but for rare near-ties."""
+
+    def __init__(self, candidates: Iterable[Item]):
+        self.items: tuple[Item, ...] = tuple(candidates)
+        self.words = [item_words(c) for c in self.items]
+        self.word_sets = [frozenset(w) for w in self.words]
+        self.fields = [item_fields(c) for c in self.items]
+        self.by_division: dict[str, list[int]] = {}
+        self.by_division_district: dict[tuple[str, str], list[int]] = {}
+        for pos in sorted(range(len(self.items)), key=lambda p: self.items[p].id):
+            for code in self.fields[pos]:
+                self.by_division.setdefault(code, []).append(pos)
+                district = self.items[pos].district
+                if district:
+                    self.by_division_district.setdefault((code, district), []).append(pos)
+        self._bm25 = None
+        if any(self.words):
+            import bm25s
+
+            logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
+            self._bm25 = bm25s.BM25()
+            # an empty document would make bm25s divide by zero: give it a word no query has
+            self._bm25.index([list(w) or ["\x00"] for w in self.words], show_progress=False)
+
+    def bm25(self, query: Sequence[str]):
+        """BM25 of every candidate for the query words (a sequence of floats)."""
+        if self._bm25 is None or not query:
+            return [0.0] * len(self.items)
+        return self._bm25.get_scores(list(query))
+
+    def positions(self, query: Item, q_fields: Sequence[str], raw) -> Iterable[int]:
+        """The candidates worth scoring for a query (all of them when few)."""
+        if len(self.items) <= EXACT_UP_TO:
+            return range(len(self.items))
+        import numpy as np
+
+        scores = np.asarray(raw)
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > TEXT_POOL:
+            hits = hits[np.argsort(-scores[hits], kind="stable")[:TEXT_POOL]]
+        chosen = {int(p) for p in hits}
+        for code in q_fields:
+            chosen.update(self.by_division_district.get((code, query.district), ())[:DIVISION_POOL])
+            chosen.update(self.by_division.get(code, ())[:DIVISION_POOL])
+        return sorted(chosen)
+
+
+def _best(raw) -> float:
+    if hasattr(raw, "max"):  # a numpy array from bm25s
+        return float(raw.max()) if len(raw) else 0.0
+    return max(raw, default=0.0)
+
+
+def rank(
+    query: Item,
+    index: Index,
+    *,
+    not_relevant: Iterable[tuple[str, int]] = (),
+    limit: int = LIMIT,
+) -> list[Suggestion]:
+    """The ``limit`` best candidates of ``index`` for ``query``, best first.
+    ``not_relevant``: candidate keys (side, id) marked "not relevant" for
+    this query, never suggested."""
+    sides = COUNTERPARTS.get(query.side, ())
+    excluded = set(not_relevant)
+    q_words = tuple(dict.fromkeys(item_words(query)))
+    q_fields = item_fields(query)
+    raw = index.bm25(q_words)
+    best = _best(raw)
+    out: list[Suggestion] = []
+    for pos in index.positions(query, q_fields, raw):
+        candidate = index.items[pos]
+        if candidate.side not in sides or candidate.key in excluded:
+            continue
+        if candidate.side == query.side and candidate.id == query.id:
+            continue
+        shared = [w for w in q_words if w in index.word_sets[pos]]
+        overlap = len(shared) / len(q_words) if q_words else 0.0
+        relative = float(raw[pos]) / best if best > 0 else 0.0
+        text = (relative + overlap) / 2
+        field_value, field_reason = field_part(q_fields, index.fields[pos])
+        if not shared and field_value < 1:  # a section alone is too broad a link
+            continue
+        demand, other = (query, candidate) if query.side == "demand" else (candidate, query)
+        maturity_value, maturity_reason = maturity_part(demand, other)
+        distance_value, distance_reason = distance_part(query, candidate)
+        parts = {
+            "field": field_value,
+            "text": text,
+            "maturity": maturity_value,
+            "distance": distance_value,
+        }
+        score = round(min(1.0, sum(WEIGHTS[k] * v for k, v in parts.items())), 4)
+        reasons = [field_reason]
+        if shared:
+            reasons.append(Reason("shared_terms", {"terms": shared[:MAX_TERMS]}))
+        reasons += [maturity_reason, distance_reason]
+        out.append(
+            Suggestion(
+                item=candidate,
+                score=score,
+                reasons=tuple(r for r in reasons if r is not None),
+                parts={k: round(v, 4) for k, v in parts.items()},
+            )
+        )
+    out.sort(key=lambda s: (-s.score, SIDES.index(s.item.side), s.item.id))
+    return out[:limit]
+
+
+def rank_items(
+    query: Item,
+    candidates: Iterable[Item],
+    *,
+    not_relevant: Iterable[tuple[str, int]] = (),
+    limit: int = LIMIT,
+) -> list[Suggestion]:
+    """:func:`rank` over a fresh :class:`Index` of ``candidates``."""
+    return rank(query, Index(candidates), not_relevant=not_relevant, limit=limit)

@@ -1,0 +1,325 @@
+"""Writes of the matcher: an entry's suggestions computed and stored
+(:func:`matches_for`), a whole tenant re-matched in batches
+(:func:`rematch_tenant`), "not relevant" feedback recorded
+(:func:`match_feedback_record`). The scoring itself is the pure
+:mod:`matching.engine`; this module turns rows into its items and back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from accounts.models import Membership, Tenant
+from ledgers.choices import EntryKind, EntryStatus, Library
+from ledgers.models import Credit, Entry, Reference
+
+from . import engine
+from .choices import MatchSource, Verdict
+from .models import Match, MatchFeedback, MatchRun
+
+#: Entry kinds the matcher works for, and the reference libraries it offers demands.
+MATCHED_KINDS = (EntryKind.DEMAND, EntryKind.ACHIEVEMENT)
+LIBRARY_SIDES = {Library.EXPERT: "expert", Library.PLATFORM: "platform"}
+FEEDBACK_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER, Role.OFFICER})
+
+
+def _limit() -> int:
+    return getattr(settings, "MATCHING_LIMIT", engine.LIMIT)
+
+
+# --- rows → items ----------------------------------------------------------------------
+
+
+def _officer_districts(entry_ids: Sequence[int]) -> dict[int, str]:
+    """Each entry's district by its credited officers: the first (by
+    officer id) that has one."""
+    out: dict[int, str] = {}
+    rows = (
+        Credit.objects.filter(entry_id__in=entry_ids, officer__district__isnull=False)
+        .order_by("entry_id", "officer_id")
+        .values_list("entry_id", "officer__district__code")
+    )
+    for entry_id, code in rows:
+        out.setdefault(entry_id, code)
+    return out
+
+
+def _entry_items(entries: Sequence[Entry]) -> list[engine.Item]:
+    """Engine items of demands and achievements (with ``enterprise`` and
+    ``expert`` and their districts selected). The district is the
+    enterprise's (demand) or the expert's (achievement), else the first
+    credited officer's."""
+    by_officer = _officer_districts([e.id for e in entries])
+    items = []
+    for e in entries:
+        ref = e.enterprise if e.kind == EntryKind.DEMAND else e.expert
+        district = ref.district.code if ref is not None and ref.district_id else ""
+        text = "\n".join(t for t in (e.summary, e.institution) if t)
+        items.append(
+            engine.Item(
+                id=e.id,
+                side=e.kind,
+                title=e.title,
+                text=text,
+                field=e.field,
+                maturity=e.maturity if e.kind == EntryKind.ACHIEVEMENT else "",
+                district=district or by_officer.get(e.id, ""),
+                tenant=e.tenant_id,
+            )
+        )
+    return items
+
+
+def _reference_items(references: Iterable[Reference]) -> list[engine.Item]:
+    return [
+        engine.Item(
+            id=r.id,
+            side=LIBRARY_SIDES[r.library],
+            title=r.name,
+            text="\n".join(t for t in (r.organisation, r.note) if t),
+            field=r.field,
+            district=r.district.code if r.district_id else "",
+            tenant=r.tenant_id,
+        )
+        for r in references
+    ]
+
+
+def _entries(tenant: Tenant):
+    return Entry.objects.for_tenant(tenant).select_related(
+        "enterprise__district", "expert__district"
+    )
+
+
+def matchable(entry: Entry) -> bool:
+    """Is the entry matched at all: a verified achievement, or a verified
+    demand marked valid."""
+    return (
+        entry.kind in MATCHED_KINDS
+        and entry.status == EntryStatus.VERIFIED
+        and (entry.kind != EntryKind.DEMAND or entry.is_valid)
+    )
+
+
+def candidates_of(*, tenant: Tenant, side: str) -> list[engine.Item]:
+    """The tenant's items a query of ``side`` is matched against: for a
+    demand the verified achievements and the expert and platform libraries;
+    for an achievement the verified valid demands."""
+    verified = _entries(tenant).filter(status=EntryStatus.VERIFIED).order_by("id")
+    if side == EntryKind.DEMAND:
+        items = _entry_items(list(verified.filter(kind=EntryKind.ACHIEVEMENT)))
+        refs = (
+            Reference.objects.for_tenant(tenant)
+            .filter(library__in=list(LIBRARY_SIDES))
+            .select_related("district")
+            .order_by("id")
+        )
+        return items + _reference_items(refs)
+    return _entry_items(list(verified.filter(kind=EntryKind.DEMAND, is_valid=True)))
+
+
+def _not_relevant(tenant: Tenant, entry: Entry) -> set[tuple[str, int]]:
+    """The candidate keys marked "not relevant" for this entry."""
+    if entry.kind == EntryKind.DEMAND:
+        out = set()
+        for achievement_id, reference_id, library in (
+            MatchFeedback.objects.for_tenant(tenant)
+            .filter(demand=entry, verdict=Verdict.NOT_RELEVANT)
+            .values_list("achievement_id", "reference_id", "reference__library")
+        ):
+            if achievement_id:
+                out.add(("achievement", achievement_id))
+            elif library in LIBRARY_SIDES:
+                out.add((LIBRARY_SIDES[library], reference_id))
+        return out
+    return {
+        ("demand", demand_id)
+        for demand_id in MatchFeedback.objects.for_tenant(tenant)
+        .filter(achievement=entry, verdict=Verdict.NOT_RELEVANT)
+        .values_list("demand_id", flat=True)
+    }
+
+
+# --- storing ---------------------------------------------------------------------------
+
+
+def _match_row(
+    tenant: Tenant, entry: Entry, suggestion: engine.Suggestion, now: dt.datetime
+) -> Match:
+    other = suggestion.item
+    row = Match(
+        tenant=tenant,
+        source=entry.kind,
+        score=Decimal(str(suggestion.score)).quantize(Decimal("0.0001")),
+        reasons=[{"code": r.code, "params": dict(r.params)} for r in suggestion.reasons],
+        computed_at=now,
+    )
+    if entry.kind == EntryKind.DEMAND:
+        row.demand_id = entry.id
+        if other.side == "achievement":
+            row.achievement_id = other.id
+        else:
+            row.reference_id = other.id
+    else:
+        row.achievement_id, row.demand_id = entry.id, other.id
+    return row
+
+
+def _store(
+    *,
+    tenant: Tenant,
+    entry: Entry,
+    suggestions: Sequence[engine.Suggestion],
+    candidates: int,
+    now: dt.datetime,
+) -> list[Match]:
+    """Replace the entry's stored suggestions (its own side's) and its run."""
+    side = "demand" if entry.kind == EntryKind.DEMAND else "achievement"
+    Match.objects.for_tenant(tenant).filter(source=entry.kind, **{side: entry}).delete()
+    rows = Match.objects.bulk_create([_match_row(tenant, entry, s, now) for s in suggestions])
+    MatchRun.objects.update_or_create(
+        tenant=tenant, entry=entry, defaults={"computed_at": now, "candidates": candidates}
+    )
+    return rows
+
+
+def matches_for(*, tenant: Tenant, entry: Entry, now: dt.datetime | None = None) -> list[Match]:
+    """Compute and store the top suggestions (``MATCHING_LIMIT``, 10) of one
+    entry: a verified valid demand or a verified achievement. Any other entry
+    has none (what it had is removed). Locks the entry, so two runs for it
+    store one set."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = _entries(tenant).select_for_update(of=("self",)).get(pk=entry.pk)
+        if not matchable(entry):
+            if entry.kind in MATCHED_KINDS:
+                return _store(tenant=tenant, entry=entry, suggestions=[], candidates=0, now=now)
+            return []
+        candidates = candidates_of(tenant=tenant, side=entry.kind)
+        [query] = _entry_items([entry])
+        suggestions = engine.rank_items(
+            query, candidates, not_relevant=_not_relevant(tenant, entry), limit=_limit()
+        )
+        return _store(
+            tenant=tenant,
+            entry=entry,
+            suggestions=suggestions,
+            candidates=len(candidates),
+            now=now,
+        )
+
+
+def matched_entries(*, entry: Entry, matches: Iterable[Match]) -> list[int]:
+    """The ids of the entries (not references) an entry's suggestions name."""
+    if entry.kind == EntryKind.DEMAND:
+        return [m.achievement_id for m in matches if m.achievement_id]
+    return [m.demand_id for m in matches]
+
+
+def rematch_tenant(*, tenant: Tenant, batch_size: int | None = None) -> int:
+    """Match every verified valid demand and verified achievement of the
+    tenant; returns how many. Each side's candidates are indexed once; the
+    queries are read and stored a batch at a time (``MATCHING_BATCH_SIZE``),
+    each batch in its own transaction, so memory holds one index and one
+    batch whatever the tenant's size."""
+    batch_size = batch_size or getattr(settings, "MATCHING_BATCH_SIZE", 500)
+    done = 0
+    for kind in MATCHED_KINDS:
+        candidates = candidates_of(tenant=tenant, side=kind)
+        index = engine.Index(candidates)
+        queries = _entries(tenant).filter(kind=kind, status=EntryStatus.VERIFIED)
+        if kind == EntryKind.DEMAND:
+            queries = queries.filter(is_valid=True)
+        last = 0
+        while True:
+            batch = list(queries.filter(pk__gt=last).order_by("pk")[:batch_size])
+            if not batch:
+                break
+            now = timezone.now()
+            with transaction.atomic():
+                for entry, item in zip(batch, _entry_items(batch), strict=True):
+                    suggestions = engine.rank(
+                        item, index, not_relevant=_not_relevant(tenant, entry), limit=_limit()
+                    )
+                    _store(
+                        tenant=tenant,
+                        entry=entry,
+                        suggestions=suggestions,
+                        candidates=len(candidates),
+                        now=now,
+                    )
+            done += len(batch)
+            last = batch[-1].pk
+    return done
+
+
+# --- hooks and feedback ----------------------------------------------------------------
+
+
+def entry_verified(entry: Entry) -> None:
+    """The ledgers' ``ON_VERIFIED`` hook (after commit): a demand or an
+    achievement is matched in the background."""
+    if entry.kind in MATCHED_KINDS:
+        from .tasks import match_entry
+
+        match_entry.delay(tenant_id=entry.tenant_id, entry_id=entry.id)
+
+
+def match_feedback_record(
+    *,
+    tenant: Tenant,
+    membership: Membership,
+    demand: Entry,
+    achievement: Entry,
+    verdict: str = Verdict.NOT_RELEVANT,
+    now: dt.datetime | None = None,
+) -> tuple[MatchFeedback, bool]:
+    """Record that a demand and an achievement do not go together: the pair
+    leaves both sides' suggestions now, and each side is matched again
+    after commit to fill its list. Returns the feedback and whether it is new."""
+    if membership.role not in FEEDBACK_ROLES:
+        raise PermissionDenied(_("Your role does not give feedback on matches."))
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": _("Say “not_relevant”.")})
+    if demand.kind != EntryKind.DEMAND:
+        raise ValidationError({"demand": _("This is not a demand.")})
+    if achievement.kind != EntryKind.ACHIEVEMENT:
+        raise ValidationError({"achievement": _("This is not an achievement.")})
+    with transaction.atomic():
+        feedback, created = MatchFeedback.objects.get_or_create(
+            tenant=tenant,
+            demand=demand,
+            achievement=achievement,
+            defaults={"verdict": verdict, "by": membership.user, "at": now or timezone.now()},
+        )
+        Match.objects.for_tenant(tenant).filter(demand=demand, achievement=achievement).delete()
+        if created:
+            from .tasks import match_entry
+
+            for entry in (demand, achievement):
+                if MatchRun.objects.for_tenant(tenant).filter(entry=entry).exists():
+                    transaction.on_commit(
+                        lambda e=entry: match_entry.delay(tenant_id=tenant.id, entry_id=e.id)
+                    )
+    return feedback, created
+
+
+__all__ = [
+    "MATCHED_KINDS",
+    "MatchSource",
+    "candidates_of",
+    "entry_verified",
+    "match_feedback_record",
+    "matchable",
+    "matched_entries",
+    "matches_for",
+    "rematch_tenant",
+]
