@@ -71,5 +71,10 @@ OBJECT_TYPE_LABELS.update(
         "serviceday": _("Service day"),
         "training": _("Training"),
         "attendance": _("Attendance"),
+        # issue 15: the province network and the matcher's feedback
+        "network": _("Province network"),
+        "networkmember": _("Network member"),
+        "publisheditem": _("Item published to the network"),
+        "matchfeedback": _("Match feedback"),
     }
 )
