@@ -153,4 +153,21 @@ def officer_rates(*, tenant: Tenant, year: int, officer_ids: Iterable[int]) -> d
     return {i: _counts(ids, sets)["rate"] for i, ids in by_officer.items()}
 
 
-__all__ = ["STAGES", "funnel", "officer_rates"]
+__all__ = ["STAGES", "annotate_conversion_rates", "funnel", "officer_rates", "rate_label"]
+
+
+def rate_label(rate: Decimal | None) -> str:
+    """A rate as a whole percentage (``"50%"``), or ``""`` without one."""
+    if rate is None:
+        return ""
+    return f"{(rate * 100).quantize(Decimal('1'), ROUND_HALF_UP)}%"
+
+
+def annotate_conversion_rates(*, tenant: Tenant, year: int, rows: Iterable[dict]) -> None:
+    """Set ``row["conversion_rate"]`` (a label, ``""`` without demands) on
+    rows keyed by officer id in ``row["officer"]`` (the ranking's and the
+    assessment's rows): one read for all."""
+    rows = list(rows)
+    rates = officer_rates(tenant=tenant, year=year, officer_ids={r["officer"] for r in rows})
+    for row in rows:
+        row["conversion_rate"] = rate_label(rates.get(row["officer"]))

@@ -422,3 +422,26 @@ for _name in ("training-detail", "training-attendance", "training-signin"):
 # issue 13 reports pages: the d1 officer's monthly plan
 KWARGS["report-detail"] = _pk(lambda w: _duties(w)["report"])
 KWARGS["report-action"] = lambda w: {"pk": _duties(w)["report"].pk, "action": "accept"}
+
+
+# issue 15 matches pages: a stored pair of a verified demand and achievement (made once)
+def _match(w):
+    from ledgers.tests.conftest import make_entry
+    from matching.models import Match
+
+    if getattr(w, "match", None) is None:
+        demand = make_entry(w, ["d1"], kind="demand", status="verified", title="匹配需求")
+        achievement = make_entry(w, ["d1"], status="verified", title="匹配成果")
+        w.match = Match.objects.create(
+            tenant=w.tenant,
+            source="demand",
+            demand=demand,
+            achievement=achievement,
+            score="0.5",
+            computed_at=dt.datetime(2025, 3, 3, tzinfo=dt.UTC),
+        )
+    return w.match
+
+
+KWARGS["match-not-relevant"] = _pk(_match)
+KWARGS["match-arrange"] = _pk(_match)

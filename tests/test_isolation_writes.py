@@ -44,7 +44,7 @@ from roster import workflow
 from roster.models import District
 
 from .sweep import changed, db_state, tenant_write_routes
-from .test_isolation import KWARGS, _admins_note, _duties, _rating_request
+from .test_isolation import KWARGS, _admins_note, _duties, _match, _rating_request
 from .world import PNG, ROLES, TERM, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -566,6 +566,7 @@ def worlds(db):
         _duties(w)  # issue 13 duties API: an agreement, a report, service days, a training
 
         _admins_note(w)  # issue 14: a notification to read
+        _match(w)  # issue 15: a stored pair for the matches pages
     return pair
 
 
@@ -1186,3 +1187,6 @@ BODIES["report-action"] = [Body(lambda w: {"reason": "请补充"})]
 # issue 14 exports: checking a file writes nothing and names no other row
 BODIES["api:export-verify"] = [Body(lambda w: {"file": _signin_sheet(w)}, multipart=True)]
 BODIES["export-verify"] = [Body(lambda w: {"file": _signin_sheet(w)}, multipart=True)]
+
+# issue 15 matches pages: "not relevant" on a stored pair (no body)
+BODIES["match-not-relevant"] = [Body(lambda w: {})]

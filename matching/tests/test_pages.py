@@ -33,6 +33,10 @@ OTHER_DEMAND = {
 
 @pytest.fixture
 def built(world):
+    return build_pairs(world)
+
+
+def build_pairs(world):
     """Two verified 2025 demands: ``lithium_demand`` (crediting the officer
     ``mine`` in d1, from the world's enterprise) matched to the lithium
     achievement (crediting d2), named by a verified event and converted (a
@@ -258,3 +262,17 @@ def test_the_weekly_digest_is_sent_once_a_week(world, built):
     assert send_weekly_match_digests(now=later)["alpha"] == 0
     assert Notification.objects.filter(key__startswith="matches-week:").count() == 1
     assert JobRun.objects.filter(name="match-digests", tenant=world.tenant).count() == 3
+
+
+# --- the ranking and the assessment show each officer's conversion rate ------------------
+
+
+def test_ranking_and_assessment_show_the_conversion_rate(client, world, built):
+    client.force_login(world.users["admin"])
+    figure = '<small class="text-body-secondary conversion-rate" title="转化率">转化率 {}</small>'
+    html = client.get("/t/alpha/rankings/2025/").content.decode()
+    assert html.count("conversion-rate") == 2
+    assert figure.format("100%") in html and figure.format("0%") in html
+    html = client.get("/t/alpha/assessment/2025/").content.decode()
+    assert html.count("conversion-rate") == 2
+    assert figure.format("100%") in html and figure.format("0%") in html
