@@ -178,8 +178,10 @@ def test_matches_page_reach_and_reasons(client, world, other_world, built):
     assert "match-card" in client.get("/t/alpha/matches/?q=隔膜").content.decode()
     # the manager holds d1 (the demand's officer): sees it; English reasons
     client.force_login(world.users["manager"])
-    html = client.get("/t/alpha/matches/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post("/i18n/setlang/", {"language": "en"})
+    html = client.get("/t/alpha/matches/").content.decode()
     assert html.count("match-card") == 1
+    assert "<li>Shared terms: 锂电池</li>" in html and ">Arrange a matchmaking event</a>" in html
     # an officer of another tenant: 404; the auditor reads but does not act
     client.force_login(other_world.users["officer"])
     assert client.get("/t/alpha/matches/").status_code == 404
@@ -276,3 +278,28 @@ def test_ranking_and_assessment_show_the_conversion_rate(client, world, built):
     html = client.get("/t/alpha/assessment/2025/").content.decode()
     assert html.count("conversion-rate") == 2
     assert figure.format("100%") in html and figure.format("0%") in html
+
+
+def test_the_page_is_paginated_by_twenty(client, world, built):
+    match = pair_of(built)
+    for i in range(21):
+        achievement = make_entry(
+            world,
+            ["d2"],
+            status="verified",
+            title=f"成果{i}",
+            **{k: v for k, v in LITHIUM.items() if k != "title"},
+        )
+        Match.objects.create(
+            tenant=world.tenant,
+            source="demand",
+            demand=built["demand"],
+            achievement=achievement,
+            score="0.5",
+            computed_at=match.computed_at,
+        )
+    client.force_login(world.users["officer"])
+    html = client.get("/t/alpha/matches/?q=成果").content.decode()
+    assert html.count("match-card") == 20 and "第 1 页，共 2 页" in html
+    assert 'href="?q=%E6%88%90%E6%9E%9C&page=2"' in html
+    assert client.get("/t/alpha/matches/?q=成果&page=2").content.decode().count("match-card") == 1

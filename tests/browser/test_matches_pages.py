@@ -59,3 +59,14 @@ def test_officer_sees_matches_and_the_funnel(match_world, page, phone_page, arti
     dialog.locator("#confirm-ok").click()
     expect(phone_page.locator(".match-card")).to_have_count(0)
     expect(phone_page.locator("body")).to_contain_text("您的区域暂无匹配。")
+
+
+def test_conversion_rates_on_the_ranking_and_assessment(match_world, phone_page, artifacts_dir):
+    sign_in(phone_page, f"{SLUG}-admin")
+    for name, url in (("ranking", "rankings/2025/"), ("assessment", "assessment/2025/")):
+        phone_page.goto(f"/t/{SLUG}/{url}")
+        expect(phone_page.locator(".conversion-rate")).to_have_count(2)
+        _no_sideways_scroll(phone_page, name)
+        phone_page.screenshot(
+            path=str(artifacts_dir / f"matches-rate-{name}-390.png"), full_page=True
+        )
