@@ -22,6 +22,7 @@ from liaison.api.permissions import ADMIN, READERS
 from liaison.errors import Conflict
 from liaison.excel import XLSX
 from liaison.views import TenantPageMixin
+from matching.funnel import annotate_conversion_rates  # issue 15
 from roster.selectors import districts_in_reach, unit_list
 from scoring.engine import assessment as engine
 
@@ -101,6 +102,8 @@ class AssessmentPageView(TenantPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
         table = year_table(membership=self.membership, year=year)
+        # issue 15: each officer's conversion rate of demands, one figure
+        annotate_conversion_rates(tenant=self.tenant, year=year, rows=table["rows"])
         counts = {code: 0 for code, _label in table["grades"]}
         for row in table["rows"]:
             counts[row["grade"]] = counts.get(row["grade"], 0) + 1

@@ -174,6 +174,21 @@ class EntryCreateView(_EntryFormView):
         self.kind = kwargs["kind"]
         return super().dispatch(request, *args, **kwargs)
 
+    def get_initial(self):
+        # issue 15: a page may open the form pre-filled (?title=…&matched=1&matched=2,
+        # as "arrange a matchmaking event" on a match); the form still limits
+        # ``matched`` to the entries in the caller's reach.
+        initial = super().get_initial()
+        if self.request.method == "GET":
+            if title := self.request.GET.get("title", "").strip()[:200]:
+                initial["title"] = title
+            matched = [
+                v for v in self.request.GET.getlist("matched") if v.isascii() and v.isdigit()
+            ]
+            if matched:
+                initial["matched"] = [int(v) for v in matched[:20]]
+        return initial
+
     def save(self, data, officers, reason):
         return services.entry_create(
             tenant=self.tenant,

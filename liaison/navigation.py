@@ -35,6 +35,8 @@ NAV = [
     ("assessment-current", _("Annual grades"), {A, AU, DM}, ("assessment-",), ASSESSMENT),
     ("rating-current", _("Ratings"), {A, AU, DM}, ("rating-",), ASSESSMENT),  # issue 12 ratings
     ("report-mine", _("My plans and reports"), {OF}, ("report-",), None),  # issue 13 reports
+    ("match-list", _("Matches"), {OF}, ("match-",), None),  # issue 15 matches
+    ("match-list", _("Matches"), {A, AU, DM}, ("match-",), ASSESSMENT),  # issue 15 matches
     ("report-review", _("Reports to review"), {A, DM}, ("report-review",), DUTIES),
     ("report-overdue", _("Overdue reports"), {A, AU, DM}, ("report-overdue",), DUTIES),
     ("agreement-list", _("Agreements"), {A, AU, DM, OF}, ("agreement-",), DUTIES),

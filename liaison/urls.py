@@ -50,6 +50,7 @@ urlpatterns = [
     path("public/<slug:slug>/", include("assessment.urls_public")),  # issue 12 rating links
     path("t/<slug:tenant_slug>/", include("duties.urls_reports")),  # issue 13
     path("t/<slug:tenant_slug>/", include("network.urls")),  # issue 15 province network
+    path("t/<slug:tenant_slug>/", include("matching.urls")),  # issue 15 matches pages
 ]
 
 # No /media/ route, not even under DEBUG: evidence and export files are

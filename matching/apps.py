@@ -15,3 +15,7 @@ class MatchingConfig(AppConfig):
 
         if entry_verified not in ON_VERIFIED:
             ON_VERIFIED.append(entry_verified)
+        # issue 15 item 2: the weekly digest's name on the jobs page
+        from accounts.choices import JOB_LABELS
+
+        JOB_LABELS.setdefault("match-digests", _("Weekly digest of new matches"))

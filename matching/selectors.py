@@ -106,3 +106,54 @@ def _label(value: str) -> str:
         return str(Maturity(value).label)
     except ValueError:
         return value
+
+
+def match_feed(*, membership, query: str = "") -> QuerySet[Match]:
+    """Demand–achievement pairs in the member's area, newest first, each
+    pair once (both sides' stored rows of a pair are one suggestion), both
+    sides still verified (the demand valid). The area: every pair for admins
+    and auditors; else pairs whose demand or achievement credits an officer
+    in reach (:func:`ledgers.selectors.entry_list`), or, for an officer or a
+    manager, whose enterprise or expert is in their district(s). ``query``
+    searches both titles."""
+    from django.db.models import Exists, OuterRef
+
+    from ledgers.selectors import entry_list
+    from roster.selectors import districts_in_reach, officer_list
+
+    tenant = membership.tenant
+    pairs = Match.objects.for_tenant(tenant).filter(
+        achievement__isnull=False,
+        achievement__status=EntryStatus.VERIFIED,
+        demand__status=EntryStatus.VERIFIED,
+        demand__is_valid=True,
+    )
+    if not membership.reads_all:
+        reach = entry_list(membership=membership).order_by().values("id")
+        districts = set(districts_in_reach(membership=membership).values_list("id", flat=True))
+        districts |= set(
+            officer_list(membership=membership)
+            .filter(district__isnull=False)
+            .values_list("district_id", flat=True)
+        )
+        pairs = pairs.filter(
+            Q(demand__in=reach)
+            | Q(achievement__in=reach)
+            | Q(demand__enterprise__district__in=districts)
+            | Q(achievement__expert__district__in=districts)
+        )
+    if query:
+        pairs = pairs.filter(
+            Q(demand__title__icontains=query) | Q(achievement__title__icontains=query)
+        )
+    twin = Match.objects.filter(
+        tenant=tenant,
+        demand_id=OuterRef("demand_id"),
+        achievement_id=OuterRef("achievement_id"),
+        id__lt=OuterRef("id"),
+    )
+    return (
+        pairs.exclude(Exists(twin))
+        .select_related("demand", "achievement")
+        .order_by("-computed_at", "-score", "-id")
+    )

@@ -224,15 +224,18 @@ def matched_entries(*, entry: Entry, matches: Iterable[Match]) -> list[int]:
     return [m.demand_id for m in matches]
 
 
-def rematch_tenant(*, tenant: Tenant, batch_size: int | None = None) -> int:
+def rematch_tenant(
+    *, tenant: Tenant, batch_size: int | None = None, kinds: Sequence[str] = MATCHED_KINDS
+) -> int:
     """Match every verified valid demand and verified achievement of the
     tenant; returns how many. Each side's candidates are indexed once; the
     queries are read and stored a batch at a time (``MATCHING_BATCH_SIZE``),
     each batch in its own transaction, so memory holds one index and one
-    batch whatever the tenant's size."""
+    batch whatever the tenant's size. ``kinds`` limits the sides matched
+    (the demo matches its demands only, to load fast)."""
     batch_size = batch_size or getattr(settings, "MATCHING_BATCH_SIZE", 500)
     done = 0
-    for kind in MATCHED_KINDS:
+    for kind in kinds:
         candidates = candidates_of(tenant=tenant, side=kind)
         index = engine.Index(candidates)
         queries = _entries(tenant).filter(kind=kind, status=EntryStatus.VERIFIED)

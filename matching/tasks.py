@@ -4,6 +4,7 @@ and call the services."""
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from accounts.models import Tenant
 from ledgers.models import Entry
@@ -33,3 +34,88 @@ def rematch_tenant(*, tenant_id: int) -> int:
     """Match a whole tenant again (batched); returns how many entries."""
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     return services.rematch_tenant(tenant=tenant) if tenant else 0
+
+
+# --- weekly digest (issue 15 item 2) -----------------------------------------------------
+
+
+def week_key(day) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def digest_tenant(tenant: Tenant, now) -> int:
+    """One notification per officer with a login and new matches in their
+    area over the past seven days; keyed by the ISO week, so a second run in
+    the same week sends nothing. Returns how many were sent."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from accounts.choices import NotificationKind, Role
+    from accounts.models import Membership
+    from accounts.notifications import announce_now
+    from roster.models import Officer
+
+    from .selectors import match_feed
+
+    since = now - dt.timedelta(days=7)
+    week = week_key(timezone.localtime(now).date())
+    link = reverse("match-list", kwargs={"tenant_slug": tenant.slug})
+    members = {
+        m.user_id: m
+        for m in Membership.objects.filter(tenant=tenant, role=Role.OFFICER).select_related(
+            "tenant", "user"
+        )
+    }
+    sent = 0
+    officers = (
+        Officer.objects.for_tenant(tenant)
+        .filter(user__isnull=False, status="active")
+        .select_related("user")
+        .order_by("id")
+    )
+    for officer in officers:
+        membership = members.get(officer.user_id)
+        if membership is None:
+            continue
+        count = match_feed(membership=membership).filter(computed_at__gte=since).count()
+        if not count:
+            continue
+
+        def message(count=count):
+            return (
+                _("%(n)d new matches in your area this week") % {"n": count},
+                _("Open the matches: arrange a matchmaking event, or mark a pair not relevant."),
+            )
+
+        sent += announce_now(
+            tenant=tenant,
+            users=[officer.user],
+            key=f"matches-week:{officer.id}:{week}",
+            kind=NotificationKind.REMINDER,
+            message=message,
+            link=link,
+        )
+    return sent
+
+
+@shared_task(acks_late=True)
+def send_weekly_match_digests(now: str | None = None) -> dict:
+    """Weekly: each officer's new matches, one notification per officer per week."""
+    import datetime as dt
+
+    from django.utils import translation
+
+    from accounts.notifications import job_run
+
+    moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    done: dict[str, int] = {}
+    with translation.override("zh-hans"):
+        for tenant in Tenant.objects.order_by("slug"):
+            with job_run("match-digests", tenant) as detail:
+                detail["sent"] = done[tenant.slug] = digest_tenant(tenant, moment)
+    return done

@@ -23,6 +23,7 @@ from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.errors import Conflict
 from liaison.excel import XLSX
 from liaison.views import TenantPageMixin
+from matching.funnel import annotate_conversion_rates  # issue 15
 from roster.selectors import district_list, officer_list
 
 from .charts import MAX_SERIES, Chart, cumulative, line_chart
@@ -79,6 +80,10 @@ class RankingPageView(TenantPageMixin, TemplateView):
         result = None if snapshot else year_result(tenant=self.tenant, year=year)
         ranking = ranking_for(membership=self.membership, year=year, result=result)
         districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
+        # issue 15: each officer's conversion rate of demands, one small figure
+        annotate_conversion_rates(
+            tenant=self.tenant, year=year, rows=[r for p in ranking["pools"] for r in p["rows"]]
+        )
         pools = []
         for pool in ranking["pools"]:
             rows = pool["rows"]

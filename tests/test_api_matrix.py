@@ -1085,6 +1085,17 @@ ROWS.update(
             },
             target=lambda w, r: _entry(w, kind="demand"),
         ),
+        # issue 15 item 2 (an addition): the funnel for a year, in the caller's reach
+        "matches funnel": Row(
+            "get",
+            lambda w, t: "matches/funnel/?year=2025",
+            _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=200),
+        ),
+        "matches funnel without a year": Row(
+            "get",
+            lambda w, t: "matches/funnel/",
+            _roles(admin=400, auditor=400, manager=400, reviewer=403, officer=400),
+        ),
     }
 )
 

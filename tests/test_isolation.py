@@ -474,3 +474,26 @@ KWARGS["network-unpublish"] = _pk(lambda w: _network(w)["item"])
 for _name in ("accept", "leave", "remove"):
     KWARGS[f"api:network-member-{_name}"] = _pk(lambda w: _network(w)["member"])
 KWARGS["api:network-unpublish"] = _pk(lambda w: _network(w)["item"])
+
+
+# issue 15 matches pages: a stored pair of a verified demand and achievement (made once)
+def _match(w):
+    from ledgers.tests.conftest import make_entry
+    from matching.models import Match
+
+    if getattr(w, "match", None) is None:
+        demand = make_entry(w, ["d1"], kind="demand", status="verified", title="匹配需求")
+        achievement = make_entry(w, ["d1"], status="verified", title="匹配成果")
+        w.match = Match.objects.create(
+            tenant=w.tenant,
+            source="demand",
+            demand=demand,
+            achievement=achievement,
+            score="0.5",
+            computed_at=dt.datetime(2025, 3, 3, tzinfo=dt.UTC),
+        )
+    return w.match
+
+
+KWARGS["match-not-relevant"] = _pk(_match)
+KWARGS["match-arrange"] = _pk(_match)

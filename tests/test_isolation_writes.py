@@ -44,7 +44,7 @@ from roster import workflow
 from roster.models import District
 
 from .sweep import changed, db_state, tenant_write_routes
-from .test_isolation import KWARGS, _admins_note, _duties, _network, _rating_request
+from .test_isolation import KWARGS, _admins_note, _duties, _match, _network, _rating_request
 from .world import PNG, ROLES, TERM, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -567,6 +567,7 @@ def worlds(db):
 
         _admins_note(w)  # issue 14: a notification to read
         _network(w)  # issue 15: a network membership and a published demand
+        _match(w)  # issue 15: a stored pair for the matches pages
     return pair
 
 
@@ -1201,3 +1202,5 @@ for _name in ("accept", "leave", "remove"):
     BODIES[f"api:network-member-{_name}"] = [Body(lambda w: {})]
 BODIES["api:network-published"] = [Body(lambda w: {"entry": w.entries["demand"].id})]
 BODIES["api:network-unpublish"] = [Body(lambda w: {})]
+# issue 15 matches pages: "not relevant" on a stored pair (no body)
+BODIES["match-not-relevant"] = [Body(lambda w: {})]

@@ -112,6 +112,7 @@ def test_every_job_is_on_the_beat_schedule():
         "duties.tasks.notify_reports_late",  # issue 13 reports
         "duties.tasks.remind_agreements_ending",  # issue 13 records
         "accounts.tasks.send_daily_digests",  # issue 14 notifications
+        "matching.tasks.send_weekly_match_digests",  # issue 15 matches
     }
 
 

@@ -84,6 +84,20 @@ def test_demo_is_idempotent_and_has_every_role(capsys):
     # issue 10: the demo programme requires two-factor of admins and auditors
     rules = Policy.objects.filter(tenant__slug="wuhan-demo").latest("effective_from").rules
     assert rules["mfa_required_roles"] == ["admin", "auditor"]
+    # issue 15: the demo's demands are matched (their top ten each), so the
+    # demo officer's matches page has content
+    from matching.models import Match
+    from matching.selectors import match_feed
+
+    demands = Entry.objects.filter(
+        tenant__slug="wuhan-demo", kind="demand", status="verified", is_valid=True
+    )
+    assert set(Match.objects.values_list("source", flat=True)) == {"demand"}
+    assert set(Match.objects.values_list("demand_id", flat=True)) <= set(
+        demands.values_list("id", flat=True)
+    )
+    officer = Membership.objects.get(user__username="demo-officer", tenant__slug="wuhan-demo")
+    assert match_feed(membership=officer).count() == 10
 
 
 def test_the_yangquan_demo_runs_on_its_own_chain(capsys):

@@ -384,3 +384,9 @@ INSTALLED_APPS += ["matching"]
 # Suggestions kept per entry, and entries matched per batch by the bulk rematch.
 MATCHING_LIMIT = env.int("MATCHING_LIMIT", default=10)
 MATCHING_BATCH_SIZE = env.int("MATCHING_BATCH_SIZE", default=500)
+
+# matchuse (issue 15 item 2): each officer's new matches, weekly (Monday morning)
+CELERY_BEAT_SCHEDULE["match-digests"] = {
+    "task": "matching.tasks.send_weekly_match_digests",
+    "schedule": crontab(minute=15, hour=8, day_of_week=1),
+}

@@ -11,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
+from accounts.choices import Role
 from ledgers.choices import EntryKind
 from ledgers.models import Entry
 from ledgers.selectors import entry_list
@@ -18,6 +19,7 @@ from liaison.api.permissions import ALL_ROLES
 from liaison.api.viewsets import TenantScopedAPIView
 
 from .. import services
+from ..funnel import funnel
 from ..selectors import suggestions
 
 
@@ -119,3 +121,41 @@ class MatchFeedbackView(TenantScopedAPIView):
             "at": feedback.at,
         }
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+FUNNEL_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.DISTRICT_MANAGER, Role.OFFICER})
+
+
+def _jsonable(row: dict) -> dict:
+    return {**row, "rate": None if row["rate"] is None else float(row["rate"])}
+
+
+class MatchFunnelView(TenantScopedAPIView):
+    """Addition (issue 15 item 2): the funnel demand → match → event →
+    conversion for a year: ``{"year", "programme", "districts", "officers"}``;
+    each row ``demands``, ``matched``, ``events``, ``converted`` and ``rate``
+    (converted / demands, null without demands). ``programme`` is the whole
+    programme for admins and auditors, the caller's reach for the others."""
+
+    method_roles = {"GET": FUNNEL_READERS}
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="the year")],
+        responses={
+            200: OpenApiResponse(description='{"year","programme","districts","officers"}'),
+            400: OpenApiResponse(description="no year, or not a year"),
+        },
+    )
+    def get(self, request, tenant_slug: str):
+        text = str(request.query_params.get("year", "")).strip()
+        if not (text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100):
+            raise ParseError(_("Give the year, e.g. ?year=2026."))
+        rows = funnel(membership=self.membership, year=int(text))
+        return Response(
+            {
+                "year": rows["year"],
+                "programme": _jsonable(rows["programme"]),
+                "districts": [_jsonable(r) for r in rows["districts"]],
+                "officers": [_jsonable(r) for r in rows["officers"]],
+            }
+        )

@@ -101,6 +101,7 @@ class Command(BaseCommand):
         tenant = Tenant.objects.filter(slug=SLUG).first()
         if tenant is None:
             tenant = self._build()
+            self._match(tenant)
             self.stdout.write(self.style.SUCCESS(f"Demo tenant {SLUG} created."))
         else:
             self.stdout.write(f"Demo tenant {SLUG} already present; nothing changed.")
@@ -108,6 +109,14 @@ class Command(BaseCommand):
             self._build_second()
         load_demo_network(password=PASSWORD)  # issue 15: hubei-demo links the two cities
         self._print_logins()
+
+    def _match(self, tenant: Tenant) -> None:
+        """Issue 15: the matches page has content; the demands' side only
+        (each demand's top ten), which keeps `make run` fast."""
+        from ledgers.choices import EntryKind
+        from matching.services import rematch_tenant
+
+        rematch_tenant(tenant=tenant, kinds=[EntryKind.DEMAND])
 
     @transaction.atomic
     def _build_second(self) -> Tenant:
