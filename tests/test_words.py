@@ -264,7 +264,7 @@ def visible_text(html: str, *, attributes: bool = True) -> str:
 #: Chinese an English page may show: the sweep's own test data (made by
 #: ``test_isolation.KWARGS``), and the column names of the Excel sheets the
 #: portal reads or writes, which are Chinese in every language.
-CHINESE_DATA = ("扫描培训", "扫描计划", "扫描", "派驻单位")
+CHINESE_DATA = ("扫描培训", "扫描计划", "扫描", "派驻单位", "匹配需求", "匹配成果")
 CHINESE_TOKENS = ("来源", "姓名", "手机号", "手机")
 
 
