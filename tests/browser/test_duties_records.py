@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
 from django.utils import timezone
@@ -14,7 +15,8 @@ from playwright.sync_api import expect
 from accounts.models import Membership
 from duties import services
 from duties.models import Agreement, Attendance, ServiceDay, Training
-from tests.world import PASSWORD, build_world
+from tests.browser import helpers
+from tests.world import build_world
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +38,7 @@ def records(transactional_db):
     return w
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/t/{SLUG}/"))
+sign_in = partial(helpers.sign_in, slug=SLUG)
 
 
 def _shot(p, artifacts_dir, name: str) -> None:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
 import time_machine
 from playwright.sync_api import expect
 
 from duties.models import Report
-from tests.world import PASSWORD, build_world
+from tests.browser import helpers
+from tests.world import build_world
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +33,7 @@ def journey(transactional_db):
         yield build_world(SLUG)
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/t/{SLUG}/"))
+sign_in = partial(helpers.sign_in, slug=SLUG)
 
 
 def test_plan_written_returned_fixed_and_overdue(journey, phone_page, page, artifacts_dir) -> None:

@@ -6,13 +6,14 @@ changed is not."""
 from __future__ import annotations
 
 import io
-import re
+from functools import partial
 
 import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.world import PASSWORD, build_world
+from tests.browser import helpers
+from tests.world import build_world
 
 pytestmark = pytest.mark.browser
 
@@ -24,19 +25,10 @@ def check_world(transactional_db):
     return build_world(SLUG)
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/t/{SLUG}/"))
+sign_in = partial(helpers.sign_in, slug=SLUG)
 
 
-def _no_sideways_scroll(p, name: str) -> None:
-    overflow = p.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{name}: page is {overflow}px wider than the viewport"
+_no_sideways_scroll = helpers.no_sideways_scroll
 
 
 def test_auditor_exports_the_ledger_and_checks_the_file(

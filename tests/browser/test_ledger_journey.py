@@ -5,12 +5,14 @@ it from the review queue on a desktop; the database shows the whole trail."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
 
 from ledgers.models import Entry, EntryEvent
-from tests.world import PASSWORD, build_world
+from tests.browser import helpers
+from tests.world import build_world
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +27,7 @@ def journey(transactional_db):
     return build_world(SLUG)
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/t/{SLUG}/"))
+sign_in = partial(helpers.sign_in, slug=SLUG)
 
 
 def test_officer_logs_on_phone_and_manager_verifies(

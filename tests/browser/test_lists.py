@@ -6,6 +6,7 @@ and 390 px go to test-artifacts/lists-*.png."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +14,8 @@ from playwright.sync_api import expect
 from ledgers.models import Entry
 from roster import services as roster
 from roster.models import Unit
-from tests.world import PASSWORD, TERM, build_world
+from tests.browser import helpers
+from tests.world import TERM, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -43,12 +45,7 @@ def crowded(transactional_db):
     return world
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/t/{SLUG}/"))
+sign_in = partial(helpers.sign_in, slug=SLUG)
 
 
 def shot(page, artifacts_dir, name: str) -> None:

@@ -4,13 +4,14 @@ asks first, then the pair leaves the page."""
 
 from __future__ import annotations
 
-import re
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
 
 from matching.tests.test_pages import build_pairs
-from tests.world import PASSWORD, build_world
+from tests.browser import helpers
+from tests.world import build_world
 
 pytestmark = pytest.mark.browser
 
@@ -24,19 +25,10 @@ def match_world(transactional_db):
     return w
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/t/{SLUG}/"))
+sign_in = partial(helpers.sign_in, slug=SLUG)
 
 
-def _no_sideways_scroll(p, name: str) -> None:
-    overflow = p.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{name}: page is {overflow}px wider than the viewport"
+_no_sideways_scroll = helpers.no_sideways_scroll
 
 
 def test_officer_sees_matches_and_the_funnel(match_world, page, phone_page, artifacts_dir):

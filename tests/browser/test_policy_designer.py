@@ -7,6 +7,7 @@ and nothing runs off the screen."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +15,8 @@ from playwright.sync_api import expect
 from accounts.models import Policy
 from scoring.models import QuotaReport
 from scoring.tasks import build_quota_reports
-from tests.world import PASSWORD, build_world
+from tests.browser import helpers
+from tests.world import build_world
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +28,7 @@ def programme(transactional_db):
     return build_world(SLUG)
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/t/{SLUG}/$"))
+sign_in = partial(helpers.sign_in, slug=SLUG, home=True)
 
 
 def test_admin_removes_a_quota_and_the_monthly_report_stops_asking(page, programme, artifacts_dir):

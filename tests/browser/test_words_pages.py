@@ -5,13 +5,14 @@ districts. Nothing overflows sideways."""
 
 from __future__ import annotations
 
-import re
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
 
 from roster.tasks import close_notices
-from tests.world import PASSWORD, build_world
+from tests.browser import helpers
+from tests.world import build_world
 
 pytestmark = pytest.mark.browser
 
@@ -25,19 +26,10 @@ def words_world(transactional_db):
     return w
 
 
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/t/{SLUG}/"))
+sign_in = partial(helpers.sign_in, slug=SLUG)
 
 
-def _no_sideways_scroll(p, name: str) -> None:
-    overflow = p.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{name}: page is {overflow}px wider than the viewport"
+_no_sideways_scroll = helpers.no_sideways_scroll
 
 
 def test_jobs_audit_and_members_in_words(words_world, phone_page, page, artifacts_dir) -> None:
