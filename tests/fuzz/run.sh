@@ -16,7 +16,11 @@ export DATABASE_URL=sqlite:///$DB
 .venv/bin/python manage.py runserver 127.0.0.1:$PORT --noreload >"/tmp/fuzz-server-$PORT.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER' EXIT
-sleep 4
+for _ in $(seq 60); do  # a busy machine starts the server slowly
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" -m 2 2>/dev/null && break
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/accounts/login/" -m 2 && break
+  sleep 1
+done
 TOKEN=$(curl -s -X POST -H "Content-Type: application/json" \
   -d "{\"username\":\"$LOGIN\",\"password\":\"Demo-pass-2026\"}" \
   "http://127.0.0.1:$PORT/api/v1/auth/token/" | python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])')
