@@ -47,6 +47,28 @@ TECH = [
     "水体重金属吸附材料",
     "智能仓储调度平台",
 ]
+#: The field each demo achievement and need belongs to (the matcher reads it).
+TECH_FIELD = {
+    "一种高稳定性锂电池正极材料": "新能源",
+    "柔性显示基板制备工艺": "光电子信息",
+    "工业机器人视觉定位系统": "智能制造",
+    "新型病毒快速检测试剂盒": "生物医药",
+    "光纤传感健康监测装置": "光电子信息",
+    "秸秆综合利用技术": "现代农业",
+    "氢燃料电池双极板": "新能源",
+    "桥梁缺陷智能识别算法": "人工智能",
+    "高效光伏组件封装胶膜": "新能源",
+    "中药有效成分提取工艺": "生物医药",
+    "水体重金属吸附材料": "节能环保",
+    "智能仓储调度平台": "人工智能",
+    "产线自动化改造": "智能制造",
+    "产品检测效率提升": "人工智能",
+    "降低能耗的工艺优化": "节能环保",
+    "新产品配方研发": "新材料",
+    "质量追溯系统建设": "人工智能",
+    "废水处理工艺升级": "节能环保",
+    "关键零部件国产化替代": "智能制造",
+}
 NEEDS = [
     "产线自动化改造",
     "产品检测效率提升",
@@ -125,6 +147,12 @@ class _Reviewers:
         return self.admin if self.admin.pk not in barred else self.centre
 
 
+def _keep(value, _draw):
+    """``value``, the random draw it replaced thrown away: the demo's other
+    random choices stay what they were."""
+    return value
+
+
 def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -> int:
     """Create the demo year's entries; returns how many."""
     admin = Membership.objects.for_tenant(tenant).filter(role="admin").first().user
@@ -176,7 +204,7 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
                     [officer],
                     title=tech,
                     institution=rng.choice(EXPERTS)[:6],
-                    field=rng.choice(FIELDS),
+                    field=_keep(TECH_FIELD[tech], rng.choice(FIELDS)),
                     expert=rng.choice(experts),
                     maturity=rng.choice(["lab", "prototype", "pilot"]),
                     summary=f"{tech}，已完成实验验证，具备转化条件。",
@@ -212,12 +240,12 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
                         "demand",
                         day_in(month),
                         [officer],
-                        title=rng.choice(NEEDS),
+                        title=(need := rng.choice(NEEDS)),
                         enterprise=refs[ent],
-                        field=rng.choice(FIELDS),
+                        field=_keep(TECH_FIELD[need], rng.choice(FIELDS)),
                         budget=Decimal(rng.choice([20, 50, 80, 120])),
                         is_valid=rng.random() < 0.85,
-                        summary=f"{ent}提出：{rng.choice(NEEDS)}。",
+                        summary=_keep(f"{ent}提出：{need}。", rng.choice(NEEDS)),
                     )
                 if rng.random() < 0.45:
                     add(
