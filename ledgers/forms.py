@@ -18,13 +18,16 @@ from roster.models import Officer
 from .choices import EntryKind, Library
 from .models import Entry, Reference
 from .selectors import creditable_officers, entry_list
-from .services import COMMON_FIELDS, KIND_FIELDS
+from .services import COMMON_FIELDS, KIND_FIELDS, MATCHABLE_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EntryForm(BootstrapFormMixin, forms.ModelForm):
     """Base; :func:`entry_form_for` makes the form of one kind."""
+
+    #: the kind of entry (set by :func:`entry_form_for`)
+    kind: str = ""
 
     officers = forms.ModelMultipleChoiceField(
         label=_("Credited officers"),
@@ -117,10 +120,14 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
             self.fields["matched"].widget = PickerSelectMultiple(
                 attrs={"size": 5, "class": "form-select"}
             )
-            self.fields["matched"].queryset = visible.filter(
-                kind__in=[EntryKind.ACHIEVEMENT, EntryKind.DEMAND]
-            )
+            self.fields["matched"].queryset = visible.filter(kind__in=MATCHABLE_KINDS[self.kind])
             self.fields["matched"].widget.attrs["size"] = 5
+            if self.kind == EntryKind.CONVERSION:
+                self.fields["matched"].label = _("Demands met")
+                self.fields["matched"].help_text = _(
+                    "The enterprise demands this conversion meets: they count as converted "
+                    "in the matching funnel."
+                )
         if self.instance.pk is None or self.instance.status != "verified":
             del self.fields["reason"]
         if self.instance.pk is None:
@@ -176,7 +183,7 @@ def _resolve_colleagues(*, tenant, text: str, exclude: list[Officer]) -> list[Of
 
 def entry_form_for(kind: str) -> type[EntryForm]:
     meta = type("Meta", (EntryForm.Meta,), {"fields": [*COMMON_FIELDS, *KIND_FIELDS[kind]]})
-    return type(f"{kind.title()}EntryForm", (EntryForm,), {"Meta": meta})
+    return type(f"{kind.title()}EntryForm", (EntryForm,), {"Meta": meta, "kind": kind})
 
 
 class ReturnForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -187,6 +187,9 @@ class EntryCreateView(_EntryFormView):
             ]
             if matched:
                 initial["matched"] = [int(v) for v in matched[:20]]
+            achievement = self.request.GET.get("achievement", "")
+            if achievement.isascii() and achievement.isdigit():
+                initial["achievement"] = int(achievement)
         return initial
 
     def save(self, data, officers, reason):
@@ -286,8 +289,29 @@ class EntryDetailView(TenantPageMixin, TemplateView):
             evidence_form=EvidenceForm(),
             evidence_max_mb=settings.EVIDENCE_MAX_BYTES // 2**20,
             shares=entry_share_rows(entry=entry) if entry.status == "verified" else [],
+            conversion_url=_conversion_url(entry) if role in LOGGERS else "",
         )
         return context
+
+
+def _conversion_url(entry: Entry) -> str:
+    """The conversion form pre-filled from a verified matchmaking event that
+    links a demand (issue 15: the funnel's last step names its demand), or
+    ``""``."""
+    if entry.kind != EntryKind.EVENT or entry.status != EntryStatus.VERIFIED:
+        return ""
+    linked = list(entry.matched.values_list("id", "kind"))
+    demands = [pk for pk, kind in linked if kind == EntryKind.DEMAND]
+    if not demands:
+        return ""
+    query = [("title", entry.title), *(("matched", pk) for pk in demands)]
+    achievements = [pk for pk, kind in linked if kind == EntryKind.ACHIEVEMENT]
+    if len(achievements) == 1:
+        query.append(("achievement", achievements[0]))
+    url = reverse(
+        "entry-create", kwargs={"tenant_slug": entry.tenant.slug, "kind": EntryKind.CONVERSION}
+    )
+    return f"{url}?{urlencode(query)}"
 
 
 # History fields whose values are lists of officer ids (credits, confirmations).

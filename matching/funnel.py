@@ -3,12 +3,17 @@ item 2): per officer, per district and for the programme (or the caller's
 reach), read off the ledger and the stored matches.
 
 - demands: verified demand entries of the year (by their date);
-- matched: of those, the ones with at least one stored match;
-- with an event: the ones a verified matchmaking event names in ``matched``;
-- converted: the ones a verified conversion names in ``matched``, or (the
-  ledger's conversion form has no ``matched``) a verified conversion to the
-  demand's enterprise dated on or after the demand;
+- converted: the ones a verified conversion names in ``matched`` (the
+  conversion form's "demands met");
+- with an event: the ones a verified matchmaking event names in ``matched``,
+  and every converted one;
+- matched: the ones with at least one stored match, and every one with an
+  event;
 - rate: converted / demands (``None`` without demands).
+
+Each stage counts the demands that reached it or a later one, so the funnel
+narrows: demands ≥ matched ≥ events ≥ converted (a demand an officer
+converted without the matcher still went through every step).
 """
 
 from __future__ import annotations
@@ -16,8 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-
-from django.db.models import Exists, OuterRef
 
 from accounts.models import Membership, Tenant
 from ledgers.choices import EntryKind, EntryStatus
@@ -57,27 +60,17 @@ def _stage_sets(tenant: Tenant, demand_ids: set[int]) -> dict[str, set[int]]:
     by_kind: dict[str, set[int]] = defaultdict(set)
     for kind, demand_id in linked.values_list("from_entry__kind", "to_entry_id"):
         by_kind[kind].add(demand_id)
-    matched = set(
+    converted = set(by_kind[EntryKind.CONVERSION])
+    events = set(by_kind[EntryKind.EVENT]) | converted
+    matched = events | set(
         Match.objects.for_tenant(tenant)
         .filter(demand_id__in=demand_ids)
         .values_list("demand_id", flat=True)
         .distinct()
     )
-    converted = set(by_kind[EntryKind.CONVERSION])
-    conversions = Entry.objects.for_tenant(tenant).filter(
-        kind=EntryKind.CONVERSION,
-        status=EntryStatus.VERIFIED,
-        enterprise_id=OuterRef("enterprise_id"),
-        occurred_on__gte=OuterRef("occurred_on"),
-    )
-    converted |= set(
-        Entry.objects.filter(id__in=demand_ids, enterprise__isnull=False)
-        .filter(Exists(conversions))
-        .values_list("id", flat=True)
-    )
     return {
         "matched": matched,
-        "events": by_kind[EntryKind.EVENT],
+        "events": events,
         "converted": converted,
     }
 

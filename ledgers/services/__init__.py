@@ -8,7 +8,14 @@ when the entry's state does not allow it.
 """
 
 from .credits import entry_confirm, entry_decline
-from .entries import COMMON_FIELDS, KIND_FIELDS, entry_create, entry_update, find_duplicate
+from .entries import (
+    COMMON_FIELDS,
+    KIND_FIELDS,
+    MATCHABLE_KINDS,
+    entry_create,
+    entry_update,
+    find_duplicate,
+)
 from .files import EVIDENCE_TYPES, evidence_add, reference_create
 from .transitions import (
     entry_return,
@@ -24,6 +31,7 @@ __all__ = [
     "COMMON_FIELDS",
     "EVIDENCE_TYPES",
     "KIND_FIELDS",
+    "MATCHABLE_KINDS",
     "entry_confirm",
     "entry_create",
     "entry_decline",

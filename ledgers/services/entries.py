@@ -39,11 +39,17 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
         "contract_date",
         "registration_no",
         "summary",
+        "matched",
     ),
     EntryKind.CASE: ("summary", "conversion"),
     EntryKind.VIDEO: ("platform", "link", "summary"),
 }
 COMMON_FIELDS = ("title", "occurred_on")
+#: The kinds of entry each kind's ``matched`` may link.
+MATCHABLE_KINDS: dict[str, tuple[str, ...]] = {
+    EntryKind.EVENT: (EntryKind.ACHIEVEMENT, EntryKind.DEMAND),
+    EntryKind.CONVERSION: (EntryKind.DEMAND,),
+}
 
 EDITABLE_BY_OFFICERS = (EntryStatus.DRAFT, EntryStatus.RETURNED)
 
@@ -195,12 +201,16 @@ def _check_links(*, tenant: Tenant, kind: str, data: dict) -> None:
             errors[name] = _("Choose a ledger entry of kind %(kind)s.") % {
                 "kind": EntryKind(linked_kind).label
             }
+    # an event links achievements and demands; a conversion names the demands it
+    # meets (issue 15: the funnel counts a demand converted by this link only)
+    matchable = MATCHABLE_KINDS.get(kind, ())
     for linked in data.get("matched") or []:
-        if linked.tenant_id != tenant.id or linked.kind not in (
-            EntryKind.ACHIEVEMENT,
-            EntryKind.DEMAND,
-        ):
-            errors["matched"] = _("An event matches achievements and demands only.")
+        if linked.tenant_id != tenant.id or linked.kind not in matchable:
+            errors["matched"] = (
+                _("A conversion names the demands it meets only.")
+                if kind == EntryKind.CONVERSION
+                else _("An event matches achievements and demands only.")
+            )
     if errors:
         raise ValidationError(errors)
 

@@ -40,7 +40,7 @@ def build_pairs(world):
     """Two verified 2025 demands: ``lithium_demand`` (crediting the officer
     ``mine`` in d1, from the world's enterprise) matched to the lithium
     achievement (crediting d2), named by a verified event and converted (a
-    verified conversion to its enterprise); ``farm`` (crediting d2) with no
+    verified conversion names it among the demands it meets); ``farm`` (crediting d2) with no
     stored match."""
     lithium = make_entry(world, ["d2"], status="verified", **LITHIUM)
     demand = make_entry(world, ["mine"], status="verified", enterprise=world.reference, **DEMAND)
@@ -66,6 +66,7 @@ def build_pairs(world):
         achievement=lithium,
         enterprise=world.reference,
         occurred_on=dt.date(2025, 6, 1),
+        matched=[demand],
     )
     return {
         "lithium": lithium,
@@ -91,6 +92,56 @@ def _row(rate, demands, matched, events, converted):
 
 
 # --- the funnel --------------------------------------------------------------------------
+
+
+def test_funnel_counts_a_conversion_by_its_link_only_and_narrows(world):
+    """A verified conversion to a demand's enterprise that does not name the
+    demand converts nothing; one that names a demand without a stored match
+    or event counts it matched, with an event and converted (each stage
+    holds the later ones)."""
+    from decimal import Decimal
+
+    demand = make_entry(world, ["mine"], status="verified", enterprise=world.reference, **DEMAND)
+    farm = make_entry(world, ["d2"], status="verified", **OTHER_DEMAND)
+    make_entry(
+        world,
+        ["mine"],
+        kind="conversion",
+        status="verified",
+        title="同一企业的另一项转化",
+        enterprise=world.reference,
+        occurred_on=dt.date(2025, 6, 1),
+    )
+    admin = world.users["admin"].memberships.get()
+    assert funnel(membership=admin, year=2025)["programme"] == _row(Decimal("0.0000"), 2, 0, 0, 0)
+    make_entry(
+        world,
+        ["d2"],
+        kind="conversion",
+        status="verified",
+        title="农业技术许可",
+        occurred_on=dt.date(2025, 7, 1),
+        matched=[farm],
+    )
+    assert funnel(membership=admin, year=2025)["programme"] == _row(Decimal("0.5000"), 2, 1, 1, 1)
+    assert Match.objects.filter(demand__in=[demand, farm]).count() == 0
+
+
+def test_conversion_names_demands_only(world, built):
+    api = world.api("admin")
+    body = {
+        "title": "转化",
+        "occurred_on": "2025-06-02",
+        "officers": [world.officers["mine"].id],
+        "matched": [built["lithium"].id],
+    }
+    response = api.post(world.url("conversions/"), body, format="json")
+    assert response.status_code == 400
+    assert response.json()["matched"] == ["转化成果只能关联其满足的企业需求。"]
+    body["matched"] = [built["demand"].id]
+    response = api.post(world.url("conversions/"), body, format="json")
+    assert response.status_code == 201
+    assert response.json()["matched"] == [built["demand"].id]
 
 
 def test_funnel_of_the_built_world_for_the_admin(world, built):
@@ -158,6 +209,31 @@ def test_funnel_page(client, world, built):
     assert "王五" not in html
     client.force_login(world.users["reviewer"])
     assert client.get("/t/alpha/matches/funnel/").status_code == 403
+
+
+def test_a_verified_event_opens_the_conversion_form_with_its_demand(client, world, built):
+    """The event's page offers "record the conversion": the conversion form
+    opens with the event's title, its demand among the demands met and its
+    achievement; an auditor (who logs nothing) has no such link."""
+    event, demand, lithium = built["event"], built["demand"], built["lithium"]
+    client.force_login(world.users["officer"])
+    html = client.get(f"/t/alpha/entries/{event.id}/").content.decode()
+    href = (
+        f"/t/alpha/work/new/conversion/?title=%E9%94%82%E7%94%B5%E6%B1%A0%E5%AF%B9%E6%8E%A5"
+        f"%E4%BC%9A&amp;matched={demand.id}&amp;achievement={lithium.id}"
+    )
+    assert f'id="record-conversion" href="{href}">登记转化成果</a>' in html
+    form = client.get(href.replace("&amp;", "&")).content.decode()
+    assert 'value="锂电池对接会"' in form
+    assert f'<option value="{demand.id}" selected>' in form
+    # the achievement credits another district's officer: out of the officer's
+    # reach, so not offered; the admin's form has it chosen
+    assert f'<option value="{lithium.id}"' not in form
+    client.force_login(world.users["admin"])
+    form = client.get(href.replace("&amp;", "&")).content.decode()
+    assert f'<option value="{lithium.id}" selected>' in form
+    client.force_login(world.users["auditor"])
+    assert "record-conversion" not in client.get(f"/t/alpha/entries/{event.id}/").content.decode()
 
 
 # --- the matches page --------------------------------------------------------------------
