@@ -43,6 +43,7 @@ EXCLUDED: dict[str, str] = {
     # issue 15 matching: the feedback (matching.matchfeedback) is audited
     "matching.match": "derived: the matcher's suggestions, recomputed from the entries",
     "matching.matchrun": "bookkeeping of the matcher (when an entry was last matched)",
+    "matching.networkmatch": "derived: the matcher's suggestions from the province network",
 }
 
 #: Columns never shown: the diff says only that they changed.

@@ -15,6 +15,14 @@ class MatchingConfig(AppConfig):
 
         if entry_verified not in ON_VERIFIED:
             ON_VERIFIED.append(entry_verified)
+        # an item published to the province network is matched in the other
+        # members (the network's hook: the network imports nothing of ours)
+        from network.services import ON_PUBLISHED
+
+        from .services import published_to_network
+
+        if published_to_network not in ON_PUBLISHED:
+            ON_PUBLISHED.append(published_to_network)
         # issue 15 item 2: the weekly digest's name on the jobs page
         from accounts.choices import JOB_LABELS
 

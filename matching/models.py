@@ -164,3 +164,48 @@ class MatchRun(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.entry_id} @ {self.computed_at}"
+
+
+class NetworkMatch(TenantOwnedModel):
+    """A suggestion from the province network (SPEC.md §5b): one of the
+    tenant's own demands or achievements (``entry``) and an item another
+    member published (``published``: the other tenant's row, which is all
+    that crosses the boundary). Stored beside :class:`Match`, ranked with it
+    among one entry's top ten; shown only while the item is still published
+    and both tenants are active members."""
+
+    source = models.CharField(_("computed for"), max_length=20, choices=MatchSource.choices)
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="+", verbose_name=_("entry")
+    )
+    published = models.ForeignKey(
+        "network.PublishedItem",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("published item"),
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=4)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["tenant", "source", "-score", "id"]
+        verbose_name = _("network match")
+        verbose_name_plural = _("network matches")
+        indexes = [
+            models.Index(fields=["tenant", "entry"], name="networkmatch_tenant_entry"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "entry", "published"], name="networkmatch_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=MatchSource.values), name="networkmatch_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="networkmatch_score_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} ↔ network {self.published_id} ({self.score})"

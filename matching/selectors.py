@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Tenant
 from ledgers.choices import EntryKind, EntryStatus, Maturity
 from ledgers.models import Entry
+from network.selectors import active_network, published_items
 from roster.models import District
 
 from . import taxonomy
-from .models import Match, MatchRun
+from .models import Match, MatchRun, NetworkMatch
 
 
 def match_list(*, tenant: Tenant, entry: Entry, limit: int = 10) -> QuerySet[Match]:
@@ -32,11 +33,14 @@ def match_list(*, tenant: Tenant, entry: Entry, limit: int = 10) -> QuerySet[Mat
     return matches.order_by("-score", "id")[:limit]
 
 
-def suggestions(*, tenant: Tenant, entry: Entry) -> list[dict]:
-    """The API's rows for an entry in reach: ``[{"achievement", "reference",
-    "library", "title", "score", "reasons"}]`` for a demand (``reference``
-    and ``library`` name an expert or platform), ``[{"demand", "title",
-    "score", "reasons"}]`` for an achievement; reasons worded in the active
+def suggestions(*, tenant: Tenant, entry: Entry, limit: int = 10) -> list[dict]:
+    """The API's rows for an entry in reach, best first: ``[{"achievement",
+    "reference", "library", "title", "published", "programme", "score",
+    "reasons"}]`` for a demand (``reference`` and ``library`` name an expert
+    or platform), ``[{"demand", "title", "published", "programme", "score",
+    "reasons"}]`` for an achievement. A row from the province network has
+    ``published`` (the published item's id) and ``programme`` (the member
+    that published it) and no local id. Reasons worded in the active
     language. An entry never matched yet is matched now; one that is not
     matched at all (a draft, an invalid demand, another kind) has none."""
     from .services import matchable, matches_for  # the one write a read may start
@@ -57,10 +61,39 @@ def suggestions(*, tenant: Tenant, entry: Entry) -> list[dict]:
             }
         else:
             row = {"demand": match.demand_id, "title": match.demand.title}
-        row["score"] = float(match.score)
+        row.update(published=None, programme=None, score=float(match.score))
         row["reasons"] = [reason_text(r, districts=districts) for r in match.reasons]
-        rows.append(row)
-    return rows
+        rows.append((match.score, 0, match.id, row))
+    other = EntryKind.ACHIEVEMENT if entry.kind == EntryKind.DEMAND else EntryKind.DEMAND
+    for match in network_match_list(tenant=tenant, entry=entry):
+        row = {other: None}
+        if entry.kind == EntryKind.DEMAND:
+            row.update(reference=None, library=None)
+        row.update(
+            title=match.published.entry.title,
+            published=match.published_id,
+            programme=match.published.tenant.name,
+            score=float(match.score),
+            reasons=[reason_text(r, districts={}) for r in match.reasons],
+        )
+        rows.append((match.score, 1, match.id, row))
+    rows.sort(key=lambda r: (-r[0], r[1], r[2]))
+    return [row for *_key, row in rows[:limit]]
+
+
+def network_match_list(*, tenant: Tenant, entry: Entry, limit: int = 10) -> list[NetworkMatch]:
+    """The entry's stored suggestions from the province network whose item
+    is still published there and whose publisher and the tenant are still
+    active members of the same network (leaving ends them at once)."""
+    network = active_network(tenant=tenant)
+    if network is None:
+        return []
+    return list(
+        NetworkMatch.objects.for_tenant(tenant)
+        .filter(entry=entry, published__in=published_items(network, exclude_tenant=tenant))
+        .select_related("published__entry", "published__tenant")
+        .order_by("-score", "id")[:limit]
+    )
 
 
 def was_matched(*, tenant: Tenant, entry: Entry) -> bool:
@@ -156,4 +189,32 @@ def match_feed(*, membership, query: str = "") -> QuerySet[Match]:
         pairs.exclude(Exists(twin))
         .select_related("demand", "achievement")
         .order_by("-computed_at", "-score", "-id")
+    )
+
+
+def network_feed(*, membership, query: str = "", limit: int = 20) -> list[NetworkMatch]:
+    """The newest suggestions from the province network for the entries in
+    the member's area (every entry for admins and auditors, else the
+    entries in reach), while the item is still published; ``query``
+    searches both titles. Empty when the tenant is not an active member."""
+    from ledgers.selectors import entry_list
+
+    tenant = membership.tenant
+    network = active_network(tenant=tenant)
+    if network is None:
+        return []
+    rows = NetworkMatch.objects.for_tenant(tenant).filter(
+        published__in=published_items(network, exclude_tenant=tenant),
+        entry__status=EntryStatus.VERIFIED,
+    )
+    if not membership.reads_all:
+        rows = rows.filter(entry__in=entry_list(membership=membership).order_by().values("id"))
+    if query:
+        rows = rows.filter(
+            Q(entry__title__icontains=query) | Q(published__entry__title__icontains=query)
+        )
+    return list(
+        rows.select_related("entry", "published__entry", "published__tenant").order_by(
+            "-computed_at", "-score", "-id"
+        )[:limit]
     )

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -20,10 +21,13 @@ from accounts.choices import Role
 from accounts.models import Membership, Tenant
 from ledgers.choices import EntryKind, EntryStatus, Library
 from ledgers.models import Credit, Entry, Reference
+from network.choices import MemberStatus
+from network.models import PublishedItem
+from network.selectors import active_network, published_items
 
 from . import engine
 from .choices import MatchSource, Verdict
-from .models import Match, MatchFeedback, MatchRun
+from .models import Match, MatchFeedback, MatchRun, NetworkMatch
 
 #: Entry kinds the matcher works for, and the reference libraries it offers demands.
 MATCHED_KINDS = (EntryKind.DEMAND, EntryKind.ACHIEVEMENT)
@@ -126,6 +130,39 @@ def candidates_of(*, tenant: Tenant, side: str) -> list[engine.Item]:
     return _entry_items(list(verified.filter(kind=EntryKind.DEMAND, is_valid=True)))
 
 
+def network_items(*, tenant: Tenant, side: str) -> list[engine.Item]:
+    """The items the other members of the tenant's province network
+    published that a query of ``side`` is matched against (achievements for
+    a demand, demands for an achievement), or none when the tenant is not an
+    active member. Each item's id is the published item's, negated, so it
+    never meets a local entry's key; its tenant is the publisher's, so a
+    district code never counts as "same district" across programmes."""
+    network = active_network(tenant=tenant)
+    if network is None:
+        return []
+    wanted = EntryKind.ACHIEVEMENT if side == EntryKind.DEMAND else EntryKind.DEMAND
+    published = list(
+        published_items(network, exclude_tenant=tenant)
+        .filter(entry__kind=wanted)
+        .select_related("entry__enterprise__district", "entry__expert__district")
+        .order_by("id")
+    )
+    by_entry = {p.entry_id: p.id for p in published}
+    return [
+        engine.Item(
+            id=-by_entry[item.id],
+            side=item.side,
+            title=item.title,
+            text=item.text,
+            field=item.field,
+            maturity=item.maturity,
+            district=item.district,
+            tenant=item.tenant,
+        )
+        for item in _entry_items([p.entry for p in published])
+    ]
+
+
 def _not_relevant(tenant: Tenant, entry: Entry) -> set[tuple[str, int]]:
     """The candidate keys marked "not relevant" for this entry."""
     if entry.kind == EntryKind.DEMAND:
@@ -181,10 +218,29 @@ def _store(
     candidates: int,
     now: dt.datetime,
 ) -> list[Match]:
-    """Replace the entry's stored suggestions (its own side's) and its run."""
+    """Replace the entry's stored suggestions (its own side's, local and
+    from the network) and its run. Returns the local ones."""
     side = "demand" if entry.kind == EntryKind.DEMAND else "achievement"
     Match.objects.for_tenant(tenant).filter(source=entry.kind, **{side: entry}).delete()
-    rows = Match.objects.bulk_create([_match_row(tenant, entry, s, now) for s in suggestions])
+    NetworkMatch.objects.for_tenant(tenant).filter(entry=entry).delete()
+    rows = Match.objects.bulk_create(
+        [_match_row(tenant, entry, s, now) for s in suggestions if s.item.id > 0]
+    )
+    NetworkMatch.objects.bulk_create(
+        [
+            NetworkMatch(
+                tenant=tenant,
+                source=entry.kind,
+                entry=entry,
+                published_id=-s.item.id,
+                score=Decimal(str(s.score)).quantize(Decimal("0.0001")),
+                reasons=[{"code": r.code, "params": dict(r.params)} for r in s.reasons],
+                computed_at=now,
+            )
+            for s in suggestions
+            if s.item.id < 0
+        ]
+    )
     MatchRun.objects.update_or_create(
         tenant=tenant, entry=entry, defaults={"computed_at": now, "candidates": candidates}
     )
@@ -204,6 +260,7 @@ def matches_for(*, tenant: Tenant, entry: Entry, now: dt.datetime | None = None)
                 return _store(tenant=tenant, entry=entry, suggestions=[], candidates=0, now=now)
             return []
         candidates = candidates_of(tenant=tenant, side=entry.kind)
+        candidates += network_items(tenant=tenant, side=entry.kind)
         [query] = _entry_items([entry])
         suggestions = engine.rank_items(
             query, candidates, not_relevant=_not_relevant(tenant, entry), limit=_limit()
@@ -237,6 +294,7 @@ def rematch_tenant(
     done = 0
     for kind in kinds:
         candidates = candidates_of(tenant=tenant, side=kind)
+        candidates += network_items(tenant=tenant, side=kind)
         index = engine.Index(candidates)
         queries = _entries(tenant).filter(kind=kind, status=EntryStatus.VERIFIED)
         if kind == EntryKind.DEMAND:
@@ -274,6 +332,37 @@ def entry_verified(entry: Entry) -> None:
         from .tasks import match_entry
 
         match_entry.delay(tenant_id=entry.tenant_id, entry_id=entry.id)
+
+
+def published_to_network(item: PublishedItem) -> None:
+    """The network's ``ON_PUBLISHED`` hook (after commit): the other members'
+    entries the new item suits are matched again in the background."""
+    from .tasks import match_published
+
+    match_published.delay(published_id=item.id)
+
+
+def rematch_for_published(*, item: PublishedItem) -> int:
+    """Match again, in each other active member of the item's network, the
+    entries the newly published item would suit best (its own top ten among
+    that member's opposite side), so it enters their lists; returns how many
+    entries were matched."""
+    if not published_items(item.network).filter(pk=item.pk).exists():
+        return 0
+    entry = _entries(item.tenant).get(pk=item.entry_id)
+    [query] = _entry_items([entry])
+    query = dataclasses.replace(query, id=-item.id)
+    done = 0
+    members = item.network.members.filter(status=MemberStatus.ACTIVE)
+    for member in members.exclude(tenant=item.tenant_id).select_related("tenant"):
+        tenant = member.tenant
+        other = EntryKind.ACHIEVEMENT if entry.kind == EntryKind.DEMAND else EntryKind.DEMAND
+        candidates = [c for c in candidates_of(tenant=tenant, side=entry.kind) if c.side == other]
+        for suggestion in engine.rank_items(query, candidates, limit=_limit()):
+            target = Entry.objects.for_tenant(tenant).get(pk=suggestion.item.id)
+            matches_for(tenant=tenant, entry=target)
+            done += 1
+    return done
 
 
 def match_feedback_record(
@@ -324,5 +413,8 @@ __all__ = [
     "matchable",
     "matched_entries",
     "matches_for",
+    "network_items",
+    "published_to_network",
+    "rematch_for_published",
     "rematch_tenant",
 ]

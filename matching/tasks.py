@@ -30,6 +30,16 @@ def match_entry(*, tenant_id: int, entry_id: int, cascade: bool = True) -> int:
 
 
 @shared_task
+def match_published(*, published_id: int) -> int:
+    """A newly published network item: the other members' entries it suits
+    are matched again; returns how many."""
+    from network.models import PublishedItem
+
+    item = PublishedItem.objects.filter(pk=published_id).select_related("network").first()
+    return services.rematch_for_published(item=item) if item else 0
+
+
+@shared_task
 def rematch_tenant(*, tenant_id: int) -> int:
     """Match a whole tenant again (batched); returns how many entries."""
     tenant = Tenant.objects.filter(pk=tenant_id).first()

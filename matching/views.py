@@ -22,7 +22,7 @@ from liaison.views import TenantPageMixin
 
 from . import services
 from .funnel import funnel
-from .selectors import district_names, match_feed, reason_text
+from .selectors import district_names, match_feed, network_feed, reason_text
 
 #: who sees the matches page and the funnel
 READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.DISTRICT_MANAGER, Role.OFFICER})
@@ -61,10 +61,14 @@ class MatchListPageView(TenantPageMixin, ListView):
         districts = district_names(self.tenant)
         for match in context["matches"]:
             match.reason_texts = [reason_text(r, districts=districts) for r in match.reasons]
+        network = network_feed(membership=self.membership, query=self.q)
+        for match in network:
+            match.reason_texts = [reason_text(r, districts={}) for r in match.reasons]
         context.update(
             q=self.q,
             querystring=urlencode({"q": self.q}) if self.q else "",
             can_act=self.membership.role in ARRANGERS,
+            network_matches=network,
         )
         return context
 

@@ -17,6 +17,11 @@ from .choices import PUBLISHABLE_KINDS, MemberStatus
 from .models import Network, NetworkMember, PublishedItem
 from .selectors import active_network
 
+#: Callables ``(item) → None`` run after an item's publication commits; apps
+#: above the network register theirs in ``AppConfig.ready`` (matching: the
+#: other members' entries are matched against it), so no import runs upward.
+ON_PUBLISHED: list = []
+
 
 @transaction.atomic
 def network_create(*, tenant: Tenant, membership: Membership, name: str) -> Network:
@@ -103,13 +108,16 @@ def item_publish(*, tenant: Tenant, membership: Membership, entry: Entry) -> Pub
         raise Conflict(_("Your programme is not a member of a province network."))
     if PublishedItem.objects.filter(network=network, entry=entry).exists():
         raise Conflict(_("This entry is already published to the network."))
-    return PublishedItem.objects.create(
+    item = PublishedItem.objects.create(
         tenant=tenant,
         network=network,
         entry=entry,
         published_by=membership.user,
         published_at=timezone.now(),
     )
+    for hook in ON_PUBLISHED:
+        transaction.on_commit(lambda h=hook: h(item))
+    return item
 
 
 @transaction.atomic

@@ -51,7 +51,10 @@ class MatchListView(TenantScopedAPIView):
         ],
         responses={
             200: OpenApiResponse(
-                description='[{"achievement"|"demand","title","score","reasons"}] best first'
+                description='[{"achievement"|"demand","title","score","reasons"}] best first; '
+                'also "published" and "programme" (a row from the province network: the '
+                "published item's id and the member that published it, the local id null), "
+                'and for a demand "reference" and "library" (an expert or platform)'
             ),
             400: OpenApiResponse(description="neither or both parameters, or not a number"),
             404: OpenApiResponse(description="no such entry in the caller's reach"),

@@ -34,6 +34,8 @@ def test_suggestions_for_a_demand_in_chinese(world, pair):
             "reference": None,
             "library": None,
             "title": "一种高稳定性锂电池正极材料",
+            "published": None,
+            "programme": None,
             "score": 0.72,
             "reasons": [
                 "同一行业：电气机械和器材制造业（C38）",
@@ -58,6 +60,8 @@ def test_suggestions_for_an_achievement_in_english(world, pair):
         {
             "demand": demand.id,
             "title": "锂电池隔膜涂覆工艺升级",
+            "published": None,
+            "programme": None,
             "score": 0.72,
             "reasons": [
                 "Same industry: 电气机械和器材制造业 (C38)",
@@ -129,7 +133,7 @@ def test_suggestions_list_is_capped_at_ten_and_reads_few_queries(
     demand = make_entry(world, ["d1"], status="verified", **DEMAND)
     client = world.api("admin")
     client.get(world.url(f"matches/?demand={demand.id}"))  # matched on first read
-    with django_assert_max_num_queries(9):  # token, membership, tenant, mfa …
+    with django_assert_max_num_queries(11):  # token, membership, tenant, mfa, network …
         rows = client.get(world.url(f"matches/?demand={demand.id}")).json()
     assert len(rows) == 10
     scores = [r["score"] for r in rows]

@@ -117,6 +117,10 @@ class Command(BaseCommand):
         from matching.services import rematch_tenant
 
         rematch_tenant(tenant=tenant, kinds=[EntryKind.DEMAND])
+        # the funnel's later steps: events and conversions that name demands
+        from matching.demo import link_demo_funnel
+
+        link_demo_funnel(tenant=tenant, year=2025)
 
     @transaction.atomic
     def _build_second(self) -> Tenant:

@@ -1,0 +1,121 @@
+"""Matching across the province network (issue 15 item 4, SPEC.md §5b):
+a member's demand is matched against the achievements other members
+published, the rows name the published item and its programme and nothing
+else of the other tenant, and leaving or unpublishing ends them."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from matching.models import NetworkMatch
+from matching.services import network_items
+from network import services as network_services
+from network.models import NetworkMember, PublishedItem
+from network.tests.test_network import Province, _join, _m, _verified
+
+pytestmark = pytest.mark.django_db
+
+DEMAND = {"summary": "我公司需要提高锂电池隔膜的耐热性和一致性", "field": "新能源"}
+LITHIUM = {"summary": "锂电池正极材料，已完成中试", "field": "新材料", "maturity": "pilot"}
+
+
+@pytest.fixture
+def pair(db, world, other_world):
+    """alpha and beta in one network; alpha has a verified lithium demand,
+    beta a verified lithium achievement (not yet published) and an
+    unpublished second one."""
+    province = Province()
+    _join(province, world)
+    _join(province, other_world)
+    demand = _verified(world, "demand", "锂电池隔膜涂覆工艺升级", **DEMAND)
+    lithium = _verified(other_world, "achievement", "一种高稳定性锂电池正极材料", **LITHIUM)
+    hidden = _verified(other_world, "achievement", "锂电池隔膜耐热涂层", **LITHIUM)
+    return demand, lithium, hidden
+
+
+def _rows(world, demand):
+    response = world.api("admin").get(world.url(f"matches/?demand={demand.pk}"))
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_published_achievement_reaches_the_other_members_demand(
+    pair, world, other_world, django_capture_on_commit_callbacks
+):
+    demand, lithium, hidden = pair
+    assert [r for r in _rows(world, demand) if r["published"]] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        item = network_services.item_publish(
+            tenant=other_world.tenant, membership=_m(other_world, "admin"), entry=lithium
+        )
+    rows = [r for r in _rows(world, demand) if r["published"]]
+    assert [
+        (r["achievement"], r["published"], r["programme"], r["title"], r["library"]) for r in rows
+    ] == [(None, item.pk, other_world.tenant.name, "一种高稳定性锂电池正极材料", None)]
+    assert "共同关键词：锂电池" in rows[0]["reasons"]
+    # the unpublished achievement never crosses; beta's ids never show
+    assert all(r["title"] != "锂电池隔膜耐热涂层" for r in _rows(world, demand))
+    assert NetworkMatch.objects.get().entry_id == demand.pk
+    # unpublishing takes it off at once (the stored row goes with the item)
+    network_services.item_unpublish(
+        tenant=other_world.tenant, membership=_m(other_world, "admin"), item=item
+    )
+    assert [r for r in _rows(world, demand) if r["published"]] == []
+    assert NetworkMatch.objects.count() == 0
+    assert hidden.pk
+
+
+def test_leaving_the_network_ends_network_matches(pair, world, other_world):
+    _demand, lithium, _hidden = pair
+    network_services.item_publish(
+        tenant=other_world.tenant, membership=_m(other_world, "admin"), entry=lithium
+    )
+    assert len(network_items(tenant=world.tenant, side="demand")) == 1
+    # a demand verified now is matched against the published item at once
+    fresh = _verified(world, "demand", "锂电池正极材料中试放大", **DEMAND)
+    assert [r["published"] for r in _rows(world, fresh) if r["published"]] == [
+        PublishedItem.objects.get().pk
+    ]
+    member = NetworkMember.objects.get(tenant=world.tenant)
+    network_services.member_leave(tenant=world.tenant, membership=_m(world, "admin"), member=member)
+    assert [r for r in _rows(world, fresh) if r["published"]] == []
+    assert network_items(tenant=world.tenant, side="demand") == []
+
+
+def test_a_network_match_keeps_its_entry_in_its_tenant(pair, world, other_world):
+    demand, lithium, _hidden = pair
+    item = network_services.item_publish(
+        tenant=other_world.tenant, membership=_m(other_world, "admin"), entry=lithium
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NetworkMatch.objects.create(
+            tenant=other_world.tenant,
+            source="demand",
+            entry=demand,
+            published=item,
+            score="0.5",
+            computed_at="2026-11-30T02:00:00Z",
+        )
+
+
+def test_the_matches_page_shows_network_suggestions(pair, world, other_world, client):
+    demand, lithium, _hidden = pair
+    item = network_services.item_publish(
+        tenant=other_world.tenant, membership=_m(other_world, "admin"), entry=lithium
+    )
+    from matching.services import matches_for
+
+    matches_for(tenant=world.tenant, entry=demand)
+    client.force_login(world.users["admin"])
+    html = client.get(f"/t/{world.tenant.slug}/matches/").content.decode()
+    assert html.count("network-match-card") == 1
+    assert '<h2 class="h5 mt-4" id="network-matches">来自全省网络的推荐</h2>' in html
+    badge = f'<span class="badge text-bg-info">{other_world.tenant.name}</span>'
+    assert f"{badge} 一种高稳定性锂电池正极材料" in html
+    # beta's page: its own published item suits nothing of beta's; alpha's
+    # unpublished demand never shows there
+    client.force_login(other_world.users["admin"])
+    html = client.get(f"/t/{other_world.tenant.slug}/matches/").content.decode()
+    assert "network-match-card" not in html and "锂电池隔膜涂覆工艺升级" not in html
+    assert item.pk
