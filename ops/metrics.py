@@ -174,6 +174,10 @@ class OpsCollector:
 _collector: OpsCollector | None = None
 
 
+def collector() -> OpsCollector:
+    return _collector or OpsCollector()
+
+
 def connect() -> None:
     """Celery's signals and the collector, once per process."""
     global _collector

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import os
 import time
 
 from django.conf import settings
@@ -63,9 +64,22 @@ def metrics_allowed(request) -> bool:
 
 
 def metrics(request):
-    from django_prometheus.exports import ExportToDjangoView
+    """The process's registry; under gunicorn (``gunicorn.conf.py`` sets
+    ``PROMETHEUS_MULTIPROC_DIR``) every worker's metrics summed, plus the
+    collector that reads the shared sources."""
+    from django.http import HttpResponse
+    from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
+    from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-    response = ExportToDjangoView(request)
+    from .metrics import collector
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(collector())
+    else:
+        registry = REGISTRY
+    response = HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -5,6 +5,10 @@ this host or a bearer token, a 404 for anyone else; no tenant in a label."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import redis
@@ -192,3 +196,35 @@ def test_metrics_from_outside_with_a_token_and_no_login(world):
             HTTP_AUTHORIZATION="Bearer s3cret-token",
         )
     assert "liaison_celery_queue_length" in text
+
+
+def test_gunicorn_workers_metrics_are_summed(tmp_path):
+    """gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR: each worker writes its
+    metrics there and /metrics reads them all, with the shared collector."""
+    code = """
+import django
+django.setup()
+from django.test import Client
+for _ in range(2):
+    assert Client().get("/accounts/login/").status_code == 200
+print(Client().get("/metrics").content.decode())
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "liaison.settings.test",
+            "DATABASE_URL": "sqlite:///:memory:",
+            "ALLOWED_HOSTS": "testserver",
+            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    count = 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="login"}'
+    assert f"{count} 2.0" in lines
+    assert 'liaison_celery_queue_length{queue="celery"} 0.0' in lines
+    assert sorted(p.name.split("_")[0] for p in tmp_path.iterdir())[:1] == ["counter"]

@@ -409,6 +409,10 @@ DATABASES["default"]["ENGINE"] = {
     "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
     "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
 }.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # pytest-django knows SQLite's in-memory test database by Django's own
+    # engine name (else xdist names a file per worker): say it outright.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 # /metrics answers this host (not through a proxy) or `Authorization: Bearer
 # METRICS_TOKEN`; anyone else gets the 404 of an unknown URL.
