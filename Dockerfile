@@ -33,5 +33,7 @@ RUN SECRET_KEY=build-only-dummy-secret-key-not-used-at-runtime \
 
 EXPOSE 8000
 
-# Workers: WEB_CONCURRENCY (read by gunicorn).
-CMD ["gunicorn", "liaison.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Workers: WEB_CONCURRENCY (read by gunicorn); gunicorn.conf.py (read from
+# /app) keeps their Prometheus metrics together. One JSON access line per
+# request comes from the portal itself (ACCESS_LOG), with its request id.
+CMD ["gunicorn", "liaison.wsgi:application", "--bind", "0.0.0.0:8000"]

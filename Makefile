@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # (pytest-django adds _gw0, _gw1 to its name).
 PYTEST_WORKERS ?=
 
-.PHONY: run test lint fmt migrate demo worker beat venv clean-venv messages
+.PHONY: run test lint lint-migrations fmt migrate demo worker beat venv clean-venv messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,6 +31,13 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## Migrations added after ops/migrations_baseline.txt must not lock a large
+## table or break the running release (django-migration-linter on
+## PostgreSQL's SQL: LINT_DATABASE_URL, a database that may be empty)
+LINT_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
+lint-migrations: venv
+	DATABASE_URL=$(LINT_DATABASE_URL) $(PY) manage.py lintnewmigrations
 
 fmt: venv
 	$(VENV)/bin/ruff format .

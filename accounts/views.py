@@ -193,6 +193,7 @@ class JobListView(TenantPageMixin, TemplateView):
             schedule=[
                 (name, JOB_LABELS.get(name, name), describe_schedule(job["schedule"]))
                 for name, job in sorted(settings.CELERY_BEAT_SCHEDULE.items())
+                if not job["task"].startswith("ops.")  # the platform's own (issue 17)
             ],
         )
         return context

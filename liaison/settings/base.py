@@ -390,3 +390,73 @@ CELERY_BEAT_SCHEDULE["match-digests"] = {
     "task": "matching.tasks.send_weekly_match_digests",
     "schedule": crontab(minute=15, hour=8, day_of_week=1),
 }
+
+# --- ops-health (issue 17 items 4 and 5): health, metrics, logs ---
+INSTALLED_APPS += ["django_prometheus", "ops"]
+# /healthz, /readyz and /metrics are answered first (ops/middleware.py); the
+# request metrics wrap everything else; Axes stays last.
+MIDDLEWARE = [
+    "ops.middleware.OpsEndpointsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "ops.middleware.AccessLogMiddleware",
+    *MIDDLEWARE[:-1],
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    MIDDLEWARE[-1],
+]
+# Query counts and durations by database (django-prometheus's backends are
+# Django's own with counting cursors; the vendor stays the same).
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # pytest-django knows SQLite's in-memory test database by Django's own
+    # engine name (else xdist names a file per worker): say it outright.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# /metrics answers this host (not through a proxy) or `Authorization: Bearer
+# METRICS_TOKEN`; anyone else gets the 404 of an unknown URL.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# /readyz: each network check gives up after this many seconds, and the
+# broker is red when no Celery worker wrote its heartbeat for this long
+# (beat sends the heartbeat task every minute).
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=2.0)
+READYZ_HEARTBEAT_MAX_AGE = env.int("READYZ_HEARTBEAT_MAX_AGE", default=300)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "ops.tasks.worker_heartbeat",
+    "schedule": crontab(),  # every minute
+    "options": {"expires": 60},
+}
+if REDIS_URL:  # a Redis that stops answering fails fast instead of hanging requests
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": READYZ_TIMEOUT_SECONDS,
+        "socket_timeout": READYZ_TIMEOUT_SECONDS,
+    }
+# Logs: readable lines by default (`make run`), JSON lines (python-json-logger)
+# with LOG_FORMAT=json (production's default); every line carries the
+# request id (X-Request-ID) of its request or task. ACCESS_LOG: one line per
+# request (production; gunicorn's own access log is off there).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+ACCESS_LOG = env.bool("ACCESS_LOG", default=False)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "ops.logs.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("plain", "json") else "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

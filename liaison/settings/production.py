@@ -30,3 +30,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- hardening (issue 10) ---
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
+# --- ops-health (issue 17): JSON log lines and one access line per request ---
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "plain"  # noqa: F405

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LintFixtureConfig(AppConfig):
+    name = "tests.lintfixture"
+    label = "lintfixture"

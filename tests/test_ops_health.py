@@ -1,0 +1,162 @@
+"""/healthz and /readyz (issue 17 item 4): for the load balancer, without a
+login, revealing nothing but which component failed."""
+
+from __future__ import annotations
+
+import json
+import time
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+from django.test import override_settings
+
+from ops import health
+from ops.tasks import worker_heartbeat
+
+from .redis_server import redis_server  # noqa: F401  (fixture)
+
+ALL_OK = {"database": "ok", "cache": "ok", "broker": "eager", "migrations": "ok"}
+
+
+def _get(client, path, **extra):
+    response = client.get(path, **extra)
+    return response.status_code, json.loads(response.content), response
+
+
+def test_healthz_answers_ok_and_touches_nothing(client):
+    # No django_db mark: a query would raise.
+    with mock.patch.object(cache, "get") as cache_get:
+        status, body, response = _get(client, "/healthz")
+    assert (status, body) == (200, {"status": "ok"})
+    assert cache_get.call_count == 0
+    assert response["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["portal.example.gov.cn"])
+def test_probes_by_address_over_http_are_answered():
+    """A load balancer probes http://10.0.0.5:8000/healthz: no HTTPS redirect,
+    no host check (the portal's pages still get both)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="10.0.0.5:8000")
+    assert _get(client, "/healthz")[:2] == (200, {"status": "ok"})
+    assert _get(client, "/readyz")[:2] == (200, ALL_OK)
+    assert client.get("/accounts/login/").status_code == 400  # DisallowedHost
+    portal = Client(HTTP_HOST="portal.example.gov.cn")
+    assert portal.get("/accounts/login/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_readyz_all_green_under_eager_celery(client):
+    status, body, response = _get(client, "/readyz")
+    assert (status, body) == (200, ALL_OK)
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_readyz_needs_no_login_and_sets_no_cookie(client, world):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    client.force_login(world.users["officer"])
+    assert client.get("/readyz").status_code == 200
+
+
+def _database_down():
+    return mock.patch.object(
+        health.connection, "cursor", side_effect=OperationalError("could not connect to 10.0.0.9")
+    )
+
+
+def _cache_down():
+    return mock.patch.object(cache, "set", side_effect=ConnectionError("redis at 10.0.0.7 refused"))
+
+
+def _migrations_pending():
+    return mock.patch.object(
+        health.MigrationExecutor, "migration_plan", return_value=[("accounts", "0099_new")]
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("component", "failure"),
+    [("database", _database_down), ("cache", _cache_down), ("migrations", _migrations_pending)],
+)
+def test_readyz_names_the_failed_component_and_nothing_else(client, component, failure):
+    with failure():
+        status, body, response = _get(client, "/readyz")
+    expected = dict(ALL_OK)
+    expected[component] = "failed"
+    if component == "database":
+        expected["migrations"] = "failed"  # the migrations are read from the database
+    assert (status, body) == (503, expected)
+    text = response.content.decode()
+    assert "10.0.0" not in text and "0099" not in text and "refused" not in text
+
+
+BROKER = "redis://127.0.0.1:{port}/0"
+
+
+@pytest.mark.django_db
+def test_broker_needs_a_fresh_worker_heartbeat(client, redis_server):  # noqa: F811
+    url = BROKER.format(port=redis_server.port)
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=url):
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "broker": "failed"})
+        worker_heartbeat()  # what the worker runs every minute
+        assert _get(client, "/readyz")[:2] == (200, {**ALL_OK, "broker": "ok"})
+        cache.set(health.HEARTBEAT_KEY, time.time() - 301, timeout=None)
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "broker": "failed"})
+        cache.set(health.HEARTBEAT_KEY, time.time() - 299, timeout=None)
+        assert _get(client, "/readyz")[:2] == (200, {**ALL_OK, "broker": "ok"})
+
+
+@pytest.mark.django_db
+def test_a_worker_starting_writes_its_heartbeat():
+    from celery.signals import worker_ready
+
+    assert health.heartbeat_age() is None
+    worker_ready.send(sender=None)
+    assert 0 <= health.heartbeat_age() < 5
+
+
+@pytest.mark.django_db
+def test_broker_unreachable_is_red(client, redis_server):  # noqa: F811
+    worker_heartbeat()
+    with override_settings(
+        CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=BROKER.format(port=redis_server.port)
+    ):
+        assert _get(client, "/readyz")[0] == 200
+        redis_server.stop()
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "broker": "failed"})
+
+
+@pytest.mark.django_db
+def test_readyz_red_while_redis_is_stopped_and_green_when_it_returns(client, redis_server):  # noqa: F811
+    """Cache and broker on a real Redis: stop it, readyz is red naming both;
+    start it again, readyz is green once a worker has beaten again."""
+    url = BROKER.format(port=redis_server.port)
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{redis_server.port}/1",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    with override_settings(CACHES=caches, CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=url):
+        worker_heartbeat()
+        assert _get(client, "/readyz")[:2] == (200, {**ALL_OK, "broker": "ok"})
+        redis_server.stop()
+        assert _get(client, "/readyz")[:2] == (
+            503,
+            {**ALL_OK, "cache": "failed", "broker": "failed"},
+        )
+        redis_server.start()
+        # Redis is back, empty: the cache answers, the broker waits for a beat.
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "broker": "failed"})
+        worker_heartbeat()
+        assert _get(client, "/readyz")[:2] == (200, {**ALL_OK, "broker": "ok"})

@@ -1,0 +1,65 @@
+"""The migration linter (issue 17 item 5): migrations after the baseline
+are refused when they lock a large table or break the running release;
+main's migrations pass. The risky ones live in a test-only app,
+tests/lintfixture, installed only here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.test import modify_settings
+
+from ops.management.commands.lintnewmigrations import BASELINE, read_baseline
+
+# sqlmigrate on SQLite cannot run inside a test's transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FIXTURE = modify_settings(INSTALLED_APPS={"append": "tests.lintfixture"})
+
+
+def _baseline(tmp_path: Path, *names: str) -> str:
+    path = tmp_path / "baseline.txt"
+    extra = "".join(f"lintfixture {name}\n" for name in names)
+    path.write_text(BASELINE.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return str(path)
+
+
+def test_mains_migrations_pass(capsys):
+    call_command("lintnewmigrations")
+    assert "0 migration(s) after the baseline linted." in capsys.readouterr().out
+
+
+def test_every_baseline_entry_is_a_migration_on_disk():
+    on_disk = set(MigrationLoader(connection, load=True).disk_migrations)
+    accepted = read_baseline(BASELINE)
+    assert len(accepted) == 49
+    assert accepted <= on_disk
+
+
+def test_a_new_not_null_column_and_a_plain_index_are_refused(tmp_path, capsys):
+    with FIXTURE, pytest.raises(CommandError, match="2 migration"):
+        call_command("lintnewmigrations", baseline=_baseline(tmp_path, "0001_initial"))
+    out = capsys.readouterr().out
+    assert "(lintfixture, 0002_add_nullable)... OK" in out
+    assert "(lintfixture, 0003_add_not_null)... ERR" in out
+    assert "(lintfixture, 0004_add_index)... ERR\n\tCREATE INDEX locks table" in out
+    assert "3 migration(s) after the baseline linted." in out
+
+
+def test_a_nullable_column_passes(tmp_path, capsys):
+    baseline = _baseline(tmp_path, "0001_initial", "0003_add_not_null", "0004_add_index")
+    with FIXTURE:
+        call_command("lintnewmigrations", baseline=baseline)
+    out = capsys.readouterr().out
+    assert "(lintfixture, 0002_add_nullable)... OK" in out
+    assert "1 migration(s) after the baseline linted." in out
+
+
+def test_the_fixture_app_is_not_installed_outside_these_tests():
+    from django.apps import apps
+
+    assert not apps.is_installed("tests.lintfixture")
