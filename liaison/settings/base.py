@@ -390,3 +390,12 @@ CELERY_BEAT_SCHEDULE["match-digests"] = {
     "task": "matching.tasks.send_weekly_match_digests",
     "schedule": crontab(minute=15, hour=8, day_of_week=1),
 }
+
+# platform-admin (issue 17 item 1): the platform admin's pages under /platform/,
+# suspension, and the purge of a tenant this many days after it is marked for deletion
+INSTALLED_APPS += ["platformadmin"]
+TENANT_DELETION_RETENTION_DAYS = env.int("TENANT_DELETION_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["tenant-purge"] = {
+    "task": "platformadmin.tasks.purge_due_tenants",
+    "schedule": crontab(minute=30, hour=3),
+}
