@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 from django.views.generic import FormView, ListView
 
@@ -58,7 +58,7 @@ class TenantListView(PlatformAdminMixin, ListView):
             status=self.request.GET.get("status", ""),
             statuses=[
                 ("active", _("In use")),
-                ("suspended", _("Suspended")),
+                ("suspended", pgettext("tenant status", "Suspended")),
                 ("deletion", _("Marked for deletion")),
             ],
             retention_days=settings.TENANT_DELETION_RETENTION_DAYS,
