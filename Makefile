@@ -8,8 +8,14 @@ PYTEST_ARGS ?=
 # in one process. On PostgreSQL each process gets its own test database
 # (pytest-django adds _gw0, _gw1 to its name).
 PYTEST_WORKERS ?=
+# `make backup` writes into $(BACKUP_DIR)/<UTC time>/; `make restore BACKUP=that
+# folder` loads it into the database named by RESTORE_DATABASE (FORCE=1 replaces
+# a non-empty one). Both need DATABASE_URL on PostgreSQL.
+BACKUP_DIR ?= backups
+BACKUP ?=
+FORCE ?=
 
-.PHONY: run test lint lint-migrations fmt migrate demo worker beat venv clean-venv messages
+.PHONY: run test lint lint-migrations fmt migrate demo worker beat venv clean-venv messages backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -59,3 +65,15 @@ beat: venv
 ## Recompile the translations after editing locale/*/LC_MESSAGES/django.po
 messages: venv
 	$(PY) manage.py compilemessages --ignore=.venv
+
+## Back up the database (pg_dump, custom format) and the media folder into
+## $(BACKUP_DIR)/<UTC time>/ (prints the folder)
+backup: venv
+	$(PY) manage.py backup --dir "$(BACKUP_DIR)"
+
+## Restore BACKUP=<folder> into the database $$RESTORE_DATABASE (created when
+## missing; a non-empty one only with FORCE=1) and the media folder
+## ($$RESTORE_MEDIA_ROOT, else MEDIA_ROOT)
+restore: venv
+	@test -n "$(BACKUP)" || { echo "make restore: name the folder, e.g. BACKUP=backups/20261201T030000Z" >&2; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(FORCE),--force)

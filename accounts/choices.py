@@ -22,6 +22,13 @@ class Preset(models.TextChoices):
     HUBEI = "hubei", _("Hubei innovation liaison officers")
 
 
+class TenantStatus(models.TextChoices):
+    """Whether a tenant's members may use the portal (platform-admin, issue 17)."""
+
+    ACTIVE = "active", _("In use")
+    SUSPENDED = "suspended", _("Suspended")
+
+
 #: Roles that may read everything in a tenant.
 READ_ALL_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 
@@ -100,6 +107,7 @@ JOB_LABELS["notification-digests"] = _("Daily e-mail digests of notifications")
 JOB_LABELS["rating-link-reminders"] = _("Remind raters of unanswered rating links")
 JOB_LABELS["agreement-reminders"] = _("Remind of service agreements ending")
 JOB_LABELS["report-reminders"] = _("Remind officers of work reports due")
+JOB_LABELS["tenant-purge"] = _("Purge tenants past their deletion date")  # platform-admin
 JOB_LABELS["report-late"] = _("Tell of overdue work reports")
 
 #: What a run's detail counts, key by key (``%(value)s`` is the count).

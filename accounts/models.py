@@ -21,6 +21,7 @@ from .choices import (
     NotificationKind,
     Preset,
     Role,
+    TenantStatus,
     WebhookFormat,
 )
 
@@ -50,13 +51,36 @@ class User(AbstractUser):
         ).hexdigest()
 
 
+class TenantManager(models.Manager):
+    """Tenants, and those in service (neither suspended nor marked for deletion)."""
+
+    def in_service(self) -> models.QuerySet:
+        """What scheduled jobs and public pages see: a suspended tenant is left out."""
+        return self.filter(status=TenantStatus.ACTIVE)
+
+
 class Tenant(models.Model):
-    """One programme operator: a city science bureau or science association."""
+    """One programme operator: a city science bureau or science association.
+
+    The platform admin may suspend it (its members see a notice and nothing
+    else; jobs and public pages skip it) and mark it for deletion: a daily
+    job purges it once ``deletion_due_at`` has passed (``platformadmin``)."""
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
     preset = models.CharField(_("preset"), max_length=20, choices=Preset.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # platform-admin (issue 17): suspension and deletion after a retention period
+    status = models.CharField(
+        _("status"), max_length=20, choices=TenantStatus.choices, default=TenantStatus.ACTIVE
+    )
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    deletion_due_at = models.DateTimeField(_("deletion due at"), null=True, blank=True)
+    deletion_requested_by = models.CharField(
+        _("deletion requested by"), max_length=150, blank=True, default=""
+    )
+
+    objects = TenantManager()
 
     class Meta:
         ordering = ["slug"]
@@ -65,6 +89,9 @@ class Tenant(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(preset__in=Preset.values), name="tenant_preset_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=TenantStatus.values), name="tenant_status_valid"
             ),
         ]
 

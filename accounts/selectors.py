@@ -8,13 +8,23 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import Role
+from .choices import Role, TenantStatus
 from .models import Membership, Policy, Tenant, User
+
+
+class TenantSuspended(PermissionDenied):
+    """A member reached a suspended tenant (platform-admin, issue 17): pages
+    show the notice, the API answers 403 with this message."""
+
+    def __init__(self, tenant: Tenant):
+        self.tenant = tenant
+        super().__init__(_("This organisation's use of the portal is suspended."))
 
 
 def tenant_access(*, user: User, slug: str) -> Membership:
@@ -23,6 +33,8 @@ def tenant_access(*, user: User, slug: str) -> Membership:
     "No such tenant" and "not a member" raise the same 404, so a URL never
     tells an outsider whether a tenant exists. A platform admin (superuser)
     without a membership acts as the tenant's admin through an unsaved one.
+    A member of a suspended tenant gets :class:`TenantSuspended` (403); a
+    platform admin still reaches it.
     """
     if not user.is_authenticated:
         raise Http404(_("Not found."))
@@ -32,6 +44,8 @@ def tenant_access(*, user: User, slug: str) -> Membership:
         .first()
     )
     if membership is not None:
+        if membership.tenant.status != TenantStatus.ACTIVE and not user.is_superuser:
+            raise TenantSuspended(membership.tenant)
         return membership
     if user.is_superuser:
         tenant = Tenant.objects.filter(slug=slug).first()

@@ -26,10 +26,12 @@ def tenant_create(
     name: str,
     preset: str,
     admin_username: str,
-    admin_password: str,
+    admin_password: str | None,
     effective_from: dt.date | None = None,
 ) -> Tenant:
     """Create a tenant with its preset's policy (version 1) and an admin login.
+    ``admin_password`` None leaves the login without a usable password: the
+    admin sets it through an invitation link (the platform admin's page).
 
     Refuses, changing nothing, when the slug is taken, the preset is unknown,
     or the admin username belongs to someone else.

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import webhooks
-from .choices import EmailMode, JobOutcome
+from .choices import EmailMode, JobOutcome, TenantStatus
 from .models import JobRun, Notification, NotificationPreference, TenantWebhook
 from .notifications import absolute
 
@@ -101,7 +101,9 @@ def send_daily_digests(now: str | None = None) -> int:
     notifications since their last digest. Returns the e-mails sent."""
     moment = dt.datetime.fromisoformat(now) if now else timezone.now()
     prefs = (
-        NotificationPreference.objects.filter(email=EmailMode.DAILY)
+        NotificationPreference.objects.filter(
+            email=EmailMode.DAILY, tenant__status=TenantStatus.ACTIVE
+        )
         .exclude(user__email="")
         .select_related("tenant", "user")
     )

@@ -273,7 +273,7 @@ class PublicRatingPageView(TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.method.lower() not in ("get", "post", "head"):
             return self.http_method_not_allowed(request, *args, **kwargs)
-        self.tenant = get_object_or_404(Tenant, slug=kwargs["slug"])
+        self.tenant = get_object_or_404(Tenant.objects.in_service(), slug=kwargs["slug"])
         try:
             self.found = rating_request_by_token(tenant=self.tenant, token=kwargs["token"])
         except LinkUnknown:

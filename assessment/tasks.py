@@ -51,7 +51,7 @@ def remind_rating_links(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.order_by("slug"):
+        for tenant in Tenant.objects.in_service().order_by("slug"):
             with job_run("rating-link-reminders", tenant) as detail:
                 detail["reminded"] = done[tenant.slug] = _remind(tenant, day)
     return done

@@ -78,3 +78,6 @@ OBJECT_TYPE_LABELS.update(
         "matchfeedback": _("Match feedback"),
     }
 )
+
+# platform-admin (issue 17): the record of a purged tenant (an event outside any tenant)
+OBJECT_TYPE_LABELS["tenantpurge"] = _("Tenant purge")

@@ -69,6 +69,10 @@ _current: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar(
 )
 #: Set only by the ``flush`` command: lets SQLite empty the log (tests).
 _flushing: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_flushing", default=False)
+#: Set only by the purge of a tenant (``platformadmin.purge``): the
+#: append-only tables let that tenant's rows go and the row triggers write
+#: nothing (the purge keeps its own record, which survives).
+_purging: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_purging", default=False)
 
 
 def current() -> AuditContext | None:
@@ -116,12 +120,29 @@ def is_flushing() -> bool:
     return _flushing.get()
 
 
+@contextlib.contextmanager
+def purging():
+    """Inside the block the audit triggers stand aside: a tenant's purge
+    deletes its append-only rows and leaves no row-change events behind."""
+    token = _purging.set(True)
+    try:
+        yield
+    finally:
+        _purging.reset(token)
+
+
+def is_purging() -> bool:
+    return _purging.get()
+
+
 # --- what the databases read -------------------------------------------------
 
 
 def pg_context_json() -> str:
     """The JSON passed to the PostgreSQL triggers ('' without a context)."""
     ctx = _current.get()
+    if _purging.get():
+        return json.dumps({**(ctx.as_dict() if ctx is not None else {}), "purge": True})
     return json.dumps(ctx.as_dict()) if ctx is not None else ""
 
 

@@ -50,3 +50,4 @@ def on_connection_created(sender, connection, **kwargs) -> None:
         raw = connection.connection
         raw.create_function("audit_ctx", 1, context.sqlite_value)
         raw.create_function("audit_flushing", 0, lambda: int(context.is_flushing()))
+        raw.create_function("audit_purging", 0, lambda: int(context.is_purging()))

@@ -44,6 +44,8 @@ EXCLUDED: dict[str, str] = {
     "matching.match": "derived: the matcher's suggestions, recomputed from the entries",
     "matching.matchrun": "bookkeeping of the matcher (when an entry was last matched)",
     "matching.networkmatch": "derived: the matcher's suggestions from the province network",
+    # issue 17 platform admin: outlives the tenant it names; append-only
+    "platformadmin.tenantpurge": "the record of a purged tenant, itself an audit (issue 17)",
 }
 
 #: Columns never shown: the diff says only that they changed.
@@ -148,6 +150,9 @@ DECLARE
     ctx_tenant bigint := (ctx ->> 'tenant_id')::bigint;
     tenants bigint[];
 BEGIN
+    IF ctx ->> 'purge' = 'true' THEN
+        RETURN NULL;  -- a tenant's purge: its own record replaces row events
+    END IF;
     IF TG_OP <> 'INSERT' THEN old_row := to_jsonb(OLD); END IF;
     IF TG_OP <> 'DELETE' THEN new_row := to_jsonb(NEW); END IF;
     cur := COALESCE(new_row, old_row);
@@ -197,6 +202,10 @@ $$;
 CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND NULLIF(current_setting('audit.context', true), '')::jsonb
+            ->> 'purge' = 'true' THEN
+        RETURN OLD;  -- a tenant's purge (platformadmin.purge) removes its rows
+    END IF;
     RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'integrity_constraint_violation';
 END;
@@ -208,12 +217,14 @@ $$;
 #: and the record of exported files (issue 14: an auditor checks a file
 #: against it, so nobody may rewrite or remove it).
 #: UPDATE and DELETE are refused (PostgreSQL's TRUNCATE, used by test flushes,
-#: is not a row operation; SQLite's flush is allowed through ``audit_flushing``).
+#: is not a row operation; SQLite's flush is allowed through ``audit_flushing``;
+#: a tenant's purge deletes its rows under ``audit.context.purging``).
 APPEND_ONLY_TABLES = (
     "audit_auditevent",
     "audit_exportrecord",
     "ledgers_entryevent",
     "roster_nominationtransition",
+    "platformadmin_tenantpurge",  # issue 17: the record of a purged tenant
 )
 
 
@@ -328,7 +339,7 @@ def _sqlite_trigger(spec: Audited, op: str) -> str:
         f"SELECT tid, audit_ctx('at'), audit_ctx('actor_id'), COALESCE(audit_ctx('actor'), ''), "
         f"'{action}', '{spec.object_type}', CAST({row}.\"{spec.pk}\" AS TEXT), "
         f"{_sqlite_changes(spec, op)}, COALESCE(audit_ctx('request_id'), ''), '{{}}' "
-        f"FROM ({_sqlite_tenants(spec, row)}); END"
+        f"FROM ({_sqlite_tenants(spec, row)}) WHERE NOT audit_purging(); END"
     )
 
 
@@ -340,7 +351,7 @@ def _sqlite_append_only(table: str) -> list[str]:
         f'CREATE TRIGGER "{update}" BEFORE UPDATE ON "{table}" '
         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END",
         f'CREATE TRIGGER "{delete}" BEFORE DELETE ON "{table}" '
-        "WHEN NOT audit_flushing() "
+        "WHEN NOT audit_flushing() AND NOT audit_purging() "
         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END",
     ]
 

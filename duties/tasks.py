@@ -150,7 +150,7 @@ def remind_reports_due(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.order_by("slug"):
+        for tenant in Tenant.objects.in_service().order_by("slug"):
             with job_run("report-reminders", tenant) as detail:
                 detail["reminded"] = done[tenant.slug] = _remind(tenant, day)
     return done
@@ -164,7 +164,7 @@ def notify_reports_late(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.order_by("slug"):
+        for tenant in Tenant.objects.in_service().order_by("slug"):
             with job_run("report-late", tenant) as detail:
                 detail["notified"] = done[tenant.slug] = _late(tenant, day)
     return done
@@ -241,7 +241,7 @@ def remind_agreements_ending(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.order_by("slug"):
+        for tenant in Tenant.objects.in_service().order_by("slug"):
             with job_run("agreement-reminders", tenant) as detail:
                 detail["reminded"] = done[tenant.slug] = remind_tenant(tenant, day)
     return done

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("liaison.api.urls", "api"))),
     path("", include("accounts.urls")),
+    path("platform/", include("platformadmin.urls")),  # issue 17 platform admin
     path("public/<slug:slug>/notices/", PublicNoticeView.as_view(), name="public-notices"),
     path(  # issue 11 selection
         "public/<slug:slug>/rounds/<int:round_id>/apply/",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.generic import FormView
 
 from accounts.models import Membership, Tenant
-from accounts.selectors import mfa_missing, tenant_access
+from accounts.selectors import TenantSuspended, mfa_missing, tenant_access
 
 from .api.permissions import ADMIN
 
@@ -26,7 +26,10 @@ class TenantPageMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.membership = tenant_access(user=request.user, slug=kwargs["tenant_slug"])
+        try:
+            self.membership = tenant_access(user=request.user, slug=kwargs["tenant_slug"])
+        except TenantSuspended as exc:  # platform-admin: the notice and nothing else
+            return suspended_notice(request, exc.tenant)
         self.tenant = self.membership.tenant
         request.membership = self.membership
         if mfa_missing(membership=self.membership):  # issue 10: policy requires two-factor
@@ -41,6 +44,13 @@ class TenantPageMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         context.update(tenant=self.tenant, membership=self.membership)
         return context
+
+
+def suspended_notice(request, tenant: Tenant):
+    """The one page a member of a suspended tenant sees (403)."""
+    from django.shortcuts import render
+
+    return render(request, "accounts/tenant_suspended.html", {"suspended": tenant}, status=403)
 
 
 class ServiceFormMixin:

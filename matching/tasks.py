@@ -125,7 +125,7 @@ def send_weekly_match_digests(now: str | None = None) -> dict:
         moment = timezone.make_aware(moment)
     done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.order_by("slug"):
+        for tenant in Tenant.objects.in_service().order_by("slug"):
             with job_run("match-digests", tenant) as detail:
                 detail["sent"] = done[tenant.slug] = digest_tenant(tenant, moment)
     return done

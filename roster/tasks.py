@@ -42,7 +42,7 @@ def _managers_of(tenant: Tenant, officer: Officer) -> list[Membership]:
 def close_notices(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     done = {}
-    for tenant in Tenant.objects.order_by("slug"):
+    for tenant in Tenant.objects.in_service().order_by("slug"):
         with job_run("close-notices", tenant) as detail:
             closed = (
                 Notice.objects.for_tenant(tenant)
@@ -58,7 +58,7 @@ def remind_terms_ending(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     done = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.order_by("slug"):
+        for tenant in Tenant.objects.in_service().order_by("slug"):
             with job_run("terms-ending", tenant) as detail:
                 sent = 0
                 officers = terms_ending(officers=Officer.objects.for_tenant(tenant), on=day)
@@ -85,7 +85,7 @@ def flag_dormant_officers(today: str | None = None) -> dict:
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     done = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.order_by("slug"):
+        for tenant in Tenant.objects.in_service().order_by("slug"):
             with job_run("dormant-officers", tenant) as detail:
                 days = int(policy_in_force(tenant=tenant, on=day).rules.get("dormant_days", 90))
                 sent = 0

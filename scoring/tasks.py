@@ -101,7 +101,7 @@ def build_quota_reports(*, month: str | None = None) -> dict:
 
     month = month or previous_month()
     built = {}
-    for tenant in Tenant.objects.order_by("slug"):
+    for tenant in Tenant.objects.in_service().order_by("slug"):
         with job_run("quota-reports", tenant) as detail:
             report = quota_report_build(tenant=tenant, month=month)
             detail["month"], detail["rows"] = month, len(report.rows)

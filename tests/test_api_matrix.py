@@ -1210,3 +1210,28 @@ def test_the_matrix_covers_every_role_of_every_row():
         assert set(row.expect) == set(ROLES), name
     assert len(ROWS) >= 60
     assert {k[0] for k in BUGS} <= set(ROWS)
+
+
+# --- platform-admin (issue 17): a suspended tenant's API -------------------------------------
+
+SUSPENDED_MESSAGE = "该机构已暂停使用"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_suspended_tenants_api_refuses_every_role_and_writes_nothing(world, other_world, role):
+    from accounts.models import Tenant
+
+    Tenant.objects.filter(pk=world.tenant.pk).update(status="suspended")
+    api = world.api(role)
+    before = db_state()
+    for method, path, body in (
+        ("get", "officers/", None),
+        ("get", "events/", None),
+        ("post", "events/", {"title": "x", "occurred_on": "2025-03-03"}),
+        ("delete", f"districts/{world.districts['d2'].pk}/", None),
+    ):
+        answer = getattr(api, method)(world.url(path), body, format="json")
+        assert (answer.status_code, answer.json()["detail"]) == (403, SUSPENDED_MESSAGE), path
+    assert changed(before, db_state()) == []
+    # an outsider still gets 404, as for any tenant not theirs
+    assert other_world.api(role).get(world.url("officers/")).status_code == 404

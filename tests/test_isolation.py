@@ -497,3 +497,30 @@ def _match(w):
 
 KWARGS["match-not-relevant"] = _pk(_match)
 KWARGS["match-arrange"] = _pk(_match)
+
+
+# platform-admin (issue 17 item 1): the platform admin's pages sit outside any
+# tenant; only a superuser reaches them, every other caller gets 404.
+PLATFORM = {
+    "platform-tenants": "superusers only (404 to anyone else): every tenant's size",
+    "platform-tenant-new": "superusers only (404 to anyone else): opens a tenant",
+    "platform-tenant-action": "superusers only (404 to anyone else): suspend, delete",
+    "platform-purges": "superusers only (404 to anyone else): records of purged tenants",
+}
+NON_TENANT.update(PLATFORM)
+
+
+def test_platform_pages_answer_404_to_every_tenant_role(client, world):
+    urls = [
+        reverse(name, kwargs={"pk": world.tenant.pk, "action": "suspend"})
+        if name == "platform-tenant-action"
+        else reverse(name)
+        for name in PLATFORM
+    ]
+    for role in ("admin", "auditor", "manager", "reviewer", "officer"):
+        client.force_login(world.users[role])
+        assert [(client.get(u).status_code, client.post(u).status_code) for u in urls] == [
+            (404, 404)
+        ] * len(urls), role
+    world.tenant.refresh_from_db()
+    assert world.tenant.status == "active"

@@ -112,6 +112,7 @@ def test_every_job_is_on_the_beat_schedule():
         "duties.tasks.notify_reports_late",  # issue 13 reports
         "duties.tasks.remind_agreements_ending",  # issue 13 records
         "accounts.tasks.send_daily_digests",  # issue 14 notifications
+        "platformadmin.tasks.purge_due_tenants",  # issue 17 platform admin
         "matching.tasks.send_weekly_match_digests",  # issue 15 matches
         "ops.tasks.worker_heartbeat",  # issue 17 readyz: not on the tenants' jobs page
     }
@@ -148,3 +149,34 @@ def test_runs_whose_worker_stopped_are_marked_failed_after_six_hours(world):
     stale.refresh_from_db()
     assert stale.duration_label == "420 分 0 秒"
     assert JobRun.objects.get(pk=recent.pk).duration_label == ""
+
+
+# --- platform-admin (issue 17): a suspended tenant is skipped; the daily purge ---
+
+
+def test_jobs_skip_a_suspended_tenant(world, other_world):
+    from accounts.models import Tenant
+
+    Tenant.objects.filter(pk=world.tenant.pk).update(status="suspended")
+    assert close_notices(today="2026-03-07") == {"beta": 1}
+    assert set(remind_terms_ending(today="2026-12-10")) == {"beta"}
+    assert set(flag_dormant_officers(today="2025-06-01")) == {"beta"}
+    assert set(build_quota_reports(month="2025-03")["tenants"]) == {"beta"}
+    assert JobRun.objects.filter(tenant=world.tenant).count() == 0
+    assert Notification.objects.filter(tenant=world.tenant).count() == 0
+
+
+def test_daily_purge_takes_only_tenants_past_their_date(world, other_world):
+    from accounts.models import Tenant
+    from platformadmin.models import TenantPurge
+    from platformadmin.tasks import purge_due_tenants
+
+    due = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
+    Tenant.objects.filter(pk=world.tenant.pk).update(status="suspended", deletion_due_at=due)
+    assert purge_due_tenants(now="2026-12-01T02:59:59+00:00") == []
+    assert purge_due_tenants(now="2026-12-01T03:00:00+00:00") == ["alpha"]
+    assert list(Tenant.objects.values_list("slug", flat=True)) == ["beta"]
+    assert list(TenantPurge.objects.values_list("slug", "due_at")) == [("alpha", due)]
+    assert settings.CELERY_BEAT_SCHEDULE["tenant-purge"]["task"] == (
+        "platformadmin.tasks.purge_due_tenants"
+    )

@@ -137,7 +137,7 @@ class PublicRatingView(APIView):
     throttle_scope = "public"
 
     def _open(self, slug: str, token: str):
-        tenant = get_object_or_404(Tenant, slug=slug)
+        tenant = get_object_or_404(Tenant.objects.in_service(), slug=slug)
         try:
             return tenant, rating_request_by_token(tenant=tenant, token=token)
         except LinkUnknown:

@@ -460,3 +460,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# platform-admin (issue 17 item 1): the platform admin's pages under /platform/,
+# suspension, and the purge of a tenant this many days after it is marked for deletion
+INSTALLED_APPS += ["platformadmin"]
+TENANT_DELETION_RETENTION_DAYS = env.int("TENANT_DELETION_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["tenant-purge"] = {
+    "task": "platformadmin.tasks.purge_due_tenants",
+    "schedule": crontab(minute=30, hour=3),
+}

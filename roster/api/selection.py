@@ -332,7 +332,7 @@ def _notice(notice) -> dict:
 
 
 def _public_tenant(slug: str) -> Tenant:
-    return get_object_or_404(Tenant, slug=slug)
+    return get_object_or_404(Tenant.objects.in_service(), slug=slug)
 
 
 class PublicNoticeListView(APIView):

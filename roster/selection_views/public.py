@@ -39,7 +39,7 @@ class PublicNoticeView(TemplateView):
     template_name = "roster/selection/public_notices.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.tenant = get_object_or_404(Tenant, slug=kwargs["slug"])
+        self.tenant = get_object_or_404(Tenant.objects.in_service(), slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -105,7 +105,7 @@ class PublicApplicationView(TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not hasattr(self, request.method.lower()):  # PUT, PATCH, DELETE: 405 first
             return self.http_method_not_allowed(request, *args, **kwargs)
-        self.tenant = get_object_or_404(Tenant, slug=kwargs["slug"])
+        self.tenant = get_object_or_404(Tenant.objects.in_service(), slug=kwargs["slug"])
         self.round = get_object_or_404(
             workflow.self_nomination_rounds(tenant=self.tenant), pk=kwargs["round_id"]
         )
@@ -167,7 +167,7 @@ class PublicRosterChangesView(TemplateView):
         from ..selectors import quarter_bounds, roster_changes
 
         context = super().get_context_data(**kwargs)
-        tenant = get_object_or_404(Tenant, slug=self.kwargs["slug"])
+        tenant = get_object_or_404(Tenant.objects.in_service(), slug=self.kwargs["slug"])
         quarter = self.request.GET.get("quarter") or current_quarter()
         try:
             start, end = quarter_bounds(quarter)
