@@ -390,3 +390,6 @@ CELERY_BEAT_SCHEDULE["match-digests"] = {
     "task": "matching.tasks.send_weekly_match_digests",
     "schedule": crontab(minute=15, hour=8, day_of_week=1),
 }
+
+# tenant-port (issue 17 item 2): a tenant's data exported and imported whole
+INSTALLED_APPS += ["portability"]
