@@ -78,3 +78,7 @@ OBJECT_TYPE_LABELS.update(
         "matchfeedback": _("Match feedback"),
     }
 )
+
+
+# --- tenant-port: the whole tenant as a zip (issue 17) ---
+OBJECT_TYPE_LABELS.update({"tenantexport": _("Data export")})

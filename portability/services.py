@@ -186,7 +186,7 @@ def _permission_key(pk: int) -> tuple[str, str]:
 
 
 def tenant_export(
-    *, tenant: Tenant, out, progress: Callable[[int, int], None] | None = None
+    *, tenant: Tenant, out, progress: Callable[[int, int], None] | None = None, actor=None
 ) -> dict:
     """Write the tenant's zip to ``out`` (a path or a binary file opened for
     writing) and return its manifest. Records an ``export`` audit event."""
@@ -262,6 +262,7 @@ def tenant_export(
         object_type="tenant",
         object_id=str(tenant.pk),
         extra={"kind": "tenant", "rows": sum(counts.values()), "users": user_count},
+        actor=actor,
     )
     return manifest
 

@@ -1,0 +1,33 @@
+"""The tenant export as a background job for the tenant admin: started here,
+built by :func:`portability.tasks.run_tenant_export`."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from accounts.models import Membership
+
+from .models import TenantExport
+
+
+def tenant_export_list(*, membership: Membership):
+    """The tenant's exports, newest first (the caller is an admin: the views
+    admit no other role)."""
+    return TenantExport.objects.for_tenant(membership.tenant).select_related("created_by")
+
+
+def tenant_export_start(*, membership: Membership) -> TenantExport:
+    """Queue an export of the whole tenant; its page shows the progress and,
+    when done, the download."""
+    tenant = membership.tenant
+    job = TenantExport.objects.create(
+        tenant=tenant,
+        filename=f"tenant-{tenant.slug}-{timezone.localdate():%Y%m%d}.zip",
+        language=translation.get_language() or "zh-hans",
+        created_by=membership.user if membership.user.pk else None,
+    )
+    from .tasks import run_tenant_export
+
+    transaction.on_commit(lambda: run_tenant_export.delay(tenant_id=tenant.pk, job_id=job.pk))
+    return job
