@@ -4,7 +4,7 @@ built by :func:`portability.tasks.run_tenant_export`."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Membership
 
@@ -23,8 +23,7 @@ def tenant_export_start(*, membership: Membership) -> TenantExport:
     tenant = membership.tenant
     job = TenantExport.objects.create(
         tenant=tenant,
-        filename=f"tenant-{tenant.slug}-{timezone.localdate():%Y%m%d}.zip",
-        language=translation.get_language() or "zh-hans",
+        filename=f"{tenant.slug}-{timezone.localdate():%Y%m%d}.zip",
         created_by=membership.user if membership.user.pk else None,
     )
     from .tasks import run_tenant_export

@@ -26,7 +26,6 @@ class TenantExport(TenantOwnedModel):
     sha256 = models.CharField(_("sha256"), max_length=64, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     error = models.TextField(_("error"), blank=True)
-    language = models.CharField(max_length=10, default="zh-hans")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

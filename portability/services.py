@@ -261,7 +261,7 @@ def tenant_export(
         action=AuditAction.EXPORT,
         object_type="tenant",
         object_id=str(tenant.pk),
-        extra={"kind": "tenant", "rows": sum(counts.values()), "users": user_count},
+        extra={"rows": sum(counts.values()), "users": user_count},
         actor=actor,
     )
     return manifest

@@ -497,3 +497,27 @@ def _match(w):
 
 KWARGS["match-not-relevant"] = _pk(_match)
 KWARGS["match-arrange"] = _pk(_match)
+
+
+# issue 17 item 2: a finished export of the whole tenant (made once per world)
+def _tenant_export(w):
+    from portability.models import TenantExport
+    from portability.tasks import run_tenant_export
+
+    job = TenantExport.objects.filter(tenant=w.tenant, status="done").first()
+    if job is None:
+        job = TenantExport.objects.create(
+            tenant=w.tenant, filename=f"{w.tenant.slug}.zip", created_by=w.users["admin"]
+        )
+        run_tenant_export(tenant_id=w.tenant.pk, job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+for _name in (
+    "tenant-export-page",
+    "tenant-export-download",
+    "api:tenant-export-detail",
+    "api:tenant-export-download",
+):
+    KWARGS[_name] = _pk(_tenant_export)

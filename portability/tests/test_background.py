@@ -41,7 +41,7 @@ def test_admin_starts_follows_and_downloads(client, world, django_capture_on_com
         "tenant-export-page", kwargs={"tenant_slug": "alpha", "pk": job.pk}
     )
     assert (job.status, job.progress, job.created_by) == ("done", 100, world.users["admin"])
-    assert job.filename.startswith("tenant-alpha-") and job.filename.endswith(".zip")
+    assert job.filename.startswith("alpha-2") and job.filename.endswith(".zip")
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert (
