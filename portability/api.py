@@ -15,13 +15,14 @@ from liaison.api.permissions import ADMIN
 from liaison.api.viewsets import TenantScopedViewSet
 from liaison.errors import Conflict
 
-from .jobs import tenant_export_start
+from .jobs import live_progress, tenant_export_start
 from .models import TenantExport
 
 ZIP = "application/zip"
 
 
 class TenantExportSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -39,6 +40,9 @@ class TenantExportSerializer(serializers.ModelSerializer):
             "download",
         ]
         read_only_fields = fields
+
+    def get_progress(self, obj) -> int:
+        return live_progress(obj)
 
     def get_download(self, obj) -> str | None:
         if obj.status != TenantExport.Status.DONE:

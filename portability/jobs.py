@@ -3,6 +3,7 @@ built by :func:`portability.tasks.run_tenant_export`."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,3 +31,16 @@ def tenant_export_start(*, membership: Membership) -> TenantExport:
 
     transaction.on_commit(lambda: run_tenant_export.delay(tenant_id=tenant.pk, job_id=job.pk))
     return job
+
+
+def progress_key(job_id: int) -> str:
+    return f"tenant-export-progress:{job_id}"
+
+
+def live_progress(job: TenantExport) -> int:
+    """A running job's progress: the worker keeps it in the cache (it reads
+    the tenant inside one transaction, where a progress row written would
+    stay unseen until the end)."""
+    if job.status in (TenantExport.Status.PENDING, TenantExport.Status.RUNNING):
+        return cache.get(progress_key(job.pk), job.progress)
+    return job.progress

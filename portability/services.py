@@ -9,7 +9,8 @@ file, and ``manifest.json`` last::
     {"format": 1, "tenant": slug, "exported_at": iso, "models": {label: count},
      "sha256": {member: hex}, "migrations": {app: [names]}, "missing_files": [...]}
 
-Rows are read with ``iterator()`` and streamed into the zip: memory does not
+Rows are read with ``iterator()`` inside one transaction (REPEATABLE READ on
+PostgreSQL: one consistent moment) and streamed into the zip: memory does not
 grow with the tenant (the set of user ids it names aside).
 
 :func:`tenant_import` checks the whole file before it writes anything (the
@@ -47,6 +48,7 @@ audit event on the new tenant says where it came from.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -55,6 +57,7 @@ import re
 import secrets
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -185,11 +188,47 @@ def _permission_key(pk: int) -> tuple[str, str]:
     return _PERMISSIONS[pk]
 
 
+@contextlib.contextmanager
+def _snapshot(using: str):
+    """One consistent view of the tenant while the zip is written: a
+    transaction (on PostgreSQL REPEATABLE READ: every table read as of the
+    same moment, so no row points at one written after its table was read).
+    Inside a caller's transaction, that transaction's view is used."""
+    connection = connections[using]
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def tenant_export(
     *, tenant: Tenant, out, progress: Callable[[int, int], None] | None = None, actor=None
 ) -> dict:
     """Write the tenant's zip to ``out`` (a path or a binary file opened for
-    writing) and return its manifest. Records an ``export`` audit event."""
+    writing) and return its manifest. Records an ``export`` audit event.
+    ``progress(done, total)`` is called from inside the read transaction:
+    it must not write to the database (the task keeps it in the cache)."""
+    with _snapshot(tenant._state.db or DEFAULT_DB_ALIAS):
+        manifest = _write_zip(tenant=tenant, out=out, progress=progress)
+    audit_record(
+        tenant_ids=[tenant.pk],
+        action=AuditAction.EXPORT,
+        object_type="tenant",
+        object_id=str(tenant.pk),
+        extra={
+            "rows": sum(manifest["models"].values()) - manifest["models"][user_label()],
+            "users": manifest["models"][user_label()],
+        },
+        actor=actor,
+    )
+    return manifest
+
+
+def _write_zip(*, tenant: Tenant, out, progress: Callable[[int, int], None] | None) -> dict:
     specs = carried()
     counts = {spec.label: tenant_rows(spec, tenant).count() for spec in specs}
     total, done = sum(counts.values()) or 1, 0
@@ -256,14 +295,6 @@ def tenant_export(
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     if progress is not None:
         progress(total, total)
-    audit_record(
-        tenant_ids=[tenant.pk],
-        action=AuditAction.EXPORT,
-        object_type="tenant",
-        object_id=str(tenant.pk),
-        extra={"rows": sum(counts.values()), "users": user_count},
-        actor=actor,
-    )
     return manifest
 
 
@@ -355,7 +386,7 @@ def check_archive(archive: zipfile.ZipFile, *, using: str = DEFAULT_DB_ALIAS) ->
                 while chunk := handle.read(1 << 20):
                     digest.update(chunk)
                     lines += chunk.count(b"\n")
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
             raise _refuse(
                 _("The member %(name)s of the file is damaged.") % {"name": name}
             ) from None

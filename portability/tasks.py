@@ -8,9 +8,11 @@ import tempfile
 import uuid
 
 from celery import shared_task
+from django.core.cache import cache
 from django.core.files import File
 from django.utils import timezone
 
+from .jobs import progress_key
 from .models import TenantExport
 from .services import tenant_export
 
@@ -30,8 +32,8 @@ def run_tenant_export(*, tenant_id: int, job_id: int) -> str:
         return "skipped"
     TenantExport.objects.filter(pk=job.pk).update(status=TenantExport.Status.RUNNING, progress=1)
 
-    def progress(done: int, total: int) -> None:
-        TenantExport.objects.filter(pk=job.pk).update(progress=max(1, min(99, done * 100 // total)))
+    def progress(done: int, total: int) -> None:  # in the cache: see jobs.live_progress
+        cache.set(progress_key(job.pk), max(1, min(99, done * 100 // total)), timeout=6 * 3600)
 
     try:
         with tempfile.TemporaryFile() as handle:
@@ -54,4 +56,5 @@ def run_tenant_export(*, tenant_id: int, job_id: int) -> str:
     job.status, job.progress, job.finished_at = TenantExport.Status.DONE, 100, timezone.now()
     job.sha256, job.rows = digest.hexdigest(), sum(manifest["models"].values())
     job.save(update_fields=["file", "status", "progress", "finished_at", "sha256", "rows"])
+    cache.delete(progress_key(job.pk))
     return "done"

@@ -15,7 +15,7 @@ from liaison.api.permissions import ADMIN
 from liaison.views import TenantPageMixin
 
 from .api import ZIP
-from .jobs import tenant_export_list, tenant_export_start
+from .jobs import live_progress, tenant_export_list, tenant_export_start
 from .models import TenantExport
 
 
@@ -25,7 +25,10 @@ class TenantExportListView(TenantPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["jobs"] = tenant_export_list(membership=self.membership)[:20]
+        jobs = list(tenant_export_list(membership=self.membership)[:20])
+        for job in jobs:
+            job.progress = live_progress(job)
+        context["jobs"] = jobs
         return context
 
     def post(self, request, tenant_slug):
@@ -44,9 +47,11 @@ class TenantExportPageView(TenantPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["job"] = get_object_or_404(
+        job = get_object_or_404(
             tenant_export_list(membership=self.membership), pk=self.kwargs["pk"]
         )
+        job.progress = live_progress(job)
+        context["job"] = job
         return context
 
 
