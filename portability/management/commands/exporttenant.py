@@ -22,4 +22,5 @@ class Command(BaseCommand):
             except ExportRefused as exc:
                 raise CommandError(str(exc)) from None
         rows = sum(manifest["models"].values())
-        self.stdout.write(f"{slug}: {rows} rows, {len(manifest['sha256'])} files -> {out}")
+        files = sum(1 for name in manifest["sha256"] if name.startswith("files/"))
+        self.stdout.write(f"{slug}: {rows} rows, {files} files -> {out}")
