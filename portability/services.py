@@ -451,7 +451,6 @@ class _Importer:
         self.archive, self.manifest, self.slug, self.using = archive, manifest, slug, using
         self.ids: dict[str, dict[int, int]] = {}
         self.saved: list[tuple[object, str]] = []  # (storage, name) copied so far
-        self.result: ImportResult | None = None
         self.permissions: dict[tuple[str, str], int] = {}
         self.object_types = self._object_types()
 
