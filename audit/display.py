@@ -52,6 +52,12 @@ _KEY_LABELS = {
     # words: the keys of an entry's history changes that are no column
     "officers": _("Credited officers"),
     "evidence": _("Evidence"),
+    # tenant-port (issue 17): a tenant exported or imported whole
+    "rows": _("Rows"),
+    "users": _("Users"),
+    "imported_from": _("Imported from"),
+    "exported_at": _("Exported at"),
+    "users_created": _("Users created"),
 }
 
 

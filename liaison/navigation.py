@@ -60,6 +60,8 @@ NAV = [
     ("audit-list", _("Audit log"), {A, AU}, ("audit-",), ORGANISATION),  # issue 10 audit
     ("export-verify", _("Check a file"), {A, AU}, ("export-verify",), ORGANISATION),  # issue 14
     ("network-home", _("Province network"), {A}, ("network-",), ORGANISATION),  # issue 15
+    # issue 17: the whole tenant as a zip
+    ("tenant-export-list", _("Data export"), {A}, ("tenant-export-",), ORGANISATION),
 ]
 
 

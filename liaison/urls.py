@@ -52,6 +52,7 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include("duties.urls_reports")),  # issue 13
     path("t/<slug:tenant_slug>/", include("network.urls")),  # issue 15 province network
     path("t/<slug:tenant_slug>/", include("matching.urls")),  # issue 15 matches pages
+    path("t/<slug:tenant_slug>/", include("portability.urls")),  # issue 17 tenant export
 ]
 
 # No /media/ route, not even under DEBUG: evidence and export files are

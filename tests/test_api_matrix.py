@@ -1099,6 +1099,39 @@ ROWS.update(
     }
 )
 
+# issue 17 item 2: the whole tenant as a zip, tenant admins only
+_TENANT_EXPORT = {"auditor": 403, "manager": 403, "reviewer": 403, "officer": 403}
+
+
+def _tenant_export(w: World, role: str):
+    from portability.models import TenantExport
+
+    return TenantExport.objects.create(tenant=w.tenant, filename="tenant.zip", status="running")
+
+
+ROWS.update(
+    {
+        "tenant exports list": Row(
+            "get", lambda w, t: "tenant-exports/", {**_TENANT_EXPORT, "admin": 200}
+        ),
+        "tenant export start": Row(
+            "post", lambda w, t: "tenant-exports/", {**_TENANT_EXPORT, "admin": 202}
+        ),
+        "tenant export status": Row(
+            "get",
+            lambda w, t: f"tenant-exports/{t.id}/",
+            {**_TENANT_EXPORT, "admin": 200},
+            target=_tenant_export,
+        ),
+        "tenant export download before it is done": Row(
+            "get",
+            lambda w, t: f"tenant-exports/{t.id}/download/",
+            {**_TENANT_EXPORT, "admin": 409},
+            target=_tenant_export,
+        ),
+    }
+)
+
 #: (row, role) -> why the code does not answer as API.md says yet (strict xfail).
 #: (row, role) -> why the cell is known to fail (a strict xfail); empty now that
 #: the ledger rules of issue 10 (four eyes, reach, dates) have landed.

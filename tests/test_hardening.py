@@ -149,6 +149,8 @@ DOWNLOADS = {
     "ledger-export": "",  # issue 14
     "network-export": "",  # issue 15 province network
     "api:network-figures-export": "",
+    "tenant-export-download": "",  # issue 17 the whole tenant
+    "api:tenant-export-download": "",
 }
 
 

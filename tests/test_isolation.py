@@ -524,3 +524,25 @@ def test_platform_pages_answer_404_to_every_tenant_role(client, world):
         ] * len(urls), role
     world.tenant.refresh_from_db()
     assert world.tenant.status == "active"
+# issue 17 item 2: a finished export of the whole tenant (made once per world)
+def _tenant_export(w):
+    from portability.models import TenantExport
+    from portability.tasks import run_tenant_export
+
+    job = TenantExport.objects.filter(tenant=w.tenant, status="done").first()
+    if job is None:
+        job = TenantExport.objects.create(
+            tenant=w.tenant, filename=f"{w.tenant.slug}.zip", created_by=w.users["admin"]
+        )
+        run_tenant_export(tenant_id=w.tenant.pk, job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+for _name in (
+    "tenant-export-page",
+    "tenant-export-download",
+    "api:tenant-export-detail",
+    "api:tenant-export-download",
+):
+    KWARGS[_name] = _pk(_tenant_export)

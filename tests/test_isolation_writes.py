@@ -1204,3 +1204,6 @@ BODIES["api:network-published"] = [Body(lambda w: {"entry": w.entries["demand"].
 BODIES["api:network-unpublish"] = [Body(lambda w: {})]
 # issue 15 matches pages: "not relevant" on a stored pair (no body)
 BODIES["match-not-relevant"] = [Body(lambda w: {})]
+# issue 17 item 2: starting an export of the whole tenant names no other row
+BODIES["tenant-export-list"] = [Body(lambda w: {})]
+BODIES["api:tenant-export-list"] = [Body(lambda w: {})]

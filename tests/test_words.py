@@ -305,6 +305,7 @@ ALLOWED_WORDS = {
     "SHA-256",
     "sha256",
     "xlsx",
+    "zip",  # issue 17: the tenant's data export
     "jiangan",  # the example of a district code in the district form's help
 }
 #: A raw code: ``close-notices``, ``from_year``, ``key=value``, or a lower

@@ -72,6 +72,7 @@ tenant_urls = [
     path("", include("assessment.api.urls_file")),  # issue 13 the officer's file
     path("", include("network.api.urls")),  # issue 15 province network
     path("", include("matching.api.urls")),  # issue 15 matching
+    path("", include("portability.api_urls")),  # issue 17 tenant export
     path("", include("audit.api.urls_exports")),  # issue 14 exports (before the router's exports/)
     *router.urls,
 ]

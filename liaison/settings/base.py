@@ -468,3 +468,5 @@ CELERY_BEAT_SCHEDULE["tenant-purge"] = {
     "task": "platformadmin.tasks.purge_due_tenants",
     "schedule": crontab(minute=30, hour=3),
 }
+# tenant-port (issue 17 item 2): a tenant's data exported and imported whole
+INSTALLED_APPS += ["portability"]
