@@ -5,10 +5,12 @@ item 4), on a tenant made by ``bench/generate.py``.
         .venv/bin/python bench/exports.py --scale S [--year 2025] [--repeat 3] \\
         [--ledger-rows 100000]
 
-Each figure is the best of ``--repeat`` runs (default 3) after one warm-up run
-(``--no-warm-up`` skips it), timed with ``time.perf_counter``; peak RSS is per
-step (as in ``run.py``: the kernel's high-water mark is reset before the step
-and read after it).
+Each export runs once first (its file gives the floor its cells; its peak RSS
+is the figure reported, taken as in ``run.py``: the kernel's high-water mark
+reset before the run and read after it, before the process holds any
+read-back rows). Then ``--repeat`` rounds (default 3) each time the export
+and right after it the floor, so that on a busy machine both see about the
+same load; each figure is the best of its runs (``time.perf_counter``).
 
 ledger export
     ``ledgers.exports.ledger_workbook`` over the tenant's first
@@ -96,34 +98,41 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-WARM_UP = True
-
-
-def measure(name: str, fn, repeat: int) -> dict:
-    """One warm-up run (unless ``--no-warm-up``), then the best of
-    ``repeat``; the peak RSS of the step. ``fn`` answers a saved file
-    (closed here, except the last run's, which is kept as ``file``)."""
+def first_run(name: str, fn) -> dict:
+    """The first run of an export, before the process holds any read-back
+    rows: its time (cold) and the peak RSS of the step. Answers its file."""
     gc.collect()
     per_step = reset_peak()
-    if WARM_UP:
-        fn().close()
-    times, handle = [], None
-    for index in range(repeat):
-        gc.collect()
-        started = time.perf_counter()
-        handle = fn()
-        times.append(time.perf_counter() - started)
-        if index < repeat - 1:
-            handle.close()
-    result = {"name": name, "best": min(times), "rss": peak_mb(), "file": handle}
+    started = time.perf_counter()
+    handle = fn()
+    seconds = time.perf_counter() - started
+    rss = peak_mb()
     print(
-        f"  {name:<16} best {result['best']:7.2f} s   runs "
-        + ", ".join(f"{t:.2f}" for t in times)
-        + f"   peak RSS {result['rss']:6.1f} MB"
+        f"  {name:<16} first run {seconds:7.2f} s   peak RSS {rss:6.1f} MB"
         + ("" if per_step else " (process peak so far)"),
         flush=True,
     )
-    return result
+    return {"file": handle, "rss": rss}
+
+
+def alternate(name: str, export, floor, repeat: int) -> tuple[float, float]:
+    """``repeat`` runs of the export, each followed by one of the floor (on a
+    busy machine both then see about the same load); the best of each."""
+    ours, bare = [], []
+    for _ in range(repeat):
+        for fn, times in ((export, ours), (floor, bare)):
+            gc.collect()
+            started = time.perf_counter()
+            fn().close()
+            times.append(time.perf_counter() - started)
+    print(
+        f"  {name:<16} export runs "
+        + ", ".join(f"{t:.2f}" for t in ours)
+        + "   floor runs "
+        + ", ".join(f"{t:.2f}" for t in bare),
+        flush=True,
+    )
+    return min(ours), min(bare)
 
 
 def sheets_of(handle) -> list[tuple[str, list[tuple]]]:
@@ -234,10 +243,7 @@ def main(argv=None) -> int:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--ledger-rows", type=int, default=100_000)
-    parser.add_argument("--no-warm-up", action="store_true", help="a busy machine: skip it")
     args = parser.parse_args(argv)
-    global WARM_UP
-    WARM_UP = not args.no_warm_up
     if connection.vendor != "postgresql":
         print("exports.py needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
         return 2
@@ -277,18 +283,19 @@ def main(argv=None) -> int:
         book = ranking_workbook(tenant=tenant, ranking=prepared, districts=districts, user=user)
         return workbook_file(book)
 
-    # the exports first, while the process holds no read-back rows
+    # the first runs, while the process holds no read-back rows
     jobs = [
-        (f"ledger {n_entries // 1000}k x 11", measure("ledger export", ledger, args.repeat)),
-        (f"ranking {n_ranked:,} x 16", measure("ranking export", ranking, args.repeat)),
+        (f"ledger {n_entries // 1000}k x 11", ledger, first_run("ledger export", ledger)),
+        (f"ranking {n_ranked:,} x 16", ranking, first_run("ranking export", ranking)),
     ]
     table = []
-    for label, ours in jobs:
+    for label, export, ours in jobs:
         sheets = sheets_of(ours["file"])
-        floor = measure("openpyxl floor", openpyxl_floor(sheets), args.repeat)
-        floor_sheets = sheets_of(floor["file"])
-        floor["file"].close()
+        floor = openpyxl_floor(sheets)
+        with floor() as handle:
+            floor_sheets = sheets_of(handle)
         checks = [same_cells(sheets, floor_sheets), verifies(tenant, ours["file"], sheets)]
+        del floor_sheets
         checks.append(
             ledger_rows_check(sheets, entries)
             if label.startswith("ledger")
@@ -297,17 +304,18 @@ def main(argv=None) -> int:
         ours["file"].close()
         cells = sum(len(r) for t, rows in sheets if t != PROVENANCE_SHEET for r in rows)
         print(f"  {label}: " + "; ".join(checks), flush=True)
-        table.append((label, cells, ours, floor, checks))
-        del sheets, floor_sheets
+        best, floor_best = alternate(label, export, floor, args.repeat)
+        table.append((label, cells, best, floor_best, ours["rss"], checks))
+        del sheets, floor
         gc.collect()
     print()
     print(f"Exports, {slug}, {dt.date.today()}, load average {os.getloadavg()[0]:.2f}")
     print("| job | cells | export s | openpyxl floor s | export / floor | peak RSS export MB |")
     print("|---|---:|---:|---:|---:|---:|")
-    for label, cells, ours, floor, _checks in table:
+    for label, cells, best, floor_best, rss, _checks in table:
         print(
-            f"| {label} | {cells:,} | {ours['best']:.2f} | {floor['best']:.2f} | "
-            f"{ours['best'] / floor['best']:.2f}× | {ours['rss']:.0f} |"
+            f"| {label} | {cells:,} | {best:.2f} | {floor_best:.2f} | "
+            f"{best / floor_best:.2f}× | {rss:.0f} |"
         )
     failed = [c for *_rest, checks in table for c in checks if not c.startswith("ok")]
     print("checks: " + ("all ok" if not failed else "; ".join(failed)))
