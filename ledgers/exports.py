@@ -3,7 +3,7 @@ of the ledger list page, with the same filters and the caller's reach, one
 row per entry: entry id (text), kind, title, credited officers (ids and
 names), their districts and units, status, date, points (the sum of the
 entry's live shares; empty until verified). Entries are read in chunks and
-streamed to a write-only sheet: constant memory."""
+streamed to a sheet written as they come (liaison.excel): constant memory."""
 
 from __future__ import annotations
 

@@ -1,11 +1,14 @@
-"""Excel exports with openpyxl in write-only mode (constant memory).
+"""Excel exports written by xlsxwriter in constant-memory mode; uploaded
+files are read back with openpyxl (read-only mode).
 
 Every sheet: a title row (tenant, subject, time of export), a frozen bold
 header, an auto-filter, column widths fitted to Chinese text (a CJK
 character counts as two), print setup (landscape, fit to one page wide, the
 header row repeated on every page); numbers stay numbers and dates stay
 dates; ids are written as text; text that a spreadsheet would run as a
-formula is neutralised.
+formula is neutralised. Data cells are plain values written as they come
+(rows go to disk as they are written: constant memory); only the title and
+header cells and dates and fractional numbers carry a shared format.
 
 Provenance (issue 14)
 ---------------------
@@ -36,7 +39,8 @@ those lines in UTF-8. A cell's canonical text (:func:`canonical`) is its
 exported value as the file stores it, tagged with its type: empty → ``""``;
 text → ``"s:" + text`` (CR LF and CR as LF); a boolean → ``"b:TRUE"`` or
 ``"b:FALSE"``; a number → ``"n:"`` + the integer if it is whole, else
-Python's ``repr`` of the float; a date or time → ``"d:YYYY-MM-DD"`` at
+Python's ``repr`` of the float as the file stores it (16 significant
+digits, :func:`stored_number`); a date or time → ``"d:YYYY-MM-DD"`` at
 midnight, else ``"d:YYYY-MM-DD HH:MM:SS"`` (rounded to the second). The
 workbook's ``sha256`` is the SHA-256 of the lines ``[<sheet title>,
 <sheet digest hex>]`` (the same JSON form, ``\n`` after each), one per data
@@ -58,8 +62,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
+import math
+import re
 import tempfile
 import unicodedata
 import uuid
@@ -69,12 +74,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
+from xlsxwriter.utility import _preserve_whitespace
+from xlsxwriter.worksheet import Worksheet as XlsxWorksheet
 
 #: A cell whose first non-blank character is one of these would be run as a
 #: formula (full-width forms too: spreadsheets fold them to ASCII).
@@ -98,9 +103,17 @@ PROVENANCE_KEYS = (
     "sha256",
 )
 MAX_WIDTH = 60
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-_TITLE_FONT = Font(bold=True, size=13)
+HEADER_FILL = "#DCE6F1"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DECIMAL_FORMAT = "0.00"
+#: Excel's limit of one cell's text, in UTF-16 units.
+MAX_TEXT = 32767
+#: Integers written as they are (a file stores 16 significant digits).
+EXACT_INT = 10**15
+#: Control characters no XML file can hold (openpyxl refused them).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_RISKY_FIRST = frozenset(FORMULA_STARTS + CONTROL_STARTS)
 
 
 def safe_text(value: str) -> str:
@@ -127,18 +140,31 @@ def _round_second(value: dt.datetime) -> dt.datetime:
     return (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
 
 
-def _cell_value(value):
-    if value is None or isinstance(value, bool | int | Decimal | dt.date | dt.datetime):
-        if isinstance(value, dt.datetime):
-            if timezone.is_aware(value):
-                value = timezone.localtime(value).replace(tzinfo=None)
-            return _round_second(value)
-        return value
-    if isinstance(value, float):
-        return value
-    if isinstance(value, Fraction):
-        return float(value)  # a spreadsheet number; exact text goes in its own column
-    return safe_text(str(value))
+def cell_text(value) -> str:
+    """A text as an exported cell holds it: without the control characters
+    an XML file cannot hold, neutralised (:func:`safe_text`), cut to Excel's
+    32,767 UTF-16 units."""
+    value = str(value)
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub("", value)
+    first = value[:1]
+    if first in _RISKY_FIRST or first.isspace():
+        value = safe_text(value)
+    if len(value) > MAX_TEXT // 2:
+        units = value.encode("utf-16-le")
+        if len(units) > 2 * MAX_TEXT:
+            value = units[: 2 * MAX_TEXT].decode("utf-16-le", errors="ignore")
+    return value
+
+
+def stored_number(value) -> float | None:
+    """A number as the file stores it: 16 significant digits (xlsxwriter
+    and openpyxl both write ``%.16g``), None for NaN and infinities (no
+    cell)."""
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    return float(f"{number:.16g}")
 
 
 def canonical(value) -> str:
@@ -161,8 +187,13 @@ def canonical(value) -> str:
     return "s:" + str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
+#: ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` without
+#: building an encoder per row.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _line(items) -> bytes:
-    return (json.dumps(list(items), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return (_encode(list(items)) + "\n").encode()
 
 
 class SheetDigest:
@@ -173,11 +204,14 @@ class SheetDigest:
         self.hash = hashlib.sha256()
 
     def add(self, values: Iterable) -> None:
-        texts = [canonical(v) for v in values]
+        self.add_texts([canonical(v) for v in values])
+
+    def add_texts(self, texts: list[str]) -> None:
+        """A row given as its cells' canonical texts."""
         while texts and texts[-1] == "":
             texts.pop()
         if texts:
-            self.hash.update(_line(texts))
+            self.hash.update((_encode(texts) + "\n").encode())
 
 
 def workbook_digest(sheets: Iterable[SheetDigest]) -> str:
@@ -200,86 +234,187 @@ class Provenance:
     policy_version: str = ""
 
 
-class ExportWorkbook(Workbook):
-    """A write-only workbook that hashes what its sheets write and is sealed
-    with a ``来源`` sheet when saved (:func:`workbook_bytes`)."""
+class _Worksheet(XlsxWorksheet):
+    """xlsxwriter's worksheet, every text written as plain text. In
+    constant-memory mode xlsxwriter would copy a text that looks like
+    ``<r>…</r>`` into the file unescaped (its own rich-text form) and would
+    rewrite ``_xHHHH_`` sequences; the texts given here are already clean
+    (:func:`cell_text`), so they are written as they are, as openpyxl wrote
+    them and reads them back."""
+
+    @staticmethod
+    def _escape_control_characters(data):
+        return data
+
+    def _xml_rich_inline_string(self, string, attributes=()):
+        self._xml_inline_string(string, _preserve_whitespace(string), list(attributes))
+
+
+class XlsxBook:
+    """A workbook written by xlsxwriter in constant-memory mode: each sheet's
+    rows go to a temporary file as they are written (a row is flushed when
+    the next one starts) and saving zips the sheets into one more temporary
+    file. Data cells are plain values; only the title and header cells and
+    dates and fractional numbers carry a (shared) format."""
+
+    def __init__(self):
+        self.handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the caller
+        self.book = xlsxwriter.Workbook(
+            self.handle,
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
+        add = self.book.add_format
+        self.title_format = add({"bold": True, "font_size": 13})
+        self.header_format = add(
+            {"bold": True, "bg_color": HEADER_FILL, "valign": "vcenter", "text_wrap": True}
+        )
+        self.key_header_format = add({"bold": True, "bg_color": HEADER_FILL})
+        self.date_format = add({"num_format": DATE_FORMAT})
+        self.datetime_format = add({"num_format": DATETIME_FORMAT})
+        self.decimal_format = add({"num_format": DECIMAL_FORMAT})
+        self.saved = False
+
+    def add_sheet(self, title: str, *, exact: bool = False):
+        """A new sheet named ``title`` (made safe unless ``exact``; a
+        number appended when the name is taken, as openpyxl did)."""
+        name = title if exact else safe_sheet_title(title)
+        taken = {ws.name.lower() for ws in self.book.worksheets()}
+        candidate, number = name, 1
+        while candidate.lower() in taken:
+            suffix = str(number)
+            candidate, number = _cut_title(name, 31 - len(suffix)) + suffix, number + 1
+        return self.book.add_worksheet(candidate, worksheet_class=_Worksheet)
+
+    def save(self):
+        """The finished file (a temporary file at its start)."""
+        if self.saved:
+            raise ValueError("This workbook has already been saved.")
+        self.book.close()
+        self.saved = True
+        self.handle.seek(0)
+        return self.handle
+
+
+class ExportWorkbook(XlsxBook):
+    """A workbook that hashes what its sheets write and is sealed with a
+    ``来源`` sheet when saved (:func:`workbook_bytes`)."""
 
     def __init__(self, provenance: Provenance):
-        super().__init__(write_only=True)
+        super().__init__()
         self.provenance = provenance
         self.digests: list[SheetDigest] = []
         self.writers: list[SheetWriter] = []
         self.sealed: dict | None = None
 
 
-def _print_setup(ws, *, title_rows: str = "2:2") -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
+def _print_setup(ws) -> None:
+    """Landscape A4, one page wide, the header row (row 2) on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(1)
 
 
 class SheetWriter:
-    """One write-only sheet: ``header`` once, then ``row`` per record.
+    """One streamed sheet: ``header`` once, then ``row`` per record.
     A column's width is the larger of the one given and its header's
     display width (CJK counted as two) plus two."""
 
-    def __init__(
-        self, workbook: Workbook, title: str, *, heading: str, columns: Sequence[tuple[str, int]]
-    ):
-        self.ws = workbook.create_sheet(title=safe_sheet_title(title))
+    def __init__(self, workbook: XlsxBook, title: str, *, heading: str, columns: Sequence):
+        self.book = workbook
+        self.ws = workbook.add_sheet(title)
         self.columns = columns
-        self.digest = SheetDigest(self.ws.title)
+        self.digest = SheetDigest(self.ws.name)
         if isinstance(workbook, ExportWorkbook):
             workbook.digests.append(self.digest)
             workbook.writers.append(self)
-        for index, (label, width) in enumerate(columns, start=1):
-            fitted = min(MAX_WIDTH, max(width, display_width(label) + 2))
-            self.ws.column_dimensions[get_column_letter(index)].width = fitted
-        self.ws.freeze_panes = "A3"
+        for index, (label, width) in enumerate(columns):
+            self.ws.set_column(index, index, min(MAX_WIDTH, max(width, display_width(label) + 2)))
+        self.ws.freeze_panes(2, 0)
         _print_setup(self.ws)
-        last = get_column_letter(len(columns))
-        self.ws.auto_filter.ref = f"A2:{last}2"  # widened when closed
         self.count = 0
-        title_cell = WriteOnlyCell(self.ws, value=safe_text(heading))
-        title_cell.font = _TITLE_FONT
-        self.ws.append([title_cell])
-        self.digest.add([title_cell.value])
-        header = []
-        for label, _width in columns:
-            cell = WriteOnlyCell(self.ws, value=safe_text(label))
-            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-            header.append(cell)
-        self.ws.append(header)
-        self.digest.add([c.value for c in header])
+        self._close_filter()  # widened when closed
+        title = cell_text(heading)
+        if title:
+            self.ws.write_string(0, 0, title, workbook.title_format)
+        self.digest.add([title])
+        labels = [cell_text(label) for label, _width in columns]
+        for index, label in enumerate(labels):
+            if label:
+                self.ws.write_string(1, index, label, workbook.header_format)
+        self.digest.add(labels)
 
     def row(self, values: Iterable) -> None:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(self.ws, value=_cell_value(value))
-            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, Decimal | Fraction):
-                cell.number_format = "0.00"
-            cells.append(cell)
-        self.ws.append(cells)
-        self.digest.add([c.value for c in cells])
+        """One record: plain values (text, numbers, dates; None is no cell),
+        a format only on dates and fractional numbers."""
+        ws, row, texts = self.ws, self.count + 2, []
+        for col, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                value = cell_text(value)
+                if value:
+                    ws.write_string(row, col, value)
+                    if "\r" in value:
+                        value = value.replace("\r\n", "\n").replace("\r", "\n")
+                    texts.append("s:" + value)
+                else:
+                    texts.append("")
+            elif value is None:
+                texts.append("")
+            elif kind is int and -EXACT_INT < value < EXACT_INT:
+                ws.write_number(row, col, value)
+                texts.append(f"n:{value}")
+            else:
+                texts.append(self._other(row, col, value))
+        self.digest.add_texts(texts)
         self.count += 1
 
+    def _other(self, row: int, col: int, value) -> str:
+        """Write a value that is not plain text nor a small integer; answer
+        its canonical text."""
+        ws, book = self.ws, self.book
+        if isinstance(value, bool):
+            ws.write_boolean(row, col, value)
+            return canonical(value)
+        if isinstance(value, int | float | Decimal | Fraction):
+            number = stored_number(value)
+            if number is None:
+                return ""
+            exact = isinstance(value, Decimal | Fraction)
+            ws.write_number(row, col, number, book.decimal_format if exact else None)
+            return canonical(number)
+        if isinstance(value, dt.datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            value = _round_second(value.replace(tzinfo=None))
+            ws.write_datetime(row, col, value, book.datetime_format)
+            return canonical(value)
+        if isinstance(value, dt.date):
+            ws.write_datetime(row, col, value, book.date_format)
+            return canonical(value)
+        text = cell_text(value)
+        if text:
+            ws.write_string(row, col, text)
+        return canonical(text)
+
+    def _close_filter(self) -> None:
+        self.ws.autofilter(1, 0, self.count + 1, max(len(self.columns), 1) - 1)
+
     def close(self) -> None:
-        last = get_column_letter(len(self.columns))
-        self.ws.auto_filter.ref = f"A2:{last}{self.count + 2}"
+        self._close_filter()
+
+
+def _cut_title(title: str, units: int) -> str:
+    """The longest start of ``title`` within ``units`` UTF-16 units."""
+    while len(title.encode("utf-16-le")) > 2 * units:
+        title = title[:-1]
+    return title
 
 
 def safe_sheet_title(title: str) -> str:
     for char in "[]:*?/\\":
         title = title.replace(char, "-")
-    title = title[:31] or "Sheet"
+    title = _cut_title(cell_text(title).strip("'"), 31).strip("'") or "Sheet"
     return "Sheet" if title == PROVENANCE_SHEET else title
 
 
@@ -288,9 +423,9 @@ def new_workbook(*, provenance: Provenance) -> ExportWorkbook:
     return ExportWorkbook(provenance)
 
 
-def template_workbook() -> Workbook:
+def template_workbook() -> XlsxBook:
     """A blank import template (no exported rows, so no ``来源`` sheet)."""
-    return Workbook(write_only=True)
+    return XlsxBook()
 
 
 def _filters_text(filters: dict) -> str:
@@ -342,7 +477,7 @@ def seal(workbook: ExportWorkbook) -> dict:
         "rows": str(rows),
         "sha256": sha256,
     }
-    values = {key: safe_text(value) for key, value in values.items()}  # as the sheet holds them
+    values = {key: cell_text(value) for key, value in values.items()}  # as the sheet holds them
     export_record_create(
         tenant=prov.tenant,
         user=user,
@@ -352,43 +487,34 @@ def seal(workbook: ExportWorkbook) -> dict:
         sha256=sha256,
         provenance=values,
     )
-    ws = workbook.create_sheet(title=PROVENANCE_SHEET)
-    for letter, width in (("A", 16), ("B", 16), ("C", 70)):
-        ws.column_dimensions[letter].width = width
+    ws = workbook.add_sheet(PROVENANCE_SHEET, exact=True)
+    for column, width in enumerate((16, 16, 70)):
+        ws.set_column(column, column, width)
     _print_setup(ws)
-    title = WriteOnlyCell(ws, value=safe_text(_("Provenance of this file")))
-    title.font = _TITLE_FONT
-    ws.append([title])
-    header = []
-    for label in (_("Provenance key"), _("Item"), _("Value")):
-        cell = WriteOnlyCell(ws, value=label)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        header.append(cell)
-    ws.append(header)
+    ws.write_string(0, 0, cell_text(_("Provenance of this file")), workbook.title_format)
+    for column, label in enumerate((_("Provenance key"), _("Item"), _("Value"))):
+        ws.write_string(1, column, cell_text(label), workbook.key_header_format)
     labels = provenance_labels()
-    for key in PROVENANCE_KEYS:
-        ws.append([key, labels[key], values[key] or None])
+    for row, key in enumerate(PROVENANCE_KEYS, start=2):
+        for column, text in enumerate((key, cell_text(labels[key]), values[key])):
+            if text:
+                ws.write_string(row, column, text)
     workbook.sealed = values
     return values
 
 
-def workbook_bytes(workbook: Workbook) -> bytes:
-    if isinstance(workbook, ExportWorkbook):
-        seal(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def workbook_bytes(workbook: XlsxBook) -> bytes:
+    with workbook_file(workbook) as handle:
+        return handle.read()
 
 
-def workbook_file(workbook: Workbook):
-    """The saved workbook as a temporary file (large exports: the rows were
-    streamed to disk by write-only mode; nothing is held in memory)."""
+def workbook_file(workbook: XlsxBook):
+    """The saved workbook as a temporary file at its start (the rows were
+    streamed to disk as they were written; nothing is held in memory). The
+    caller closes it."""
     if isinstance(workbook, ExportWorkbook):
         seal(workbook)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return workbook.save()
 
 
 def heading(*parts: str) -> str:

@@ -152,7 +152,8 @@ def test_ranking_file_carries_its_provenance_and_its_rows_sha256(world):
     # every sheet prints landscape, one page wide, the header row on every page
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape"
-        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        # one page wide: fitToWidth is left out at its default (1), fitToHeight 0 = any
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (None, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert ws.print_title_rows == "$2:$2"
     # ids are text
@@ -185,7 +186,9 @@ def test_widths_count_chinese_characters_twice():
     sheet.row(["x", "1", "y"])
     sheet.close()
     ws = load(workbook_bytes(book))["t"]
-    assert [ws.column_dimensions[c].width for c in "ABC"] == [34, 9, 6]
+    # the file stores each width plus the cell padding (5 px of a 7-px digit), so
+    # Excel shows the 34, 9 and 6 characters asked for
+    assert [ws.column_dimensions[c].width for c in "ABC"] == [34.7109375, 9.7109375, 6.7109375]
 
 
 # --- checking a file -----------------------------------------------------------------
