@@ -7,7 +7,6 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from fractions import Fraction
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -90,7 +89,7 @@ def quota_rows(*, tenant: Tenant, month: str, recount: bool = False) -> tuple[in
         end=end,
         among=appointed,
     )
-    texts: dict[Fraction, tuple[str, str]] = {}  # few distinct requirements
+    texts: dict[tuple, tuple[str, str, str, str]] = {}
     return policy.version, [_render(row, officers, texts, duties) for row in rows]
 
 
@@ -144,13 +143,19 @@ class _Counts(Mapping):
         self.position = {column: 2 * i for i, column in enumerate(columns)}
         self.rows: dict[tuple[int | str, str], tuple[int, ...]] = {}
 
-    def __getitem__(self, key):
+    def get(self, key, default=None):
         subject, kind, basis, start = key
         row = self.rows.get((subject, kind))
         at = self.position.get((basis, start))
         if row is None or at is None:
-            raise KeyError(key)
+            return default
         return row[at], row[at + 1]
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def __iter__(self):
         for subject, kind in self.rows:
@@ -298,16 +303,20 @@ def duty_columns(
 def _render(
     row: engine.QuotaRow,
     officers: dict[int, Appointed],
-    texts: dict[Fraction, tuple[str, str]],
+    texts: dict[tuple, tuple[str, str, str, str]],
     duties: dict[int, dict],
 ) -> dict:
     officer = officers.get(row.officer) if row.officer else None
-    if row.required not in texts:
-        texts[row.required] = (
+    # the texts of a (required, period) pair, made once: reports have few
+    key = (row.required.numerator, row.required.denominator, row.period_start, row.period_end)
+    if key not in texts:
+        texts[key] = (
             two_decimals(row.required).removesuffix(".00"),
             exact_text(row.required),
+            row.period_start.isoformat(),
+            row.period_end.isoformat(),
         )
-    required, required_exact = texts[row.required]
+    required, required_exact, period_start, period_end = texts[key]
     return {
         "subject": row.subject,
         "officer": row.officer,
@@ -315,8 +324,8 @@ def _render(
         "category": officer.category if officer else "",
         "district": row.district,
         "quota": row.quota,
-        "period_start": row.period_start.isoformat(),
-        "period_end": row.period_end.isoformat(),
+        "period_start": period_start,
+        "period_end": period_end,
         "required": required,
         "required_exact": required_exact,
         "counted": row.counted,

@@ -10,6 +10,7 @@ against the pro-rated expectation to date.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -212,13 +213,13 @@ def _officer_rows(
     periods = {q.period: _period(q.period, month_start) for q in quotas}
     # what a term pattern requires depends on the terms only: worked out
     # once per distinct pattern (most officers share their terms)
-    plans: dict[tuple, list[tuple[Quota, dt.date, dt.date, Fraction]] | None] = {}
+    plans: dict[tuple, list[tuple[Quota, dt.date, dt.date, Fraction, int]] | None] = {}
     rows = []
     for officer in officers:
         terms = (officer.category, officer.term_start, officer.term_end, officer.earlier_terms)
         if terms not in plans:
             plans[terms] = _plan(officer, quotas, periods, month_start, month_end)
-        for quota, start, end, required in plans[terms] or ():
+        for quota, start, end, required, least in plans[terms] or ():
             counted, verified = count(officer.id, quota, start)
             rows.append(
                 QuotaRow(
@@ -231,7 +232,7 @@ def _officer_rows(
                     required=required,
                     counted=counted,
                     verified=verified,
-                    met=counted >= required,
+                    met=counted >= least,
                 )
             )
     return rows
@@ -243,7 +244,7 @@ def _plan(
     periods: dict[str, tuple[dt.date, dt.date]],
     month_start: dt.date,
     month_end: dt.date,
-) -> list[tuple[Quota, dt.date, dt.date, Fraction]] | None:
+) -> list[tuple[Quota, dt.date, dt.date, Fraction, int]] | None:
     """The officer's quotas for the month with their periods and what each
     requires to date; None when the officer did not serve in the month."""
     if not officer.serves(month_start, month_end):
@@ -260,7 +261,8 @@ def _plan(
         else:  # to date, pro-rated by months served
             served = _served(officer, start, month_end)
             required = Fraction(quota.count * served, PERIOD_MONTHS[quota.period])
-        plan.append((quota, start, end, required))
+        # counts are whole: counted >= required is counted >= its ceiling
+        plan.append((quota, start, end, required, math.ceil(required)))
     return plan
 
 
