@@ -136,17 +136,17 @@ COUNTED = ("submitted", "verified")
 
 class _Counts(Mapping):
     """The engine's :data:`~scoring.engine.quotas.QuotaCounts` over compact
-    rows: (subject, kind) → a tuple of (counted, verified) pairs, one pair
-    per (basis, period start) in ``columns`` order."""
+    rows: subject → a tuple of (counted, verified) pairs, one pair per
+    (kind, basis, period start) in ``columns`` order."""
 
-    def __init__(self, columns: list[tuple[str, dt.date]]):
+    def __init__(self, columns: list[tuple[str, str, dt.date]]):
         self.position = {column: 2 * i for i, column in enumerate(columns)}
-        self.rows: dict[tuple[int | str, str], tuple[int, ...]] = {}
+        self.rows: dict[int | str, tuple[int, ...]] = {}
 
     def get(self, key, default=None):
         subject, kind, basis, start = key
-        row = self.rows.get((subject, kind))
-        at = self.position.get((basis, start))
+        row = self.rows.get(subject)
+        at = self.position.get((kind, basis, start))
         if row is None or at is None:
             return default
         return row[at], row[at + 1]
@@ -158,8 +158,8 @@ class _Counts(Mapping):
         return found
 
     def __iter__(self):
-        for subject, kind in self.rows:
-            for basis, start in self.position:
+        for subject in self.rows:
+            for kind, basis, start in self.position:
                 yield subject, kind, basis, start
 
     def __len__(self) -> int:
@@ -167,16 +167,17 @@ class _Counts(Mapping):
 
 
 def _count_query(queryset, group: str, quotas: list[engine.Quota], month: str, *, distinct: bool):
-    """``queryset`` (credits) grouped by ``group`` and kind, counting (with
-    ``distinct``: each entry once) from each period start of ``quotas`` to
-    the month's end, all entries and verified ones, per basis."""
-    starts = engine.period_starts(month, quotas)
-    columns = [
-        (basis, since) for basis in sorted({engine.basis_of(q) for q in quotas}) for since in starts
-    ]
+    """``queryset`` (credits) grouped by ``group``, counting (with
+    ``distinct``: each entry once) for each (kind, basis, period start) of
+    ``quotas`` the entries from the start to the month's end, all and
+    verified: one row per subject, two integers per quota."""
+    month_end = engine.month_bounds(month)[1]
+    columns = sorted(
+        {(q.kind, engine.basis_of(q), engine.period_starts(month, [q])[0]) for q in quotas}
+    )
     aggregates = {}
-    for i, (basis, since) in enumerate(columns):
-        chosen = Q(entry__occurred_on__gte=since)
+    for i, (kind, basis, since) in enumerate(columns):
+        chosen = Q(entry__kind=kind, entry__occurred_on__gte=since)
         if basis == "valid":
             chosen &= Q(entry__is_valid=True)
         aggregates[f"n{i}"] = Count("entry_id", filter=chosen, distinct=distinct)
@@ -187,21 +188,21 @@ def _count_query(queryset, group: str, quotas: list[engine.Quota], month: str, *
     names = [name for i in range(len(columns)) for name in (f"n{i}", f"v{i}")]
     rows = (
         queryset.filter(
-            entry__occurred_on__range=(starts[0], engine.month_bounds(month)[1]),
-            entry__kind__in=sorted({q.kind for q in quotas}),
+            entry__occurred_on__range=(min(since for _k, _b, since in columns), month_end),
+            entry__kind__in=sorted({kind for kind, _b, _s in columns}),
         )
-        .values_list(group, "entry__kind")
+        .values_list(group)
         .annotate(**aggregates)
-        .values_list(group, "entry__kind", *names)
+        .values_list(group, *names)
         .order_by()
     )
-    # run as plain SQL: a row per (subject, kind), the integers as they come
-    # (no converters), all fetched at once (a server-side cursor plans worse)
+    # run as plain SQL: a row per subject, the integers as they come (no
+    # converters), all fetched at once (a server-side cursor plans worse)
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for subject, kind, *numbers in cursor.fetchall():
-            counts.rows[subject, kind] = tuple(numbers)
+        for subject, *numbers in cursor.fetchall():
+            counts.rows[subject] = tuple(numbers)
     return counts
 
 
@@ -213,7 +214,7 @@ def quota_counts(
     district code: entries crediting any officer of ``appointed``, the
     queryset of the officers appointed in the month, with that district,
     each entry once), each from a quota period's start to the month's end.
-    Two queries at most, rows per (officer, kind) and (district, kind)."""
+    Two queries at most, a row per officer and per district."""
     credits = Credit.objects.filter(entry__tenant=tenant, entry__status__in=COUNTED)
     empty = _Counts([])
     mine = [q for q in quotas if q.scope == "officer"]

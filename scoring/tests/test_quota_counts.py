@@ -161,9 +161,9 @@ def test_the_cases_the_comparison_relies_on_occur(world, other_world):
 
 
 def test_counts_keyed_by_subject_kind_basis_and_period_start(world):
-    """The counts from each period start (month, quarter, year) to the
-    month's end, all and verified, per basis; a district counts an entry
-    crediting two of its officers once."""
+    """The counts from each quota's period start (month, quarter, year) to
+    the month's end, all and verified, per kind and basis; a district counts
+    an entry crediting two of its officers once."""
     from roster.models import Officer
 
     logger, admin = centre(world), world.users["admin"].memberships.get()
@@ -194,12 +194,11 @@ def test_counts_keyed_by_subject_kind_basis_and_period_start(world):
         appointed=Officer.objects.for_tenant(world.tenant),
     )
     may, april, january = D(2025, 5, 1), D(2025, 4, 1), D(2025, 1, 1)
-    assert [by_officer[city.id, "video", "logged", s] for s in (may, april, january)] == [
-        (1, 1),
-        (2, 1),
-        (3, 2),
-    ]
+    # videos: a monthly quota (city) and a quarterly one (district officers)
+    assert [by_officer[city.id, "video", "logged", s] for s in (may, april)] == [(1, 1), (2, 1)]
+    assert (city.id, "video", "logged", january) not in by_officer  # no yearly video quota
     assert by_officer[d1.id, "demand", "valid", january] == (1, 0)
     assert by_officer[mine.id, "case", "logged", january] == (1, 1)
-    assert (city.id, "demand", "valid", january) not in by_officer  # credited no demand
+    assert by_officer[city.id, "demand", "valid", january] == (0, 0)  # credited no demand
+    assert (city.id, "demand", "valid", may) not in by_officer  # no such quota
     assert dict(by_district) == {("d1", "case", "logged", january): (1, 1)}
