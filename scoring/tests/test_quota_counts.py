@@ -202,3 +202,28 @@ def test_counts_keyed_by_subject_kind_basis_and_period_start(world):
     assert by_officer[city.id, "demand", "valid", january] == (0, 0)  # credited no demand
     assert (city.id, "demand", "valid", may) not in by_officer  # no such quota
     assert dict(by_district) == {("d1", "case", "logged", january): (1, 1)}
+
+
+def test_other_quotas_from_a_later_policy_version_count_alike(world, other_world):
+    """From June a policy version adds quotas the preset lacks: district
+    quotas per quarter on the "valid" basis and per month, an officer quota
+    per quarter, a monthly one on the "valid" basis; months on both sides
+    of the change count alike both ways."""
+    from accounts.services import policy_publish
+
+    rules = preset_rules("wuhan")
+    district, city = {"scope": "district"}, {"scope": "officer", "category": "city"}
+    rules["quotas"] += [
+        district | {"kind": "demand", "count": 3, "period": "quarter", "basis": "valid"},
+        district | {"kind": "event", "count": 2, "period": "month"},
+        city | {"kind": "conversion", "count": 1, "period": "quarter"},
+        dict(city, category="district", kind="demand", count=1, period="month", basis="valid"),
+    ]
+    policy_publish(tenant=world.tenant, rules=rules, effective_from=D(2025, 6, 1))
+    _ledger(world, random.Random(4), entries=120)
+    _other_tenant(other_world)
+    for month in ["2025-05", "2025-06", "2025-08", "2025-11", "2025-12"]:
+        version, rows = quota_rows(tenant=world.tenant, month=month)
+        assert (version, rows) == quota_rows(tenant=world.tenant, month=month, recount=True)
+    assert version == 2
+    assert {r["quota"] for r in rows} >= {"conversion/quarter", "demand/month/valid", "event/month"}
