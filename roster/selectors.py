@@ -198,17 +198,24 @@ def officers_appointed(*, tenant: Tenant, start: dt.date, end: dt.date) -> Query
     )
 
 
-def terms_served(*, officers: list[Officer]) -> dict[int, list[tuple[dt.date, dt.date]]]:
+def terms_served(
+    *, officers: list[Officer], among: QuerySet[Officer] | None = None
+) -> dict[int, list[tuple[dt.date, dt.date]]]:
     """Officer id → every term the appointment has held, oldest first: the
     earlier terms a renewal kept (:class:`OfficerRenewal`) and the current
-    one (an open end as ``date.max``). One query."""
+    one (an open end as ``date.max``). One query. ``among``: a queryset of
+    (at least) these officers, read as a subquery instead of a list of ids
+    (thousands of officers)."""
     out = {o.id: [] for o in officers}
     for officer_id, start, end in (
-        OfficerRenewal.objects.filter(officer_id__in=list(out))
+        OfficerRenewal.objects.filter(
+            officer_id__in=list(out) if among is None else among.values("id")
+        )
         .order_by("officer_id", "previous_start", "id")
         .values_list("officer_id", "previous_start", "previous_end")
     ):
-        out[officer_id].append((start, end))
+        if officer_id in out:
+            out[officer_id].append((start, end))
     for o in officers:
         out[o.id].append((o.term_start, o.term_end or dt.date.max))
     return out

@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,30 +41,77 @@ def previous_month(today: dt.date | None = None) -> str:
     return f"{first.year}-{first.month:02d}"
 
 
-def quota_rows(*, tenant: Tenant, month: str) -> tuple[int, list[dict]]:
-    """The policy version used and the report's rows for the month."""
+def quota_rows(*, tenant: Tenant, month: str, recount: bool = False) -> tuple[int, list[dict]]:
+    """The policy version used and the report's rows for the month.
+
+    The entries are counted in the database, per (officer, kind) and per
+    (district, kind), from each quota period's start to the month's end
+    (:func:`quota_counts`); the engine decides what is required and met.
+    ``recount=True`` loads every credit of the year instead and counts in
+    the engine, entry by entry (the audit path; tests compare the two)."""
     start, end = engine.month_bounds(check_month(month))
     policy = policy_in_force(tenant=tenant, on=end)
     quotas = engine.Quota.from_policy(policy.rules.get("quotas", []))
+    appointed = officers_appointed(tenant=tenant, start=start, end=end)
     officers = {
-        o.id: o
-        for o in officers_appointed(tenant=tenant, start=start, end=end).select_related("district")
+        row[0]: Appointed(*row)
+        for row in appointed.values_list(*Appointed._fields)  # the roster's order
     }
-    terms = terms_served(officers=list(officers.values()))
+    terms = terms_served(officers=list(officers.values()), among=appointed)
     facts = [
         engine.QuotaOfficer(
             id=o.id,
             category=o.category,
-            district=o.district.code if o.district_id else None,
+            district=o.district__code,
             term_start=o.term_start,
             term_end=min(o.term_end, o.disqualified_on or o.term_end),
             earlier_terms=tuple(terms[o.id][:-1]),
         )
         for o in officers.values()
     ]
+    if recount:
+        entries = _quota_entries(tenant=tenant, month=month, officers=list(officers))
+        rows = engine.officer_rows(month, quotas, facts, entries) + engine.district_rows(
+            month, quotas, facts, entries
+        )
+    else:
+        by_officer, by_district = quota_counts(
+            tenant=tenant, month=month, quotas=quotas, appointed=appointed
+        )
+        rows = engine.officer_rows_counted(
+            month, quotas, facts, by_officer
+        ) + engine.district_rows_counted(month, quotas, facts, by_district)
+    duties = duty_columns(
+        tenant=tenant,
+        rules=policy.rules,
+        officers=list(officers.values()),
+        start=start,
+        end=end,
+        among=appointed,
+    )
+    texts: dict[tuple, tuple[str, str, str, str]] = {}
+    return policy.version, [_render(row, officers, texts, duties) for row in rows]
+
+
+class Appointed(NamedTuple):
+    """What the report reads of an officer appointed in the month."""
+
+    id: int
+    category: str
+    district__code: str | None
+    term_start: dt.date
+    term_end: dt.date
+    disqualified_on: dt.date | None
+    full_name: str
+
+
+def _quota_entries(*, tenant: Tenant, month: str, officers: list[int]) -> list[engine.QuotaEntry]:
+    """Every credit of the officers on the tenant's submitted and verified
+    entries from 1 January to the month's end, one engine fact each."""
+    start, end = engine.month_bounds(month)
     credits = Credit.objects.filter(
         entry__tenant=tenant,
-        entry__status__in=["submitted", "verified"],
+        entry__status__in=COUNTED,
         entry__occurred_on__range=(dt.date(start.year, 1, 1), end),
         officer_id__in=officers,
     ).values_list(
@@ -72,21 +122,116 @@ def quota_rows(*, tenant: Tenant, month: str) -> tuple[int, list[dict]]:
         "entry__status",
         "entry__is_valid",
     )
-    entries = [
+    return [
         engine.QuotaEntry(
             officer=o, entry=e, kind=k, occurred_on=d, verified=s == "verified", valid=v
         )
         for o, e, k, d, s, v in credits.iterator(chunk_size=5000)
     ]
-    rows = engine.officer_rows(month, quotas, facts, entries) + engine.district_rows(
-        month, quotas, facts, entries
+
+
+#: the statuses whose entries count towards quotas
+COUNTED = ("submitted", "verified")
+
+
+class _Counts(Mapping):
+    """The engine's :data:`~scoring.engine.quotas.QuotaCounts` over compact
+    rows: subject → a tuple of (counted, verified) pairs, one pair per
+    (kind, basis, period start) in ``columns`` order."""
+
+    def __init__(self, columns: list[tuple[str, str, dt.date]]):
+        self.position = {column: 2 * i for i, column in enumerate(columns)}
+        self.rows: dict[int | str, tuple[int, ...]] = {}
+
+    def get(self, key, default=None):
+        subject, kind, basis, start = key
+        row = self.rows.get(subject)
+        at = self.position.get((kind, basis, start))
+        if row is None or at is None:
+            return default
+        return row[at], row[at + 1]
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self):
+        for subject in self.rows:
+            for kind, basis, start in self.position:
+                yield subject, kind, basis, start
+
+    def __len__(self) -> int:
+        return len(self.rows) * len(self.position)
+
+
+def _count_query(queryset, group: str, quotas: list[engine.Quota], month: str, *, distinct: bool):
+    """``queryset`` (credits) grouped by ``group``, counting (with
+    ``distinct``: each entry once) for each (kind, basis, period start) of
+    ``quotas`` the entries from the start to the month's end, all and
+    verified: one row per subject, two integers per quota."""
+    month_end = engine.month_bounds(month)[1]
+    columns = sorted(
+        {(q.kind, engine.basis_of(q), engine.period_starts(month, [q])[0]) for q in quotas}
     )
-    duties = duty_columns(
-        tenant=tenant, rules=policy.rules, officers=list(officers.values()), start=start, end=end
+    aggregates = {}
+    for i, (kind, basis, since) in enumerate(columns):
+        chosen = Q(entry__kind=kind, entry__occurred_on__gte=since)
+        if basis == "valid":
+            chosen &= Q(entry__is_valid=True)
+        aggregates[f"n{i}"] = Count("entry_id", filter=chosen, distinct=distinct)
+        aggregates[f"v{i}"] = Count(
+            "entry_id", filter=chosen & Q(entry__status="verified"), distinct=distinct
+        )
+    counts = _Counts(columns)
+    names = [name for i in range(len(columns)) for name in (f"n{i}", f"v{i}")]
+    rows = (
+        queryset.filter(
+            entry__occurred_on__range=(min(since for _k, _b, since in columns), month_end),
+            entry__kind__in=sorted({kind for kind, _b, _s in columns}),
+        )
+        .values_list(group)
+        .annotate(**aggregates)
+        .values_list(group, *names)
+        .order_by()
     )
-    return policy.version, [
-        _render(row, officers) | duties.get(row.officer, NO_DUTIES) for row in rows
-    ]
+    # run as plain SQL: a row per subject, the integers as they come (no
+    # converters), all fetched at once (a server-side cursor plans worse)
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for subject, *numbers in cursor.fetchall():
+            counts.rows[subject] = tuple(numbers)
+    return counts
+
+
+def quota_counts(
+    *, tenant: Tenant, month: str, quotas: list[engine.Quota], appointed
+) -> tuple[Mapping, Mapping]:
+    """The month's counts for the engine, made in the database: per officer
+    (keyed by officer id: every officer credited) and per district (keyed by
+    district code: entries crediting any officer of ``appointed``, the
+    queryset of the officers appointed in the month, with that district,
+    each entry once), each from a quota period's start to the month's end.
+    Two queries at most, a row per officer and per district."""
+    credits = Credit.objects.filter(entry__tenant=tenant, entry__status__in=COUNTED)
+    empty = _Counts([])
+    mine = [q for q in quotas if q.scope == "officer"]
+    theirs = [q for q in quotas if q.scope == "district"]
+    by_officer = _count_query(credits, "officer_id", mine, month, distinct=False) if mine else empty
+    by_district = (
+        _count_query(
+            credits.filter(officer_id__in=appointed.filter(district__isnull=False).values("id")),
+            "officer__district__code",
+            theirs,
+            month,
+            distinct=True,
+        )
+        if theirs
+        else empty
+    )
+    return by_officer, by_district
 
 
 #: the duty columns of a district's row (the duties are the officers')
@@ -94,26 +239,32 @@ NO_DUTIES = {"reports_due": None, "reports_late": None, "service_days": None}
 
 
 def duty_columns(
-    *, tenant: Tenant, rules: dict, officers: list[Officer], start: dt.date, end: dt.date
+    *,
+    tenant: Tenant,
+    rules: dict,
+    officers: list[Officer] | list[Appointed],
+    start: dt.date,
+    end: dt.date,
+    among: QuerySet[Officer] | None = None,
 ) -> dict[int, dict]:
     """Officer id → the month's duties beside the quotas (issue 13):
     ``reports_due`` (plans and reports the policy's duties make due in the
     month), ``reports_late`` (of those, the ones whose day has passed and
     that were not handed in by it, or were returned since) and
-    ``service_days`` (days on site in the month)."""
+    ``service_days`` (days on site in the month). ``among``: a queryset of
+    (at least) the officers, read as a subquery instead of a list of ids."""
     from duties.choices import DutyKind, ReportStatus
     from duties.models import Report
     from duties.schedule import periods_due
     from duties.selectors import binds, duties_of, service_day_totals
 
     today = timezone.localdate()
-    days = service_day_totals(
-        tenant=tenant, officers=[o.id for o in officers], start=start, end=end
-    )
+    ids = [o.id for o in officers]
+    days = service_day_totals(tenant=tenant, officers=ids, start=start, end=end, among=among)
     on_time = set(
         Report.objects.for_tenant(tenant)
         .filter(
-            officer__in=[o.id for o in officers],
+            officer__in=ids if among is None else among.values("id"),
             due_on__range=(start, end),
             late=False,
             status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
@@ -121,19 +272,24 @@ def duty_columns(
         .values_list("officer_id", "kind", "period")
     )
     out = {}
+    reports = duties_of(rules, DutyKind.REPORT)
+    schedules: dict[tuple, list[tuple[str, str, dt.date]]] = {}  # per category and term
     for officer in officers:
-        due = [
-            (duty["report"], period, day)
-            for duty in duties_of(rules, DutyKind.REPORT)
-            if binds(duty, officer)
-            for period, day in periods_due(
-                duty["report"],
-                duty["due_offset_days"],
-                since=start,
-                until=end,
-                active=(officer.term_start, officer.term_end),
-            )
-        ]
+        key = (officer.category, officer.term_start, officer.term_end)
+        if key not in schedules:
+            schedules[key] = [
+                (duty["report"], period, day)
+                for duty in reports
+                if binds(duty, officer)
+                for period, day in periods_due(
+                    duty["report"],
+                    duty["due_offset_days"],
+                    since=start,
+                    until=end,
+                    active=(officer.term_start, officer.term_end),
+                )
+            ]
+        due = schedules[key]
         out[officer.id] = {
             "reports_due": len(due),
             "reports_late": sum(
@@ -145,8 +301,23 @@ def duty_columns(
     return out
 
 
-def _render(row: engine.QuotaRow, officers: dict[int, Officer]) -> dict:
+def _render(
+    row: engine.QuotaRow,
+    officers: dict[int, Appointed],
+    texts: dict[tuple, tuple[str, str, str, str]],
+    duties: dict[int, dict],
+) -> dict:
     officer = officers.get(row.officer) if row.officer else None
+    # the texts of a (required, period) pair, made once: reports have few
+    key = (row.required.numerator, row.required.denominator, row.period_start, row.period_end)
+    if key not in texts:
+        texts[key] = (
+            two_decimals(row.required).removesuffix(".00"),
+            exact_text(row.required),
+            row.period_start.isoformat(),
+            row.period_end.isoformat(),
+        )
+    required, required_exact, period_start, period_end = texts[key]
     return {
         "subject": row.subject,
         "officer": row.officer,
@@ -154,13 +325,14 @@ def _render(row: engine.QuotaRow, officers: dict[int, Officer]) -> dict:
         "category": officer.category if officer else "",
         "district": row.district,
         "quota": row.quota,
-        "period_start": row.period_start.isoformat(),
-        "period_end": row.period_end.isoformat(),
-        "required": two_decimals(row.required).removesuffix(".00"),
-        "required_exact": exact_text(row.required),
+        "period_start": period_start,
+        "period_end": period_end,
+        "required": required,
+        "required_exact": required_exact,
         "counted": row.counted,
         "verified": row.verified,
         "met": row.met,
+        **duties.get(row.officer, NO_DUTIES),
     }
 
 

@@ -34,12 +34,17 @@ from .points import (
 )
 from .quotas import (
     Quota,
+    QuotaCounts,
     QuotaEntry,
     QuotaOfficer,
     QuotaRow,
+    basis_of,
     district_rows,
+    district_rows_counted,
     month_bounds,
     officer_rows,
+    officer_rows_counted,
+    period_starts,
 )
 from .ranking import award_candidates, excellence_places, rank_pool, rank_pools
 from .text import exact_text, two_decimals
@@ -55,6 +60,7 @@ __all__ = [
     "OfficerScore",
     "PoolResult",
     "Quota",
+    "QuotaCounts",
     "QuotaEntry",
     "QuotaOfficer",
     "QuotaRow",
@@ -65,13 +71,17 @@ __all__ = [
     "assess",
     "assessment_rules",
     "award_candidates",
+    "basis_of",
     "consequences",
     "district_rows",
+    "district_rows_counted",
     "exact_text",
     "excellence_places",
     "group_sizes",
     "month_bounds",
     "officer_rows",
+    "officer_rows_counted",
+    "period_starts",
     "rank_pool",
     "rank_pools",
     "score_from_groups",

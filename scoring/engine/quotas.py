@@ -10,7 +10,8 @@ against the pro-rated expectation to date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -151,6 +152,33 @@ def _counts(
     return len(chosen), sum(1 for e in chosen.values() if e.verified)
 
 
+#: counts of entries from a period's start to the report month's end:
+#: (subject, kind, basis, period start) → (counted, verified), where the
+#: subject is an officer id (officer rows) or a district code (district rows)
+#: and the basis "valid" or "logged"; a missing key counts (0, 0)
+QuotaCounts = Mapping[tuple[int | str, str, str, dt.date], tuple[int, int]]
+Counter = Callable[[int | str, Quota, dt.date], tuple[int, int]]
+
+
+def basis_of(quota: Quota) -> str:
+    """The counting basis: "valid" (only entries marked valid) or "logged"."""
+    return "valid" if quota.basis == "valid" else "logged"
+
+
+def period_starts(month: str, quotas: Iterable[Quota]) -> list[dt.date]:
+    """The distinct starts of the quotas' periods containing the month
+    (each period is counted from its start to the month's end)."""
+    month_start = month_bounds(month)[0]
+    return sorted({_period(q.period, month_start)[0] for q in quotas})
+
+
+def _from_counts(counts: QuotaCounts) -> Counter:
+    def count(subject: int | str, quota: Quota, start: dt.date) -> tuple[int, int]:
+        return counts.get((subject, quota.kind, basis_of(quota), start), (0, 0))
+
+    return count
+
+
 def officer_rows(
     month: str,
     quotas: Iterable[Quota],
@@ -158,27 +186,41 @@ def officer_rows(
     entries: Iterable[QuotaEntry],
 ) -> list[QuotaRow]:
     """One row per officer and quota of their category for the month."""
-    month_start, month_end = month_bounds(month)
+    month_end = month_bounds(month)[1]
     by_officer: dict[int, list[QuotaEntry]] = {}
     for entry in entries:
         by_officer.setdefault(entry.officer, []).append(entry)
+
+    def count(officer: int | str, quota: Quota, start: dt.date) -> tuple[int, int]:
+        return _counts(by_officer.get(officer, []), quota, start, month_end)
+
+    return _officer_rows(month, quotas, officers, count)
+
+
+def officer_rows_counted(
+    month: str, quotas: Iterable[Quota], officers: Iterable[QuotaOfficer], counts: QuotaCounts
+) -> list[QuotaRow]:
+    """:func:`officer_rows` from counts made beforehand (by the database):
+    ``counts`` keyed by officer id."""
+    return _officer_rows(month, quotas, officers, _from_counts(counts))
+
+
+def _officer_rows(
+    month: str, quotas: Iterable[Quota], officers: Iterable[QuotaOfficer], count: Counter
+) -> list[QuotaRow]:
+    month_start, month_end = month_bounds(month)
+    quotas = list(quotas)
+    periods = {q.period: _period(q.period, month_start) for q in quotas}
+    # what a term pattern requires depends on the terms only: worked out
+    # once per distinct pattern (most officers share their terms)
+    plans: dict[tuple, list[tuple[Quota, dt.date, dt.date, Fraction, int]] | None] = {}
     rows = []
     for officer in officers:
-        if not officer.serves(month_start, month_end):
-            continue
-        mine = by_officer.get(officer.id, [])
-        for quota in quotas:
-            if quota.scope != "officer" or quota.category != officer.category:
-                continue
-            start, end = _period(quota.period, month_start)
-            if quota.period == "month":
-                if not officer.serves_whole(month_start, month_end):
-                    continue  # monthly quotas: months wholly inside a term
-                required = Fraction(quota.count)
-            else:  # to date, pro-rated by months served
-                served = _served(officer, start, month_end)
-                required = Fraction(quota.count * served, PERIOD_MONTHS[quota.period])
-            counted, verified = _counts(mine, quota, start, month_end)
+        terms = (officer.category, officer.term_start, officer.term_end, officer.earlier_terms)
+        if terms not in plans:
+            plans[terms] = _plan(officer, quotas, periods, month_start, month_end)
+        for quota, start, end, required, least in plans[terms] or ():
+            counted, verified = count(officer.id, quota, start)
             rows.append(
                 QuotaRow(
                     subject=f"officer:{officer.id}",
@@ -190,10 +232,38 @@ def officer_rows(
                     required=required,
                     counted=counted,
                     verified=verified,
-                    met=counted >= required,
+                    met=counted >= least,
                 )
             )
     return rows
+
+
+def _plan(
+    officer: QuotaOfficer,
+    quotas: list[Quota],
+    periods: dict[str, tuple[dt.date, dt.date]],
+    month_start: dt.date,
+    month_end: dt.date,
+) -> list[tuple[Quota, dt.date, dt.date, Fraction, int]] | None:
+    """The officer's quotas for the month with their periods and what each
+    requires to date; None when the officer did not serve in the month."""
+    if not officer.serves(month_start, month_end):
+        return None
+    plan = []
+    for quota in quotas:
+        if quota.scope != "officer" or quota.category != officer.category:
+            continue
+        start, end = periods[quota.period]
+        if quota.period == "month":
+            if not officer.serves_whole(month_start, month_end):
+                continue  # monthly quotas: months wholly inside a term
+            required = Fraction(quota.count)
+        else:  # to date, pro-rated by months served
+            served = _served(officer, start, month_end)
+            required = Fraction(quota.count * served, PERIOD_MONTHS[quota.period])
+        # counts are whole: counted >= required is counted >= its ceiling
+        plan.append((quota, start, end, required, math.ceil(required)))
+    return plan
 
 
 def district_rows(
@@ -205,13 +275,35 @@ def district_rows(
     """One row per district and district quota: entries crediting any of the
     district's officers, each entry once; required to date pro-rated by the
     months of the period elapsed."""
-    month_start, month_end = month_bounds(month)
+    month_end = month_bounds(month)[1]
+    officers = list(officers)
     district_of = {o.id: o.district for o in officers if o.district}
     per_district: dict[str, list[QuotaEntry]] = {}
     for entry in entries:
         code = district_of.get(entry.officer)
         if code:
             per_district.setdefault(code, []).append(entry)
+
+    def count(code: int | str, quota: Quota, start: dt.date) -> tuple[int, int]:
+        return _counts(per_district.get(code, []), quota, start, month_end)
+
+    return _district_rows(month, quotas, officers, count)
+
+
+def district_rows_counted(
+    month: str, quotas: Iterable[Quota], officers: Iterable[QuotaOfficer], counts: QuotaCounts
+) -> list[QuotaRow]:
+    """:func:`district_rows` from counts made beforehand (by the database):
+    ``counts`` keyed by district code, each entry counted once per district
+    (among entries crediting the district's officers in ``officers``)."""
+    return _district_rows(month, quotas, officers, _from_counts(counts))
+
+
+def _district_rows(
+    month: str, quotas: Iterable[Quota], officers: Iterable[QuotaOfficer], count: Counter
+) -> list[QuotaRow]:
+    month_start, month_end = month_bounds(month)
+    codes = sorted({o.district for o in officers if o.district})
     rows = []
     for quota in quotas:
         if quota.scope != "district":
@@ -219,8 +311,8 @@ def district_rows(
         start, end = _period(quota.period, month_start)
         elapsed = len(_months(start, month_end))
         required = Fraction(quota.count * elapsed, PERIOD_MONTHS[quota.period])
-        for code in sorted(set(district_of.values())):
-            counted, verified = _counts(per_district.get(code, []), quota, start, month_end)
+        for code in codes:
+            counted, verified = count(code, quota, start)
             rows.append(
                 QuotaRow(
                     subject=f"district:{code}",

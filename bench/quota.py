@@ -1,0 +1,244 @@
+"""Time the monthly quota report on a tenant made by ``bench/generate.py``,
+beside one hand-written SQL statement that counts the same thing (the floor).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench_s \\
+        .venv/bin/python bench/quota.py --scale S [--months 2025-03,2025-12] [--recount]
+
+For each month, each figure is the best of ``--repeat`` runs (default 3)
+after one warm-up run, timed with ``time.perf_counter``; the peak RSS of
+each step is measured as in ``bench/run.py`` (the kernel's high-water mark
+reset before the step, read with ``resource.getrusage`` after it):
+
+report
+    ``scoring.quotas.quota_rows``: the report's rows exactly as the monthly
+    job and the API build them (officers appointed in the month, their
+    terms, the quota counts from the database, the engine's required and
+    met, the duty columns, rendering).
+counts
+    ``scoring.quotas.quota_counts`` alone: the report's two counting queries
+    (per officer and kind, per district and kind) and the compact rows built
+    from them.
+SQL floor
+    ONE hand-written statement over ``ledgers_credit`` ⨝ ``ledgers_entry``
+    (⨝ ``roster_officer``) returning every report row's counted and verified
+    figures: officers × their category's quotas (a ``VALUES`` list) left
+    joined to their credits from each period's start to the month's end,
+    and districts × district quotas left joined to their officers' credits,
+    each entry once per district (``COUNT(DISTINCT …)``). What is required
+    comes from the quota list (every generated term covers the year, so a
+    quarterly or yearly quota is pro-rated by the months elapsed). The least
+    anything reading the raw ledger must pay.
+recount (``--recount``)
+    ``quota_rows(..., recount=True)``: every credit since 1 January loaded
+    as an engine fact and counted in Python (the audit path; what the
+    report did before the counts moved to the database).
+
+Checks (printed, not asserted): the report's rows (subject, quota,
+required, counted, verified, met) against the floor's, exactly; with
+``--recount``, the whole rows of both paths.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from django.db import connection
+from run import git_head, measure
+
+from accounts.models import Tenant
+from accounts.selectors import policy_in_force
+from roster.selectors import officers_appointed
+from scoring import engine
+from scoring.engine.quotas import PERIOD_MONTHS
+from scoring.quotas import quota_counts, quota_rows
+
+# {officer_quotas} and {district_quotas}: VALUES rows built from the policy
+# (codes, kinds, categories, dates and flags only; no user text).
+FLOOR_SQL = """
+WITH oq (code, category, kind, since, valid_only) AS (VALUES {officer_quotas}),
+dq (code, kind, since, valid_only) AS (VALUES {district_quotas}),
+appointed AS (
+    SELECT id, category, district_id FROM roster_officer
+    WHERE tenant_id = %(tenant)s AND term_start <= %(end)s AND term_end >= %(start)s
+      AND NOT (status = 'disqualified' AND disqualified_on < %(start)s)
+),
+credited AS (
+    SELECT c.officer_id, c.entry_id, e.kind, e.occurred_on, e.status, e.is_valid
+    FROM ledgers_credit c JOIN ledgers_entry e ON e.id = c.entry_id
+    WHERE e.tenant_id = %(tenant)s AND e.status IN ('submitted', 'verified')
+      AND e.occurred_on BETWEEN %(year_start)s AND %(end)s
+)
+SELECT 'officer:' || a.id, oq.code, COUNT(c.entry_id),
+       COUNT(c.entry_id) FILTER (WHERE c.status = 'verified')
+FROM appointed a
+JOIN oq ON oq.category = a.category
+LEFT JOIN credited c ON c.officer_id = a.id AND c.kind = oq.kind
+    AND c.occurred_on >= oq.since AND (NOT oq.valid_only OR c.is_valid)
+GROUP BY a.id, oq.code
+UNION ALL
+SELECT 'district:' || d.code, dq.code, COUNT(DISTINCT c.entry_id),
+       COUNT(DISTINCT c.entry_id) FILTER (WHERE c.status = 'verified')
+FROM roster_district d
+JOIN dq ON TRUE
+LEFT JOIN (credited c JOIN appointed a ON a.id = c.officer_id)
+    ON a.district_id = d.id AND c.kind = dq.kind
+    AND c.occurred_on >= dq.since AND (NOT dq.valid_only OR c.is_valid)
+WHERE d.id IN (SELECT district_id FROM appointed) AND dq.code IS NOT NULL
+GROUP BY d.code, dq.code
+"""
+
+
+def _literal(value: str) -> str:
+    if not value.replace("/", "").replace("_", "").isalnum():
+        raise ValueError(value)
+    return f"'{value}'"
+
+
+def floor_sql(quotas: list[engine.Quota], month: str) -> str:
+    month_start = engine.month_bounds(month)[0]
+    officer, district = [], []
+    for q in quotas:
+        since = engine.quotas._period(q.period, month_start)[0]
+        valid = "TRUE" if engine.basis_of(q) == "valid" else "FALSE"
+        if q.scope == "officer":
+            officer.append(
+                f"({_literal(q.code)}, {_literal(q.category)}, {_literal(q.kind)}, "
+                f"DATE '{since}', {valid})"
+            )
+        else:
+            district.append(f"({_literal(q.code)}, {_literal(q.kind)}, DATE '{since}', {valid})")
+    # no quota of a scope: one row that joins nothing
+    officer = officer or ["(NULL::text, NULL::text, NULL::text, NULL::date, FALSE)"]
+    district = district or ["(NULL::text, NULL::text, NULL::date, FALSE)"]
+    return FLOOR_SQL.replace("{officer_quotas}", ", ".join(officer)).replace(
+        "{district_quotas}", ", ".join(district)
+    )
+
+
+def floor_rows(tenant: Tenant, quotas: list[engine.Quota], month: str) -> list[tuple]:
+    """The floor's rows as (subject, quota, required, counted, verified, met)."""
+    start, end = engine.month_bounds(month)
+    required = {}
+    for q in quotas:  # every generated term covers the year: elapsed months served
+        period_start = engine.quotas._period(q.period, start)[0]
+        elapsed = (end.year - period_start.year) * 12 + end.month - period_start.month + 1
+        required[q.scope, q.code] = Fraction(q.count * elapsed, PERIOD_MONTHS[q.period])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            floor_sql(quotas, month),
+            {
+                "tenant": tenant.id,
+                "start": start,
+                "end": end,
+                "year_start": dt.date(end.year, 1, 1),
+            },
+        )
+        rows = []
+        for subject, code, n, v in cursor.fetchall():
+            due = required[subject.split(":")[0], code]  # "officer:…" or "district:…"
+            rows.append((subject, code, engine.exact_text(due), n, v, n >= due))
+        return sorted(rows)
+
+
+def report_rows(rows: list[dict]) -> list[tuple]:
+    return sorted(
+        (r["subject"], r["quota"], r["required_exact"], r["counted"], r["verified"], r["met"])
+        for r in rows
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=["S", "M", "L"], required=True, type=str.upper)
+    parser.add_argument("--months", default="2025-03,2025-12")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--recount", action="store_true", help="also time the entry-by-entry recount"
+    )
+    args = parser.parse_args(argv)
+    if connection.vendor != "postgresql":
+        print("quota.py needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
+        return 2
+    slug = f"bench-{args.scale.lower()}"
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is None:
+        print(f"No tenant {slug}: run bench/generate.py --scale {args.scale} first.")
+        return 1
+    print(f"Quota report, tenant {slug}, commit {git_head()}, PostgreSQL {connection.pg_version}")
+    summary = []
+    for month in args.months.split(","):
+        start, end = engine.month_bounds(month)
+        quotas = engine.Quota.from_policy(
+            policy_in_force(tenant=tenant, on=end).rules.get("quotas", [])
+        )
+        appointed = officers_appointed(tenant=tenant, start=start, end=end)
+        print(f"{month}:")
+        floor = measure(
+            "SQL floor", lambda q=quotas, m=month: floor_rows(tenant, q, m), args.repeat, keep=list
+        )
+        counts = measure(
+            "counts",
+            lambda q=quotas, m=month, a=appointed: quota_counts(
+                tenant=tenant, month=m, quotas=q, appointed=a
+            ),
+            args.repeat,
+        )
+        report = measure(
+            "report",
+            lambda m=month: quota_rows(tenant=tenant, month=m)[1],
+            args.repeat,
+            keep=lambda rows: (report_rows(rows), rows),
+        )
+        fast, rows = report["value"]
+        differ = len(set(fast) ^ set(floor["value"]))
+        print(
+            f"  check report vs floor: {len(fast):,} rows vs {len(floor['value']):,}, "
+            f"{'EQUAL' if fast == floor['value'] else f'DIFFER ({differ} rows)'}"
+        )
+        line = {
+            "month": month,
+            "rows": len(fast),
+            "report": report,
+            "counts": counts,
+            "floor": floor,
+            "equal": fast == floor["value"],
+        }
+        if args.recount:
+            recount = measure(
+                "recount",
+                lambda m=month: quota_rows(tenant=tenant, month=m, recount=True)[1],
+                1,
+                keep=lambda rows: rows,
+            )
+            same = recount["value"] == rows
+            print(f"  check report vs recount (whole rows): {'EQUAL' if same else 'DIFFER'}")
+            line["recount"] = recount
+        summary.append(line)
+        del rows, fast
+    print()
+    print(
+        "| month | rows | report s | counts s | SQL floor s | report / floor | "
+        "peak RSS report MB | floor MB | recount s | recount MB | exact |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for s in summary:
+        recount = s.get("recount")
+        print(
+            f"| {s['month']} | {s['rows']:,} | {s['report']['best']:.2f} | "
+            f"{s['counts']['best']:.2f} | {s['floor']['best']:.2f} | "
+            f"{s['report']['best'] / s['floor']['best']:.2f}× | {s['report']['rss']:.0f} | "
+            f"{s['floor']['rss']:.0f} | "
+            + (f"{recount['best']:.2f} | {recount['rss']:.0f}" if recount else "— | —")
+            + f" | {'yes' if s['equal'] else 'NO'} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
