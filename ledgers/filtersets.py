@@ -36,7 +36,13 @@ class EntryFilterSet(django_filters.FilterSet):
         """Entries crediting the officer (``officer``) or an officer of the
         district (``district``, by code)."""
         lookup = name.removeprefix("credits__")  # officer, officer__district__code
-        credits = Credit.objects.filter(**{lookup: value}).values("entry_id")
+        credits = Credit.objects.filter(**{lookup: value}).values_list("entry_id", flat=True)
+        if lookup == "officer":
+            # One officer's lines (about 1,000 for the busiest at S) read first:
+            # PostgreSQL then fetches them by key and sorts them (8 ms at S),
+            # where with a subquery it walked the kind's index backwards
+            # probing every entry's credits (38 ms).
+            credits = list(credits)
         return queryset.filter(id__in=credits)
 
 
