@@ -5,14 +5,16 @@ import django_filters
 from liaison.filters import IdFilter
 
 from .choices import EntryStatus, Library
-from .models import Entry, Reference
+from .models import Credit, Entry, Reference
 
 
 class EntryFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=EntryStatus.choices)
-    officer = IdFilter(field_name="credits__officer", distinct=True)
+    # issue 16 lists: a subquery on the credits, not a join made DISTINCT
+    # (which sorted every credited row of the list before the page's LIMIT)
+    officer = IdFilter(field_name="credits__officer", method="credited")
     district = django_filters.CharFilter(
-        field_name="credits__officer__district__code", distinct=True
+        field_name="credits__officer__district__code", method="credited"
     )
     occurred_on__gte = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
     occurred_on__lte = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
@@ -29,6 +31,19 @@ class EntryFilterSet(django_filters.FilterSet):
     class Meta:
         model = Entry
         fields = ["status", "officer", "occurred_on__gte", "occurred_on__lte"]
+
+    def credited(self, queryset, name, value):
+        """Entries crediting the officer (``officer``) or an officer of the
+        district (``district``, by code)."""
+        lookup = name.removeprefix("credits__")  # officer, officer__district__code
+        credits = Credit.objects.filter(**{lookup: value}).values_list("entry_id", flat=True)
+        if lookup == "officer":
+            # One officer's lines (about 1,000 for the busiest at S) read first:
+            # PostgreSQL then fetches them by key and sorts them (8 ms at S),
+            # where with a subquery it walked the kind's index backwards
+            # probing every entry's credits (38 ms).
+            credits = list(credits)
+        return queryset.filter(id__in=credits)
 
 
 class ReferenceFilterSet(django_filters.FilterSet):

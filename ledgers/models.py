@@ -173,15 +173,30 @@ class Entry(TenantOwnedModel):
     )
 
     class Meta:
-        ordering = ["tenant", "-occurred_on", "-id"]
+        # issue 16 lists: ``tenant_id``, not ``tenant`` (which orders by the
+        # tenant's slug through a join, so every page sorted the whole
+        # ledger); each list's filters lead an index that ends in this order.
+        ordering = ["tenant_id", "-occurred_on", "-id"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         indexes = [
+            # a kind's list (API ``achievements/`` …), newest first
             models.Index(
-                fields=["tenant", "kind", "status", "occurred_on"], name="entry_tenant_kind_status"
+                fields=["tenant", "kind", "occurred_on", "id"], name="entry_list_kind_date"
+            ),
+            # the same filtered by status
+            models.Index(
+                fields=["tenant", "kind", "status", "occurred_on", "id"],
+                name="entry_list_kind_status_date",
             ),
             models.Index(
                 fields=["tenant", "status", "occurred_on"], name="entry_tenant_status_date"
+            ),
+            # the review queue: submitted entries, oldest submission first
+            models.Index(
+                fields=["tenant", "submitted_at", "id"],
+                condition=models.Q(status="submitted"),
+                name="entry_review_queue",
             ),
         ]
         constraints = [

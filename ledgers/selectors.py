@@ -11,6 +11,9 @@ from roster.selectors import districts_in_reach, officer_list
 
 from .models import Credit, Entry, EntryEvent, Reference
 
+#: the ledgers' order, newest first (issue 16 lists: the ``entry_list_*`` indexes)
+ENTRY_ORDER = ("-occurred_on", "-id")
+
 
 def entry_list(*, membership: Membership, kind: str | None = None) -> QuerySet[Entry]:
     """Entries the member can see: every entry for admins and auditors; for
@@ -24,9 +27,13 @@ def entry_list(*, membership: Membership, kind: str | None = None) -> QuerySet[E
         entries = entries.filter(
             id__in=Credit.objects.filter(officer_id__in=visible).values("entry_id")
         )
-    return entries.select_related("duplicate_of").prefetch_related(
-        Prefetch("officers", queryset=Officer.objects.order_by("id")),
-        Prefetch("credits", queryset=Credit.objects.order_by("officer_id")),
+    return (
+        entries.order_by(*ENTRY_ORDER)
+        .select_related("duplicate_of")
+        .prefetch_related(
+            Prefetch("officers", queryset=Officer.objects.order_by("id")),
+            Prefetch("credits", queryset=Credit.objects.order_by("officer_id")),
+        )
     )
 
 

@@ -88,6 +88,10 @@ def district_choices(*, membership: Membership) -> QuerySet[District]:
     return districts_in_reach(membership=membership)
 
 
+#: the roster's order (issue 16 lists: no join, the ``officer_list_order`` index)
+OFFICER_ORDER = ("category", "district_id", "full_name", "id")
+
+
 def officer_list(*, membership: Membership) -> QuerySet[Officer]:
     """Officers the member can see: all for admins and auditors, their
     districts' for district managers, their units' for unit reviewers, and
@@ -95,7 +99,7 @@ def officer_list(*, membership: Membership) -> QuerySet[Officer]:
     officers = (
         Officer.objects.for_tenant(membership.tenant)
         .select_related("district", "unit", "user")
-        .order_by("category", "district__code", "full_name", "id")
+        .order_by(*OFFICER_ORDER)
     )
     if membership.reads_all:
         return officers

@@ -14,7 +14,8 @@ from ledgers import services
 from ledgers.choices import EntryKind
 from ledgers.filtersets import EntryFilterSet, ReferenceFilterSet
 from ledgers.models import Entry, Reference
-from ledgers.selectors import entry_detail_list, entry_list, reference_list
+from ledgers.selectors import ENTRY_ORDER, entry_detail_list, entry_list, reference_list
+from liaison.api.pagination import CursorOptInPagination
 from liaison.api.permissions import ALL_ROLES
 from liaison.api.viewsets import TenantScopedViewSet
 
@@ -52,6 +53,8 @@ class EntryViewSet(
     model = Entry
     kind: str = ""
     filterset_class = EntryFilterSet
+    pagination_class = CursorOptInPagination  # issue 16 lists: ?cursor= opt-in
+    cursor_ordering = ENTRY_ORDER
     http_method_names = ["get", "post", "patch", "head", "options"]
     action_roles = {
         "list": ALL_ROLES,

@@ -11,13 +11,14 @@ from rest_framework.response import Response
 
 from accounts.choices import Role
 from accounts.selectors import policy_in_force
+from liaison.api.pagination import CursorOptInPagination
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.api.viewsets import TenantScopedViewSet
 from roster.filtersets import OfficerFilterSet
 from roster.groups import group_create, group_list
 from roster.hosts import headcount, host_assign, host_history
 from roster.models import District, Officer, OfficerGroup, Unit
-from roster.selectors import officer_list, rotation_due
+from roster.selectors import OFFICER_ORDER, officer_list, rotation_due
 from roster.services import (
     district_create,
     officer_create,
@@ -79,6 +80,8 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
     model = Officer
     serializer_class = OfficerSerializer
     filterset_class = OfficerFilterSet
+    pagination_class = CursorOptInPagination  # issue 16 lists: ?cursor= opt-in
+    cursor_ordering = OFFICER_ORDER
     action_roles = {
         "list": ALL_ROLES,
         "retrieve": ALL_ROLES,

@@ -147,12 +147,16 @@ class Officer(TenantOwnedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["tenant", "category", "district__code", "full_name"]
+        # issue 16 lists: no join for ordering (``tenant`` and
+        # ``district__code`` sorted the whole roster through two joins);
+        # the index below serves this order.
+        ordering = ["tenant_id", "category", "district_id", "full_name", "id"]
         verbose_name = _("officer")
         verbose_name_plural = _("officers")
         indexes = [
             models.Index(
-                fields=["tenant", "category", "district"], name="officer_tenant_cat_district"
+                fields=["tenant", "category", "district", "full_name", "id"],
+                name="officer_list_order",
             )
         ]
         constraints = [

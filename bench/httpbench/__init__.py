@@ -1,0 +1,1 @@
+"""HTTP benchmark of the API lists beside bare DRF floors (issue 16 item 5)."""
