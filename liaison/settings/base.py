@@ -390,3 +390,9 @@ CELERY_BEAT_SCHEDULE["match-digests"] = {
     "task": "matching.tasks.send_weekly_match_digests",
     "schedule": crontab(minute=15, hour=8, day_of_week=1),
 }
+
+# rank-cache (issue 16 item 3): a year's ranking is cached per version of its
+# inputs (scoring.ranking_version); old versions' copies expire after this.
+RANKING_CACHE_SECONDS = env.int("RANKING_CACHE_SECONDS", default=24 * 3600)
+# The ranking page's table: officers per page.
+RANKING_PAGE_SIZE = env.int("RANKING_PAGE_SIZE", default=50)
