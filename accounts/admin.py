@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 
 from .models import Membership, Policy, Tenant, User
 from .services import user_end_sessions
@@ -44,3 +45,28 @@ class MembershipAdmin(admin.ModelAdmin):
 class PolicyAdmin(admin.ModelAdmin):
     list_display = ("tenant", "version", "effective_from", "preset")
     list_filter = ("tenant",)
+
+    def save_model(self, request, obj, form, change):
+        # the rules rule the rankings: their cached copies are old (same transaction)
+        from scoring.ranking_version import ranking_changed
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            ranking_changed(tenant=obj.tenant_id)
+
+    def delete_model(self, request, obj):
+        from scoring.ranking_version import ranking_changed
+
+        with transaction.atomic():
+            tenant_id = obj.tenant_id
+            super().delete_model(request, obj)
+            ranking_changed(tenant=tenant_id)
+
+    def delete_queryset(self, request, queryset):
+        from scoring.ranking_version import ranking_changed
+
+        with transaction.atomic():
+            tenants = set(queryset.values_list("tenant_id", flat=True))
+            super().delete_queryset(request, queryset)
+            for tenant_id in sorted(tenants):
+                ranking_changed(tenant=tenant_id)

@@ -126,6 +126,9 @@ def policy_publish(
         created_by=by,
         note=note,
     )
+    from scoring.ranking_version import ranking_changed
+
+    ranking_changed(tenant=tenant)  # pools, groups and places of the years it rules
     if last is not None:  # verified entries of the years it rules are re-scored
         from scoring.tasks import rescore_years
 

@@ -25,6 +25,7 @@ from accounts.selectors import policy_in_force
 from liaison.errors import Conflict
 from roster.models import Officer
 from roster.selectors import officer_list
+from scoring.ranking_version import ranking_changed
 
 from .choices import MarkKind, RaterKind
 from .models import AssessmentMark, DistrictOpinion, Rating, RatingRequest
@@ -309,7 +310,7 @@ def assessment_mark_record(
         errors["note"] = _("Say what happened.")
     if errors:
         raise ValidationError(errors)
-    return AssessmentMark.objects.create(
+    mark = AssessmentMark.objects.create(
         tenant=membership.tenant,
         officer=officer,
         year=year,
@@ -317,3 +318,5 @@ def assessment_mark_record(
         note=note.strip(),
         recorded_by=membership.user,
     )
+    ranking_changed(tenant=membership.tenant, years=[year])  # a mark may remove excellence
+    return mark

@@ -74,15 +74,9 @@ def _needs(rules: engine.AssessmentRules, kind: str) -> bool:
 def _points(tenant: Tenant, year: int) -> dict[int, tuple[Fraction, bool]]:
     """Officer → (points, excellent) from the year's ranking: the finalised
     snapshot when there is one, else the live draft."""
-    from scoring.selectors import render_pools, snapshot_get, year_result
-    from scoring.selectors.ranking import frozen_pools
+    from scoring.selectors import year_ranking
 
-    snapshot = snapshot_get(tenant=tenant, year=year)
-    pools = (
-        frozen_pools(snapshot)
-        if snapshot is not None
-        else render_pools(year_result(tenant=tenant, year=year))
-    )
+    pools = year_ranking(tenant=tenant, year=year)["pools"]  # cached per version
     return {
         row["officer"]: (Fraction(row["points_exact"]), bool(row["excellent"]))
         for pool in pools

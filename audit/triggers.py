@@ -31,6 +31,8 @@ EXCLUDED: dict[str, str] = {
     "scoring.sharetally": "derived: per-officer totals recomputed with the shares",
     "scoring.rankingsnapshot": "derived: a frozen copy of a ranking; finalising is audited "
     "through the request that did it",
+    "scoring.rankingversion": "bookkeeping: a counter naming the cached ranking, bumped "
+    "with every change of its inputs (issue 16)",
     "scoring.quotareport": "derived: monthly report rows rebuilt by a scheduled job",
     "accounts.notification": "messages to members, written by jobs; not a change of data",
     "accounts.jobrun": "bookkeeping of scheduled jobs",

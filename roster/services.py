@@ -22,6 +22,7 @@ from accounts.models import Membership, Tenant, User
 from accounts.selectors import policy_in_force
 from accounts.services import user_create, user_end_sessions
 from liaison.errors import Conflict
+from scoring.ranking_version import ranking_changed
 from scoring.shares import entries_crediting, shares_rescore
 
 from .choices import EndReason, OfficerStatus
@@ -65,6 +66,7 @@ def district_update(*, tenant: Tenant, district: District, code: str, name: str)
     district.code, district.name = code, name
     _clean(district, unique=("code", "name"))
     district.save()
+    ranking_changed(tenant=tenant)  # the code names its officers' pool
     return district
 
 
@@ -216,6 +218,7 @@ def officer_create(
     )
     _clean(officer)
     officer.save()
+    ranking_changed(tenant=tenant)  # an officer of the years of the term
     return officer
 
 
@@ -263,6 +266,7 @@ def officer_disqualify(
         % {"name": officer.full_name, "date": effective_on.isoformat()},
         by,
     )
+    ranking_changed(tenant=tenant)  # not eligible in the year, gone after it
     return officer
 
 
@@ -359,6 +363,7 @@ def officer_end(
         },
         by,
     )
+    ranking_changed(tenant=tenant)  # the years after the last day lose the officer
     return officer, closed
 
 
@@ -426,6 +431,7 @@ def officer_renew(
         Membership.objects.for_tenant(tenant).filter(
             user_id=officer.user_id, role=Role.OFFICER, is_active=False
         ).update(is_active=True)
+    ranking_changed(tenant=tenant)  # a new term, category, district and name
     return officer
 
 

@@ -31,6 +31,7 @@ from accounts.models import Membership, Tenant, User
 from accounts.selectors import policy_in_force
 from accounts.services import user_create
 from liaison.errors import Conflict
+from scoring.ranking_version import ranking_changed
 
 from . import eligibility
 from .choices import FINAL_STAGES, ObjectionStatus, Stage
@@ -862,6 +863,7 @@ def _appoint_one(
         term_start=start,
         term_end=end,
     )
+    ranking_changed(tenant=tenant)  # an officer of the term's years
     return officer, invitation_path(user)
 
 

@@ -128,6 +128,29 @@ class ShareTally(TenantOwnedModel):
         return f"{self.year} {self.officer_id} {self.kind} {self.points}/{self.group_size}"
 
 
+class RankingVersion(TenantOwnedModel):
+    """A counter of changes to a year's ranking inputs, the key of its cached
+    copy (:mod:`scoring.ranking_version`): bumped in the transaction that
+    changes the shares, the officers of the year, the policy, the discipline
+    marks or the finalisation. ``year`` 0 counts the changes that reach every
+    year (an officer's name or term, a policy version)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    # random at every bump: a bump rolled back never names a copy again
+    stamp = models.CharField(_("stamp"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("ranking version")
+        verbose_name_plural = _("ranking versions")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "year"], name="ranking_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.year or '*'} v{self.version}"
+
+
 class ExportJobStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")

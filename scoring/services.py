@@ -10,6 +10,7 @@ from accounts.models import Membership
 from liaison.errors import Conflict
 
 from .models import ExportJob, RankingSnapshot
+from .ranking_version import ranking_changed
 from .selectors import render_pools, year_result
 from .shares import database_now, lock_shares
 
@@ -28,7 +29,7 @@ def ranking_finalize(*, membership: Membership, year: int) -> RankingSnapshot:
             lock_shares(tenant, exclusive=True)
             finalized_at = database_now()  # shares written from now on are after it
             result = year_result(tenant=tenant, year=year)
-            return RankingSnapshot.objects.create(
+            snapshot = RankingSnapshot.objects.create(
                 tenant=tenant,
                 year=year,
                 finalized_at=finalized_at,
@@ -36,6 +37,8 @@ def ranking_finalize(*, membership: Membership, year: int) -> RankingSnapshot:
                 finalized_by=membership.user,
                 pools=render_pools(result),
             )
+            ranking_changed(tenant=tenant, years=[year])  # read from the snapshot now
+            return snapshot
     except IntegrityError:
         raise Conflict(_("The %(year)d ranking is already finalised.") % {"year": year}) from None
 

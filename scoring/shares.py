@@ -31,6 +31,7 @@ from roster.selectors import officers_appointed
 
 from . import engine
 from .models import Share
+from .ranking_version import ranking_changed
 
 #: First key of the PostgreSQL advisory lock that orders share writes (shared)
 #: against finalisations (exclusive), per tenant.
@@ -161,6 +162,11 @@ def _refresh_batch(tenant: Tenant, ids: list[int], year_rules: _YearRules, at) -
             for officer, year, kind, occurred_on, points, size in sorted(desired[entry_id])
         ],
         batch_size=1000,
+    )
+    # the cached rankings of the years these shares left or joined are old
+    ranking_changed(
+        tenant=tenant,
+        years={key[1] for e in changed for key in (*live.get(e, ()), *desired[e])},
     )
     return changed
 

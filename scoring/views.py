@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from fractions import Fraction
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -31,13 +33,14 @@ from .exports import pool_label, ranking_xlsx, statement_xlsx
 from .models import ExportJob
 from .selectors import (
     after_freeze_changes,
+    cached_ranking,
     export_job_list,
     latest_year_with_data,
     officer_months,
+    pools_in_reach,
     ranking_for,
     snapshot_get,
     statement_for,
-    year_result,
 )
 from .services import ranking_export_start, ranking_finalize
 
@@ -67,7 +70,10 @@ class RankingRedirectView(TenantPageMixin, View):
 
 
 class RankingPageView(TenantPageMixin, TemplateView):
-    """Pools as tabs; excellence marks, the boundary and ties made visible."""
+    """One pool at a time (issue 16 item 3): a pool picker, the pool's chart
+    and a page of its table; excellence marks, the boundary and ties made
+    visible. The ranking is read from the cache (computed once per change
+    of the year's inputs)."""
 
     roles = RANKING_READERS
     template_name = "scoring/ranking.html"
@@ -75,72 +81,93 @@ class RankingPageView(TenantPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
-        snapshot = snapshot_get(tenant=self.tenant, year=year)
-        # a draft is computed once, for the table and the chart
-        result = None if snapshot else year_result(tenant=self.tenant, year=year)
-        ranking = ranking_for(membership=self.membership, year=year, result=result)
+        asked = self.request.GET.get("pool") or ""
+        ranking = cached_ranking(tenant=self.tenant, year=year, pools=self._pool_chooser(asked))
+        index = ranking.index
+        visible = pools_in_reach(membership=self.membership, pools=index["pools"])
+        if asked and not ranking.pools:
+            raise Http404(_("No such pool in this ranking."))
         districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
-        # issue 15: each officer's conversion rate of demands, one small figure
-        annotate_conversion_rates(
-            tenant=self.tenant, year=year, rows=[r for p in ranking["pools"] for r in p["rows"]]
-        )
-        pools = []
-        for pool in ranking["pools"]:
-            rows = pool["rows"]
-            totals = [Fraction(r["points_exact"]) for r in rows]
-            for i, row in enumerate(rows):
-                row["tied"] = (i > 0 and totals[i] == totals[i - 1]) or (
-                    i + 1 < len(rows) and totals[i] == totals[i + 1]
-                )
-                row["boundary"] = row["excellent"] and (
-                    i + 1 == len(rows) or not rows[i + 1]["excellent"]
-                )
-                row["district_name"] = districts.get(row["district"] or "", "")
-                row["reason_label"] = REASONS.get(row["reason"], row["reason"])
-            pools.append(
-                {
-                    **pool,
-                    "label": pool_label(pool["pool"], districts),
-                    "excellent_count": sum(r["excellent"] for r in rows),
-                }
+        final = index["status"] == "final"
+        snapshot = snapshot_get(tenant=self.tenant, year=year) if final else None
+        pool = page_obj = figures = None
+        if ranking.pools:
+            ((position, pool),) = ranking.pools.items()
+            figures = index["pools"][position]
+            pool = {**pool, "label": pool_label(pool["pool"], districts)}
+            page_obj = Paginator(pool["rows"], settings.RANKING_PAGE_SIZE).get_page(
+                self.request.GET.get("page")
             )
+            _mark_rows(pool["rows"], page_obj, districts)
+            # issue 15: each officer's conversion rate of demands, for the rows shown
+            annotate_conversion_rates(tenant=self.tenant, year=year, rows=page_obj.object_list)
         # award candidates are read off the whole programme's ranking: a
         # manager's view (their districts only) would name the wrong people
-        whole = self.membership.reads_all
-        everyone = (
-            sorted(
-                (
-                    r
-                    for p in pools
-                    for r in p["rows"]
-                    if Fraction(r["points_exact"]) > 0 and r.get("eligible", True)
-                ),
-                key=lambda r: (-Fraction(r["points_exact"]), r["officer"]),
-            )
-            if whole
-            else []
-        )
+        reads_all = self.membership.reads_all
+        everyone = index["candidates"] if reads_all else []
         context.update(
-            pool_charts=pool_charts(tenant=self.tenant, year=year, pools=pools, final=snapshot),
+            pool_chart=(
+                pool_charts(tenant=self.tenant, year=year, pools=[pool], final=snapshot)[0]
+                if pool is not None
+                else None
+            ),
+            pool_choices=[
+                {
+                    "pool": p["pool"],
+                    "label": pool_label(p["pool"], districts),
+                    "size": p["size"],
+                    "query": urlencode({"pool": p["pool"]}),
+                }
+                for p in visible
+            ],
+            pool=pool,
+            figures=figures,
+            page_obj=page_obj,
             year=year,
             years=range(year - 3, year + 2),
-            ranking=ranking,
-            candidates_hidden=not whole,
-            pools=pools,
+            ranking=index,
+            candidates_hidden=not reads_all,
             kinds=[
                 (code, _("%(kind)s (entries)") % {"kind": label})
                 for code, label in EntryKind.choices
             ],
             gold=everyone[:1],
             top_ten=everyone[1:11],
-            can_finalize=self.membership.role == Role.ADMIN and ranking["status"] == "draft",
+            can_finalize=self.membership.role == Role.ADMIN and not final,
             can_export=self.membership.role in READERS,
-            changes=after_freeze_changes(tenant=self.tenant, year=year)
-            if ranking["status"] == "final"
-            else [],
+            changes=after_freeze_changes(tenant=self.tenant, year=year) if final else [],
             snapshot=snapshot,
         )
         return context
+
+    def _pool_chooser(self, asked: str):
+        """The pool to show: the one asked for if the member may see it, else
+        (none asked) the first they may see."""
+
+        def choose(index: dict) -> list[int]:
+            visible = {
+                p["pool"] for p in pools_in_reach(membership=self.membership, pools=index["pools"])
+            }
+            names = [p["pool"] for p in index["pools"]]
+            wanted = asked or next((n for n in names if n in visible), None)
+            return [i for i, n in enumerate(names) if n == wanted and n in visible]
+
+        return choose
+
+
+def _mark_rows(rows: list[dict], page_obj, districts: dict[str, str]) -> None:
+    """Ties, the excellence boundary, district names and reason labels on
+    the rows of the page (a tie or the boundary may reach across its edge:
+    the neighbours come from the whole pool)."""
+    first = page_obj.start_index() - 1
+    for i, row in enumerate(page_obj.object_list, start=first):
+        exact = row["points_exact"]  # reduced fractions: equal text, equal points
+        row["tied"] = (i > 0 and rows[i - 1]["points_exact"] == exact) or (
+            i + 1 < len(rows) and rows[i + 1]["points_exact"] == exact
+        )
+        row["boundary"] = row["excellent"] and (i + 1 == len(rows) or not rows[i + 1]["excellent"])
+        row["district_name"] = districts.get(row["district"] or "", "")
+        row["reason_label"] = REASONS.get(row["reason"], row["reason"])
 
 
 def pool_charts(*, tenant, year: int, pools: list[dict], final) -> list[Chart]:

@@ -331,6 +331,17 @@ ROWS: dict[str, Row] = {
         lambda w, t: "rankings/2025/",
         _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=403),
     ),
+    # issue 16 item 3: one pool a page at a time; a pool out of reach is 404
+    "rankings read, one pool paged": Row(
+        "get",
+        lambda w, t: "rankings/2025/?pool=district:d1&page_size=1",
+        _roles(admin=200, auditor=200, manager=200, reviewer=403, officer=403),
+    ),
+    "rankings read, a pool out of a manager's reach": Row(
+        "get",
+        lambda w, t: "rankings/2025/?pool=city",
+        _roles(admin=200, auditor=200, manager=404, reviewer=403, officer=403),
+    ),
     "rankings finalize": Row(
         "post",
         lambda w, t: "rankings/2025/finalize/",

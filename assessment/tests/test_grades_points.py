@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Policy
 from assessment.models import AssessmentMark
+from assessment.ratings import assessment_mark_record
 
 pytestmark = pytest.mark.django_db
 
@@ -65,13 +66,13 @@ def _wuhan_city_pool(world):
 
 
 def _mark(world, officer) -> None:
-    AssessmentMark.objects.create(
-        tenant=world.tenant,
+    # through the service: it also makes the cached rankings of 2025 old
+    assessment_mark_record(
+        membership=world.users["admin"].memberships.get(),
         officer=officer,
         year=2025,
         kind="discipline_violation",
         note="违反工作纪律",
-        recorded_by=world.users["admin"],
     )
 
 

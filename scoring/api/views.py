@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from accounts.choices import Role
 from liaison.api.exceptions import Conflict
@@ -21,19 +23,114 @@ from roster.selectors import district_list, districts_in_reach
 from scoring.exports import ranking_xlsx
 from scoring.models import ExportJob, QuotaReport
 from scoring.quotas import check_month, quota_report_build
-from scoring.selectors import export_job_list, ranking_for
+from scoring.selectors import (
+    cached_ranking,
+    export_job_list,
+    pool_named,
+    pools_in_reach,
+    ranking_for,
+)
 from scoring.services import ranking_export_start, ranking_finalize
 
 RANKING_READERS = READERS | {Role.DISTRICT_MANAGER}
 
 
+#: The query parameters of one pool's page (issue 16 item 3).
+POOL_PAGE_PARAMS = ("pool", "page", "page_size")
+POOL_PAGE_SIZE, POOL_MAX_PAGE_SIZE = 50, 500
+
+
+def _whole_number(request, name: str, default: int, *, most: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1 or (most is not None and int(raw) > most):
+        message = (
+            _("Give a whole number from 1 to %(most)d.") % {"most": most}
+            if most is not None
+            else _("Give a whole number from 1.")
+        )
+        raise serializers.ValidationError({name: [message]})
+    return int(raw)
+
+
+def pool_page(request, membership, year: int) -> dict:
+    """One pool's rows, a page at a time: ``{"year","status","pool":{whole-
+    pool figures},"count","next","previous","results"}`` (and the
+    finalisation's ``finalized_at``, ``policy_version``). 404 for a pool
+    that is not in the caller's ranking (none such, or out of reach) and for
+    a page past the last. Reads that pool only from the cache."""
+    name = request.query_params.get("pool")
+    if not name:
+        raise serializers.ValidationError(
+            {"pool": [_("Name the pool to page through (for example pool=city).")]}
+        )
+    page = _whole_number(request, "page", 1)
+    size = _whole_number(request, "page_size", POOL_PAGE_SIZE, most=POOL_MAX_PAGE_SIZE)
+    ranking = cached_ranking(tenant=membership.tenant, year=year, pools=pool_named(name))
+    if not ranking.pools or not pools_in_reach(
+        membership=membership, pools=[ranking.index["pools"][i] for i in ranking.pools]
+    ):
+        raise NotFound(_("No such pool in this ranking."))
+    ((position, pool),) = ranking.pools.items()
+    rows = pool["rows"]
+    pages = max(1, -(-len(rows) // size))
+    if page > pages:
+        raise NotFound(_("That page is past the last one."))
+    url = request.build_absolute_uri()
+    body = {k: v for k, v in ranking.body().items() if k != "pools"}
+    body.update(
+        pool=ranking.index["pools"][position],
+        count=len(rows),
+        next=replace_query_param(url, "page", page + 1) if page < pages else None,
+        previous=(
+            None
+            if page == 1
+            else remove_query_param(url, "page")
+            if page == 2
+            else replace_query_param(url, "page", page - 1)
+        ),
+        results=rows[(page - 1) * size : page * size],
+    )
+    return body
+
+
 class RankingView(TenantScopedAPIView):
-    """The year's ranking per pool: the live draft, or the finalised snapshot."""
+    """The year's ranking per pool: the live draft, or the finalised snapshot.
+    Read from the cache, computed once per change of the year's inputs."""
 
     method_roles = {"GET": RANKING_READERS}
 
-    @extend_schema(responses={200: OpenApiResponse(description="ranking per pool")})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "pool",
+                str,
+                description="Addition (issue 16): one pool's rows, a page at a time "
+                "(`city`, `district:CODE`, `all`); 404 for a pool out of reach.",
+            ),
+            OpenApiParameter("page", int, description="with `pool`: the page, from 1"),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description=f"with `pool`: rows per page ({POOL_PAGE_SIZE} by default, "
+                f"{POOL_MAX_PAGE_SIZE} at most)",
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(
+                description="Without `pool`: the ranking per pool, every row "
+                '(`{"year","status","pools":[{"pool","size","excellent_places","rows"}]}`). '
+                "Addition (issue 16), with `pool`: "
+                '`{"year","status","pool":{"pool","size","excellent_places","excellent",'
+                '"with_points","line","line_exact"},"count","next","previous","results":[rows]}`; '
+                "a final ranking adds `finalized_at` and `policy_version` to both."
+            )
+        },
+    )
     def get(self, request, tenant_slug: str, year: int):
+        if any(name in request.query_params for name in POOL_PAGE_PARAMS):
+            return Response(pool_page(request, self.membership, year))
         return Response(ranking_for(membership=self.membership, year=year))
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -21,6 +24,7 @@ from roster.selectors import districts_in_reach, officers_appointed
 from .. import engine
 from ..engine import exact_text, two_decimals
 from ..models import ExportJob, RankingSnapshot, Share, ShareTally
+from ..ranking_version import ranking_key
 
 KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
 
@@ -384,29 +388,150 @@ def _policy_rules(snapshot: RankingSnapshot) -> dict:
     return policy_in_force(tenant=snapshot.tenant, on=dt.date(snapshot.year, 12, 31)).rules
 
 
-def ranking_for(*, membership: Membership, year: int, result: YearResult | None = None) -> dict:
-    """The year's ranking as the caller may see it: the finalised snapshot if
-    there is one, else the live draft; district managers see their
-    districts' pools only."""
-    tenant = membership.tenant
-    snapshot = snapshot_get(tenant=tenant, year=check_year(year))
-    if snapshot is not None:
-        pools, status = frozen_pools(snapshot), "final"
-    else:
-        result = result or year_result(tenant=tenant, year=year)
-        pools, status = render_pools(result), "draft"
-    if not membership.reads_all:
-        codes = {
-            f"district:{c}"
-            for c in districts_in_reach(membership=membership).values_list("code", flat=True)
+def _year_ranking(*, tenant: Tenant, year: int) -> dict:
+    """The year's whole ranking (every pool) as API.md shapes it: the
+    finalised snapshot if there is one (with the discipline marks recorded
+    since), else the live draft from the stored shares."""
+    snapshot = snapshot_get(tenant=tenant, year=year)
+    if snapshot is None:
+        return {
+            "year": year,
+            "status": "draft",
+            "pools": render_pools(year_result(tenant=tenant, year=year)),
         }
-        pools = [p for p in pools if p["pool"] in codes]
-    body = {"year": year, "status": status, "pools": pools}
-    if snapshot is not None:
-        body.update(
-            finalized_at=snapshot.finalized_at.isoformat(), policy_version=snapshot.policy_version
-        )
-    return body
+    return {
+        "year": year,
+        "status": "final",
+        "pools": frozen_pools(snapshot),
+        "finalized_at": snapshot.finalized_at.isoformat(),
+        "policy_version": snapshot.policy_version,
+    }
+
+
+@dataclass(frozen=True)
+class CachedRanking:
+    """What one read of the cached ranking gives: the ``index`` (the body's
+    keys but ``pools``, each pool's :func:`pool_figures` in ``pools``,
+    ``officers``: officer id → the position of their pool, ``candidates``:
+    :func:`award_candidates`) and the pools asked for, by position."""
+
+    index: dict
+    pools: dict[int, dict]
+
+    def body(self) -> dict:
+        """API.md's body of the pools read (every pool when all were asked)."""
+        meta = {k: v for k, v in self.index.items() if k not in _INDEX_ONLY}
+        return {**meta, "pools": [self.pools[i] for i in sorted(self.pools)]}
+
+
+_INDEX_ONLY = ("pools", "officers", "candidates")
+
+
+def award_candidates(pools: list[dict]) -> list[dict]:
+    """The whole programme's eligible officers with points, best first (ties
+    by officer id), at most eleven: the gold-medal candidate and the top ten.
+    A pool's rows come best first, so only each pool's first eleven such
+    rows can be among them."""
+    best = []
+    for pool in pools:
+        scored = (r for r in pool["rows"] if r.get("eligible", True) and r["points_exact"] != "0")
+        best += [r for _n, r in zip(range(11), scored, strict=False)]
+    return sorted(best, key=lambda r: (-Fraction(r["points_exact"]), r["officer"]))[:11]
+
+
+def _index(body: dict) -> dict:
+    index = {k: v for k, v in body.items() if k != "pools"}
+    index["pools"] = [pool_figures(p) for p in body["pools"]]
+    index["officers"] = {r["officer"]: i for i, p in enumerate(body["pools"]) for r in p["rows"]}
+    index["candidates"] = award_candidates(body["pools"])
+    return index
+
+
+def cached_ranking(
+    *, tenant: Tenant, year: int, pools: Callable[[dict], Iterable[int]] | None = None
+) -> CachedRanking:
+    """The year's ranking, computed once per change of its inputs and then
+    read from the cache (:mod:`scoring.ranking_version`: the key names the
+    tenant, the year and its version, read before the inputs): its index
+    and the pools at the positions ``pools(index)`` gives (every pool when
+    None; see :func:`pool_named`, :func:`pool_of`). Kept as
+    one small index and one entry per pool, so that a page of one pool
+    reads that pool only. Each call returns its own copies."""
+    prefix = ranking_key(tenant=tenant, year=check_year(year))
+    index = cache.get(f"{prefix}:index")
+    if index is not None:
+        wanted = _wanted(index, pools)
+        keys = {f"{prefix}:pool:{i}": i for i in wanted}
+        found = cache.get_many(list(keys))
+        if len(found) == len(keys):  # else one was evicted: computed again
+            return CachedRanking(index=index, pools={keys[k]: v for k, v in found.items()})
+    body = _year_ranking(tenant=tenant, year=year)
+    index = _index(body)
+    entries = {f"{prefix}:pool:{i}": pool for i, pool in enumerate(body["pools"])}
+    cache.set_many({**entries, f"{prefix}:index": index}, settings.RANKING_CACHE_SECONDS)
+    wanted = set(_wanted(index, pools))
+    return CachedRanking(
+        index=index, pools={i: p for i, p in enumerate(body["pools"]) if i in wanted}
+    )
+
+
+def _wanted(index: dict, pools: Callable[[dict], Iterable[int]] | None) -> list[int]:
+    return list(range(len(index["pools"]))) if pools is None else sorted(set(pools(index)))
+
+
+def pool_named(name: str) -> Callable[[dict], list[int]]:
+    """For :func:`cached_ranking`: the pool called ``name`` (none if no such)."""
+    return lambda index: [i for i, p in enumerate(index["pools"]) if p["pool"] == name]
+
+
+def pool_of(officer_id: int) -> Callable[[dict], list[int]]:
+    """For :func:`cached_ranking`: the officer's pool (none if not ranked)."""
+    return lambda index: [index["officers"][officer_id]] if officer_id in index["officers"] else []
+
+
+def year_ranking(*, tenant: Tenant, year: int) -> dict:
+    """The year's whole ranking (every pool), from the cache."""
+    return cached_ranking(tenant=tenant, year=year).body()
+
+
+def pools_in_reach(*, membership: Membership, pools: list[dict]) -> list[dict]:
+    """The pools the member may see: every pool, or a district manager's
+    districts' pools only."""
+    if membership.reads_all:
+        return pools
+    codes = {
+        f"district:{c}"
+        for c in districts_in_reach(membership=membership).values_list("code", flat=True)
+    }
+    return [p for p in pools if p["pool"] in codes]
+
+
+def ranking_for(*, membership: Membership, year: int) -> dict:
+    """The year's ranking as the caller may see it (API.md
+    ``rankings/{year}/``): the finalised snapshot if there is one, else the
+    live draft; district managers see their districts' pools only."""
+    body = year_ranking(tenant=membership.tenant, year=year)
+    return {**body, "pools": pools_in_reach(membership=membership, pools=body["pools"])}
+
+
+def pool_figures(pool: dict) -> dict:
+    """A pool's whole-pool figures (the header of a page of its rows):
+    ``pool``, ``size``, ``excellent_places``; ``excellent`` (officers rated
+    excellent), ``with_points`` (officers with points above 0) and ``line``
+    / ``line_exact``: the points of the last excellent row (None when no one
+    is excellent)."""
+    rows = pool["rows"]
+    excellent = [r for r in rows if r["excellent"]]
+    last = excellent[-1] if excellent else None
+    return {
+        "pool": pool["pool"],
+        "size": pool["size"],
+        "excellent_places": pool["excellent_places"],
+        "excellent": len(excellent),
+        "with_points": sum(1 for r in rows if r["points_exact"] != "0"),
+        "line": last["points"] if last else None,
+        "line_exact": last["points_exact"] if last else None,
+    }
 
 
 def export_job_list(*, membership: Membership):
@@ -456,17 +581,13 @@ class OfficerStanding:
 
 def officer_standing(*, tenant: Tenant, officer_id: int, year: int) -> OfficerStanding | None:
     """The officer's row of the year's ranking, read exactly as
-    :func:`ranking_for` reads it (the finalised snapshot, else the live
-    draft), with the excellence line of their pool: the points of the last
-    excellent row. None when the officer is not in the year's ranking."""
-    from fractions import Fraction
-
-    snapshot = snapshot_get(tenant=tenant, year=check_year(year))
-    if snapshot is not None:
-        pools, status = frozen_pools(snapshot), "final"
-    else:
-        pools, status = render_pools(year_result(tenant=tenant, year=year)), "draft"
-    for pool in pools:
+    :func:`ranking_for` reads it (the cached ranking: the finalised
+    snapshot, else the live draft; their pool only), with the excellence
+    line of their pool: the points of the last excellent row. None when the
+    officer is not in the year's ranking."""
+    ranking = cached_ranking(tenant=tenant, year=year, pools=pool_of(officer_id))
+    status = ranking.index["status"]
+    for pool in ranking.pools.values():
         mine = next((r for r in pool["rows"] if r["officer"] == officer_id), None)
         if mine is None:
             continue

@@ -1,5 +1,5 @@
-"""The ranking and statement pages: pool tabs per role, the excellence
-boundary, export and finalise controls, finalising from the page, and the
+"""The ranking and statement pages: the pool picker per role (one pool at a
+time), the excellence boundary, export and finalise controls, finalising from the page, and the
 statement total."""
 
 from __future__ import annotations
@@ -105,8 +105,12 @@ def test_admin_sees_every_pool_the_boundary_and_finalise(scored):
     assert EXPORT_LINK.search(html)
     assert 'id="ranking-status"' in html
     assert zh("Draft (live)") in html
-    # the tie between 城二 and 城三 is marked
-    assert html.count(f'title="{zh("Tied")}"') == 2 + 2  # city tie + both d1 officers at 0
+    # the tie between 城二 and 城三 is marked (one pool at a time: the city's)
+    assert html.count(f'title="{zh("Tied")}"') == 2
+    # another pool on request: both d1 officers at 0 are tied
+    d1 = client_for(w, "admin").get(PAGE, {"pool": "district:d1"}).content.decode()
+    assert [int(i) for _cls, i in ROW.findall(d1)] == sorted([o["mine"].id, o["d1"].id])
+    assert d1.count(f'title="{zh("Tied")}"') == 2
 
 
 def test_auditor_sees_export_but_no_finalise(scored):

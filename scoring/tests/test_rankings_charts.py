@@ -86,10 +86,15 @@ def test_a_year_ahead_of_today_is_not_the_default(scored):
 def test_one_chart_per_pool_no_colour_twice(scored):
     for n in range(MAX_SERIES + 2):  # ten more city officers with points: 13 in all
         verified(scored, [city_officer(scored, f"城{n + 10}")], kind="event")
+    admin = client_for(scored, "admin")
+    figures = [
+        FIGURE.findall(admin.get(PAGE, {"pool": name}).content.decode())
+        for name in ("city", "district:d1", "district:d2")
+    ]
+    assert [len(f) for f in figures] == [1, 1, 1]  # the pool shown has its chart
+    (city,), (d1,), (d2,) = figures
     html = page(scored, "admin")
-    figures = FIGURE.findall(html)
-    assert len(figures) == 3  # city, d1, d2
-    city, d1, d2 = figures
+    assert FIGURE.findall(html) == [city]  # the first pool by default
     assert STROKE.findall(city) == list(PALETTE)  # 8 lines, 8 colours
     assert "显示有积分的 13 名联络员中的前 8 名。" in city
     assert STROKE.findall(d1) == [PALETTE[0]]  # 李四 only: the 0-point officer is not drawn

@@ -1,4 +1,4 @@
-"""The ranking page's charts (one small SVG chart per pool) and the officer's
+"""The ranking page's chart (one pool at a time, picked; issue 16) and the officer's
 own place on their home page, in a real browser at 1280 and 390 px: nothing
 overflows sideways, every chart's lines have their own colours
 (screenshots in test-artifacts/)."""
@@ -89,15 +89,39 @@ def test_ranking_charts_fit_phone_and_desktop(page, rw, artifacts_dir, who):
         _fits(page, f"{who} {width}")
         page.screenshot(path=str(artifacts_dir / f"ranking-{who}-{width}.png"), full_page=True)
     charts = page.locator(".pool-chart")
+    assert charts.count() == 1  # issue 16: one pool at a time, with its chart
+    options = page.locator("#pool-select option")
     if who == "admin":
-        assert charts.count() == 3
+        assert options.count() == 3
         expect(charts.first).to_contain_text("显示有积分的 11 名联络员中的前 8 名。")
-        # stacked on a phone: each chart as wide as the column
-        boxes = [charts.nth(i).bounding_box() for i in range(3)]
-        assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+        # the picker opens another pool (its chart and table)
+        page.select_option("#pool-select", label="一区 (2)")
+        page.wait_for_url("**/rankings/2025/?pool=district%3Ad1")
+        expect(page.locator("#pool-table")).to_have_attribute("data-shown-pool", "district:d1")
+        expect(page.locator(".pool-chart")).to_have_count(1)
+        for width, height in ((1280, 800), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            _fits(page, f"{who} d1 {width}")
+            page.screenshot(
+                path=str(artifacts_dir / f"ranking-{who}-d1-{width}.png"), full_page=True
+            )
     else:
-        assert charts.count() == 1
+        assert options.count() == 1
         expect(page.locator("#candidates-note")).to_be_visible()
+
+
+def test_a_large_pool_is_paged_on_phone_and_desktop(page, rw, artifacts_dir, settings):
+    """A page of the city pool's table (11 officers, 4 a page) with the
+    numbered pagination under it."""
+    settings.RANKING_PAGE_SIZE = 4
+    sign_in(page, f"{SLUG}-admin", PASSWORD)
+    page.goto(f"/t/{SLUG}/rankings/2025/?pool=city&page=2")
+    expect(page.locator("#pool-table tbody tr[data-officer]")).to_have_count(4)
+    expect(page.locator(".page-links .page-item.active")).to_have_text("2")
+    for width, height in ((1280, 800), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        _fits(page, f"paged {width}")
+        page.screenshot(path=str(artifacts_dir / f"ranking-paged-{width}.png"), full_page=True)
 
 
 def test_officer_home_shows_own_place_on_phone_and_desktop(page, rw, artifacts_dir):
