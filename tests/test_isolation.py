@@ -524,6 +524,8 @@ def test_platform_pages_answer_404_to_every_tenant_role(client, world):
         ] * len(urls), role
     world.tenant.refresh_from_db()
     assert world.tenant.status == "active"
+
+
 # issue 17 item 2: a finished export of the whole tenant (made once per world)
 def _tenant_export(w):
     from portability.models import TenantExport
