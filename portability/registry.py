@@ -34,6 +34,9 @@ NOT_CARRIED: dict[str, str] = {
     "accounts.user_groups": "Django groups are unused (roles are memberships)",
     "accounts.user_user_permissions": "Django global permissions are unused",
     "portability.tenantexport": "the exports themselves (a zip inside the zip)",
+    "platformadmin.tenantpurge": "the operator's record of purged tenants, not a tenant's data",
+    "matching.networkmatch": "derived, and names other members' published items: the copy "
+    "is matched again once it rejoins a network",
 }
 
 #: Tables whose rows are history: the import inserts them as they were (the

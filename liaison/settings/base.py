@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "accounts.choices.Role",
         "PresetEnum": "accounts.choices.Preset",
         "ChangeKindEnum": "roster.choices.ChangeKind",  # issue 11 roster
+        "ExportJobStatusEnum": "scoring.models.ExportJobStatus",  # issue 17 exports
+        "TenantStatusEnum": "accounts.choices.TenantStatus",  # issue 17 platform admin
     },
 }
 
