@@ -13,3 +13,8 @@ class OpsConfig(AppConfig):
         from . import metrics
 
         metrics.connect()
+        # the heartbeat's name wherever jobs are listed (it is kept off the
+        # tenants' jobs page, but every scheduled job has a label)
+        from accounts.choices import JOB_LABELS
+
+        JOB_LABELS.setdefault("worker-heartbeat", _("Worker heartbeat"))

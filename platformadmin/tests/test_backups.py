@@ -12,19 +12,22 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from platformadmin.backups import MANIFEST, BackupError, _check
 
 pytestmark = pytest.mark.django_db
 
 
-def test_backup_on_sqlite_is_refused_with_a_clear_message(tmp_path):
+def test_backup_on_sqlite_is_refused_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setattr(connections["default"], "vendor", "sqlite")  # CI runs on PostgreSQL
     with pytest.raises(CommandError, match="Backups need PostgreSQL"):
         call_command("backup", "--dir", str(tmp_path))
     assert list(tmp_path.iterdir()) == []
 
 
-def test_restore_on_sqlite_is_refused_with_a_clear_message(tmp_path):
+def test_restore_on_sqlite_is_refused_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setattr(connections["default"], "vendor", "sqlite")  # CI runs on PostgreSQL
     with pytest.raises(CommandError, match="Backups need PostgreSQL"):
         call_command("restore", str(tmp_path), "--database", "x")
 
