@@ -180,7 +180,13 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
         ("光谷科技成果转化项目（2025）", Library.PROJECT),
     ):
         Reference.objects.create(tenant=tenant, library=library, name=name)
-    officers = list(Officer.objects.for_tenant(tenant).select_related("district", "user"))
+    # the demo's draws follow this order: kept explicit, so a change of the
+    # officers' default ordering (issue 16) does not reshuffle the demo
+    officers = list(
+        Officer.objects.for_tenant(tenant)
+        .select_related("district", "user")
+        .order_by("category", "district__code", "full_name")
+    )
     city = [o for o in officers if o.category == "city"]
     by_district: dict[int, list[Officer]] = {}
     for o in officers:
