@@ -17,7 +17,7 @@ from roster.models import Officer
 
 from .choices import EntryKind, Library
 from .models import Entry, Reference
-from .selectors import creditable_officers, entry_list
+from .selectors import creditable_officers, entry_list, linkable_entries
 from .services import COMMON_FIELDS, KIND_FIELDS, MATCHABLE_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -111,8 +111,13 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
         if "enterprise" in self.fields:
             self.fields["enterprise"].queryset = refs.filter(library=Library.ENTERPRISE)
         visible = entry_list(membership=membership)
+        instance = self.instance if self.instance.pk else None
         if "achievement" in self.fields:
-            self.fields["achievement"].queryset = visible.filter(kind=EntryKind.ACHIEVEMENT)
+            self.fields["achievement"].queryset = linkable_entries(
+                membership=membership,
+                kinds=[EntryKind.ACHIEVEMENT],
+                also=[instance.achievement_id] if instance and instance.achievement_id else (),
+            )
         if "conversion" in self.fields:
             self.fields["conversion"].queryset = visible.filter(kind=EntryKind.CONVERSION)
         if "matched" in self.fields:
@@ -120,7 +125,11 @@ class EntryForm(BootstrapFormMixin, forms.ModelForm):
             self.fields["matched"].widget = PickerSelectMultiple(
                 attrs={"size": 5, "class": "form-select"}
             )
-            self.fields["matched"].queryset = visible.filter(kind__in=MATCHABLE_KINDS[self.kind])
+            self.fields["matched"].queryset = linkable_entries(
+                membership=membership,
+                kinds=MATCHABLE_KINDS[self.kind],
+                also=instance.matched.values_list("id", flat=True) if instance else (),
+            )
             self.fields["matched"].widget.attrs["size"] = 5
             if self.kind == EntryKind.CONVERSION:
                 self.fields["matched"].label = _("Demands met")

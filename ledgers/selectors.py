@@ -37,6 +37,30 @@ def entry_list(*, membership: Membership, kind: str | None = None) -> QuerySet[E
     )
 
 
+#: Callables ``(membership) → QuerySet`` of entry ids a member may *link*
+#: (an event's or a conversion's ``matched``, a conversion's achievement)
+#: though they cannot open them; apps above the ledgers register theirs in
+#: ``AppConfig.ready`` (matching: the other side of the pairs in the
+#: member's area, so "arrange a matchmaking event" links both sides).
+LINKABLE: list = []
+
+
+def linkable_entries(*, membership: Membership, kinds, also=()) -> QuerySet[Entry]:
+    """Entries of ``kinds`` the member may link: those in reach, those the
+    :data:`LINKABLE` hooks offer, and ``also`` (the ids an entry links
+    already, kept on an edit). Titles only: linking opens nothing."""
+    reach = Q(id__in=entry_list(membership=membership).order_by().values("id"))
+    if also:
+        reach |= Q(id__in=list(also))
+    for extra in LINKABLE:
+        reach |= Q(id__in=extra(membership))
+    return (
+        Entry.objects.for_tenant(membership.tenant)
+        .filter(reach, kind__in=list(kinds))
+        .order_by(*ENTRY_ORDER)
+    )
+
+
 def entry_detail_list(*, membership: Membership, kind: str | None = None) -> QuerySet[Entry]:
     """Entries with their history and evidence, for detail views."""
     return entry_list(membership=membership, kind=kind).prefetch_related(

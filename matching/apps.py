@@ -15,6 +15,13 @@ class MatchingConfig(AppConfig):
 
         if entry_verified not in ON_VERIFIED:
             ON_VERIFIED.append(entry_verified)
+        # both sides of a pair in one's area may be linked (arrange an event)
+        from ledgers.selectors import LINKABLE
+
+        from .selectors import pair_sides
+
+        if pair_sides not in LINKABLE:
+            LINKABLE.append(pair_sides)
         # an item published to the province network is matched in the other
         # members (the network's hook: the network imports nothing of ours)
         from network.services import ON_PUBLISHED

@@ -187,7 +187,7 @@ def match_feed(*, membership, query: str = "") -> QuerySet[Match]:
     )
     return (
         pairs.exclude(Exists(twin))
-        .select_related("demand", "achievement")
+        .select_related("demand__enterprise", "achievement")
         .order_by("-computed_at", "-score", "-id")
     )
 
@@ -217,4 +217,16 @@ def network_feed(*, membership, query: str = "", limit: int = 20) -> list[Networ
         rows.select_related("entry", "published__entry", "published__tenant").order_by(
             "-computed_at", "-score", "-id"
         )[:limit]
+    )
+
+
+def pair_sides(membership) -> QuerySet:
+    """The ids of both sides of the pairs in the member's area: what they may
+    link in an event or a conversion though one side may be out of their
+    reach (the ledgers' ``LINKABLE`` hook)."""
+    feed = match_feed(membership=membership).order_by()
+    return (
+        Entry.objects.for_tenant(membership.tenant)
+        .filter(Q(id__in=feed.values("demand_id")) | Q(id__in=feed.values("achievement_id")))
+        .values("id")
     )

@@ -18,6 +18,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.choices import Role
 from ledgers.choices import EntryKind
+from ledgers.selectors import entry_list
 from liaison.views import TenantPageMixin
 
 from . import services
@@ -61,6 +62,14 @@ class MatchListPageView(TenantPageMixin, ListView):
         districts = district_names(self.tenant)
         for match in context["matches"]:
             match.reason_texts = [reason_text(r, districts=districts) for r in match.reasons]
+        # a side out of the caller's reach is named, not linked (it would 404)
+        ids = {i for m in context["matches"] for i in (m.demand_id, m.achievement_id)}
+        openable = set(
+            entry_list(membership=self.membership)
+            .filter(id__in=ids)
+            .order_by()
+            .values_list("id", flat=True)
+        )
         network = network_feed(membership=self.membership, query=self.q)
         for match in network:
             match.reason_texts = [reason_text(r, districts={}) for r in match.reasons]
@@ -69,6 +78,7 @@ class MatchListPageView(TenantPageMixin, ListView):
             querystring=urlencode({"q": self.q}) if self.q else "",
             can_act=self.membership.role in ARRANGERS,
             network_matches=network,
+            openable=openable,
         )
         return context
 

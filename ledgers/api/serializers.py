@@ -10,7 +10,7 @@ from rest_framework import serializers
 from accounts.choices import Role
 from ledgers.choices import EntryKind, Library
 from ledgers.models import Credit, Entry, EntryEvent, Evidence, Reference
-from ledgers.selectors import creditable_officers, entry_list
+from ledgers.selectors import creditable_officers, entry_list, linkable_entries
 from ledgers.services import COMMON_FIELDS, KIND_FIELDS
 from liaison.api.fields import TenantPrimaryKeyRelatedField, TenantSlugRelatedField
 from roster.models import District, Officer
@@ -129,6 +129,18 @@ class VisibleEntryField(TenantPrimaryKeyRelatedField):
         return entry_list(membership=membership)
 
 
+class LinkableEntryField(VisibleEntryField):
+    """A linked entry the caller may name without opening it: an event's or
+    a conversion's ``matched``, a conversion's achievement (the other side
+    of a suggested pair, as the page form offers)."""
+
+    def get_queryset(self):
+        membership = self.context.get("membership")
+        if membership is None:
+            return Entry.objects.none()
+        return linkable_entries(membership=membership, kinds=EntryKind.values)
+
+
 def _entry_field(kind: str, **kwargs):
     return VisibleEntryField(Entry, allow_null=True, required=False, **kwargs)
 
@@ -147,11 +159,11 @@ def serializer_for(kind: str, *, detail: bool = False) -> type[EntrySerializer]:
     if "enterprise" in fields:
         extra["enterprise"] = _reference_field()
     if "achievement" in fields:
-        extra["achievement"] = _entry_field(kind)
+        extra["achievement"] = LinkableEntryField(Entry, allow_null=True, required=False)
     if "conversion" in fields:
         extra["conversion"] = _entry_field(kind)
     if "matched" in fields:
-        extra["matched"] = VisibleEntryField(Entry, many=True, required=False)
+        extra["matched"] = LinkableEntryField(Entry, many=True, required=False)
     meta_fields = [*EntrySerializer.Meta.common, *fields]
     bases = (DetailMixin, EntrySerializer) if detail else (EntrySerializer,)
     if detail:

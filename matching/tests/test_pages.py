@@ -227,8 +227,10 @@ def test_a_verified_event_opens_the_conversion_form_with_its_demand(client, worl
     assert 'value="锂电池对接会"' in form
     assert f'<option value="{demand.id}" selected>' in form
     # the achievement credits another district's officer: out of the officer's
-    # reach, so not offered; the admin's form has it chosen
-    assert f'<option value="{lithium.id}"' not in form
+    # reach, yet the other side of a pair in their area, so it may be linked
+    # (chosen, by title only); the admin's form has it chosen too
+    assert f'<option value="{lithium.id}" selected>一种高稳定性锂电池正极材料</option>' in form
+    assert client.get(f"/t/alpha/entries/{lithium.id}/").status_code == 404
     client.force_login(world.users["admin"])
     form = client.get(href.replace("&amp;", "&")).content.decode()
     assert f'<option value="{lithium.id}" selected>' in form
@@ -246,7 +248,10 @@ def test_matches_page_reach_and_reasons(client, world, other_world, built):
     assert html.count('class="card shadow-sm mb-2 match-card"') == 1
     assert f'data-match="{match.id}"' in html
     assert f'href="/t/alpha/entries/{built["demand"].id}/">锂电池隔膜涂覆工艺升级</a>' in html
-    assert f'href="/t/alpha/entries/{built["lithium"].id}/">一种高稳定性锂电池正极材料</a>' in html
+    # the achievement credits a d2 officer: out of this officer's reach, so
+    # named (with its institution) but not linked (its page would answer 404)
+    assert f'href="/t/alpha/entries/{built["lithium"].id}/"' not in html
+    assert '<span class="badge text-bg-light">成果</span> 一种高稳定性锂电池正极材料' in html
     assert "<li>共同关键词：锂电池</li>" in html
     assert '<span class="fw-semibold match-score" title="匹配度">0.72</span>' in html
     # search
@@ -381,3 +386,24 @@ def test_the_page_is_paginated_by_twenty(client, world, built):
     assert html.count("match-card") == 20 and "共 21 条" in html
     assert 'href="?q=%E6%88%90%E6%9E%9C&amp;page=2"' in html
     assert client.get("/t/alpha/matches/?q=成果&page=2").content.decode().count("match-card") == 1
+
+
+def test_an_officer_links_both_sides_of_a_pair_in_their_area_only(world, built):
+    """The API takes the other side of a pair in the officer's area (out of
+    their reach) as ``matched``, and refuses an entry that is neither in
+    their reach nor in a pair of their area, as if it did not exist."""
+    api = world.api("officer")
+    body = {
+        "title": "锂电池对接会（二）",
+        "occurred_on": "2025-07-01",
+        "officers": [world.officers["mine"].id],
+        "event_type": "roadshow",
+        "matched": [built["demand"].id, built["lithium"].id],
+    }
+    response = api.post(world.url("events/"), body, format="json")
+    assert response.status_code == 201, response.json()
+    assert sorted(response.json()["matched"]) == sorted([built["demand"].id, built["lithium"].id])
+    body["matched"] = [built["farm"].id]  # a d2 demand with no pair in the officer's area
+    response = api.post(world.url("events/"), body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["matched"]
