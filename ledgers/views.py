@@ -177,7 +177,7 @@ class EntryCreateView(_EntryFormView):
     def get_initial(self):
         # issue 15: a page may open the form pre-filled (?title=…&matched=1&matched=2,
         # as "arrange a matchmaking event" on a match); the form still limits
-        # ``matched`` to the entries in the caller's reach.
+        # ``matched`` to the entries the caller may link (ledgers LINKABLE).
         initial = super().get_initial()
         if self.request.method == "GET":
             if title := self.request.GET.get("title", "").strip()[:200]:
@@ -289,12 +289,12 @@ class EntryDetailView(TenantPageMixin, TemplateView):
             evidence_form=EvidenceForm(),
             evidence_max_mb=settings.EVIDENCE_MAX_BYTES // 2**20,
             shares=entry_share_rows(entry=entry) if entry.status == "verified" else [],
-            conversion_url=_conversion_url(entry) if role in LOGGERS else "",
+            conversion_url=_conversion_url(entry, self.tenant.slug) if role in LOGGERS else "",
         )
         return context
 
 
-def _conversion_url(entry: Entry) -> str:
+def _conversion_url(entry: Entry, slug: str) -> str:
     """The conversion form pre-filled from a verified matchmaking event that
     links a demand (issue 15: the funnel's last step names its demand), or
     ``""``."""
@@ -308,9 +308,7 @@ def _conversion_url(entry: Entry) -> str:
     achievements = [pk for pk, kind in linked if kind == EntryKind.ACHIEVEMENT]
     if len(achievements) == 1:
         query.append(("achievement", achievements[0]))
-    url = reverse(
-        "entry-create", kwargs={"tenant_slug": entry.tenant.slug, "kind": EntryKind.CONVERSION}
-    )
+    url = reverse("entry-create", kwargs={"tenant_slug": slug, "kind": EntryKind.CONVERSION})
     return f"{url}?{urlencode(query)}"
 
 

@@ -5,6 +5,8 @@ page shows every stage. Deterministic: the demands in id order."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from accounts.models import Tenant
 from ledgers.choices import EntryKind, EntryStatus
 from ledgers.models import Entry
@@ -55,8 +57,10 @@ def link_demo_funnel(*, tenant: Tenant, year: int) -> tuple[int, int]:
         with_event += 1
         if with_event % CONVERT_EVERY:
             continue
+        # a later conversion of the demand's officer or to its enterprise
         conversion = (
             verified.filter(kind=EntryKind.CONVERSION, occurred_on__gte=event.occurred_on)
+            .filter(Q(credits__officer_id__in=officers) | Q(enterprise_id=demand.enterprise_id))
             .exclude(id__in=used_conversions)
             .order_by("occurred_on", "id")
             .first()

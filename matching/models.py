@@ -18,7 +18,19 @@ _ONE_COUNTERPART = Q(achievement__isnull=False, reference__isnull=True) | Q(
 )
 
 
-class Match(TenantOwnedModel):
+class _Suggestion(TenantOwnedModel):
+    """What every stored suggestion holds: its score in [0, 1], the reasons
+    as codes and parameters (``[{"code", "params"}]``) and when."""
+
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=4)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        abstract = True
+
+
+class Match(_Suggestion):
     """A suggested pair: a demand and an achievement (or an expert or
     platform of the reference libraries), with its score in [0, 1] and the
     reasons as codes and parameters (``[{"code", "params"}]``). ``source``
@@ -46,9 +58,6 @@ class Match(TenantOwnedModel):
         related_name="+",
         verbose_name=_("expert or platform"),
     )
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=4)
-    reasons = models.JSONField(_("reasons"), default=list, blank=True)
-    computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
         ordering = ["tenant", "source", "-score", "id"]
@@ -166,15 +175,15 @@ class MatchRun(TenantOwnedModel):
         return f"{self.entry_id} @ {self.computed_at}"
 
 
-class NetworkMatch(TenantOwnedModel):
+class NetworkMatch(_Suggestion):
     """A suggestion from the province network (SPEC.md §5b): one of the
     tenant's own demands or achievements (``entry``) and an item another
     member published (``published``: the other tenant's row, which is all
-    that crosses the boundary). Stored beside :class:`Match`, ranked with it
-    among one entry's top ten; shown only while the item is still published
-    and both tenants are active members."""
+    that crosses the boundary). Stored beside :class:`Match` with a top ten
+    of its own (network items come and go; they never crowd out local
+    suggestions); the API merges both lists best first. Shown only while the
+    item is still published and both tenants are active members."""
 
-    source = models.CharField(_("computed for"), max_length=20, choices=MatchSource.choices)
     entry = models.ForeignKey(
         Entry, on_delete=models.CASCADE, related_name="+", verbose_name=_("entry")
     )
@@ -184,12 +193,9 @@ class NetworkMatch(TenantOwnedModel):
         related_name="+",
         verbose_name=_("published item"),
     )
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=4)
-    reasons = models.JSONField(_("reasons"), default=list, blank=True)
-    computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
-        ordering = ["tenant", "source", "-score", "id"]
+        ordering = ["tenant", "-score", "id"]
         verbose_name = _("network match")
         verbose_name_plural = _("network matches")
         indexes = [
@@ -198,9 +204,6 @@ class NetworkMatch(TenantOwnedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "entry", "published"], name="networkmatch_unique_pair"
-            ),
-            models.CheckConstraint(
-                condition=Q(source__in=MatchSource.values), name="networkmatch_source_valid"
             ),
             models.CheckConstraint(
                 condition=Q(score__gte=0, score__lte=1), name="networkmatch_score_in_range"

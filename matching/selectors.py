@@ -141,40 +141,46 @@ def _label(value: str) -> str:
         return value
 
 
-def match_feed(*, membership, query: str = "") -> QuerySet[Match]:
-    """Demand–achievement pairs in the member's area, newest first, each
-    pair once (both sides' stored rows of a pair are one suggestion), both
-    sides still verified (the demand valid). The area: every pair for admins
-    and auditors; else pairs whose demand or achievement credits an officer
-    in reach (:func:`ledgers.selectors.entry_list`), or, for an officer or a
-    manager, whose enterprise or expert is in their district(s). ``query``
-    searches both titles."""
-    from django.db.models import Exists, OuterRef
-
+def pairs_in_area(*, membership) -> QuerySet[Match]:
+    """Stored demand–achievement rows in the member's area, both sides still
+    verified (the demand valid). The area: every pair for admins and
+    auditors; else pairs whose demand or achievement credits an officer in
+    reach (:func:`ledgers.selectors.entry_list`), or, for an officer or a
+    manager, whose enterprise or expert is in their district(s)."""
     from ledgers.selectors import entry_list
     from roster.selectors import districts_in_reach, officer_list
 
-    tenant = membership.tenant
-    pairs = Match.objects.for_tenant(tenant).filter(
+    pairs = Match.objects.for_tenant(membership.tenant).filter(
         achievement__isnull=False,
         achievement__status=EntryStatus.VERIFIED,
         demand__status=EntryStatus.VERIFIED,
         demand__is_valid=True,
     )
-    if not membership.reads_all:
-        reach = entry_list(membership=membership).order_by().values("id")
-        districts = set(districts_in_reach(membership=membership).values_list("id", flat=True))
-        districts |= set(
-            officer_list(membership=membership)
-            .filter(district__isnull=False)
-            .values_list("district_id", flat=True)
-        )
-        pairs = pairs.filter(
-            Q(demand__in=reach)
-            | Q(achievement__in=reach)
-            | Q(demand__enterprise__district__in=districts)
-            | Q(achievement__expert__district__in=districts)
-        )
+    if membership.reads_all:
+        return pairs
+    reach = entry_list(membership=membership).order_by().values("id")
+    districts = set(districts_in_reach(membership=membership).values_list("id", flat=True))
+    districts |= set(
+        officer_list(membership=membership)
+        .filter(district__isnull=False)
+        .values_list("district_id", flat=True)
+    )
+    return pairs.filter(
+        Q(demand__in=reach)
+        | Q(achievement__in=reach)
+        | Q(demand__enterprise__district__in=districts)
+        | Q(achievement__expert__district__in=districts)
+    )
+
+
+def match_feed(*, membership, query: str = "") -> QuerySet[Match]:
+    """The pairs in the member's area (:func:`pairs_in_area`), newest first,
+    each pair once (both sides' stored rows of a pair are one suggestion).
+    ``query`` searches both titles."""
+    from django.db.models import Exists, OuterRef
+
+    tenant = membership.tenant
+    pairs = pairs_in_area(membership=membership)
     if query:
         pairs = pairs.filter(
             Q(demand__title__icontains=query) | Q(achievement__title__icontains=query)
@@ -224,7 +230,7 @@ def pair_sides(membership) -> QuerySet:
     """The ids of both sides of the pairs in the member's area: what they may
     link in an event or a conversion though one side may be out of their
     reach (the ledgers' ``LINKABLE`` hook)."""
-    feed = match_feed(membership=membership).order_by()
+    feed = pairs_in_area(membership=membership).order_by()
     return (
         Entry.objects.for_tenant(membership.tenant)
         .filter(Q(id__in=feed.values("demand_id")) | Q(id__in=feed.values("achievement_id")))

@@ -56,12 +56,12 @@ def _officer_districts(entry_ids: Sequence[int]) -> dict[int, str]:
     return out
 
 
-def _entry_items(entries: Sequence[Entry]) -> list[engine.Item]:
+def _entry_items(entries: Sequence[Entry], *, officer_districts: bool = True) -> list[engine.Item]:
     """Engine items of demands and achievements (with ``enterprise`` and
     ``expert`` and their districts selected). The district is the
     enterprise's (demand) or the expert's (achievement), else the first
     credited officer's."""
-    by_officer = _officer_districts([e.id for e in entries])
+    by_officer = _officer_districts([e.id for e in entries]) if officer_districts else {}
     items = []
     for e in entries:
         ref = e.enterprise if e.kind == EntryKind.DEMAND else e.expert
@@ -130,14 +130,15 @@ def candidates_of(*, tenant: Tenant, side: str) -> list[engine.Item]:
     return _entry_items(list(verified.filter(kind=EntryKind.DEMAND, is_valid=True)))
 
 
-def network_items(*, tenant: Tenant, side: str) -> list[engine.Item]:
+def network_items(*, tenant: Tenant, side: str, network=None) -> list[engine.Item]:
     """The items the other members of the tenant's province network
     published that a query of ``side`` is matched against (achievements for
     a demand, demands for an achievement), or none when the tenant is not an
     active member. Each item's id is the published item's, negated, so it
     never meets a local entry's key; its tenant is the publisher's, so a
-    district code never counts as "same district" across programmes."""
-    network = active_network(tenant=tenant)
+    district code never counts as "same district" across programmes.
+    ``network``: the tenant's active network when the caller has it."""
+    network = network or active_network(tenant=tenant)
     if network is None:
         return []
     wanted = EntryKind.ACHIEVEMENT if side == EntryKind.DEMAND else EntryKind.DEMAND
@@ -147,20 +148,11 @@ def network_items(*, tenant: Tenant, side: str) -> list[engine.Item]:
         .select_related("entry__enterprise__district", "entry__expert__district")
         .order_by("id")
     )
+    # another programme's district codes never count as "same district", so
+    # its officers' districts are not read
     by_entry = {p.entry_id: p.id for p in published}
-    return [
-        engine.Item(
-            id=-by_entry[item.id],
-            side=item.side,
-            title=item.title,
-            text=item.text,
-            field=item.field,
-            maturity=item.maturity,
-            district=item.district,
-            tenant=item.tenant,
-        )
-        for item in _entry_items([p.entry for p in published])
-    ]
+    items = _entry_items([p.entry for p in published], officer_districts=False)
+    return [dataclasses.replace(item, id=-by_entry[item.id]) for item in items]
 
 
 def _not_relevant(tenant: Tenant, entry: Entry) -> set[tuple[str, int]]:
@@ -210,41 +202,81 @@ def _match_row(
     return row
 
 
+def _scored(suggestion: engine.Suggestion) -> dict:
+    """A suggestion's stored score and reasons."""
+    return {
+        "score": Decimal(str(suggestion.score)).quantize(Decimal("0.0001")),
+        "reasons": [{"code": r.code, "params": dict(r.params)} for r in suggestion.reasons],
+    }
+
+
 def _store(
     *,
     tenant: Tenant,
     entry: Entry,
     suggestions: Sequence[engine.Suggestion],
+    network: Sequence[engine.Suggestion] | None,
     candidates: int,
     now: dt.datetime,
 ) -> list[Match]:
-    """Replace the entry's stored suggestions (its own side's, local and
-    from the network) and its run. Returns the local ones."""
+    """Replace the entry's stored suggestions (its own side's) and its run;
+    with ``network`` (the tenant is in a province network), its suggestions
+    from the network too. Returns the local ones."""
     side = "demand" if entry.kind == EntryKind.DEMAND else "achievement"
     Match.objects.for_tenant(tenant).filter(source=entry.kind, **{side: entry}).delete()
-    NetworkMatch.objects.for_tenant(tenant).filter(entry=entry).delete()
-    rows = Match.objects.bulk_create(
-        [_match_row(tenant, entry, s, now) for s in suggestions if s.item.id > 0]
-    )
-    NetworkMatch.objects.bulk_create(
-        [
-            NetworkMatch(
-                tenant=tenant,
-                source=entry.kind,
-                entry=entry,
-                published_id=-s.item.id,
-                score=Decimal(str(s.score)).quantize(Decimal("0.0001")),
-                reasons=[{"code": r.code, "params": dict(r.params)} for r in s.reasons],
-                computed_at=now,
-            )
-            for s in suggestions
-            if s.item.id < 0
-        ]
-    )
+    rows = Match.objects.bulk_create([_match_row(tenant, entry, s, now) for s in suggestions])
+    if network is not None:
+        NetworkMatch.objects.for_tenant(tenant).filter(entry=entry).delete()
+        NetworkMatch.objects.bulk_create(
+            [
+                NetworkMatch(
+                    tenant=tenant,
+                    entry=entry,
+                    published_id=-s.item.id,
+                    computed_at=now,
+                    **_scored(s),
+                )
+                for s in network
+            ]
+        )
     MatchRun.objects.update_or_create(
         tenant=tenant, entry=entry, defaults={"computed_at": now, "candidates": candidates}
     )
     return rows
+
+
+class _Indexes:
+    """One side's candidates, indexed once: the tenant's own and, when the
+    tenant is an active member of a province network, the other members'
+    published items apart (each list keeps its own top ten, so items that
+    come and go with the network never crowd out local suggestions)."""
+
+    def __init__(self, *, tenant: Tenant, side: str):
+        local = candidates_of(tenant=tenant, side=side)
+        network = active_network(tenant=tenant)
+        shared = network_items(tenant=tenant, side=side, network=network) if network else []
+        self.size = len(local) + len(shared)
+        self.local = engine.Index(local)
+        self.network = engine.Index(shared) if network else None
+
+    def store(self, *, tenant: Tenant, entries: Sequence[Entry], now: dt.datetime) -> list:
+        """Rank and store each entry's suggestions; returns the local rows."""
+        rows = []
+        for entry, item in zip(entries, _entry_items(entries), strict=True):
+            excluded = _not_relevant(tenant, entry)
+            local = engine.rank(item, self.local, not_relevant=excluded, limit=_limit())
+            network = (
+                None if self.network is None else engine.rank(item, self.network, limit=_limit())
+            )
+            rows += _store(
+                tenant=tenant,
+                entry=entry,
+                suggestions=local,
+                network=network,
+                candidates=self.size,
+                now=now,
+            )
+        return rows
 
 
 def matches_for(*, tenant: Tenant, entry: Entry, now: dt.datetime | None = None) -> list[Match]:
@@ -257,21 +289,12 @@ def matches_for(*, tenant: Tenant, entry: Entry, now: dt.datetime | None = None)
         entry = _entries(tenant).select_for_update(of=("self",)).get(pk=entry.pk)
         if not matchable(entry):
             if entry.kind in MATCHED_KINDS:
-                return _store(tenant=tenant, entry=entry, suggestions=[], candidates=0, now=now)
+                return _store(
+                    tenant=tenant, entry=entry, suggestions=[], network=[], candidates=0, now=now
+                )
             return []
-        candidates = candidates_of(tenant=tenant, side=entry.kind)
-        candidates += network_items(tenant=tenant, side=entry.kind)
-        [query] = _entry_items([entry])
-        suggestions = engine.rank_items(
-            query, candidates, not_relevant=_not_relevant(tenant, entry), limit=_limit()
-        )
-        return _store(
-            tenant=tenant,
-            entry=entry,
-            suggestions=suggestions,
-            candidates=len(candidates),
-            now=now,
-        )
+        indexes = _Indexes(tenant=tenant, side=entry.kind)
+        return indexes.store(tenant=tenant, entries=[entry], now=now)
 
 
 def matched_entries(*, entry: Entry, matches: Iterable[Match]) -> list[int]:
@@ -293,9 +316,7 @@ def rematch_tenant(
     batch_size = batch_size or getattr(settings, "MATCHING_BATCH_SIZE", 500)
     done = 0
     for kind in kinds:
-        candidates = candidates_of(tenant=tenant, side=kind)
-        candidates += network_items(tenant=tenant, side=kind)
-        index = engine.Index(candidates)
+        indexes = _Indexes(tenant=tenant, side=kind)
         queries = _entries(tenant).filter(kind=kind, status=EntryStatus.VERIFIED)
         if kind == EntryKind.DEMAND:
             queries = queries.filter(is_valid=True)
@@ -304,19 +325,8 @@ def rematch_tenant(
             batch = list(queries.filter(pk__gt=last).order_by("pk")[:batch_size])
             if not batch:
                 break
-            now = timezone.now()
             with transaction.atomic():
-                for entry, item in zip(batch, _entry_items(batch), strict=True):
-                    suggestions = engine.rank(
-                        item, index, not_relevant=_not_relevant(tenant, entry), limit=_limit()
-                    )
-                    _store(
-                        tenant=tenant,
-                        entry=entry,
-                        suggestions=suggestions,
-                        candidates=len(candidates),
-                        now=now,
-                    )
+                indexes.store(tenant=tenant, entries=batch, now=timezone.now())
             done += len(batch)
             last = batch[-1].pk
     return done
@@ -346,22 +356,26 @@ def rematch_for_published(*, item: PublishedItem) -> int:
     """Match again, in each other active member of the item's network, the
     entries the newly published item would suit best (its own top ten among
     that member's opposite side), so it enters their lists; returns how many
-    entries were matched."""
+    entries were matched. One index per member; the entries in one read."""
     if not published_items(item.network).filter(pk=item.pk).exists():
         return 0
     entry = _entries(item.tenant).get(pk=item.entry_id)
-    [query] = _entry_items([entry])
+    [query] = _entry_items([entry], officer_districts=False)
     query = dataclasses.replace(query, id=-item.id)
     done = 0
     members = item.network.members.filter(status=MemberStatus.ACTIVE)
     for member in members.exclude(tenant=item.tenant_id).select_related("tenant"):
         tenant = member.tenant
-        other = EntryKind.ACHIEVEMENT if entry.kind == EntryKind.DEMAND else EntryKind.DEMAND
-        candidates = [c for c in candidates_of(tenant=tenant, side=entry.kind) if c.side == other]
-        for suggestion in engine.rank_items(query, candidates, limit=_limit()):
-            target = Entry.objects.for_tenant(tenant).get(pk=suggestion.item.id)
-            matches_for(tenant=tenant, entry=target)
-            done += 1
+        side = EntryKind.ACHIEVEMENT if entry.kind == EntryKind.DEMAND else EntryKind.DEMAND
+        entries = [c for c in candidates_of(tenant=tenant, side=entry.kind) if c.side == side]
+        ids = [s.item.id for s in engine.rank_items(query, entries, limit=_limit())]
+        targets = list(_entries(tenant).filter(pk__in=ids).order_by("pk"))
+        if targets:
+            with transaction.atomic():
+                _Indexes(tenant=tenant, side=side).store(
+                    tenant=tenant, entries=targets, now=timezone.now()
+                )
+        done += len(targets)
     return done
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -98,6 +99,17 @@ def test_demo_is_idempotent_and_has_every_role(capsys):
     )
     officer = Membership.objects.get(user__username="demo-officer", tenant__slug="wuhan-demo")
     assert match_feed(membership=officer).count() == 10
+    # every stage of the funnel has demo data, and it narrows
+    from matching.funnel import funnel
+
+    admin = Membership.objects.get(user__username="demo-admin", tenant__slug="wuhan-demo")
+    assert funnel(membership=admin, year=2025)["programme"] == {
+        "demands": 186,
+        "matched": 157,
+        "events": 49,
+        "converted": 16,
+        "rate": Decimal("0.0860"),
+    }
 
 
 def test_the_yangquan_demo_runs_on_its_own_chain(capsys):

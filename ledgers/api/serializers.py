@@ -138,7 +138,14 @@ class LinkableEntryField(VisibleEntryField):
         membership = self.context.get("membership")
         if membership is None:
             return Entry.objects.none()
-        return linkable_entries(membership=membership, kinds=EntryKind.values)
+        # an edit keeps what the entry links already (as the page form does)
+        instance = getattr(self.root, "instance", None)
+        also = []
+        if isinstance(instance, Entry):
+            also = [*instance.matched.values_list("id", flat=True)]
+            if instance.achievement_id:
+                also.append(instance.achievement_id)
+        return linkable_entries(membership=membership, kinds=EntryKind.values, also=also)
 
 
 def _entry_field(kind: str, **kwargs):

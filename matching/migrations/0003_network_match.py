@@ -20,7 +20,6 @@ class Migration(migrations.Migration):
             name='NetworkMatch',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('demand', 'For the demand'), ('achievement', 'For the achievement')], max_length=20, verbose_name='computed for')),
                 ('score', models.DecimalField(decimal_places=4, max_digits=5, verbose_name='score')),
                 ('reasons', models.JSONField(blank=True, default=list, verbose_name='reasons')),
                 ('computed_at', models.DateTimeField(verbose_name='computed at')),
@@ -31,9 +30,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'network match',
                 'verbose_name_plural': 'network matches',
-                'ordering': ['tenant', 'source', '-score', 'id'],
+                'ordering': ['tenant', '-score', 'id'],
                 'indexes': [models.Index(fields=['tenant', 'entry'], name='networkmatch_tenant_entry')],
-                'constraints': [models.UniqueConstraint(fields=('tenant', 'entry', 'published'), name='networkmatch_unique_pair'), models.CheckConstraint(condition=models.Q(('source__in', ['demand', 'achievement'])), name='networkmatch_source_valid'), models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='networkmatch_score_in_range')],
+                'constraints': [models.UniqueConstraint(fields=('tenant', 'entry', 'published'), name='networkmatch_unique_pair'), models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='networkmatch_score_in_range')],
             },
         ),
         # the new table's tenant trigger (the others are reinstalled as they were)

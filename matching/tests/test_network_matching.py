@@ -63,7 +63,7 @@ def test_a_published_achievement_reaches_the_other_members_demand(
     )
     assert [r for r in _rows(world, demand) if r["published"]] == []
     assert NetworkMatch.objects.count() == 0
-    assert hidden.pk
+    assert not PublishedItem.objects.filter(entry=hidden).exists()
 
 
 def test_leaving_the_network_ends_network_matches(pair, world, other_world):
@@ -91,7 +91,6 @@ def test_a_network_match_keeps_its_entry_in_its_tenant(pair, world, other_world)
     with pytest.raises(IntegrityError), transaction.atomic():
         NetworkMatch.objects.create(
             tenant=other_world.tenant,
-            source="demand",
             entry=demand,
             published=item,
             score="0.5",
@@ -118,4 +117,36 @@ def test_the_matches_page_shows_network_suggestions(pair, world, other_world, cl
     client.force_login(other_world.users["admin"])
     html = client.get(f"/t/{other_world.tenant.slug}/matches/").content.decode()
     assert "network-match-card" not in html and "锂电池隔膜涂覆工艺升级" not in html
-    assert item.pk
+    assert list(NetworkMatch.objects.values_list("tenant_id", "published_id")) == [
+        (world.tenant.pk, item.pk)
+    ]
+
+
+def test_network_items_keep_their_own_top_ten(pair, world, other_world, settings):
+    """Network suggestions are ranked apart: with a limit of one, the demand
+    keeps its one local suggestion and gains one from the network, and
+    unpublishing leaves the local one in place."""
+    from matching.models import Match
+    from matching.services import matches_for
+
+    settings.MATCHING_LIMIT = 1
+    demand, lithium, _hidden = pair
+    local = _verified(world, "achievement", "锂电池正极材料中试成果", **LITHIUM)
+    matches_for(tenant=world.tenant, entry=demand)
+    assert list(Match.objects.filter(demand=demand).values_list("achievement_id", flat=True)) == [
+        local.pk
+    ]
+    item = network_services.item_publish(
+        tenant=other_world.tenant, membership=_m(other_world, "admin"), entry=lithium
+    )
+    matches_for(tenant=world.tenant, entry=demand)
+    assert list(Match.objects.filter(demand=demand).values_list("achievement_id", flat=True)) == [
+        local.pk
+    ]
+    assert list(NetworkMatch.objects.values_list("published_id", flat=True)) == [item.pk]
+    # the API merges both lists, best first
+    assert {r["published"] for r in _rows(world, demand)} == {None, item.pk}
+    network_services.item_unpublish(
+        tenant=other_world.tenant, membership=_m(other_world, "admin"), item=item
+    )
+    assert [r["achievement"] for r in _rows(world, demand)] == [local.pk]
