@@ -30,6 +30,82 @@ def _admin(tenant: Tenant) -> Membership:
     )
 
 
+#: What a city without ledger entries (yangquan-demo) logs, so that the
+#: network's matching has both sides: its needs suit what Wuhan publishes,
+#: its achievements suit Wuhan's published needs.
+SEED_ENTRIES = (
+    (
+        "demand",
+        "矿井巷道变形光纤在线监测",
+        "光电子信息",
+        "需要对井下巷道和边坡变形进行长期在线监测，希望引入光纤传感监测装置。",
+    ),
+    (
+        "demand",
+        "玉米秸秆饲料化与还田利用",
+        "现代农业",
+        "合作社每年产生大量玉米秸秆，希望找到秸秆综合利用技术，降低焚烧。",
+    ),
+    (
+        "demand",
+        "旧桥裂缝与缺陷自动巡检",
+        "人工智能",
+        "县域公路桥梁多，人工巡检慢，需要桥梁缺陷智能识别算法和巡检设备。",
+    ),
+    (
+        "achievement",
+        "煤化工高盐废水深度处理工艺",
+        "节能环保",
+        "高盐废水膜浓缩与蒸发结晶组合工艺，已在焦化企业完成中试，出水回用。",
+    ),
+    (
+        "achievement",
+        "基于机器视觉的产线自动化分拣系统",
+        "智能制造",
+        "工业相机与机械臂协同分拣，适用于产线自动化改造，已完成样机。",
+    ),
+)
+
+
+def _seed_ledger(city: Tenant, admin: Membership) -> None:
+    """A few verified demands and achievements of a city programme, logged
+    by its district manager for one of their officers and verified by its
+    admin (four eyes), through the ledger's services."""
+    from ledgers.services import entry_create, entry_submit, entry_verify
+    from roster.models import Officer
+    from roster.selectors import districts_in_reach
+
+    manager = (
+        Membership.objects.filter(tenant=city, role=Role.DISTRICT_MANAGER, is_active=True)
+        .order_by("id")
+        .first()
+    )
+    if manager is None:
+        return
+    officer = (
+        Officer.objects.for_tenant(city)
+        .filter(district__in=districts_in_reach(membership=manager), status="active")
+        .order_by("id")
+        .first()
+    )
+    if officer is None:
+        return
+    for n, (kind, title, field, summary) in enumerate(SEED_ENTRIES):
+        data = {
+            "title": title,
+            "occurred_on": dt.date(2026, 3, 2 + n),
+            "field": field,
+            "summary": summary,
+        }
+        if kind == "achievement":
+            data["maturity"] = "pilot"
+        entry = entry_create(
+            tenant=city, membership=manager, kind=kind, data=data, officers=[officer]
+        )
+        entry_submit(tenant=city, membership=manager, entry=entry)
+        entry_verify(tenant=city, membership=admin, entry=entry)
+
+
 @transaction.atomic
 def load_demo_network(*, password: str) -> Tenant | None:
     """Idempotent: does nothing when ``hubei-demo`` exists or a city is missing."""
@@ -54,6 +130,8 @@ def load_demo_network(*, password: str) -> Tenant | None:
         )
         city_admin = _admin(city)
         services.member_accept(tenant=city, membership=city_admin, member=member)
+        if not publishable_entries(tenant=city).exists():
+            _seed_ledger(city, city_admin)
         for kind in ("demand", "achievement"):
             for entry in publishable_entries(tenant=city).filter(kind=kind)[:PUBLISHED_PER_KIND]:
                 services.item_publish(tenant=city, membership=city_admin, entry=entry)
