@@ -175,6 +175,9 @@ def test_scheduled_job_runs_and_last_success_over_all_tenants(world, other_world
         ("10.0.0.8", {"HTTP_AUTHORIZATION": "Bearer wrong"}, "s3cret-token", 404),
         ("10.0.0.8", {"HTTP_AUTHORIZATION": "Bearer "}, "", 404),
         ("10.0.0.8", {"HTTP_AUTHORIZATION": "Token s3cret-token"}, "s3cret-token", 404),
+        # non-ASCII: a 404 like any wrong token, not a 500 before the login
+        ("10.0.0.8", {"HTTP_AUTHORIZATION": "Bearer é"}, "s3cret-token", 404),
+        ("10.0.0.8", {"HTTP_AUTHORIZATION": "Bearer é"}, "é-token", 404),
     ],
 )
 def test_metrics_only_for_this_host_or_the_token(remote, headers, token, status):
