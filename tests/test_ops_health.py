@@ -20,6 +20,14 @@ from .redis_server import redis_server  # noqa: F401  (fixture)
 ALL_OK = {"database": "ok", "cache": "ok", "broker": "eager", "migrations": "ok"}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process():
+    """Each test starts as a fresh process: no green migrations remembered."""
+    health.forget_migrations()
+    yield
+    health.forget_migrations()
+
+
 def _get(client, path, **extra):
     response = client.get(path, **extra)
     return response.status_code, json.loads(response.content), response
@@ -160,3 +168,21 @@ def test_readyz_red_while_redis_is_stopped_and_green_when_it_returns(client, red
         assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "broker": "failed"})
         worker_heartbeat()
         assert _get(client, "/readyz")[:2] == (200, {**ALL_OK, "broker": "ok"})
+
+
+@pytest.mark.django_db
+def test_green_migrations_are_remembered_for_the_life_of_the_process(client):
+    """Pending migrations are checked on every probe until they are applied;
+    once green, no probe builds a MigrationExecutor again."""
+    with _migrations_pending():
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "migrations": "failed"})
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "migrations": "failed"})
+    with mock.patch.object(health, "MigrationExecutor", wraps=health.MigrationExecutor) as executor:
+        assert _get(client, "/readyz")[:2] == (200, ALL_OK)
+        assert executor.call_count == 1
+        assert _get(client, "/readyz")[:2] == (200, ALL_OK)
+        assert _get(client, "/readyz")[:2] == (200, ALL_OK)
+        assert executor.call_count == 1
+    health.forget_migrations()
+    with _migrations_pending():
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "migrations": "failed"})
