@@ -186,3 +186,43 @@ def test_green_migrations_are_remembered_for_the_life_of_the_process(client):
     health.forget_migrations()
     with _migrations_pending():
         assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "migrations": "failed"})
+
+
+@pytest.mark.django_db
+def test_a_fresh_deploy_is_red_until_a_worker_starts(client, redis_server):  # noqa: F811
+    """No heartbeat yet is "failed", not a grace period (that would call a
+    deploy without a worker ready): the worker writes one as it starts, so
+    readyz turns green as soon as it is up (README: Operations)."""
+    from celery.signals import worker_ready
+
+    url = BROKER.format(port=redis_server.port)
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=url):
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "broker": "failed"})
+        worker_ready.send(sender=None)
+        assert _get(client, "/readyz")[:2] == (200, {**ALL_OK, "broker": "ok"})
+
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/7",
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("broker", "eager", "caches", "warned"),
+    [
+        ("redis://127.0.0.1:6379/0", False, LOCMEM, True),
+        ("redis://127.0.0.1:6379/0", False, REDIS_CACHE, False),
+        ("redis://127.0.0.1:6379/0", True, LOCMEM, False),  # tasks in process
+        ("", True, LOCMEM, False),  # make run
+    ],
+)
+def test_a_broker_with_a_per_process_cache_is_warned_of(broker, eager, caches, warned):
+    from django.core.checks import run_checks
+
+    with override_settings(CELERY_BROKER_URL=broker, CELERY_TASK_ALWAYS_EAGER=eager, CACHES=caches):
+        ids = [message.id for message in run_checks()]
+    assert ids == (["ops.W001"] if warned else [])
