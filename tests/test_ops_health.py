@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import OperationalError, connections
 from django.test import override_settings
 
 from ops import health
@@ -226,3 +226,87 @@ def test_a_broker_with_a_per_process_cache_is_warned_of(broker, eager, caches, w
     with override_settings(CELERY_BROKER_URL=broker, CELERY_TASK_ALWAYS_EAGER=eager, CACHES=caches):
         ids = [message.id for message in run_checks()]
     assert ids == (["ops.W001"] if warned else [])
+
+
+class _RecordingCursor:
+    def __init__(self, statements):
+        self.statements = statements
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql, params=None):
+        self.statements.append((sql, params))
+
+    def fetchone(self):
+        return (1,)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("seconds", "statement_ms", "connect_s"), [(2.0, "2000", 2), (0.5, "500", 2), (3.5, "3500", 4)]
+)
+def test_the_database_check_gives_up_after_the_readyz_timeout(seconds, statement_ms, connect_s):
+    """The PostgreSQL path, forced on any database: a closed connection is
+    opened with connect_timeout, the statement runs under a statement_timeout
+    set for the check only (rolled back with it), and the connection's own
+    parameters are left as they were."""
+    connection = health.connection
+    statements, connects, rollbacks = [], [], []
+
+    def connect():
+        connects.append(connection.get_connection_params())
+
+    with (
+        override_settings(READYZ_TIMEOUT_SECONDS=seconds),
+        mock.patch.object(connection, "vendor", "postgresql"),
+        mock.patch.object(connection, "connection", None),
+        mock.patch.object(connection, "ensure_connection", side_effect=connect),
+        mock.patch.object(health.transaction, "atomic", return_value=_RecordingCursor([])),
+        mock.patch.object(health.transaction, "set_rollback", side_effect=rollbacks.append),
+        mock.patch.object(connection, "cursor", side_effect=lambda: _RecordingCursor(statements)),
+    ):
+        assert health.check_database() == "ok"
+    assert [params["connect_timeout"] for params in connects] == [connect_s]
+    assert statements == [
+        ("SELECT set_config('statement_timeout', %s, true)", [statement_ms]),
+        ("SELECT 1", None),
+    ]
+    assert rollbacks == [True]
+    assert "get_connection_params" not in vars(connections["default"])
+    assert "connect_timeout" not in connections["default"].get_connection_params()
+
+
+@pytest.mark.django_db
+def test_an_open_connection_is_not_reopened_by_the_database_check():
+    connection = health.connection
+    connection.ensure_connection()
+    with mock.patch.object(connection, "get_new_connection") as reconnect:
+        health._connect_within(2)
+    assert reconnect.call_count == 0
+    assert health.check_database() == "ok"
+
+
+@pytest.mark.django_db
+def test_the_migrations_check_reconnects_within_the_timeout_too():
+    """After a failed database check the connection is closed: the migrations
+    check opens it again with the same connect_timeout, not an unbounded one."""
+    connection = health.connection
+    connects = []
+    with (
+        override_settings(READYZ_TIMEOUT_SECONDS=3.0),
+        mock.patch.object(connection, "vendor", "postgresql"),
+        mock.patch.object(connection, "connection", None),
+        mock.patch.object(
+            connection,
+            "ensure_connection",
+            side_effect=lambda: connects.append(connection.get_connection_params()),
+        ),
+        mock.patch.object(health, "MigrationExecutor") as executor,
+    ):
+        executor.return_value.migration_plan.return_value = []
+        assert health.check_migrations() == "ok"
+    assert [params["connect_timeout"] for params in connects] == [3]
