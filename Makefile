@@ -10,10 +10,12 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?=
 # `make backup` writes into $(BACKUP_DIR)/<UTC time>/; `make restore BACKUP=that
 # folder` loads it into the database named by RESTORE_DATABASE (FORCE=1 replaces
-# a non-empty one). Both need DATABASE_URL on PostgreSQL.
+# a non-empty one; REPLACE_LIVE=1 as well for DATABASE_URL's own database).
+# Both need DATABASE_URL on PostgreSQL.
 BACKUP_DIR ?= backups
 BACKUP ?=
 FORCE ?=
+REPLACE_LIVE ?=
 
 .PHONY: run test lint lint-migrations fmt migrate demo worker beat venv clean-venv messages backup restore
 
@@ -76,4 +78,4 @@ backup: venv
 ## ($$RESTORE_MEDIA_ROOT, else MEDIA_ROOT)
 restore: venv
 	@test -n "$(BACKUP)" || { echo "make restore: name the folder, e.g. BACKUP=backups/20261201T030000Z" >&2; exit 2; }
-	$(PY) manage.py restore "$(BACKUP)" $(if $(FORCE),--force)
+	$(PY) manage.py restore "$(BACKUP)" $(if $(FORCE),--force) $(if $(REPLACE_LIVE),--replace-live)

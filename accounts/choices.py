@@ -110,6 +110,10 @@ JOB_LABELS["report-reminders"] = _("Remind officers of work reports due")
 JOB_LABELS["tenant-purge"] = _("Purge tenants past their deletion date")  # platform-admin
 JOB_LABELS["report-late"] = _("Tell of overdue work reports")
 
+#: Scheduled jobs of the platform as a whole, not of a tenant: they have a
+#: label (every job has one) but are kept off the tenants' jobs page.
+PLATFORM_JOBS = frozenset({"tenant-purge", "worker-heartbeat"})
+
 #: What a run's detail counts, key by key (``%(value)s`` is the count).
 JOB_DETAIL_WORDS = {
     "month": _("month %(value)s"),

@@ -71,8 +71,14 @@ class Tenant(models.Model):
     preset = models.CharField(_("preset"), max_length=20, choices=Preset.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # platform-admin (issue 17): suspension and deletion after a retention period
+    # db_default: PostgreSQL fills existing rows without rewriting the table
+    # (the migration linter refuses NOT NULL without a database default)
     status = models.CharField(
-        _("status"), max_length=20, choices=TenantStatus.choices, default=TenantStatus.ACTIVE
+        _("status"),
+        max_length=20,
+        choices=TenantStatus.choices,
+        default=TenantStatus.ACTIVE,
+        db_default=TenantStatus.ACTIVE,
     )
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     deletion_due_at = models.DateTimeField(_("deletion due at"), null=True, blank=True)

@@ -19,7 +19,7 @@ from django.views.generic import ListView, TemplateView
 from liaison.api.permissions import ADMIN, ALL_ROLES
 from liaison.views import TenantFormView, TenantPageMixin
 
-from .choices import JOB_LABELS, WebhookFormat
+from .choices import JOB_LABELS, PLATFORM_JOBS, WebhookFormat
 from .forms import NotificationPreferenceForm, WebhookForm
 from .models import JobRun, Notification, TenantWebhook
 from .notifications import (
@@ -193,7 +193,7 @@ class JobListView(TenantPageMixin, TemplateView):
             schedule=[
                 (name, JOB_LABELS.get(name, name), describe_schedule(job["schedule"]))
                 for name, job in sorted(settings.CELERY_BEAT_SCHEDULE.items())
-                if not job["task"].startswith("ops.")  # the platform's own (issue 17)
+                if name not in PLATFORM_JOBS  # the platform's own (issue 17)
             ],
         )
         return context

@@ -10,7 +10,7 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self) -> None:
-        from . import metrics
+        from . import checks, metrics  # noqa: F401 - checks registers itself
 
         metrics.connect()
         # the heartbeat's name wherever jobs are listed (it is kept off the

@@ -6,12 +6,13 @@ goes to the log, never into the answer."""
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,56 @@ def heartbeat_age() -> float | None:
     return None if beat is None else max(0.0, time.time() - float(beat))
 
 
+def _connect_within(seconds: int) -> None:
+    """Open this thread's connection, when it is closed, giving up after
+    ``seconds`` (libpq's ``connect_timeout``); the timeout is added to this
+    one connect only, the portal's own connections keep their settings."""
+    if connection.connection is not None:
+        return
+    params_of = connection.get_connection_params
+
+    def with_timeout() -> dict:
+        params = params_of()
+        params["connect_timeout"] = seconds
+        return params
+
+    connection.get_connection_params = with_timeout
+    try:
+        connection.ensure_connection()
+    finally:
+        del connection.get_connection_params
+
+
+def _connect_seconds() -> int:
+    """libpq's connect_timeout: whole seconds, 2 at least."""
+    return max(2, math.ceil(settings.READYZ_TIMEOUT_SECONDS))
+
+
 def check_database() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    """``SELECT 1``. On PostgreSQL both the connect and the statement give
+    up after ``READYZ_TIMEOUT_SECONDS`` (a server that accepts connections
+    but does not answer is red, not a hung probe); the statement timeout is
+    set for this check only and rolled back with it. SQLite is a local file:
+    nothing to wait for."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return OK
+    timeout = settings.READYZ_TIMEOUT_SECONDS
+    _connect_within(_connect_seconds())
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)",  # i.e. SET LOCAL
+                [str(max(1, round(timeout * 1000)))],
+            )
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        # the check wrote nothing: rolling back undoes the SET LOCAL even
+        # inside an outer transaction (a test's), where a savepoint's release
+        # would keep it
+        transaction.set_rollback(True)
     return OK
 
 
@@ -70,13 +117,31 @@ def check_broker() -> str:
     return OK
 
 
+#: Set once every migration was seen applied: the migrations on disk do not
+#: change under a running process, so a green answer holds for its life and
+#: later probes skip building a MigrationExecutor (it reads every migration).
+_migrations_applied = False
+
+
 def check_migrations() -> str:
+    global _migrations_applied
+    if _migrations_applied:
+        return OK
+    if connection.vendor == "postgresql":  # a server gone since the database check
+        _connect_within(_connect_seconds())
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
         log.warning("readyz: %d migrations not applied", len(plan))
         return FAILED
+    _migrations_applied = True
     return OK
+
+
+def forget_migrations() -> None:
+    """Check the migrations again on the next probe (tests)."""
+    global _migrations_applied
+    _migrations_applied = False
 
 
 CHECKS = {

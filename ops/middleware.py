@@ -53,7 +53,11 @@ def metrics_allowed(request) -> bool:
     if token:
         sent = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _sep, value = sent.partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(value.strip(), token):
+        # bytes: compare_digest refuses a str with non-ASCII characters
+        # (TypeError, a 500) and a header may carry any Latin-1 text
+        if scheme.lower() == "bearer" and hmac.compare_digest(
+            value.strip().encode(), token.encode()
+        ):
             return True
     if any(request.META.get(header) for header in PROXY_HEADERS):
         return False

@@ -1,7 +1,8 @@
 """Backups that restore (issue 17 item 3): a PostgreSQL custom-format dump
 plus a tar of the media folder, in ``<dir>/<UTC time>/`` with a manifest of
 SHA-256 sums; and the restore into a database named by ``RESTORE_DATABASE``,
-which refuses a database (or media folder) that is not empty unless forced.
+which refuses a database (or media folder) that is not empty unless forced,
+and the live database unless told outright.
 
 The PostgreSQL client programs (``pg_dump``, ``pg_restore``, ``psql``) do the
 work; the connection (host, port, user, password) is the one in
@@ -9,6 +10,7 @@ work; the connection (host, port, user, password) is the one in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -155,17 +157,53 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+#: The pg_restore goes into a database of this name first; the target is
+#: replaced only once the load has succeeded.
+STAGING_SUFFIX = "__restoring"
+
+
+def _staging_name(database: str) -> str:
+    """``<database>__restoring``, cut to PostgreSQL's 63 bytes (it would cut
+    the name itself, maybe down to the target's own)."""
+    base = database
+    while len((base + STAGING_SUFFIX).encode()) > 63:
+        base = base[:-1]
+    return base + STAGING_SUFFIX
+
+
+def _drop(server: Server, database: str) -> None:
+    server.sql("postgres", f"DROP DATABASE IF EXISTS {_ident(database)} WITH (FORCE)")
+
+
 def restore(
-    *, folder: Path, database: str, media_root: Path | None = None, force: bool = False
+    *,
+    folder: Path,
+    database: str,
+    media_root: Path | None = None,
+    force: bool = False,
+    replace_live: bool = False,
 ) -> None:
     """Load the backup in ``folder`` into ``database`` (created when missing)
     and its files into ``media_root``. A database with tables, or a media
-    folder with files, is refused unless ``force``: then it is replaced."""
+    folder with files, is refused unless ``force``: then it is replaced. The
+    database ``DATABASE_URL`` names (the live one) is refused unless
+    ``replace_live`` too. The dump is loaded into ``<database>__restoring``
+    and renamed to ``database`` only when the load succeeded: a failed
+    ``pg_restore`` leaves the old database as it was."""
     server = Server.from_settings()
     folder = Path(folder)
     media_root = Path(media_root or settings.MEDIA_ROOT)
     if not database:
         raise BackupError("Name the database to restore into (RESTORE_DATABASE).")
+    if database == server.name and not replace_live:
+        raise BackupError(
+            f"The database {database} is the one DATABASE_URL names, the portal's live "
+            "database; restore into another (RESTORE_DATABASE), or stop the portal and "
+            "add REPLACE_LIVE=1 (--replace-live) with FORCE=1 to replace it."
+        )
+    staging = _staging_name(database)
+    if staging in (database, server.name):
+        raise BackupError(f"The database name {database} is too long to restore into.")
     _check(folder)
     exists = _database_exists(server, database)
     if exists and not _database_empty(server, database) and not force:
@@ -178,18 +216,25 @@ def restore(
             f"The media folder {media_root} is not empty; use another (RESTORE_MEDIA_ROOT), "
             "or FORCE=1 to replace it."
         )
+    _drop(server, staging)  # what a restore that stopped half-way left
+    server.sql("postgres", f"CREATE DATABASE {_ident(staging)}")
+    try:
+        server.run(
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={staging}",
+            str(folder / DUMP),
+        )
+    except BaseException:
+        with contextlib.suppress(BackupError):
+            _drop(server, staging)
+        raise
     if exists:
         server.sql("postgres", f"DROP DATABASE {_ident(database)} WITH (FORCE)")
-    server.sql("postgres", f"CREATE DATABASE {_ident(database)}")
-    server.run(
-        "pg_restore",
-        "--no-owner",
-        "--no-privileges",
-        "--exit-on-error",
-        "--single-transaction",
-        f"--dbname={database}",
-        str(folder / DUMP),
-    )
+    server.sql("postgres", f"ALTER DATABASE {_ident(staging)} RENAME TO {_ident(database)}")
     if media_root.is_dir():
         shutil.rmtree(media_root)
     media_root.mkdir(parents=True)

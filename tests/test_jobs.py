@@ -99,6 +99,24 @@ def test_jobs_page_for_admins(client, world):
     assert client.get("/t/alpha/jobs/").status_code == 403
 
 
+def test_the_platforms_own_jobs_are_not_on_the_tenants_jobs_page(client, world):
+    """The purge of tenants and the worker's heartbeat are the platform's: a
+    tenant's admin sees every other scheduled job, and not those two."""
+    from accounts.choices import JOB_LABELS, PLATFORM_JOBS
+
+    client.force_login(world.users["admin"])
+    response = client.get("/t/alpha/jobs/")
+    shown = [name for name, _label, _when in response.context["schedule"]]
+    platform = {"tenant-purge", "worker-heartbeat"}
+    assert shown == sorted(set(settings.CELERY_BEAT_SCHEDULE) - platform)
+    assert platform == PLATFORM_JOBS
+    html = response.content.decode()
+    for name in PLATFORM_JOBS:
+        assert str(JOB_LABELS[name]) not in html
+    assert "删除已到删除日期的机构" not in html and "后台任务进程心跳" not in html
+    assert "到期关闭公示" in html
+
+
 def test_every_job_is_on_the_beat_schedule():
     tasks = {job["task"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks == {

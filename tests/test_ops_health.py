@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import OperationalError, connections
 from django.test import override_settings
 
 from ops import health
@@ -18,6 +18,14 @@ from ops.tasks import worker_heartbeat
 from .redis_server import redis_server  # noqa: F401  (fixture)
 
 ALL_OK = {"database": "ok", "cache": "ok", "broker": "eager", "migrations": "ok"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process():
+    """Each test starts as a fresh process: no green migrations remembered."""
+    health.forget_migrations()
+    yield
+    health.forget_migrations()
 
 
 def _get(client, path, **extra):
@@ -160,3 +168,145 @@ def test_readyz_red_while_redis_is_stopped_and_green_when_it_returns(client, red
         assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "broker": "failed"})
         worker_heartbeat()
         assert _get(client, "/readyz")[:2] == (200, {**ALL_OK, "broker": "ok"})
+
+
+@pytest.mark.django_db
+def test_green_migrations_are_remembered_for_the_life_of_the_process(client):
+    """Pending migrations are checked on every probe until they are applied;
+    once green, no probe builds a MigrationExecutor again."""
+    with _migrations_pending():
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "migrations": "failed"})
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "migrations": "failed"})
+    with mock.patch.object(health, "MigrationExecutor", wraps=health.MigrationExecutor) as executor:
+        assert _get(client, "/readyz")[:2] == (200, ALL_OK)
+        assert executor.call_count == 1
+        assert _get(client, "/readyz")[:2] == (200, ALL_OK)
+        assert _get(client, "/readyz")[:2] == (200, ALL_OK)
+        assert executor.call_count == 1
+    health.forget_migrations()
+    with _migrations_pending():
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "migrations": "failed"})
+
+
+@pytest.mark.django_db
+def test_a_fresh_deploy_is_red_until_a_worker_starts(client, redis_server):  # noqa: F811
+    """No heartbeat yet is "failed", not a grace period (that would call a
+    deploy without a worker ready): the worker writes one as it starts, so
+    readyz turns green as soon as it is up (README: Operations)."""
+    from celery.signals import worker_ready
+
+    url = BROKER.format(port=redis_server.port)
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=url):
+        assert _get(client, "/readyz")[:2] == (503, {**ALL_OK, "broker": "failed"})
+        worker_ready.send(sender=None)
+        assert _get(client, "/readyz")[:2] == (200, {**ALL_OK, "broker": "ok"})
+
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/7",
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("broker", "eager", "caches", "warned"),
+    [
+        ("redis://127.0.0.1:6379/0", False, LOCMEM, True),
+        ("redis://127.0.0.1:6379/0", False, REDIS_CACHE, False),
+        ("redis://127.0.0.1:6379/0", True, LOCMEM, False),  # tasks in process
+        ("", True, LOCMEM, False),  # make run
+    ],
+)
+def test_a_broker_with_a_per_process_cache_is_warned_of(broker, eager, caches, warned):
+    from django.core.checks import run_checks
+
+    with override_settings(CELERY_BROKER_URL=broker, CELERY_TASK_ALWAYS_EAGER=eager, CACHES=caches):
+        ids = [message.id for message in run_checks()]
+    assert ids == (["ops.W001"] if warned else [])
+
+
+class _RecordingCursor:
+    def __init__(self, statements):
+        self.statements = statements
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql, params=None):
+        self.statements.append((sql, params))
+
+    def fetchone(self):
+        return (1,)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("seconds", "statement_ms", "connect_s"), [(2.0, "2000", 2), (0.5, "500", 2), (3.5, "3500", 4)]
+)
+def test_the_database_check_gives_up_after_the_readyz_timeout(seconds, statement_ms, connect_s):
+    """The PostgreSQL path, forced on any database: a closed connection is
+    opened with connect_timeout, the statement runs under a statement_timeout
+    set for the check only (rolled back with it), and the connection's own
+    parameters are left as they were."""
+    connection = health.connection
+    statements, connects, rollbacks = [], [], []
+
+    def connect():
+        connects.append(connection.get_connection_params())
+
+    with (
+        override_settings(READYZ_TIMEOUT_SECONDS=seconds),
+        mock.patch.object(connection, "vendor", "postgresql"),
+        mock.patch.object(connection, "connection", None),
+        mock.patch.object(connection, "ensure_connection", side_effect=connect),
+        mock.patch.object(health.transaction, "atomic", return_value=_RecordingCursor([])),
+        mock.patch.object(health.transaction, "set_rollback", side_effect=rollbacks.append),
+        mock.patch.object(connection, "cursor", side_effect=lambda: _RecordingCursor(statements)),
+    ):
+        assert health.check_database() == "ok"
+    assert [params["connect_timeout"] for params in connects] == [connect_s]
+    assert statements == [
+        ("SELECT set_config('statement_timeout', %s, true)", [statement_ms]),
+        ("SELECT 1", None),
+    ]
+    assert rollbacks == [True]
+    assert "get_connection_params" not in vars(connections["default"])
+    assert "connect_timeout" not in connections["default"].get_connection_params()
+
+
+@pytest.mark.django_db
+def test_an_open_connection_is_not_reopened_by_the_database_check():
+    connection = health.connection
+    connection.ensure_connection()
+    with mock.patch.object(connection, "get_new_connection") as reconnect:
+        health._connect_within(2)
+    assert reconnect.call_count == 0
+    assert health.check_database() == "ok"
+
+
+@pytest.mark.django_db
+def test_the_migrations_check_reconnects_within_the_timeout_too():
+    """After a failed database check the connection is closed: the migrations
+    check opens it again with the same connect_timeout, not an unbounded one."""
+    connection = health.connection
+    connects = []
+    with (
+        override_settings(READYZ_TIMEOUT_SECONDS=3.0),
+        mock.patch.object(connection, "vendor", "postgresql"),
+        mock.patch.object(connection, "connection", None),
+        mock.patch.object(
+            connection,
+            "ensure_connection",
+            side_effect=lambda: connects.append(connection.get_connection_params()),
+        ),
+        mock.patch.object(health, "MigrationExecutor") as executor,
+    ):
+        executor.return_value.migration_plan.return_value = []
+        assert health.check_migrations() == "ok"
+    assert [params["connect_timeout"] for params in connects] == [3]

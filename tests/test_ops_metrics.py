@@ -175,6 +175,9 @@ def test_scheduled_job_runs_and_last_success_over_all_tenants(world, other_world
         ("10.0.0.8", {"HTTP_AUTHORIZATION": "Bearer wrong"}, "s3cret-token", 404),
         ("10.0.0.8", {"HTTP_AUTHORIZATION": "Bearer "}, "", 404),
         ("10.0.0.8", {"HTTP_AUTHORIZATION": "Token s3cret-token"}, "s3cret-token", 404),
+        # non-ASCII: a 404 like any wrong token, not a 500 before the login
+        ("10.0.0.8", {"HTTP_AUTHORIZATION": "Bearer é"}, "s3cret-token", 404),
+        ("10.0.0.8", {"HTTP_AUTHORIZATION": "Bearer é"}, "é-token", 404),
     ],
 )
 def test_metrics_only_for_this_host_or_the_token(remote, headers, token, status):
@@ -200,25 +203,54 @@ def test_metrics_from_outside_with_a_token_and_no_login(world):
 
 def test_gunicorn_workers_metrics_are_summed(tmp_path):
     """gunicorn.conf.py sets PROMETHEUS_MULTIPROC_DIR: each worker writes its
-    metrics there and /metrics reads them all, with the shared collector."""
-    code = """
+    metrics there and /metrics reads them all, with the shared collector.
+    Two worker processes serve one login page each, at the same time; a
+    third, which served no page, answers /metrics with their sum."""
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "liaison.settings.test",
+        "DATABASE_URL": "sqlite:///:memory:",
+        "ALLOWED_HOSTS": "testserver",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+    worker = """
+import os
 import django
 django.setup()
 from django.test import Client
-for _ in range(2):
-    assert Client().get("/accounts/login/").status_code == 200
+assert Client().get("/accounts/login/").status_code == 200
+print(os.getpid())
+"""
+    scraper = """
+import django
+django.setup()
+from django.test import Client
 print(Client().get("/metrics").content.decode())
 """
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", worker],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    pids = []
+    for process in workers:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        pids.append(int(out.split()[-1]))
+    assert len(set(pids)) == 2
+    for pid in pids:  # each worker's own files, side by side in the one folder
+        assert (tmp_path / f"histogram_{pid}.db").is_file()
     result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=Path(__file__).resolve().parent.parent,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "liaison.settings.test",
-            "DATABASE_URL": "sqlite:///:memory:",
-            "ALLOWED_HOSTS": "testserver",
-            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
-        },
+        [sys.executable, "-c", scraper],
+        cwd=root,
+        env=env,
         capture_output=True,
         text=True,
         check=True,

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='tenant',
             name='status',
-            field=models.CharField(choices=[('active', 'In use'), ('suspended', 'Suspended')], default='active', max_length=20, verbose_name='status'),
+            field=models.CharField(choices=[('active', 'In use'), ('suspended', 'Suspended')], db_default='active', default='active', max_length=20, verbose_name='status'),
         ),
         migrations.AddField(
             model_name='tenant',

@@ -157,10 +157,20 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # Exports with more rows than this run as a background job (202 + progress).
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
 
+# /readyz: each network check gives up after this many seconds (issue 17),
+# and so does a Redis cache that stops answering.
+READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=2.0)
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+if REDIS_URL:  # a Redis that stops answering fails fast instead of hanging requests
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": READYZ_TIMEOUT_SECONDS,
+                "socket_timeout": READYZ_TIMEOUT_SECONDS,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -282,14 +292,6 @@ ARCHIVE_MAX_RATIO = env.int("ARCHIVE_MAX_RATIO", default=100)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
 
 # --- logins and sessions (issue 10) ---
 # Lockout (django-axes): 5 failed logins for one username lock that username
@@ -419,10 +421,9 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 # /metrics answers this host (not through a proxy) or `Authorization: Bearer
 # METRICS_TOKEN`; anyone else gets the 404 of an unknown URL.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
-# /readyz: each network check gives up after this many seconds, and the
-# broker is red when no Celery worker wrote its heartbeat for this long
-# (beat sends the heartbeat task every minute).
-READYZ_TIMEOUT_SECONDS = env.float("READYZ_TIMEOUT_SECONDS", default=2.0)
+# /readyz: each network check gives up after READYZ_TIMEOUT_SECONDS (set
+# beside CACHES), and the broker is red when no Celery worker wrote its
+# heartbeat for this long (beat sends the heartbeat task every minute).
 READYZ_HEARTBEAT_MAX_AGE = env.int("READYZ_HEARTBEAT_MAX_AGE", default=300)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
@@ -430,11 +431,6 @@ CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
     "schedule": crontab(),  # every minute
     "options": {"expires": 60},
 }
-if REDIS_URL:  # a Redis that stops answering fails fast instead of hanging requests
-    CACHES["default"]["OPTIONS"] = {
-        "socket_connect_timeout": READYZ_TIMEOUT_SECONDS,
-        "socket_timeout": READYZ_TIMEOUT_SECONDS,
-    }
 # Logs: readable lines by default (`make run`), JSON lines (python-json-logger)
 # with LOG_FORMAT=json (production's default); every line carries the
 # request id (X-Request-ID) of its request or task. ACCESS_LOG: one line per
