@@ -4,6 +4,7 @@ points engine, and its results in the shapes the API, pages and exports use."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from roster.selectors import districts_in_reach, officers_appointed
 from .. import engine
 from ..engine import exact_text, two_decimals
 from ..models import ExportJob, RankingSnapshot, Share, ShareTally
-from ..ranking_version import ranking_key
+from ..ranking_version import ranking_slot
 
 KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
 
@@ -451,24 +452,33 @@ def cached_ranking(
     *, tenant: Tenant, year: int, pools: Callable[[dict], Iterable[int]] | None = None
 ) -> CachedRanking:
     """The year's ranking, computed once per change of its inputs and then
-    read from the cache (:mod:`scoring.ranking_version`: the key names the
-    tenant, the year and its version, read before the inputs): its index
-    and the pools at the positions ``pools(index)`` gives (every pool when
-    None; see :func:`pool_named`, :func:`pool_of`). Kept as
-    one small index and one entry per pool, so that a page of one pool
-    reads that pool only. Each call returns its own copies."""
-    prefix = ranking_key(tenant=tenant, year=check_year(year))
-    index = cache.get(f"{prefix}:index")
-    if index is not None:
+    read from the cache (:mod:`scoring.ranking_version`: one key per tenant
+    and year, the version read before the inputs stored inside the copy and
+    compared on reading): its index and the pools at the positions
+    ``pools(index)`` gives (every pool when None; see :func:`pool_named`,
+    :func:`pool_of`). Kept as one small index and one entry per pool, so
+    that a page of one pool reads that pool only; each entry is
+    ``(version, copy, value)``, ``copy`` drawn at each computation so that
+    an index is only ever read with its own pools. A copy of another
+    version (older, or written by a reader that read an older version) is
+    computed again and overwritten. Each call returns its own copies."""
+    key, version = ranking_slot(tenant=tenant, year=check_year(year))
+    stored = cache.get(f"{key}:index")
+    if stored is not None and stored[0] == version:
+        _version, copy, index = stored
         wanted = _wanted(index, pools)
-        keys = {f"{prefix}:pool:{i}": i for i in wanted}
+        keys = {f"{key}:pool:{i}": i for i in wanted}
         found = cache.get_many(list(keys))
-        if len(found) == len(keys):  # else one was evicted: computed again
-            return CachedRanking(index=index, pools={keys[k]: v for k, v in found.items()})
+        # else one was evicted or belongs to another copy: computed again
+        if len(found) == len(keys) and all(v[:2] == (version, copy) for v in found.values()):
+            return CachedRanking(index=index, pools={keys[k]: v[2] for k, v in found.items()})
     body = _year_ranking(tenant=tenant, year=year)
     index = _index(body)
-    entries = {f"{prefix}:pool:{i}": pool for i, pool in enumerate(body["pools"])}
-    cache.set_many({**entries, f"{prefix}:index": index}, settings.RANKING_CACHE_SECONDS)
+    copy = secrets.token_hex(8)
+    entries = {f"{key}:pool:{i}": (version, copy, pool) for i, pool in enumerate(body["pools"])}
+    cache.set_many(
+        {**entries, f"{key}:index": (version, copy, index)}, settings.RANKING_CACHE_SECONDS
+    )
     wanted = set(_wanted(index, pools))
     return CachedRanking(
         index=index, pools={i: p for i, p in enumerate(body["pools"]) if i in wanted}
