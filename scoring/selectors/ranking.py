@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -414,7 +415,7 @@ class CachedRanking:
     """What one read of the cached ranking gives: the ``index`` (the body's
     keys but ``pools``, each pool's :func:`pool_figures` in ``pools``,
     ``officers``: officer id → the position of their pool, ``candidates``:
-    :func:`award_candidates`) and the pools asked for, by position."""
+    :func:`_candidates`) and the pools asked for, by position."""
 
     index: dict
     pools: dict[int, dict]
@@ -428,23 +429,35 @@ class CachedRanking:
 _INDEX_ONLY = ("pools", "officers", "candidates")
 
 
-def award_candidates(pools: list[dict]) -> list[dict]:
-    """The whole programme's eligible officers with points, best first (ties
-    by officer id), at most eleven: the gold-medal candidate and the top ten.
-    A pool's rows come best first, so only each pool's first eleven such
-    rows can be among them."""
-    best = []
+def _candidates(pools: list[dict]) -> list[dict]:
+    """The rows of :func:`engine.award_candidates` (the gold-medal candidate
+    and the top ten of the whole programme) read off the pools as API.md
+    shapes them. A pool's rows come best first, so only each pool's first
+    eleven eligible rows with points can be among them: those are given to
+    the engine."""
+    rows: dict[int, dict] = {}
+    results = []
     for pool in pools:
         scored = (r for r in pool["rows"] if r.get("eligible", True) and r["points_exact"] != "0")
-        best += [r for _n, r in zip(range(11), scored, strict=False)]
-    return sorted(best, key=lambda r: (-Fraction(r["points_exact"]), r["officer"]))[:11]
+        best = [r for _n, r in zip(range(11), scored, strict=False)]
+        rows.update((r["officer"], r) for r in best)
+        results.append(
+            SimpleNamespace(
+                rows=[
+                    SimpleNamespace(officer=r["officer"], total=Fraction(r["points_exact"]))
+                    for r in best
+                ]
+            )
+        )
+    gold, top_ten = engine.award_candidates(results, {})  # every row given is eligible
+    return [rows[officer] for officer in gold + top_ten]
 
 
 def _index(body: dict) -> dict:
     index = {k: v for k, v in body.items() if k != "pools"}
     index["pools"] = [pool_figures(p) for p in body["pools"]]
     index["officers"] = {r["officer"]: i for i, p in enumerate(body["pools"]) for r in p["rows"]}
-    index["candidates"] = award_candidates(body["pools"])
+    index["candidates"] = _candidates(body["pools"])
     return index
 
 
@@ -597,12 +610,12 @@ def officer_standing(*, tenant: Tenant, officer_id: int, year: int) -> OfficerSt
     officer is not in the year's ranking."""
     ranking = cached_ranking(tenant=tenant, year=year, pools=pool_of(officer_id))
     status = ranking.index["status"]
-    for pool in ranking.pools.values():
+    for position, pool in ranking.pools.items():
         mine = next((r for r in pool["rows"] if r["officer"] == officer_id), None)
         if mine is None:
             continue
-        excellent = [r for r in pool["rows"] if r["excellent"]]
-        line = Fraction(excellent[-1]["points_exact"]) if excellent else None
+        line_exact = ranking.index["pools"][position]["line_exact"]  # see pool_figures
+        line = Fraction(line_exact) if line_exact is not None else None
         points = Fraction(mine["points_exact"])
         gap = None
         if line is not None and not mine["excellent"]:
