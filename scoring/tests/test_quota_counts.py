@@ -21,6 +21,7 @@ from roster.services import officer_create, officer_disqualify
 from scoring import engine
 from scoring.quotas import quota_counts, quota_rows
 from scoring.tests.quota_recount import quota_rows_recounted
+from scoring.tests.random_ledger import random_entry
 from tests.world import centre
 
 pytestmark = pytest.mark.django_db
@@ -92,18 +93,17 @@ def _ledger(world, rng: random.Random, entries: int) -> None:
             credited = rng.sample(district, min(len(district), rng.choice([2, 3])))
         else:  # one officer, or several of any category and district
             credited = rng.sample(serving, min(len(serving), 1 if team == "one" else 3))
-        entry = ledger.entry_create(
-            tenant=world.tenant,
-            membership=logger,
+        random_entry(
+            world,
+            rng,
+            logger=logger,
+            admin=admin,
             kind=rng.choice(KINDS),
-            data={"title": f"条目{i}", "occurred_on": day},
+            day=day,
             officers=credited,
+            title=f"条目{i}",
+            statuses=["draft", "submitted", "submitted", "verified", "verified"],
         )
-        status = rng.choice(["draft", "submitted", "submitted", "verified", "verified"])
-        if status != "draft":
-            entry = ledger.entry_submit(tenant=world.tenant, membership=logger, entry=entry)
-        if status == "verified":
-            ledger.entry_verify(tenant=world.tenant, membership=admin, entry=entry)
     # demands not marked valid: counted as logged, not on the "valid" basis
     demands = list(
         Entry.objects.for_tenant(world.tenant).filter(kind="demand").values_list("id", flat=True)
