@@ -52,8 +52,6 @@ import datetime as dt
 import gc
 import os
 import platform
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -62,6 +60,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings.local")
 os.environ.setdefault("DEBUG", "0")  # no query log: production-like
 
@@ -73,6 +72,7 @@ from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.utils import translation  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
+from run import git_head, peak_mb, reset_peak  # noqa: E402
 
 from accounts.models import Membership, Tenant  # noqa: E402
 from audit.exports import export_verify  # noqa: E402
@@ -82,20 +82,6 @@ from liaison.excel import PROVENANCE_SHEET, workbook_file  # noqa: E402
 from roster.selectors import district_list  # noqa: E402
 from scoring.exports import ranking_workbook  # noqa: E402
 from scoring.selectors import ranking_for  # noqa: E402
-
-
-def reset_peak() -> bool:
-    """Reset the kernel's peak-RSS mark for this process (Linux ≥ 4.0)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def first_run(name: str, fn) -> dict:
@@ -198,20 +184,6 @@ def verifies(tenant, handle, sheets) -> str:
         altered.close()
     ok = valid and not still
     return f"{'ok' if ok else 'WRONG'}: unchanged valid={valid}, one cell changed valid={still}"
-
-
-def git_head() -> str:
-    try:
-        out = subprocess.run(  # noqa: S603 - fixed arguments, read-only
-            ["git", "-C", str(ROOT), "log", "-1", "--format=%h %cs"],  # noqa: S607
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except OSError:
-        return "?"
-    return out.stdout.strip() or "?"
 
 
 def ledger_rows_check(sheets, entries) -> str:

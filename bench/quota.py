@@ -29,7 +29,7 @@ SQL floor
     quarterly or yearly quota is pro-rated by the months elapsed). The least
     anything reading the raw ledger must pay.
 recount (``--recount``)
-    ``quota_rows(..., recount=True)``: every credit since 1 January loaded
+    ``scoring.tests.quota_recount.quota_rows_recounted``: every credit since 1 January loaded
     as an engine fact and counted in Python (the audit path; what the
     report did before the counts moved to the database).
 
@@ -57,6 +57,7 @@ from roster.selectors import officers_appointed
 from scoring import engine
 from scoring.engine.quotas import PERIOD_MONTHS
 from scoring.quotas import quota_counts, quota_rows
+from scoring.tests.quota_recount import quota_rows_recounted
 
 # {officer_quotas} and {district_quotas}: VALUES rows built from the policy
 # (codes, kinds, categories, dates and flags only; no user text).
@@ -212,7 +213,7 @@ def main(argv=None) -> int:
         if args.recount:
             recount = measure(
                 "recount",
-                lambda m=month: quota_rows(tenant=tenant, month=m, recount=True)[1],
+                lambda m=month: quota_rows_recounted(tenant=tenant, month=m)[1],
                 1,
                 keep=lambda rows: rows,
             )

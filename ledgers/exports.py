@@ -155,7 +155,7 @@ def ledger_entries(*, membership: Membership, query: QueryDict) -> tuple[QuerySe
     kind = query.get("kind")
     if kind in EntryKind.values:
         entries = entries.filter(kind=kind)
-    entries = EntryFilterSet(query or None, queryset=entries).qs
+    entries = EntryFilterSet(query or None, queryset=entries, tenant=membership.tenant).qs
     labels, values = (
         _filter_labels(),
         {

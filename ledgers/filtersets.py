@@ -32,11 +32,27 @@ class EntryFilterSet(django_filters.FilterSet):
         model = Entry
         fields = ["status", "officer", "occurred_on__gte", "occurred_on__lte"]
 
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, tenant=None):
+        """``tenant``: the tenant whose entries are listed (else the one of
+        ``request.membership``, set by the page and API views)."""
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        membership = getattr(request, "membership", None)
+        self.tenant = tenant if tenant is not None else getattr(membership, "tenant", None)
+
     def credited(self, queryset, name, value):
         """Entries crediting the officer (``officer``) or an officer of the
         district (``district``, by code)."""
         lookup = name.removeprefix("credits__")  # officer, officer__district__code
-        credits = Credit.objects.filter(**{lookup: value}).values_list("entry_id", flat=True)
+        credits = Credit.objects.filter(**{lookup: value})
+        if lookup != "officer":
+            # every tenant has its d1: the district's own tenant (on the join
+            # the code already makes), else the listed entries
+            credits = (
+                credits.filter(officer__district__tenant=self.tenant)
+                if self.tenant is not None
+                else credits.filter(entry__in=queryset.values("id"))
+            )
+        credits = credits.values_list("entry_id", flat=True)
         if lookup == "officer":
             # One officer's lines (about 1,000 for the busiest at S) read first:
             # PostgreSQL then fetches them by key and sorts them (8 ms at S),

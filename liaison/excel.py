@@ -111,8 +111,10 @@ DECIMAL_FORMAT = "0.00"
 MAX_TEXT = 32767
 #: Integers written as they are (a file stores 16 significant digits).
 EXACT_INT = 10**15
-#: Control characters no XML file can hold (openpyxl refused them).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Characters no XML file can hold (XML 1.0 ``Char``): control characters
+#: (openpyxl refused them), lone surrogates and the non-characters U+FFFE and
+#: U+FFFF (written, they make a file Excel and openpyxl cannot open).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _RISKY_FIRST = frozenset(FORMULA_STARTS + CONTROL_STARTS)
 
 

@@ -121,7 +121,9 @@ class FilteredListMixin:
         rows = self.base_queryset()
         if self.filterset_class is None:
             return rows
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=rows)
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=rows, request=self.request
+        )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):

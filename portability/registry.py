@@ -37,6 +37,8 @@ NOT_CARRIED: dict[str, str] = {
     "platformadmin.tenantpurge": "the operator's record of purged tenants, not a tenant's data",
     "matching.networkmatch": "derived, and names other members' published items: the copy "
     "is matched again once it rejoins a network",
+    "scoring.rankingversion": "derived: counters naming the cached rankings; the imported "
+    "tenant (a new creation time, new cache keys) starts its own at its first change",
 }
 
 #: Tables whose rows are history: the import inserts them as they were (the

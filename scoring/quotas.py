@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Tenant, User
+from accounts.models import Policy, Tenant, User
 from accounts.selectors import policy_in_force
 from ledgers.models import Credit
 from roster.models import Officer
@@ -41,56 +42,93 @@ def previous_month(today: dt.date | None = None) -> str:
     return f"{first.year}-{first.month:02d}"
 
 
-def quota_rows(*, tenant: Tenant, month: str, recount: bool = False) -> tuple[int, list[dict]]:
+def quota_rows(*, tenant: Tenant, month: str) -> tuple[int, list[dict]]:
     """The policy version used and the report's rows for the month.
 
     The entries are counted in the database, per (officer, kind) and per
     (district, kind), from each quota period's start to the month's end
     (:func:`quota_counts`); the engine decides what is required and met.
-    ``recount=True`` loads every credit of the year instead and counts in
-    the engine, entry by entry (the audit path; tests compare the two)."""
+    (The tests count the same ledger entry by entry in the engine,
+    ``scoring.tests.quota_recount``, and compare.)"""
+    facts = quota_month(tenant=tenant, month=month)
+    by_officer, by_district = quota_counts(
+        tenant=tenant, month=month, quotas=facts.quotas, appointed=facts.appointed
+    )
+    rows = engine.officer_rows_counted(
+        month, facts.quotas, facts.facts, by_officer
+    ) + engine.district_rows_counted(month, facts.quotas, facts.facts, by_district)
+    return facts.policy.version, quota_rows_render(facts, rows)
+
+
+@dataclass(frozen=True)
+class QuotaMonth:
+    """What a month's report is built from, before its counts: the policy in
+    force at the month's end and its quotas, the officers appointed in the
+    month (queryset, rows by id in the roster's order, engine facts)."""
+
+    tenant: Tenant
+    month: str
+    start: dt.date
+    end: dt.date
+    policy: Policy
+    quotas: list[engine.Quota]
+    appointed: QuerySet[Officer]
+    officers: dict[int, Appointed]
+    facts: list[engine.QuotaOfficer]
+
+
+def quota_month(*, tenant: Tenant, month: str) -> QuotaMonth:
+    """The month's :class:`QuotaMonth` (a bad month → 400)."""
     start, end = engine.month_bounds(check_month(month))
     policy = policy_in_force(tenant=tenant, on=end)
-    quotas = engine.Quota.from_policy(policy.rules.get("quotas", []))
     appointed = officers_appointed(tenant=tenant, start=start, end=end)
     officers = {
         row[0]: Appointed(*row)
         for row in appointed.values_list(*Appointed._fields)  # the roster's order
     }
     terms = terms_served(officers=list(officers.values()), among=appointed)
-    facts = [
-        engine.QuotaOfficer(
-            id=o.id,
-            category=o.category,
-            district=o.district__code,
-            term_start=o.term_start,
-            term_end=min(o.term_end, o.disqualified_on or o.term_end),
-            earlier_terms=tuple(terms[o.id][:-1]),
-        )
-        for o in officers.values()
-    ]
-    if recount:
-        entries = _quota_entries(tenant=tenant, month=month, officers=list(officers))
-        rows = engine.officer_rows(month, quotas, facts, entries) + engine.district_rows(
-            month, quotas, facts, entries
-        )
-    else:
-        by_officer, by_district = quota_counts(
-            tenant=tenant, month=month, quotas=quotas, appointed=appointed
-        )
-        rows = engine.officer_rows_counted(
-            month, quotas, facts, by_officer
-        ) + engine.district_rows_counted(month, quotas, facts, by_district)
-    duties = duty_columns(
+    return QuotaMonth(
         tenant=tenant,
-        rules=policy.rules,
-        officers=list(officers.values()),
+        month=month,
         start=start,
         end=end,
-        among=appointed,
+        policy=policy,
+        quotas=engine.Quota.from_policy(policy.rules.get("quotas", [])),
+        appointed=appointed,
+        officers=officers,
+        facts=[quota_officer(o, o.district__code, terms[o.id]) for o in officers.values()],
+    )
+
+
+def quota_rows_render(facts: QuotaMonth, rows: list[engine.QuotaRow]) -> list[dict]:
+    """The engine's rows as the report stores them, with the officers'
+    duty columns."""
+    duties = duty_columns(
+        tenant=facts.tenant,
+        rules=facts.policy.rules,
+        officers=list(facts.officers.values()),
+        start=facts.start,
+        end=facts.end,
+        among=facts.appointed,
     )
     texts: dict[tuple, tuple[str, str, str, str]] = {}
-    return policy.version, [_render(row, officers, texts, duties) for row in rows]
+    return [_render(row, facts.officers, texts, duties) for row in rows]
+
+
+def quota_officer(
+    officer: Officer | Appointed, district: str | None, terms: list[tuple[dt.date, dt.date]]
+) -> engine.QuotaOfficer:
+    """The quota engine's fact of an appointment: ``district`` its code,
+    ``terms`` the terms it served (:func:`roster.selectors.terms_served`,
+    the current one last); a disqualification ends the term."""
+    return engine.QuotaOfficer(
+        id=officer.id,
+        category=officer.category,
+        district=district,
+        term_start=officer.term_start,
+        term_end=min(officer.term_end, officer.disqualified_on or officer.term_end),
+        earlier_terms=tuple(terms[:-1]),
+    )
 
 
 class Appointed(NamedTuple):
@@ -105,14 +143,15 @@ class Appointed(NamedTuple):
     full_name: str
 
 
-def _quota_entries(*, tenant: Tenant, month: str, officers: list[int]) -> list[engine.QuotaEntry]:
-    """Every credit of the officers on the tenant's submitted and verified
-    entries from 1 January to the month's end, one engine fact each."""
-    start, end = engine.month_bounds(month)
+def quota_entries(
+    *, tenant: Tenant, officers: list[int], since: dt.date, until: dt.date
+) -> list[engine.QuotaEntry]:
+    """Every credit of the officers on the tenant's entries that count
+    (:data:`COUNTED`) from ``since`` to ``until``, one engine fact each."""
     credits = Credit.objects.filter(
         entry__tenant=tenant,
         entry__status__in=COUNTED,
-        entry__occurred_on__range=(dt.date(start.year, 1, 1), end),
+        entry__occurred_on__range=(since, until),
         officer_id__in=officers,
     ).values_list(
         "officer_id",
@@ -422,27 +461,14 @@ def officer_progress(*, officer: Officer, month: str) -> list[dict]:
     start, end = engine.month_bounds(check_month(month))
     policy = policy_in_force(tenant=officer.tenant, on=end)
     quotas = engine.Quota.from_policy(policy.rules.get("quotas", []))
-    fact = engine.QuotaOfficer(
-        id=officer.id,
-        category=officer.category,
-        district=officer.district.code if officer.district_id else None,
-        term_start=officer.term_start,
-        term_end=officer.term_end,
-        earlier_terms=tuple(terms_served(officers=[officer])[officer.id][:-1]),
+    fact = quota_officer(
+        officer,
+        officer.district.code if officer.district_id else None,
+        terms_served(officers=[officer])[officer.id],
     )
-    credits = Credit.objects.filter(
-        officer=officer,
-        entry__status__in=["submitted", "verified"],
-        entry__occurred_on__range=(dt.date(start.year, 1, 1), end),
-    ).values_list(
-        "entry_id", "entry__kind", "entry__occurred_on", "entry__status", "entry__is_valid"
+    entries = quota_entries(
+        tenant=officer.tenant, officers=[officer.id], since=dt.date(start.year, 1, 1), until=end
     )
-    entries = [
-        engine.QuotaEntry(
-            officer=officer.id, entry=e, kind=k, occurred_on=d, verified=s == "verified", valid=v
-        )
-        for e, k, d, s, v in credits
-    ]
     by_code = {q.code: q for q in quotas}
     rows = []
     for row in engine.officer_rows(month, quotas, [fact], entries):
@@ -487,34 +513,14 @@ def quota_year(
         return out
     terms = terms_served(officers=officers)
     facts = [
-        engine.QuotaOfficer(
-            id=o.id,
-            category=o.category,
-            district=o.district.code if o.district_id else None,
-            term_start=o.term_start,
-            term_end=min(o.term_end, o.disqualified_on or o.term_end),
-            earlier_terms=tuple(terms[o.id][:-1]),
-        )
-        for o in officers
+        quota_officer(o, o.district.code if o.district_id else None, terms[o.id]) for o in officers
     ]
-    entries = [
-        engine.QuotaEntry(
-            officer=o, entry=e, kind=k, occurred_on=d, verified=s == "verified", valid=v
-        )
-        for o, e, k, d, s, v in Credit.objects.filter(
-            entry__tenant=tenant,
-            entry__status__in=["submitted", "verified"],
-            entry__occurred_on__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
-            officer_id__in=[o.id for o in officers],
-        ).values_list(
-            "officer_id",
-            "entry_id",
-            "entry__kind",
-            "entry__occurred_on",
-            "entry__status",
-            "entry__is_valid",
-        )
-    ]
+    entries = quota_entries(
+        tenant=tenant,
+        officers=[o.id for o in officers],
+        since=dt.date(year, 1, 1),
+        until=dt.date(year, 12, 31),
+    )
     met: dict[int, list[int]] = {o.id: [0, 0] for o in officers}
     for m in months:
         month = f"{year}-{m:02d}"

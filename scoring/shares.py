@@ -101,7 +101,11 @@ def _desired(entries, credits, officers, year_rules) -> dict[int, set[ShareKey]]
     return out
 
 
-def _refresh_batch(tenant: Tenant, ids: list[int], year_rules: _YearRules, at) -> list[int]:
+def _refresh_batch(
+    tenant: Tenant, ids: list[int], year_rules: _YearRules, at, years: set[int]
+) -> list[int]:
+    """One batch of :func:`shares_refresh`; adds to ``years`` the years whose
+    shares it replaced (the caller bumps their rankings once, in order)."""
     # the entries are locked (in id order) so that a re-scoring and a
     # correction of the same entry never both replace its live shares
     entries = list(
@@ -164,10 +168,7 @@ def _refresh_batch(tenant: Tenant, ids: list[int], year_rules: _YearRules, at) -
         batch_size=1000,
     )
     # the cached rankings of the years these shares left or joined are old
-    ranking_changed(
-        tenant=tenant,
-        years={key[1] for e in changed for key in (*live.get(e, ()), *desired[e])},
-    )
+    years.update(key[1] for e in changed for key in (*live.get(e, ()), *desired[e]))
     return changed
 
 
@@ -192,7 +193,21 @@ def shares_refresh(*, tenant: Tenant, entries: QuerySet[Entry] | Iterable[int]) 
     """Bring the stored shares of ``entries`` (a queryset of the tenant's
     entries, or their ids) in line with the ledger; returns the ids of the
     entries whose shares changed. Call inside the transaction that changes
-    the entries."""
+    the entries. The years whose shares changed are bumped once, in year
+    order, after every batch (:func:`ranking_changed`): bumped per batch,
+    a later batch could lock an earlier year than one already locked, and
+    deadlock against a concurrent writer taking them in order."""
+    changed, years = _refresh(tenant, entries)
+    if years:
+        ranking_changed(tenant=tenant, years=years)
+    return changed
+
+
+def _refresh(
+    tenant: Tenant, entries: QuerySet[Entry] | Iterable[int]
+) -> tuple[list[int], set[int]]:
+    """:func:`shares_refresh` without the bump: (the entries changed, the
+    years whose rankings they change)."""
     lock_shares(tenant, exclusive=False)
     at = database_now()
     if isinstance(entries, QuerySet):
@@ -201,9 +216,10 @@ def shares_refresh(*, tenant: Tenant, entries: QuerySet[Entry] | Iterable[int]) 
         ids = sorted(set(entries))
     year_rules = _YearRules(tenant)
     changed: list[int] = []
+    years: set[int] = set()
     for start in range(0, len(ids), BATCH):
-        changed += _refresh_batch(tenant, ids[start : start + BATCH], year_rules, at)
-    return changed
+        changed += _refresh_batch(tenant, ids[start : start + BATCH], year_rules, at, years)
+    return changed, years
 
 
 def shares_rescore(*, tenant: Tenant, entries: QuerySet[Entry], reason: str, actor=None) -> int:
@@ -211,7 +227,14 @@ def shares_rescore(*, tenant: Tenant, entries: QuerySet[Entry], reason: str, act
     version, an officer's appointment): every entry whose shares change gets
     a history row saying why. Returns how many changed. Each batch of
     entries is its own transaction (a savepoint inside a caller's), so a
-    year's re-scoring never holds every entry's lock at once."""
+    year's re-scoring never holds every entry's lock at once.
+
+    Inside a caller's transaction (an officer disqualified, ended, renewed)
+    the years of every batch are bumped once, in year order, after the last
+    batch; each batch committing on its own (the re-scoring job) bumps its
+    own years in its own transaction."""
+    outer = connection.in_atomic_block
+    years: set[int] = set()
     ids = list(
         entries.filter(status=EntryStatus.VERIFIED)
         .order_by("id")
@@ -221,7 +244,11 @@ def shares_rescore(*, tenant: Tenant, entries: QuerySet[Entry], reason: str, act
     changed = 0
     for start in range(0, len(ids), BATCH):
         with transaction.atomic():
-            batch = shares_refresh(tenant=tenant, entries=ids[start : start + BATCH])
+            batch, touched = _refresh(tenant, ids[start : start + BATCH])
+            if outer:
+                years |= touched
+            elif touched:
+                ranking_changed(tenant=tenant, years=touched)
             EntryEvent.objects.bulk_create(
                 [
                     EntryEvent(
@@ -237,6 +264,8 @@ def shares_rescore(*, tenant: Tenant, entries: QuerySet[Entry], reason: str, act
                 batch_size=1000,
             )
         changed += len(batch)
+    if years:
+        ranking_changed(tenant=tenant, years=years)
     return changed
 
 

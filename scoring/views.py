@@ -82,9 +82,10 @@ class RankingPageView(TenantPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         year = self.kwargs["year"]
         asked = self.request.GET.get("pool") or ""
-        ranking = cached_ranking(tenant=self.tenant, year=year, pools=self._pool_chooser(asked))
+        chooser = _PoolChooser(self.membership, asked)
+        ranking = cached_ranking(tenant=self.tenant, year=year, pools=chooser)
         index = ranking.index
-        visible = pools_in_reach(membership=self.membership, pools=index["pools"])
+        visible = chooser.visible  # read once, when the pool was chosen
         if asked and not ranking.pools:
             raise Http404(_("No such pool in this ranking."))
         districts = dict(district_list(tenant=self.tenant).values_list("code", "name"))
@@ -140,19 +141,23 @@ class RankingPageView(TenantPageMixin, TemplateView):
         )
         return context
 
-    def _pool_chooser(self, asked: str):
-        """The pool to show: the one asked for if the member may see it, else
-        (none asked) the first they may see."""
 
-        def choose(index: dict) -> list[int]:
-            visible = {
-                p["pool"] for p in pools_in_reach(membership=self.membership, pools=index["pools"])
-            }
-            names = [p["pool"] for p in index["pools"]]
-            wanted = asked or next((n for n in names if n in visible), None)
-            return [i for i, n in enumerate(names) if n == wanted and n in visible]
+class _PoolChooser:
+    """For :func:`cached_ranking`: the pool to show, the one asked for if the
+    member may see it, else (none asked) the first they may see. Keeps the
+    pools the member may see (``visible``): a district manager's reach is
+    read once per page."""
 
-        return choose
+    def __init__(self, membership, asked: str):
+        self.membership, self.asked = membership, asked
+        self.visible: list[dict] = []
+
+    def __call__(self, index: dict) -> list[int]:
+        self.visible = pools_in_reach(membership=self.membership, pools=index["pools"])
+        names = [p["pool"] for p in index["pools"]]
+        seen = {p["pool"] for p in self.visible}
+        wanted = self.asked or next((n for n in names if n in seen), None)
+        return [i for i, n in enumerate(names) if n == wanted and n in seen]
 
 
 def _mark_rows(rows: list[dict], page_obj, districts: dict[str, str]) -> None:

@@ -100,11 +100,20 @@ def test_long_text_is_cut_to_excels_limit_and_still_verifies():
     assert workbook_digest([sheet.digest]) == read_back(io.BytesIO(data)).sha256
 
 
+@pytest.mark.parametrize("text", ["a\ufffeb", "a\uffffb", "a\ud800b", "a\x0bb"])
+def test_characters_xml_cannot_hold_are_dropped_and_the_file_reads_back(text):
+    sheet, data, _book = write([[text, 1, None]])
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book["t"]["A3"].value == "ab"
+    assert workbook_digest([sheet.digest]) == read_back(io.BytesIO(data)).sha256
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("\x01=cmd", "'=cmd"),  # a control character does not hide a formula
         ("a\x0bb", "ab"),
+        ("\ufffe=cmd\uffff", "'=cmd"),
         ("\t=x", "'\t=x"),
         ("普通", "普通"),
         (12, "12"),

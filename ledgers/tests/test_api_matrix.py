@@ -374,6 +374,23 @@ def test_filters_stay_inside_reach(world, filtered):
     assert _ids(world, "status=verified", role="manager") == set()
 
 
+def test_the_district_filter_reads_the_tenants_credits_only(world, other_world, filtered):
+    """Every tenant has a district ``d2``: the filter's subquery on the
+    credits names the tenant (on the district it joins), so another tenant's
+    credits are not read at all."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fixture = world.entries["achievement"]
+    assert _ids(world, "district=d1") == {filtered["a"].pk, filtered["b"].pk, fixture.pk}
+    with CaptureQueriesContext(connection) as queries:
+        assert _ids(world, "district=d2") == {filtered["b"].pk, filtered["c"].pk}
+    tenant = re.compile(rf'\."code" = .?d2.? AND U\d+\."tenant_id" = {world.tenant.id}\)')
+    assert sum(bool(tenant.search(q["sql"])) for q in queries) == 2  # the count and the page
+
+
 def test_bad_filter_value_is_400(world):
     response = world.api("admin").get(world.url("achievements/?status=approved"))
     assert response.status_code == 400

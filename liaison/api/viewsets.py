@@ -44,6 +44,7 @@ class TenantScopedMixin(IdempotencyMixin):
             raise exceptions.NotAuthenticated()
         self.membership = tenant_access(user=request.user, slug=kwargs["tenant_slug"])
         self.tenant = self.membership.tenant
+        request.membership = self.membership  # as the pages do (a FilterSet reads it)
         audit_bind(user=request.user, tenant=self.tenant)
         if mfa_missing(membership=self.membership):
             raise TwoFactorRequired()

@@ -468,8 +468,9 @@ CELERY_BEAT_SCHEDULE["tenant-purge"] = {
 }
 # tenant-port (issue 17 item 2): a tenant's data exported and imported whole
 INSTALLED_APPS += ["portability"]
-# rank-cache (issue 16 item 3): a year's ranking is cached per version of its
-# inputs (scoring.ranking_version); old versions' copies expire after this.
+# rank-cache (issue 16 item 3): a year's ranking is cached, one copy per tenant
+# and year holding the version of its inputs (scoring.ranking_version); a copy
+# not read again expires after this.
 RANKING_CACHE_SECONDS = env.int("RANKING_CACHE_SECONDS", default=24 * 3600)
 # The ranking page's table: officers per page.
 RANKING_PAGE_SIZE = env.int("RANKING_PAGE_SIZE", default=50)

@@ -172,6 +172,25 @@ def period_starts(month: str, quotas: Iterable[Quota]) -> list[dt.date]:
     return sorted({_period(q.period, month_start)[0] for q in quotas})
 
 
+def _entry_counter(
+    entries: Iterable[QuotaEntry], subject: Callable[[QuotaEntry], int | str | None], month: str
+) -> Counter:
+    """A :data:`Counter` over the entries themselves: each grouped under
+    ``subject(entry)`` (left out when None), counted from a period's start
+    to the month's end."""
+    month_end = month_bounds(month)[1]
+    grouped: dict[int | str, list[QuotaEntry]] = {}
+    for entry in entries:
+        key = subject(entry)
+        if key is not None:
+            grouped.setdefault(key, []).append(entry)
+
+    def count(key: int | str, quota: Quota, start: dt.date) -> tuple[int, int]:
+        return _counts(grouped.get(key, []), quota, start, month_end)
+
+    return count
+
+
 def _from_counts(counts: QuotaCounts) -> Counter:
     def count(subject: int | str, quota: Quota, start: dt.date) -> tuple[int, int]:
         return counts.get((subject, quota.kind, basis_of(quota), start), (0, 0))
@@ -186,14 +205,7 @@ def officer_rows(
     entries: Iterable[QuotaEntry],
 ) -> list[QuotaRow]:
     """One row per officer and quota of their category for the month."""
-    month_end = month_bounds(month)[1]
-    by_officer: dict[int, list[QuotaEntry]] = {}
-    for entry in entries:
-        by_officer.setdefault(entry.officer, []).append(entry)
-
-    def count(officer: int | str, quota: Quota, start: dt.date) -> tuple[int, int]:
-        return _counts(by_officer.get(officer, []), quota, start, month_end)
-
+    count = _entry_counter(entries, lambda e: e.officer, month)
     return _officer_rows(month, quotas, officers, count)
 
 
@@ -275,18 +287,9 @@ def district_rows(
     """One row per district and district quota: entries crediting any of the
     district's officers, each entry once; required to date pro-rated by the
     months of the period elapsed."""
-    month_end = month_bounds(month)[1]
     officers = list(officers)
     district_of = {o.id: o.district for o in officers if o.district}
-    per_district: dict[str, list[QuotaEntry]] = {}
-    for entry in entries:
-        code = district_of.get(entry.officer)
-        if code:
-            per_district.setdefault(code, []).append(entry)
-
-    def count(code: int | str, quota: Quota, start: dt.date) -> tuple[int, int]:
-        return _counts(per_district.get(code, []), quota, start, month_end)
-
+    count = _entry_counter(entries, lambda e: district_of.get(e.officer), month)
     return _district_rows(month, quotas, officers, count)
 
 

@@ -4,10 +4,12 @@ points engine, and its results in the shapes the API, pages and exports use."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,7 +26,7 @@ from roster.selectors import districts_in_reach, officers_appointed
 from .. import engine
 from ..engine import exact_text, two_decimals
 from ..models import ExportJob, RankingSnapshot, Share, ShareTally
-from ..ranking_version import ranking_key
+from ..ranking_version import ranking_slot
 
 KINDS = ("achievement", "demand", "event", "conversion", "case", "video")
 
@@ -413,7 +415,7 @@ class CachedRanking:
     """What one read of the cached ranking gives: the ``index`` (the body's
     keys but ``pools``, each pool's :func:`pool_figures` in ``pools``,
     ``officers``: officer id → the position of their pool, ``candidates``:
-    :func:`award_candidates`) and the pools asked for, by position."""
+    :func:`_candidates`) and the pools asked for, by position."""
 
     index: dict
     pools: dict[int, dict]
@@ -427,23 +429,35 @@ class CachedRanking:
 _INDEX_ONLY = ("pools", "officers", "candidates")
 
 
-def award_candidates(pools: list[dict]) -> list[dict]:
-    """The whole programme's eligible officers with points, best first (ties
-    by officer id), at most eleven: the gold-medal candidate and the top ten.
-    A pool's rows come best first, so only each pool's first eleven such
-    rows can be among them."""
-    best = []
+def _candidates(pools: list[dict]) -> list[dict]:
+    """The rows of :func:`engine.award_candidates` (the gold-medal candidate
+    and the top ten of the whole programme) read off the pools as API.md
+    shapes them. A pool's rows come best first, so only each pool's first
+    eleven eligible rows with points can be among them: those are given to
+    the engine."""
+    rows: dict[int, dict] = {}
+    results = []
     for pool in pools:
         scored = (r for r in pool["rows"] if r.get("eligible", True) and r["points_exact"] != "0")
-        best += [r for _n, r in zip(range(11), scored, strict=False)]
-    return sorted(best, key=lambda r: (-Fraction(r["points_exact"]), r["officer"]))[:11]
+        best = [r for _n, r in zip(range(11), scored, strict=False)]
+        rows.update((r["officer"], r) for r in best)
+        results.append(
+            SimpleNamespace(
+                rows=[
+                    SimpleNamespace(officer=r["officer"], total=Fraction(r["points_exact"]))
+                    for r in best
+                ]
+            )
+        )
+    gold, top_ten = engine.award_candidates(results, {})  # every row given is eligible
+    return [rows[officer] for officer in gold + top_ten]
 
 
 def _index(body: dict) -> dict:
     index = {k: v for k, v in body.items() if k != "pools"}
     index["pools"] = [pool_figures(p) for p in body["pools"]]
     index["officers"] = {r["officer"]: i for i, p in enumerate(body["pools"]) for r in p["rows"]}
-    index["candidates"] = award_candidates(body["pools"])
+    index["candidates"] = _candidates(body["pools"])
     return index
 
 
@@ -451,24 +465,33 @@ def cached_ranking(
     *, tenant: Tenant, year: int, pools: Callable[[dict], Iterable[int]] | None = None
 ) -> CachedRanking:
     """The year's ranking, computed once per change of its inputs and then
-    read from the cache (:mod:`scoring.ranking_version`: the key names the
-    tenant, the year and its version, read before the inputs): its index
-    and the pools at the positions ``pools(index)`` gives (every pool when
-    None; see :func:`pool_named`, :func:`pool_of`). Kept as
-    one small index and one entry per pool, so that a page of one pool
-    reads that pool only. Each call returns its own copies."""
-    prefix = ranking_key(tenant=tenant, year=check_year(year))
-    index = cache.get(f"{prefix}:index")
-    if index is not None:
+    read from the cache (:mod:`scoring.ranking_version`: one key per tenant
+    and year, the version read before the inputs stored inside the copy and
+    compared on reading): its index and the pools at the positions
+    ``pools(index)`` gives (every pool when None; see :func:`pool_named`,
+    :func:`pool_of`). Kept as one small index and one entry per pool, so
+    that a page of one pool reads that pool only; each entry is
+    ``(version, copy, value)``, ``copy`` drawn at each computation so that
+    an index is only ever read with its own pools. A copy of another
+    version (older, or written by a reader that read an older version) is
+    computed again and overwritten. Each call returns its own copies."""
+    key, version = ranking_slot(tenant=tenant, year=check_year(year))
+    stored = cache.get(f"{key}:index")
+    if stored is not None and stored[0] == version:
+        _version, copy, index = stored
         wanted = _wanted(index, pools)
-        keys = {f"{prefix}:pool:{i}": i for i in wanted}
+        keys = {f"{key}:pool:{i}": i for i in wanted}
         found = cache.get_many(list(keys))
-        if len(found) == len(keys):  # else one was evicted: computed again
-            return CachedRanking(index=index, pools={keys[k]: v for k, v in found.items()})
+        # else one was evicted or belongs to another copy: computed again
+        if len(found) == len(keys) and all(v[:2] == (version, copy) for v in found.values()):
+            return CachedRanking(index=index, pools={keys[k]: v[2] for k, v in found.items()})
     body = _year_ranking(tenant=tenant, year=year)
     index = _index(body)
-    entries = {f"{prefix}:pool:{i}": pool for i, pool in enumerate(body["pools"])}
-    cache.set_many({**entries, f"{prefix}:index": index}, settings.RANKING_CACHE_SECONDS)
+    copy = secrets.token_hex(8)
+    entries = {f"{key}:pool:{i}": (version, copy, pool) for i, pool in enumerate(body["pools"])}
+    cache.set_many(
+        {**entries, f"{key}:index": (version, copy, index)}, settings.RANKING_CACHE_SECONDS
+    )
     wanted = set(_wanted(index, pools))
     return CachedRanking(
         index=index, pools={i: p for i, p in enumerate(body["pools"]) if i in wanted}
@@ -587,12 +610,12 @@ def officer_standing(*, tenant: Tenant, officer_id: int, year: int) -> OfficerSt
     officer is not in the year's ranking."""
     ranking = cached_ranking(tenant=tenant, year=year, pools=pool_of(officer_id))
     status = ranking.index["status"]
-    for pool in ranking.pools.values():
+    for position, pool in ranking.pools.items():
         mine = next((r for r in pool["rows"] if r["officer"] == officer_id), None)
         if mine is None:
             continue
-        excellent = [r for r in pool["rows"] if r["excellent"]]
-        line = Fraction(excellent[-1]["points_exact"]) if excellent else None
+        line_exact = ranking.index["pools"][position]["line_exact"]  # see pool_figures
+        line = Fraction(line_exact) if line_exact is not None else None
         points = Fraction(mine["points_exact"])
         gap = None
         if line is not None and not mine["excellent"]:

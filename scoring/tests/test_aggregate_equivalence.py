@@ -14,6 +14,7 @@ from accounts.presets import preset_rules
 from ledgers import services as ledger
 from roster.services import officer_create, officer_disqualify
 from scoring.selectors import statement_for, tallies_match_shares, year_result
+from scoring.tests.random_ledger import random_entry
 from tests.world import TERM, centre
 
 pytestmark = pytest.mark.django_db
@@ -58,30 +59,29 @@ def _ledger(world, rng: random.Random, entries: int) -> None:
         day = dt.date(rng.choice([2024, 2025, 2025]), rng.randint(1, 12), 1)
         if not _in_a_term(credited, day):  # a date lies inside a credited officer's term
             day = day.replace(year=2025)
-        entry = ledger.entry_create(
-            tenant=world.tenant,
-            membership=logger,
+        entry, status = random_entry(
+            world,
+            rng,
+            logger=logger,
+            admin=admin,
             kind=rng.choice(KINDS),
-            data={"title": f"条目{i}", "occurred_on": day},
+            day=day,
             officers=credited,
+            title=f"条目{i}",
+            statuses=["draft", "submitted", "verified", "verified", "verified"],
         )
-        status = rng.choice(["draft", "submitted", "verified", "verified", "verified"])
-        if status != "draft":
-            entry = ledger.entry_submit(tenant=world.tenant, membership=logger, entry=entry)
-        if status == "verified":
-            entry = ledger.entry_verify(tenant=world.tenant, membership=admin, entry=entry)
-            if rng.random() < 0.1:  # a correction of the credits
-                corrected = rng.sample(officers[:-1], rng.choice([1, 2, 3]))
-                if not _in_a_term(corrected, day):
-                    corrected.append(officers[4])  # 城0, in office since 2024
-                ledger.entry_update(
-                    tenant=world.tenant,
-                    membership=admin,
-                    entry=entry,
-                    data={},
-                    officers=corrected,
-                    reason="更正协作人",
-                )
+        if status == "verified" and rng.random() < 0.1:  # a correction of the credits
+            corrected = rng.sample(officers[:-1], rng.choice([1, 2, 3]))
+            if not _in_a_term(corrected, day):
+                corrected.append(officers[4])  # 城0, in office since 2024
+            ledger.entry_update(
+                tenant=world.tenant,
+                membership=admin,
+                entry=entry,
+                data={},
+                officers=corrected,
+                reason="更正协作人",
+            )
     # disqualified before the year (out of its splits) and within it (in, not eligible)
     reason = preset_rules("wuhan")["disqualification_reasons"][0]["code"]
     for officer, day in ((officers[-2], dt.date(2024, 12, 1)), (officers[-3], dt.date(2025, 6, 1))):

@@ -1,6 +1,6 @@
 """The monthly quota report counts its entries in the database (issue 16):
 its rows must be exactly those of the report counted entry by entry in the
-engine (``quota_rows(..., recount=True)``) on varied ledgers: terms starting
+engine (:func:`scoring.tests.quota_recount.quota_rows_recounted`) on varied ledgers: terms starting
 and ending mid-year, renewed terms, pro-rating, disqualified officers,
 co-credited entries (one district's officers together, and across
 districts), submitted and verified entries, demands not marked valid, and
@@ -16,10 +16,12 @@ import pytest
 from accounts.presets import preset_rules
 from ledgers import services as ledger
 from ledgers.models import Entry
-from roster.models import OfficerRenewal
+from roster.models import Officer, OfficerRenewal
 from roster.services import officer_create, officer_disqualify
 from scoring import engine
 from scoring.quotas import quota_counts, quota_rows
+from scoring.tests.quota_recount import quota_rows_recounted
+from scoring.tests.random_ledger import random_entry
 from tests.world import centre
 
 pytestmark = pytest.mark.django_db
@@ -91,18 +93,17 @@ def _ledger(world, rng: random.Random, entries: int) -> None:
             credited = rng.sample(district, min(len(district), rng.choice([2, 3])))
         else:  # one officer, or several of any category and district
             credited = rng.sample(serving, min(len(serving), 1 if team == "one" else 3))
-        entry = ledger.entry_create(
-            tenant=world.tenant,
-            membership=logger,
+        random_entry(
+            world,
+            rng,
+            logger=logger,
+            admin=admin,
             kind=rng.choice(KINDS),
-            data={"title": f"条目{i}", "occurred_on": day},
+            day=day,
             officers=credited,
+            title=f"条目{i}",
+            statuses=["draft", "submitted", "submitted", "verified", "verified"],
         )
-        status = rng.choice(["draft", "submitted", "submitted", "verified", "verified"])
-        if status != "draft":
-            entry = ledger.entry_submit(tenant=world.tenant, membership=logger, entry=entry)
-        if status == "verified":
-            ledger.entry_verify(tenant=world.tenant, membership=admin, entry=entry)
     # demands not marked valid: counted as logged, not on the "valid" basis
     demands = list(
         Entry.objects.for_tenant(world.tenant).filter(kind="demand").values_list("id", flat=True)
@@ -132,12 +133,37 @@ def test_counted_in_the_database_equals_counted_entry_by_entry(world, other_worl
     kinds_seen = set()
     for month in MONTHS:
         version, rows = quota_rows(tenant=world.tenant, month=month)
-        assert (version, rows) == quota_rows(tenant=world.tenant, month=month, recount=True)
+        assert (version, rows) == quota_rows_recounted(tenant=world.tenant, month=month)
         kinds_seen |= {(r["quota"], r["met"]) for r in rows}
     # the data reaches every quota of the preset, met and not met
     codes = {q.code for q in engine.Quota.from_policy(preset_rules("wuhan")["quotas"])}
     assert {code for code, _met in kinds_seen} == codes
     assert {met for _code, met in kinds_seen} == {True, False}
+
+
+def test_an_officers_progress_reads_as_the_report(world):
+    """The officer page's progress and the monthly report build an officer's
+    fact alike: a disqualification ends the term in both (区丙, disqualified
+    on 2025-05-20, has no rows after May in either)."""
+    from scoring.quotas import officer_progress
+
+    _ledger(world, random.Random(2), entries=60)
+    officers = Officer.objects.for_tenant(world.tenant).select_related("district")
+    for month in ["2025-03", "2025-05", "2025-06", "2025-12"]:
+        _version, rows = quota_rows(tenant=world.tenant, month=month)
+        for officer in officers:
+            report = [
+                (r["quota"], r["required"], r["counted"], r["verified"], r["met"])
+                for r in rows
+                if r["officer"] == officer.id
+            ]
+            progress = [
+                (r["quota"], r["required"], r["counted"], r["verified"], r["met"])
+                for r in officer_progress(officer=officer, month=month)
+            ]
+            assert progress == report, (month, officer.full_name)
+    gone = officers.get(full_name="区丙")
+    assert officer_progress(officer=gone, month="2025-06") == []
 
 
 def test_the_cases_the_comparison_relies_on_occur(world, other_world):
@@ -224,6 +250,6 @@ def test_other_quotas_from_a_later_policy_version_count_alike(world, other_world
     _other_tenant(other_world)
     for month in ["2025-05", "2025-06", "2025-08", "2025-11", "2025-12"]:
         version, rows = quota_rows(tenant=world.tenant, month=month)
-        assert (version, rows) == quota_rows(tenant=world.tenant, month=month, recount=True)
+        assert (version, rows) == quota_rows_recounted(tenant=world.tenant, month=month)
     assert version == 2
     assert {r["quota"] for r in rows} >= {"conversion/quarter", "demand/month/valid", "event/month"}

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from django.contrib import admin as django_admin
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -21,7 +22,7 @@ from roster.admin import OfficerAdmin
 from roster.models import Officer
 from roster.services import district_update, officer_disqualify, officer_end
 from scoring.models import RankingVersion
-from scoring.ranking_version import ranking_changed, ranking_key
+from scoring.ranking_version import ranking_changed, ranking_key, ranking_slot
 from scoring.selectors import officer_standing, year_ranking
 from scoring.services import ranking_finalize
 from scoring.tests.test_rankings_api import admin_membership, entry, officer, pool, ranking, row
@@ -78,6 +79,52 @@ def test_the_key_names_the_tenant_the_year_and_their_versions(world, other_world
     theirs = RankingVersion.objects.get(tenant=other_world.tenant, year=0)
     assert versions(other_world.tenant, 2025) == ["2025", "0.", f"{theirs.version}.{theirs.stamp}"]
     assert versions(world.tenant, 2026)[1] == "0."
+
+
+def _copies(tenant, year: int = 2025) -> dict[str, tuple[str, str]]:
+    """The cache's entries of the tenant's year: key → (version, copy)."""
+    key, _version = ranking_slot(tenant=tenant, year=year)
+    names = [name for name in cache._cache if f"{key}:" in name]  # local memory's keys
+    return {name.split(":", 2)[2]: cache.get(name.split(":", 2)[2])[:2] for name in names}
+
+
+def test_two_versions_leave_one_copy(world):
+    key, first = ranking_slot(tenant=world.tenant, year=2025)
+    ranking(world)
+    before = _copies(world.tenant)
+    assert sorted(before) == [f"{key}:index", f"{key}:pool:0", f"{key}:pool:1", f"{key}:pool:2"]
+    assert {version for version, _copy in before.values()} == {first}
+    entry(world, [world.officers["city"]], kind="event")  # the year's next version
+    _key, second = ranking_slot(tenant=world.tenant, year=2025)
+    assert second != first
+    assert _city(world)["赵六"] == ("10.00", False)
+    after = _copies(world.tenant)
+    assert sorted(after) == sorted(before)  # overwritten, not kept beside the old one
+    assert len({copy for _version, copy in after.values()}) == 1
+    assert {version for version, _copy in after.values()} == {second}
+    with CaptureQueriesContext(connection) as queries:
+        ranking(world)
+    assert _reads_tallies(queries) == 0  # the new copy is read
+
+
+def test_a_copy_of_another_version_is_not_read(world):
+    city = world.officers["city"]
+    key, _version = ranking_slot(tenant=world.tenant, year=2025)
+    assert _city(world)["赵六"] == ("0.00", False)
+    old = cache.get(f"{key}:index")
+    entry(world, [city], kind="event")
+    assert _city(world)["赵六"] == ("10.00", False)
+    cache.set(f"{key}:index", old)  # an older copy's index put back (a late writer)
+    with CaptureQueriesContext(connection) as queries:
+        assert _city(world)["赵六"] == ("10.00", False)
+    assert _reads_tallies(queries) == 1  # computed again, and the copy overwritten
+    assert cache.get(f"{key}:index")[0] == ranking_slot(tenant=world.tenant, year=2025)[1]
+    # an index of this version read with pools of another copy: computed again
+    index = cache.get(f"{key}:index")
+    cache.set(f"{key}:index", (index[0], "another copy", index[2]))
+    with CaptureQueriesContext(connection) as queries:
+        assert _city(world)["赵六"] == ("10.00", False)
+    assert _reads_tallies(queries) == 1
 
 
 def test_two_tenants_never_share_a_copy(world, other_world):

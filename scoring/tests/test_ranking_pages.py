@@ -135,6 +135,24 @@ def test_manager_sees_only_their_district(scored):
     assert "王五" not in html
 
 
+def test_a_managers_reach_is_read_once_per_page(scored, monkeypatch):
+    """The pool picker and the choice of the pool shown share one read of
+    the manager's districts (cold cache and warm)."""
+    from scoring import views
+
+    calls = []
+
+    def counted(**kwargs):
+        calls.append(kwargs["membership"].role)
+        return pools_in_reach(**kwargs)
+
+    pools_in_reach = views.pools_in_reach
+    monkeypatch.setattr(views, "pools_in_reach", counted)
+    assert TAB.findall(page(scored, "manager")) == ["district:d1"]
+    assert TAB.findall(page(scored, "manager")) == ["district:d1"]
+    assert calls == ["district_manager", "district_manager"]
+
+
 @pytest.mark.parametrize("who", ["officer", "reviewer"])
 def test_officer_and_reviewer_get_403(world, who):
     assert client_for(world, who).get(PAGE).status_code == 403

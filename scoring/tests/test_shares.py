@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 
 import pytest
 from django.apps import apps
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.presets import preset_rules
 from accounts.services import policy_publish
@@ -16,6 +19,7 @@ from ledgers.models import EntryEvent
 from ledgers.services import entry_update, entry_verify
 from liaison.errors import Conflict
 from roster.services import officer_create, officer_disqualify
+from scoring import shares
 from scoring.models import Share, ShareTally
 from scoring.selectors import (
     pool_months,
@@ -300,3 +304,49 @@ def test_rescoring_goes_batch_by_batch_over_every_entry(world, monkeypatch):
     assert [live(e) for e in made] == [[(city.id, 15, 1)]] * 5
     assert EntryEvent.objects.filter(action="rescored").count() == 5
     assert tallies_match_shares(tenant=world.tenant, year=2025)
+
+
+def _bumped(queries) -> list[int]:
+    """The years of the ranking counters bumped, in the order they were."""
+    bump = re.compile(r"INSERT INTO scoring_rankingversion .* VALUES \(\d+, (\d+), 1, ")
+    return [int(m.group(1)) for q in queries if (m := bump.search(q["sql"].replace("\n", " ")))]
+
+
+def test_a_refresh_of_several_batches_bumps_each_year_once_in_order(world, monkeypatch):
+    """Bumped per batch, a later batch could lock an earlier year than one
+    already locked (and deadlock against a writer taking them in order)."""
+    city = world.officers["city"]
+    later, earlier = (
+        entry(world, [city], occurred_on=dt.date(2026, 3, 2)),  # the smaller id
+        entry(world, [city], occurred_on=dt.date(2025, 3, 2)),
+    )
+    Share.objects.filter(entry__in=[later, earlier]).update(superseded_at=dt.datetime.now(dt.UTC))
+    monkeypatch.setattr(shares, "BATCH", 1)
+    with CaptureQueriesContext(connection) as queries:
+        changed = shares.shares_refresh(tenant=world.tenant, entries=[later.id, earlier.id])
+    assert (changed, _bumped(queries)) == ([later.id, earlier.id], [2025, 2026])
+
+
+def test_a_rescoring_of_several_batches_in_a_transaction_bumps_once_in_order(world, monkeypatch):
+    city = world.officers["city"]
+    gone = officer_create(
+        tenant=world.tenant,
+        full_name="孙八",
+        category="city",
+        district=None,
+        term_start=dt.date(2024, 1, 1),
+        term_end=TERM[1],
+    )
+    later = entry(world, [city, gone], occurred_on=dt.date(2026, 3, 2))
+    earlier = entry(world, [city, gone], occurred_on=dt.date(2025, 3, 2))
+    monkeypatch.setattr(shares, "BATCH", 1)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        officer_disqualify(
+            tenant=world.tenant,
+            officer=gone,
+            reason=preset_rules("wuhan")["disqualification_reasons"][0]["code"],
+            effective_on=dt.date(2024, 12, 1),
+            by=world.users["admin"],
+        )
+    assert (live(later), live(earlier)) == ([(city.id, 10, 1)], [(city.id, 10, 1)])
+    assert _bumped(queries) == [2025, 2026, 0]  # the shares' years, then every year
