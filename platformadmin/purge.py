@@ -26,6 +26,7 @@ stops the purge and nothing is deleted.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 
@@ -176,12 +177,22 @@ def _delete_users(ids: list[int]) -> int:
     return deleted
 
 
-def tenant_purge(*, tenant: Tenant, actor: User | None = None) -> TenantPurge:
-    """Delete ``tenant`` and everything of it; return the surviving record."""
+def tenant_purge(
+    *, tenant: Tenant, actor: User | None = None, now: dt.datetime | None = None
+) -> TenantPurge | None:
+    """Delete ``tenant`` and everything of it; return the surviving record.
+
+    The locked row decides, not the ``tenant`` passed in (the daily job lists
+    the due tenants once, then purges them one by one): a tenant whose
+    deletion was cancelled or postponed meanwhile, or that is gone already,
+    is left alone and ``None`` returned."""
     using = router.db_for_write(Tenant)
+    now = now or timezone.now()
     files: list[tuple] = []
     with transaction.atomic(using=using), purging():
-        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        tenant = Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+        if tenant is None or tenant.deletion_due_at is None or tenant.deletion_due_at > now:
+            return None
         users = _users_of_tenant_only(tenant)
         doomed = doomed_rows(tenant)
         counts: dict[str, int] = {}

@@ -242,6 +242,36 @@ def test_mark_for_deletion_and_cancel(operator, root, world):
     assert _tenant("alpha")
 
 
+def test_a_deletion_cancelled_after_the_job_listed_the_tenant_is_not_purged(
+    root, world, other_world, monkeypatch
+):
+    """The daily job lists the due tenants once, then purges them one by one:
+    the locked row decides, so a deletion cancelled (or postponed) in between
+    spares the tenant."""
+    from platformadmin import tasks
+    from platformadmin.services import tenant_cancel_deletion
+
+    tenant_mark_for_deletion(actor=root, tenant=world.tenant, now=NOW)
+    tenant_mark_for_deletion(actor=root, tenant=other_world.tenant, now=NOW)
+    purge = tasks.tenant_purge
+
+    def change_of_mind_first(*, tenant, **kwargs):
+        # between the listing and this tenant's purge, the platform admin acts
+        tenant_cancel_deletion(actor=root, tenant=tenant)
+        if tenant.slug == "beta":  # marked again: due 30 days after the job's time
+            tenant_mark_for_deletion(actor=root, tenant=tenant, now=NOW + dt.timedelta(days=31))
+        return purge(tenant=tenant, **kwargs)
+
+    monkeypatch.setattr(tasks, "tenant_purge", change_of_mind_first)
+    assert purge_due_tenants(now=(NOW + dt.timedelta(days=31)).isoformat()) == []
+    assert list(Tenant.objects.order_by("slug").values_list("slug", "deletion_due_at")) == [
+        ("alpha", None),
+        ("beta", NOW + dt.timedelta(days=61)),
+    ]
+    assert not TenantPurge.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="tenantpurge").exists()
+
+
 def test_mark_for_deletion_through_the_page(operator, world):
     page = operator.post(
         f"/platform/tenants/{world.tenant.pk}/delete/", {"next": "/platform/tenants/?q=al"}
