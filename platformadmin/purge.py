@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from functools import partial
 
 from django.db import models, router, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
@@ -218,6 +219,9 @@ def tenant_purge(
             counts=dict(sorted(counts.items())),
             files=len(files),
         )
+        # the files go only once the rows are gone for good: a purge rolled
+        # back (a row another tenant PROTECTs) keeps every file
+        transaction.on_commit(partial(_delete_files, files, record.slug), using=using)
     # outside the purge: the event outside any tenant is a normal audit row
     audit_record(
         tenant_ids=[None],
@@ -234,12 +238,17 @@ def tenant_purge(
         },
         actor=actor,
     )
+    return record
+
+
+def _delete_files(files: list[tuple], slug: str) -> None:
+    """After the purge's commit: the purged rows' files (one that cannot be
+    deleted is logged; the rows are gone either way)."""
     for storage, name in files:
         try:
             storage.delete(name)
         except OSError:
-            log.warning("purge of %s: could not delete file %s", record.slug, name)
-    return record
+            log.warning("purge of %s: could not delete file %s", slug, name)
 
 
 def tenants_due(*, now=None):

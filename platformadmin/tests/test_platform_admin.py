@@ -297,7 +297,7 @@ def _all_rows() -> dict[str, set]:
 
 
 def test_purge_after_the_date_deletes_every_row_of_the_tenant_and_nothing_else(
-    root, world, other_world
+    root, world, other_world, django_capture_on_commit_callbacks
 ):
     alpha_pk = world.tenant.pk
     evidence_file = world.evidence.file.name
@@ -317,7 +317,14 @@ def test_purge_after_the_date_deletes_every_row_of_the_tenant_and_nothing_else(
     # not yet: the day before the date
     assert purge_due_tenants(now=(NOW + dt.timedelta(days=29)).isoformat()) == []
     assert _all_rows() == before
-    assert purge_due_tenants(now=(NOW + dt.timedelta(days=30, seconds=1)).isoformat()) == ["alpha"]
+    with django_capture_on_commit_callbacks() as on_commit:
+        assert purge_due_tenants(now=(NOW + dt.timedelta(days=30, seconds=1)).isoformat()) == [
+            "alpha"
+        ]
+    # the files go once the purge has committed, not before
+    assert default_storage.exists(evidence_file)
+    for callback in on_commit:
+        callback()
     after = _all_rows()
     record = TenantPurge.objects.get()
     # every row of alpha gone, and only those
@@ -354,6 +361,23 @@ def test_purge_after_the_date_deletes_every_row_of_the_tenant_and_nothing_else(
     assert record.counts["ledgers.entry"] == len(EntryKind.values)
     assert (purge_event.tenant_id, purge_event.action) == (None, "delete")
     assert purge_event.extra["slug"] == "alpha" and purge_event.extra["rows"] == record.total_rows
+
+
+def test_a_purge_rolled_back_keeps_the_files(
+    root, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    evidence_file = world.evidence.file.name
+    tenant_mark_for_deletion(actor=root, tenant=world.tenant, now=NOW)
+
+    def fails(**kwargs):
+        raise IntegrityError("the record could not be written")
+
+    monkeypatch.setattr(TenantPurge.objects, "create", fails)
+    with django_capture_on_commit_callbacks(execute=True) as on_commit:
+        assert purge_due_tenants(now=(NOW + dt.timedelta(days=31)).isoformat()) == []
+    assert on_commit == []
+    assert default_storage.exists(evidence_file)
+    assert _tenant("alpha").deletion_due_at == NOW + dt.timedelta(days=30)
 
 
 def test_the_purge_record_is_append_only(root, world):
