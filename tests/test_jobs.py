@@ -157,7 +157,9 @@ def test_runs_whose_worker_stopped_are_marked_failed_after_six_hours(world):
 def test_jobs_skip_a_suspended_tenant(world, other_world):
     from accounts.models import Tenant
 
-    Tenant.objects.filter(pk=world.tenant.pk).update(status="suspended")
+    Tenant.objects.filter(pk=world.tenant.pk).update(
+        status="suspended", suspended_at=timezone.now()
+    )
     assert close_notices(today="2026-03-07") == {"beta": 1}
     assert set(remind_terms_ending(today="2026-12-10")) == {"beta"}
     assert set(flag_dormant_officers(today="2025-06-01")) == {"beta"}
@@ -239,7 +241,9 @@ def test_daily_purge_takes_only_tenants_past_their_date(world, other_world):
     from platformadmin.tasks import purge_due_tenants
 
     due = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
-    Tenant.objects.filter(pk=world.tenant.pk).update(status="suspended", deletion_due_at=due)
+    Tenant.objects.filter(pk=world.tenant.pk).update(
+        status="suspended", suspended_at=due - dt.timedelta(days=30), deletion_due_at=due
+    )
     assert purge_due_tenants(now="2026-12-01T02:59:59+00:00") == []
     assert purge_due_tenants(now="2026-12-01T03:00:00+00:00") == ["alpha"]
     assert list(Tenant.objects.values_list("slug", flat=True)) == ["beta"]
