@@ -99,6 +99,17 @@ class Tenant(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=TenantStatus.values), name="tenant_status_valid"
             ),
+            # the status and its dates agree: a tenant in use is neither
+            # suspended nor due for deletion (the daily purge reads only the
+            # date), a suspended one says since when
+            models.CheckConstraint(
+                condition=(
+                    ~models.Q(status=TenantStatus.ACTIVE)
+                    | models.Q(suspended_at__isnull=True, deletion_due_at__isnull=True)
+                )
+                & (~models.Q(status=TenantStatus.SUSPENDED) | models.Q(suspended_at__isnull=False)),
+                name="tenant_status_dates_agree",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -214,6 +215,28 @@ def job_run(name: str, tenant: Tenant):
     finally:
         run.finished_at = timezone.now()
         run.save()
+
+
+def per_tenant_job(
+    name: str, fn: Callable[[Tenant, dict], Any], *, key: str | None = None
+) -> dict[str, Any]:
+    """Run a scheduled job once per tenant in service, by slug: a suspended
+    tenant (or one marked for deletion) is skipped. Each tenant's run is
+    recorded by :func:`job_run`; ``fn(tenant, detail)`` does the work, may
+    fill ``detail`` and returns the tenant's result (also stored as
+    ``detail[key]`` when ``key`` is given). Returns the results by slug.
+
+    ``fn`` is called inside :func:`job_run`, so an error marks that tenant's
+    run failed and stops the job (the worker logs it; a redelivery runs it
+    again, every job being idempotent)."""
+    done: dict[str, Any] = {}
+    for tenant in Tenant.objects.in_service().order_by("slug"):
+        with job_run(name, tenant) as detail:
+            result = fn(tenant, detail)
+            if key is not None:
+                detail[key] = result
+            done[tenant.slug] = result
+    return done
 
 
 # --- preferences (issue 14) ------------------------------------------------------------

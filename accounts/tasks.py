@@ -12,9 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import webhooks
-from .choices import EmailMode, JobOutcome, TenantStatus
+from .choices import EmailMode, JobOutcome
 from .models import JobRun, Notification, NotificationPreference, TenantWebhook
-from .notifications import absolute
+from .notifications import absolute, per_tenant_job
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +100,15 @@ def send_daily_digests(now: str | None = None) -> int:
     """Daily: members who chose the digest get one e-mail with the
     notifications since their last digest. Returns the e-mails sent."""
     moment = dt.datetime.fromisoformat(now) if now else timezone.now()
-    prefs = (
-        NotificationPreference.objects.filter(
-            email=EmailMode.DAILY, tenant__status=TenantStatus.ACTIVE
+
+    def send(tenant, _detail) -> int:
+        prefs = (
+            NotificationPreference.objects.for_tenant(tenant)
+            .filter(email=EmailMode.DAILY)
+            .exclude(user__email="")
+            .select_related("tenant", "user")
+            .order_by("id")
         )
-        .exclude(user__email="")
-        .select_related("tenant", "user")
-    )
-    return sum(_digest(pref, moment) for pref in prefs)
+        return sum(_digest(pref, moment) for pref in prefs)
+
+    return sum(per_tenant_job("notification-digests", send, key="notified").values())

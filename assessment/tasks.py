@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import NotificationKind
 from accounts.models import Tenant
-from accounts.notifications import announce_now, job_run
+from accounts.notifications import announce_now, per_tenant_job
 
 from .ratings import rating_requests_to_remind
 
@@ -49,9 +49,7 @@ def remind_rating_links(today: str | None = None) -> dict:
     """Daily: each unanswered request expiring within 3 days notifies the
     member who sent it, once."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.in_service().order_by("slug"):
-            with job_run("rating-link-reminders", tenant) as detail:
-                detail["reminded"] = done[tenant.slug] = _remind(tenant, day)
-    return done
+        return per_tenant_job(
+            "rating-link-reminders", lambda tenant, _detail: _remind(tenant, day), key="reminded"
+        )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import NotificationKind, Role
 from accounts.models import Membership, Tenant, User
-from accounts.notifications import announce_now, job_run
+from accounts.notifications import announce_now, per_tenant_job
 from accounts.selectors import policy_in_force
 from roster.models import Officer
 from roster.selectors import districts_in_reach, officer_list
@@ -148,12 +148,10 @@ def remind_reports_due(today: str | None = None) -> dict:
     """Daily: each officer whose plan or report falls due tomorrow and is not
     handed in is reminded, once."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.in_service().order_by("slug"):
-            with job_run("report-reminders", tenant) as detail:
-                detail["reminded"] = done[tenant.slug] = _remind(tenant, day)
-    return done
+        return per_tenant_job(
+            "report-reminders", lambda tenant, _detail: _remind(tenant, day), key="reminded"
+        )
 
 
 @shared_task(acks_late=True)
@@ -162,12 +160,10 @@ def notify_reports_late(today: str | None = None) -> dict:
     in is told to its officer and to the district's managers (the centre for
     a city officer), once."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.in_service().order_by("slug"):
-            with job_run("report-late", tenant) as detail:
-                detail["notified"] = done[tenant.slug] = _late(tenant, day)
-    return done
+        return per_tenant_job(
+            "report-late", lambda tenant, _detail: _late(tenant, day), key="notified"
+        )
 
 
 # --- agreements ending (issue 13 records) -----------------------------------------
@@ -239,9 +235,9 @@ def remind_tenant(tenant: Tenant, day: dt.date) -> int:
 def remind_agreements_ending(today: str | None = None) -> dict:
     """Daily: agreements ending soon and not yet renewed, once each."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.in_service().order_by("slug"):
-            with job_run("agreement-reminders", tenant) as detail:
-                detail["reminded"] = done[tenant.slug] = remind_tenant(tenant, day)
-    return done
+        return per_tenant_job(
+            "agreement-reminders",
+            lambda tenant, _detail: remind_tenant(tenant, day),
+            key="reminded",
+        )

@@ -47,9 +47,12 @@ class TenantPageMixin(LoginRequiredMixin):
 
 
 def suspended_notice(request, tenant: Tenant):
-    """The one page a member of a suspended tenant sees (403)."""
+    """The one page a member of a suspended tenant sees (403). No ``denied``
+    audit row: the refusal is the platform admin's suspension (audited
+    once), and a row per page view would flood the log."""
     from django.shortcuts import render
 
+    request.audit_denied_recorded = True  # tells the audit middleware to add none
     return render(request, "accounts/tenant_suspended.html", {"suspended": tenant}, status=403)
 
 

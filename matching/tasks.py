@@ -118,14 +118,12 @@ def send_weekly_match_digests(now: str | None = None) -> dict:
 
     from django.utils import translation
 
-    from accounts.notifications import job_run
+    from accounts.notifications import per_tenant_job
 
     moment = dt.datetime.fromisoformat(now) if now else timezone.now()
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    done: dict[str, int] = {}
     with translation.override("zh-hans"):
-        for tenant in Tenant.objects.in_service().order_by("slug"):
-            with job_run("match-digests", tenant) as detail:
-                detail["sent"] = done[tenant.slug] = digest_tenant(tenant, moment)
-    return done
+        return per_tenant_job(
+            "match-digests", lambda tenant, _detail: digest_tenant(tenant, moment), key="sent"
+        )

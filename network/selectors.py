@@ -60,11 +60,14 @@ def active_network(*, tenant: Tenant) -> Network | None:
 
 def published_items(network: Network, exclude_tenant: Tenant | None = None) -> QuerySet:
     """Items published to ``network`` that may be shown now: the publisher is
-    still an active member and the entry is still a verified demand or
-    achievement. ``exclude_tenant`` leaves out one member's own items (the
-    matching engine spans the *other* members'). Officers are not joined:
-    a published item carries no personal data."""
-    active = NetworkMember.objects.filter(network=network, status=MemberStatus.ACTIVE)
+    still an active member and in service (a tenant the platform admin
+    suspended shows nothing to the others until reactivated), and the entry
+    is still a verified demand or achievement. ``exclude_tenant`` leaves out
+    one member's own items (the matching engine spans the *other* members').
+    Officers are not joined: a published item carries no personal data."""
+    active = NetworkMember.objects.filter(
+        network=network, status=MemberStatus.ACTIVE, tenant__in=Tenant.objects.in_service()
+    )
     items = (
         PublishedItem.objects.filter(
             network=network,

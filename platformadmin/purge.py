@@ -26,8 +26,10 @@ stops the purge and nothing is deleted.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
+from functools import partial
 
 from django.db import models, router, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
@@ -176,12 +178,22 @@ def _delete_users(ids: list[int]) -> int:
     return deleted
 
 
-def tenant_purge(*, tenant: Tenant, actor: User | None = None) -> TenantPurge:
-    """Delete ``tenant`` and everything of it; return the surviving record."""
+def tenant_purge(
+    *, tenant: Tenant, actor: User | None = None, now: dt.datetime | None = None
+) -> TenantPurge | None:
+    """Delete ``tenant`` and everything of it; return the surviving record.
+
+    The locked row decides, not the ``tenant`` passed in (the daily job lists
+    the due tenants once, then purges them one by one): a tenant whose
+    deletion was cancelled or postponed meanwhile, or that is gone already,
+    is left alone and ``None`` returned."""
     using = router.db_for_write(Tenant)
+    now = now or timezone.now()
     files: list[tuple] = []
     with transaction.atomic(using=using), purging():
-        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        tenant = Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+        if tenant is None or tenant.deletion_due_at is None or tenant.deletion_due_at > now:
+            return None
         users = _users_of_tenant_only(tenant)
         doomed = doomed_rows(tenant)
         counts: dict[str, int] = {}
@@ -207,6 +219,9 @@ def tenant_purge(*, tenant: Tenant, actor: User | None = None) -> TenantPurge:
             counts=dict(sorted(counts.items())),
             files=len(files),
         )
+        # the files go only once the rows are gone for good: a purge rolled
+        # back (a row another tenant PROTECTs) keeps every file
+        transaction.on_commit(partial(_delete_files, files, record.slug), using=using)
     # outside the purge: the event outside any tenant is a normal audit row
     audit_record(
         tenant_ids=[None],
@@ -223,12 +238,17 @@ def tenant_purge(*, tenant: Tenant, actor: User | None = None) -> TenantPurge:
         },
         actor=actor,
     )
+    return record
+
+
+def _delete_files(files: list[tuple], slug: str) -> None:
+    """After the purge's commit: the purged rows' files (one that cannot be
+    deleted is logged; the rows are gone either way)."""
     for storage, name in files:
         try:
             storage.delete(name)
         except OSError:
-            log.warning("purge of %s: could not delete file %s", record.slug, name)
-    return record
+            log.warning("purge of %s: could not delete file %s", slug, name)
 
 
 def tenants_due(*, now=None):

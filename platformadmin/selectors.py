@@ -26,15 +26,23 @@ from .models import TenantPurge
 STATUS_FILTERS = ("active", "suspended", "deletion")
 
 
-def _count(model, **filters) -> Subquery:
+def _per_tenant(model, aggregate, path: str = "tenant", **filters) -> Subquery:
+    """``aggregate`` over ``model``'s rows of the outer tenant, reached by
+    ``path`` (a field or a lookup path ending at the tenant); NULL without rows."""
     rows = (
-        model.objects.filter(tenant=OuterRef("pk"), **filters)
+        model.objects.filter(**{path: OuterRef("pk")}, **filters)
         .order_by()
-        .values("tenant")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .values(path)
+        .annotate(value=aggregate)
+        .values("value")
     )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    return Subquery(rows)
+
+
+def _count(model, **filters) -> Coalesce:
+    return Coalesce(
+        _per_tenant(model, Count("pk"), **filters), Value(0), output_field=IntegerField()
+    )
 
 
 def tenant_overview_list(*, q: str = "", status: str = "") -> QuerySet[Tenant]:
@@ -50,34 +58,13 @@ def tenant_overview_list(*, q: str = "", status: str = "") -> QuerySet[Tenant]:
         rows = rows.filter(status=TenantStatus.SUSPENDED, deletion_due_at__isnull=True)
     elif status == "deletion":
         rows = rows.filter(deletion_due_at__isnull=False)
-    storage = (
-        Evidence.objects.filter(entry__tenant=OuterRef("pk"))
-        .order_by()
-        .values("entry__tenant")
-        .annotate(n=Sum("size"))
-        .values("n")
-    )
-    last_login = (
-        Membership.objects.filter(tenant=OuterRef("pk"))
-        .order_by()
-        .values("tenant")
-        .annotate(at=Max("user__last_login"))
-        .values("at")
-    )
-    last_entry = (
-        Entry.objects.filter(tenant=OuterRef("pk"))
-        .order_by()
-        .values("tenant")
-        .annotate(at=Max("created_at"))
-        .values("at")
-    )
     return rows.annotate(
         officer_count=_count(Officer),
         entry_count=_count(Entry),
         member_count=_count(Membership, is_active=True),
-        storage_bytes=Coalesce(Subquery(storage), Value(0)),
-        last_login=Subquery(last_login),
-        last_entry=Subquery(last_entry),
+        storage_bytes=Coalesce(_per_tenant(Evidence, Sum("size"), "entry__tenant"), Value(0)),
+        last_login=_per_tenant(Membership, Max("user__last_login")),
+        last_entry=_per_tenant(Entry, Max("created_at")),
     ).order_by("-created_at", "-id")
 
 

@@ -23,9 +23,12 @@ def purge_due_tenants(now: str | None = None) -> list[str]:
     purged = []
     for tenant in tenants_due(now=moment).order_by("slug"):
         try:
-            record = tenant_purge(tenant=tenant)
+            record = tenant_purge(tenant=tenant, now=moment)
         except Exception:
             log.exception("purge of tenant %s failed", tenant.slug)
+            continue
+        if record is None:  # cancelled or postponed since the list was read
+            log.info("purge of tenant %s skipped: no longer due", tenant.slug)
             continue
         purged.append(record.slug)
     return purged

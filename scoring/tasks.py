@@ -95,19 +95,19 @@ def build_quota_reports(*, month: str | None = None) -> dict:
     about their officers behind quota and to the centre about city officers
     (and districts). Rebuilding replaces the report and sends nothing twice,
     so a redelivered task changes nothing."""
-    from accounts.models import Tenant
+    from accounts.notifications import per_tenant_job
 
     from .quotas import notify_shortfalls, previous_month, quota_report_build
 
     month = month or previous_month()
-    built = {}
-    for tenant in Tenant.objects.in_service().order_by("slug"):
-        with job_run("quota-reports", tenant) as detail:
-            report = quota_report_build(tenant=tenant, month=month)
-            detail["month"], detail["rows"] = month, len(report.rows)
-            detail["notified"] = notify_shortfalls(report=report)
-            built[tenant.slug] = len(report.rows)
-    return {"month": month, "tenants": built}
+
+    def build(tenant, detail) -> int:
+        report = quota_report_build(tenant=tenant, month=month)
+        detail["month"], detail["rows"] = month, len(report.rows)
+        detail["notified"] = notify_shortfalls(report=report)
+        return len(report.rows)
+
+    return {"month": month, "tenants": per_tenant_job("quota-reports", build)}
 
 
 @shared_task(acks_late=True)

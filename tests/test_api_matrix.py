@@ -1263,9 +1263,13 @@ SUSPENDED_MESSAGE = "该机构已暂停使用"
 
 @pytest.mark.parametrize("role", ROLES)
 def test_a_suspended_tenants_api_refuses_every_role_and_writes_nothing(world, other_world, role):
+    from django.utils import timezone
+
     from accounts.models import Tenant
 
-    Tenant.objects.filter(pk=world.tenant.pk).update(status="suspended")
+    Tenant.objects.filter(pk=world.tenant.pk).update(
+        status="suspended", suspended_at=timezone.now()
+    )
     api = world.api(role)
     before = db_state()
     for method, path, body in (

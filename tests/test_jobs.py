@@ -175,7 +175,9 @@ def test_runs_whose_worker_stopped_are_marked_failed_after_six_hours(world):
 def test_jobs_skip_a_suspended_tenant(world, other_world):
     from accounts.models import Tenant
 
-    Tenant.objects.filter(pk=world.tenant.pk).update(status="suspended")
+    Tenant.objects.filter(pk=world.tenant.pk).update(
+        status="suspended", suspended_at=timezone.now()
+    )
     assert close_notices(today="2026-03-07") == {"beta": 1}
     assert set(remind_terms_ending(today="2026-12-10")) == {"beta"}
     assert set(flag_dormant_officers(today="2025-06-01")) == {"beta"}
@@ -184,13 +186,82 @@ def test_jobs_skip_a_suspended_tenant(world, other_world):
     assert Notification.objects.filter(tenant=world.tenant).count() == 0
 
 
+#: Every beat job that runs per tenant, with the arguments of a day that
+#: gives it work, and the beat jobs of the platform as a whole.
+PER_TENANT_JOBS = {
+    "scoring.tasks.build_quota_reports": {"month": "2025-03"},
+    "roster.tasks.close_notices": {"today": "2026-03-07"},
+    "roster.tasks.remind_terms_ending": {"today": "2026-12-10"},
+    "roster.tasks.flag_dormant_officers": {"today": "2025-06-01"},
+    "assessment.tasks.remind_rating_links": {"today": "2026-03-07"},
+    "duties.tasks.remind_reports_due": {"today": "2026-03-07"},
+    "duties.tasks.notify_reports_late": {"today": "2026-03-07"},
+    "duties.tasks.remind_agreements_ending": {"today": "2026-03-07"},
+    "accounts.tasks.send_daily_digests": {"now": "2026-03-07T10:00:00+00:00"},
+    "matching.tasks.send_weekly_match_digests": {"now": "2026-03-09T00:00:00+00:00"},
+}
+PLATFORM_TASKS = {
+    "accounts.tasks.close_stale_job_runs",
+    "platformadmin.tasks.purge_due_tenants",
+    "ops.tasks.worker_heartbeat",
+}
+
+
+def test_every_beat_job_is_either_per_tenant_or_the_platforms():
+    tasks = {job["task"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks == set(PER_TENANT_JOBS) | PLATFORM_TASKS
+
+
+@pytest.mark.parametrize("task", sorted(PER_TENANT_JOBS))
+def test_each_per_tenant_job_skips_a_suspended_tenant(world, other_world, task):
+    from django.utils.module_loading import import_string
+
+    from accounts.models import Tenant
+
+    Tenant.objects.filter(pk=world.tenant.pk).update(
+        status="suspended", suspended_at=timezone.now()
+    )
+    import_string(task)(**PER_TENANT_JOBS[task])
+    runs = list(JobRun.objects.values_list("tenant__slug", "outcome"))
+    assert runs == [("beta", "ok")]
+    assert Notification.objects.filter(tenant=world.tenant).count() == 0
+
+
+def test_a_per_tenant_job_that_fails_marks_the_run_failed(world, other_world):
+    from accounts.notifications import per_tenant_job
+
+    def boom(tenant, detail):
+        detail["step"] = "half-way"
+        raise RuntimeError(f"no luck with {tenant.slug}")
+
+    with pytest.raises(RuntimeError):
+        per_tenant_job("close-notices", boom)
+    run = JobRun.objects.get()  # the first tenant failed; the job stopped there
+    assert (run.tenant.slug, run.outcome, run.detail) == (
+        "alpha",
+        "failed",
+        {"step": "half-way", "error": "no luck with alpha"},
+    )
+    assert run.finished_at is not None
+    assert per_tenant_job("close-notices", lambda tenant, _detail: 7, key="closed") == {
+        "alpha": 7,
+        "beta": 7,
+    }
+    assert list(JobRun.objects.filter(outcome="ok").values_list("detail", flat=True)) == [
+        {"closed": 7},
+        {"closed": 7},
+    ]
+
+
 def test_daily_purge_takes_only_tenants_past_their_date(world, other_world):
     from accounts.models import Tenant
     from platformadmin.models import TenantPurge
     from platformadmin.tasks import purge_due_tenants
 
     due = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
-    Tenant.objects.filter(pk=world.tenant.pk).update(status="suspended", deletion_due_at=due)
+    Tenant.objects.filter(pk=world.tenant.pk).update(
+        status="suspended", suspended_at=due - dt.timedelta(days=30), deletion_due_at=due
+    )
     assert purge_due_tenants(now="2026-12-01T02:59:59+00:00") == []
     assert purge_due_tenants(now="2026-12-01T03:00:00+00:00") == ["alpha"]
     assert list(Tenant.objects.values_list("slug", flat=True)) == ["beta"]

@@ -137,6 +137,32 @@ def test_refused_page_is_recorded(world, client):
     )
 
 
+def test_a_suspended_tenants_members_are_refused_without_a_denied_row_each_time(world, client):
+    """The refusal is the platform admin's suspension, audited once; a client
+    retrying against it must not flood the log (with rows of no tenant)."""
+    from django.utils import timezone
+
+    from accounts.models import Tenant
+
+    Tenant.objects.filter(pk=world.tenant.pk).update(
+        status="suspended", suspended_at=timezone.now()
+    )
+    client.force_login(world.users["manager"])
+    api = world.api("officer")
+    with recording() as rows:
+        for _ in range(3):
+            assert api.get(world.url("officers/")).status_code == 403
+            assert api.post(world.url("events/"), {"title": "x"}, format="json").status_code == 403
+            assert client.get("/t/alpha/officers/").status_code == 403
+    assert rows.keys() == []
+    # any other refusal is still recorded, in its tenant's log
+    Tenant.objects.filter(pk=world.tenant.pk).update(status="active", suspended_at=None)
+    with recording() as rows:
+        answer = world.api("auditor").post(world.url("districts/"), {}, format="json")
+    assert answer.status_code == 403
+    assert [(e.tenant_id, e.action) for e in rows] == [(world.tenant.pk, "denied")]
+
+
 def test_another_tenants_page_is_a_404_and_writes_nothing_there(world, other_world, client):
     client.force_login(world.users["admin"])
     with recording(other_world.tenant) as rows:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.selectors import TenantSuspended
 from liaison import errors
 
 
@@ -38,10 +39,23 @@ def exception_handler(exc, context):
         # Django's message names the model in English ("No Entry matches the
         # given query."); every 404 reads the same, in the caller's language.
         exc = exceptions.NotFound()
+    suspended = isinstance(exc, TenantSuspended)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == status.HTTP_403_FORBIDDEN:
-        _audit_denied(context)
+        if suspended:
+            _not_audited(context)
+        else:
+            _audit_denied(context)
     return response
+
+
+def _not_audited(context) -> None:
+    """A member of a suspended tenant is refused by the platform admin's
+    decision (itself in the audit log), not for a missing right: no
+    ``denied`` row per request, or a client retrying would flood the log."""
+    request = context.get("request")
+    if request is not None:
+        request._request.audit_denied_recorded = True  # the middleware adds none either
 
 
 def _audit_denied(context) -> None:

@@ -327,6 +327,30 @@ def test_leaving_takes_the_published_items_off(linked, world, other_world):
     )
 
 
+def test_a_suspended_publishers_items_are_not_shown_to_the_others(linked, world, other_world):
+    from platformadmin.services import tenant_reactivate, tenant_suspend
+
+    root = User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    alpha = world.api("admin")
+    alpha.post(world.url("network/published/"), {"entry": world.achievement.pk}, format="json")
+    beta = other_world.api("admin")
+    network = selectors.network_of(tenant=linked.tenant)
+    assert [i["title"] for i in beta.get(other_world.url("network/published/")).json()] == [
+        "激光焊接成果"
+    ]
+    tenant_suspend(actor=root, tenant=world.tenant)
+    # beta, the province and the matching engine no longer see alpha's item
+    assert beta.get(other_world.url("network/published/")).json() == []
+    assert linked.api().get(linked.url("network/published/")).json() == []
+    assert not selectors.published_items(network=network, exclude_tenant=other_world.tenant)
+    # it is still published: reactivated, alpha's item is back
+    assert PublishedItem.objects.filter(tenant=world.tenant).count() == 1
+    tenant_reactivate(actor=root, tenant=world.tenant)
+    assert [i["title"] for i in beta.get(other_world.url("network/published/")).json()] == [
+        "激光焊接成果"
+    ]
+
+
 def test_a_tenant_outside_the_network_sees_nothing(linked, world, client):
     world.api("admin").post(
         world.url("network/published/"), {"entry": world.demand1.pk}, format="json"

@@ -242,6 +242,36 @@ def test_mark_for_deletion_and_cancel(operator, root, world):
     assert _tenant("alpha")
 
 
+def test_a_deletion_cancelled_after_the_job_listed_the_tenant_is_not_purged(
+    root, world, other_world, monkeypatch
+):
+    """The daily job lists the due tenants once, then purges them one by one:
+    the locked row decides, so a deletion cancelled (or postponed) in between
+    spares the tenant."""
+    from platformadmin import tasks
+    from platformadmin.services import tenant_cancel_deletion
+
+    tenant_mark_for_deletion(actor=root, tenant=world.tenant, now=NOW)
+    tenant_mark_for_deletion(actor=root, tenant=other_world.tenant, now=NOW)
+    purge = tasks.tenant_purge
+
+    def change_of_mind_first(*, tenant, **kwargs):
+        # between the listing and this tenant's purge, the platform admin acts
+        tenant_cancel_deletion(actor=root, tenant=tenant)
+        if tenant.slug == "beta":  # marked again: due 30 days after the job's time
+            tenant_mark_for_deletion(actor=root, tenant=tenant, now=NOW + dt.timedelta(days=31))
+        return purge(tenant=tenant, **kwargs)
+
+    monkeypatch.setattr(tasks, "tenant_purge", change_of_mind_first)
+    assert purge_due_tenants(now=(NOW + dt.timedelta(days=31)).isoformat()) == []
+    assert list(Tenant.objects.order_by("slug").values_list("slug", "deletion_due_at")) == [
+        ("alpha", None),
+        ("beta", NOW + dt.timedelta(days=61)),
+    ]
+    assert not TenantPurge.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="tenantpurge").exists()
+
+
 def test_mark_for_deletion_through_the_page(operator, world):
     page = operator.post(
         f"/platform/tenants/{world.tenant.pk}/delete/", {"next": "/platform/tenants/?q=al"}
@@ -267,7 +297,7 @@ def _all_rows() -> dict[str, set]:
 
 
 def test_purge_after_the_date_deletes_every_row_of_the_tenant_and_nothing_else(
-    root, world, other_world
+    root, world, other_world, django_capture_on_commit_callbacks
 ):
     alpha_pk = world.tenant.pk
     evidence_file = world.evidence.file.name
@@ -287,7 +317,14 @@ def test_purge_after_the_date_deletes_every_row_of_the_tenant_and_nothing_else(
     # not yet: the day before the date
     assert purge_due_tenants(now=(NOW + dt.timedelta(days=29)).isoformat()) == []
     assert _all_rows() == before
-    assert purge_due_tenants(now=(NOW + dt.timedelta(days=30, seconds=1)).isoformat()) == ["alpha"]
+    with django_capture_on_commit_callbacks() as on_commit:
+        assert purge_due_tenants(now=(NOW + dt.timedelta(days=30, seconds=1)).isoformat()) == [
+            "alpha"
+        ]
+    # the files go once the purge has committed, not before
+    assert default_storage.exists(evidence_file)
+    for callback in on_commit:
+        callback()
     after = _all_rows()
     record = TenantPurge.objects.get()
     # every row of alpha gone, and only those
@@ -324,6 +361,23 @@ def test_purge_after_the_date_deletes_every_row_of_the_tenant_and_nothing_else(
     assert record.counts["ledgers.entry"] == len(EntryKind.values)
     assert (purge_event.tenant_id, purge_event.action) == (None, "delete")
     assert purge_event.extra["slug"] == "alpha" and purge_event.extra["rows"] == record.total_rows
+
+
+def test_a_purge_rolled_back_keeps_the_files(
+    root, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    evidence_file = world.evidence.file.name
+    tenant_mark_for_deletion(actor=root, tenant=world.tenant, now=NOW)
+
+    def fails(**kwargs):
+        raise IntegrityError("the record could not be written")
+
+    monkeypatch.setattr(TenantPurge.objects, "create", fails)
+    with django_capture_on_commit_callbacks(execute=True) as on_commit:
+        assert purge_due_tenants(now=(NOW + dt.timedelta(days=31)).isoformat()) == []
+    assert on_commit == []
+    assert default_storage.exists(evidence_file)
+    assert _tenant("alpha").deletion_due_at == NOW + dt.timedelta(days=30)
 
 
 def test_the_purge_record_is_append_only(root, world):
