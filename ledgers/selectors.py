@@ -37,7 +37,7 @@ def entry_list(*, membership: Membership, kind: str | None = None) -> QuerySet[E
     )
 
 
-#: Callables ``(membership) → QuerySet`` of entry ids a member may *link*
+#: Callables ``(membership) → ids`` (a set or a values query) of entries a member may *link*
 #: (an event's or a conversion's ``matched``, a conversion's achievement)
 #: though they cannot open them; apps above the ledgers register theirs in
 #: ``AppConfig.ready`` (matching: the other side of the pairs in the
