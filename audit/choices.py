@@ -81,6 +81,3 @@ OBJECT_TYPE_LABELS.update(
 
 # platform-admin (issue 17): the record of a purged tenant (an event outside any tenant)
 OBJECT_TYPE_LABELS["tenantpurge"] = _("Tenant purge")
-
-# --- tenant-port: the whole tenant as a zip (issue 17) ---
-OBJECT_TYPE_LABELS.update({"tenantexport": _("Data export")})

@@ -93,7 +93,11 @@ _COLUMN_LABELS = {
 #: Where an attendance was recorded from.
 _ATTENDANCE_SOURCES = {"page": _("Entered on the page"), "signin": _("Sign-in sheet")}
 #: What a background export makes.
-_EXPORT_KINDS = {"ranking": _("Annual ranking"), "ledger": _("Ledger")}
+_EXPORT_KINDS = {
+    "ranking": _("Annual ranking"),
+    "ledger": _("Ledger"),
+    "tenant": _("Data export"),  # issue 17: the whole tenant as a zip
+}
 #: Columns holding a category code of the tenant's policy.
 _CATEGORY_COLUMNS = frozenset(
     {("officer", "category"), ("selectionround", "category"), ("nomination", "category")}

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.selectors import policy_in_force
-from liaison.excel import Provenance, SheetWriter, heading, new_workbook, text_id
+from liaison.excel import Provenance, SheetWriter, heading, new_workbook, text_id, workbook_file
+from scoring.export_jobs import Built
 from scoring.selectors.ranking import live_shares
 
 from .choices import EntryKind, EntryStatus
@@ -170,6 +171,22 @@ def ledger_entries(*, membership: Membership, query: QueryDict) -> tuple[QuerySe
             continue
         filters[labels.get(name, name)] = str(values.get(name, {}).get(value, value))
     return entries, filters
+
+
+def build_ledger(*, job, membership: Membership, progress):
+    """The ``ledger`` kind of background export: the entries the job's
+    query selects, as the caller may see them when it runs."""
+    entries, filters = ledger_entries(
+        membership=membership, query=QueryDict(job.params.get("query", ""))
+    )
+    workbook = ledger_workbook(
+        membership=membership,
+        entries=entries,
+        user=job.created_by,
+        filters=filters,
+        progress=progress,
+    )
+    return Built(workbook_file(workbook))
 
 
 def ledger_export_start(*, membership: Membership, query: QueryDict):

@@ -33,7 +33,6 @@ NOT_CARRIED: dict[str, str] = {
     "accounts.idempotencykey": "a replay cache of POST answers per user, not the tenant's data",
     "accounts.user_groups": "Django groups are unused (roles are memberships)",
     "accounts.user_user_permissions": "Django global permissions are unused",
-    "portability.tenantexport": "the exports themselves (a zip inside the zip)",
     "platformadmin.tenantpurge": "the operator's record of purged tenants, not a tenant's data",
     "matching.networkmatch": "derived, and names other members' published items: the copy "
     "is matched again once it rejoins a network",

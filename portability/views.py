@@ -1,22 +1,22 @@
-"""Pages of the tenant export: the list with its start button, a job's
-progress (polled with htmx) and the download. Tenant admins only (a member
-of another role: 403; anyone else: 404)."""
+"""The tenant admin's "Data export" page: the zips of the whole tenant with
+the start button. A zip's progress and download are the shared export pages
+(:class:`scoring.views.ExportPageView`, :class:`scoring.views.ExportDownloadView`)
+under ``tenant-exports/<pk>/``, for the tenant's admins only (a member of
+another role: 403; anyone else: 404)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import TemplateView
 
 from liaison.api.permissions import ADMIN
 from liaison.views import TenantPageMixin
+from scoring.export_jobs import live_progress
+from scoring.views import ExportDownloadView, ExportPageView
 
-from .api import ZIP
-from .jobs import live_progress, tenant_export_list, tenant_export_start
-from .models import TenantExport
+from .jobs import tenant_export_list, tenant_export_start
 
 
 class TenantExportListView(TenantPageMixin, TemplateView):
@@ -37,31 +37,18 @@ class TenantExportListView(TenantPageMixin, TemplateView):
         return redirect("tenant-export-page", tenant_slug=tenant_slug, pk=job.pk)
 
 
-class TenantExportPageView(TenantPageMixin, TemplateView):
+class TenantExportPageView(ExportPageView):
     roles = ADMIN
+    page_route, download_route = "tenant-export-page", "tenant-export-download"
+    list_route = "tenant-export-list"
 
-    def get_template_names(self):
-        if self.request.htmx:
-            return ["portability/_tenant_export_status.html"]
-        return ["portability/tenant_export.html"]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        job = get_object_or_404(
-            tenant_export_list(membership=self.membership), pk=self.kwargs["pk"]
-        )
-        job.progress = live_progress(job)
-        context["job"] = job
-        return context
+    def jobs(self):
+        return tenant_export_list(membership=self.membership)
 
 
-class TenantExportDownloadView(TenantPageMixin, View):
+class TenantExportDownloadView(ExportDownloadView):
     roles = ADMIN
+    page_route = "tenant-export-page"
 
-    def get(self, request, tenant_slug, pk):
-        job = get_object_or_404(tenant_export_list(membership=self.membership), pk=pk)
-        if job.status != TenantExport.Status.DONE:  # not ready: back to its progress page
-            return redirect("tenant-export-page", tenant_slug=tenant_slug, pk=pk)
-        return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=ZIP
-        )
+    def jobs(self):
+        return tenant_export_list(membership=self.membership)

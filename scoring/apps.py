@@ -13,6 +13,10 @@ class ScoringConfig(AppConfig):
         # (liaison.tenant_triggers). Sent once per run: this app is the sender.
         pre_migrate.connect(_drop_triggers, sender=self, dispatch_uid="tenant_triggers_drop")
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="tenant_triggers_install")
+        from .export_jobs import ExportKind, register_export_kind
+        from .tasks import build_ranking
+
+        register_export_kind("ranking", ExportKind(build=build_ranking))
 
 
 def _drop_triggers(sender, using="default", **kwargs):

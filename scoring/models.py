@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TenantOwnedModel
 from ledgers.choices import EntryKind
+from liaison.excel import XLSX
 
 
 class RankingSnapshot(TenantOwnedModel):
@@ -151,6 +152,11 @@ class RankingVersion(TenantOwnedModel):
         return f"{self.tenant_id} {self.year or '*'} v{self.version}"
 
 
+ZIP = "application/zip"
+#: file name suffix -> content type of a background export's file
+CONTENT_TYPES = {"xlsx": XLSX, "zip": ZIP}
+
+
 class ExportJobStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Running")
@@ -159,7 +165,10 @@ class ExportJobStatus(models.TextChoices):
 
 
 class ExportJob(TenantOwnedModel):
-    """A background Excel export: progress while it runs, a file when done."""
+    """A background export: progress while it runs, a file when done. The
+    kinds (:mod:`scoring.export_jobs`): ``ranking`` and ``ledger`` (Excel
+    workbooks) and ``tenant``, the whole tenant as a zip (issue 17, tenant
+    and platform admins only; its SHA-256 and row count in ``params``)."""
 
     Status = ExportJobStatus
 
@@ -195,6 +204,15 @@ class ExportJob(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status}"
+
+    @property
+    def content_type(self) -> str:
+        """The download's type, from the file name the job sends."""
+        return CONTENT_TYPES.get(self.filename.rsplit(".", 1)[-1].lower(), XLSX)
+
+    @property
+    def suffix(self) -> str:
+        return "zip" if self.content_type == ZIP else "xlsx"
 
 
 class QuotaReport(TenantOwnedModel):

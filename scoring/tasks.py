@@ -7,15 +7,17 @@ import logging
 import uuid
 
 from celery import shared_task
+from django.core.cache import cache
 from django.core.files import File
 from django.http import Http404
 from django.utils import timezone, translation
 
 from accounts.notifications import job_run
-from accounts.selectors import tenant_access
+from accounts.selectors import TenantSuspended, tenant_access
 from liaison.excel import workbook_file
 from roster.selectors import district_list
 
+from .export_jobs import EXPORT_KINDS, Built, progress_key, progress_set
 from .exports import ranking_workbook
 from .models import ExportJob
 from .selectors import ranking_for
@@ -25,8 +27,9 @@ log = logging.getLogger(__name__)
 
 @shared_task(acks_late=True)
 def run_export(*, tenant_id: int, job_id: int) -> str:
-    """Build an export job's file, recording progress; a finished job is
-    left alone, so a redelivered task changes nothing."""
+    """Build an export job's file with its kind's builder
+    (:mod:`scoring.export_jobs`), recording progress; a finished job is left
+    alone, so a redelivered task changes nothing."""
     job = (
         ExportJob.objects.filter(tenant_id=tenant_id, pk=job_id)
         .select_related("tenant", "created_by")
@@ -35,57 +38,65 @@ def run_export(*, tenant_id: int, job_id: int) -> str:
     if job is None or job.status == ExportJob.Status.DONE:
         return "skipped"
     try:  # the reach of whoever asked, as it is now
+        if job.created_by is None:  # the user was deleted meanwhile
+            raise Http404
         membership = tenant_access(user=job.created_by, slug=job.tenant.slug)
     except Http404:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error="no longer a member"
-        )
-        return "failed"
+        return _refused(job, "no longer a member")
+    except TenantSuspended:  # suspended by the platform admin meanwhile
+        return _refused(job, "organisation suspended")
+    kind = EXPORT_KINDS.get(job.kind)
+    if kind is None:
+        return _refused(job, f"unknown kind {job.kind!r}")
+    if kind.roles is not None and membership.role not in kind.roles:
+        return _refused(job, "no longer allowed")
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=1)
 
     def progress(done: int, total: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(progress=max(1, min(99, done * 100 // total)))
+        progress_set(job.pk, done, total)
 
     try:
         with translation.override(job.language):
-            if job.kind == "ledger":  # issue 14: the ledger export (ledgers.exports)
-                from django.http import QueryDict
-
-                from ledgers.exports import ledger_entries, ledger_workbook
-
-                query = QueryDict(job.params.get("query", ""))
-                entries, filters = ledger_entries(membership=membership, query=query)
-                workbook = ledger_workbook(
-                    membership=membership,
-                    entries=entries,
-                    user=job.created_by,
-                    filters=filters,
-                    progress=progress,
-                )
-            else:
-                ranking = ranking_for(membership=membership, year=int(job.params["year"]))
-                districts = dict(district_list(tenant=job.tenant).values_list("code", "name"))
-                workbook = ranking_workbook(
-                    tenant=job.tenant,
-                    ranking=ranking,
-                    districts=districts,
-                    user=job.created_by,
-                    progress=progress,
-                )
-            with workbook_file(workbook) as handle:
-                # stored under a random name (the user's file name is only
-                # sent by the download view, which checks tenant and caller)
-                stored = f"{job.tenant_id}/{uuid.uuid4().hex}.xlsx"
-                job.file.save(stored, File(handle), save=False)
+            built = kind.build(job=job, membership=membership, progress=progress)
+        with built.file as handle:
+            # stored under a random name (the user's file name is only
+            # sent by the download view, which checks tenant and caller)
+            stored = f"{job.tenant_id}/{uuid.uuid4().hex}.{job.suffix}"
+            job.file.save(stored, File(handle), save=False)
     except Exception as exc:  # recorded on the job for the user; re-raised for the worker log
         log.exception("export %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED, error=str(exc)[:1000]
         )
+        cache.delete(progress_key(job.pk))
         raise
     job.status, job.progress, job.finished_at = ExportJob.Status.DONE, 100, timezone.now()
-    job.save(update_fields=["file", "status", "progress", "finished_at"])
+    fields = ["file", "status", "progress", "finished_at"]
+    if built.facts:
+        job.params = {**job.params, **built.facts}
+        fields.append("params")
+    job.save(update_fields=fields)
+    cache.delete(progress_key(job.pk))
     return "done"
+
+
+def _refused(job: ExportJob, error: str) -> str:
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=error)
+    return "failed"
+
+
+def build_ranking(*, job: ExportJob, membership, progress) -> Built:
+    """The ``ranking`` kind: the year's ranking workbook."""
+    ranking = ranking_for(membership=membership, year=int(job.params["year"]))
+    districts = dict(district_list(tenant=job.tenant).values_list("code", "name"))
+    workbook = ranking_workbook(
+        tenant=job.tenant,
+        ranking=ranking,
+        districts=districts,
+        user=job.created_by,
+        progress=progress,
+    )
+    return Built(workbook_file(workbook))
 
 
 @shared_task(acks_late=True)

@@ -29,6 +29,7 @@ from matching.funnel import annotate_conversion_rates  # issue 15
 from roster.selectors import district_list, officer_list
 
 from .charts import MAX_SERIES, Chart, cumulative, line_chart
+from .export_jobs import live_progress
 from .exports import pool_label, ranking_xlsx, statement_xlsx
 from .models import ExportJob
 from .selectors import (
@@ -307,30 +308,48 @@ class RankingExportPageView(TenantPageMixin, View):
 
 
 class ExportPageView(TenantPageMixin, TemplateView):
-    """A background export's progress (polled with htmx) and its download link."""
+    """A background export's progress (polled with htmx) and its download
+    link. The tenant export's pages (``portability.urls``) are this view and
+    :class:`ExportDownloadView` under their own routes."""
 
     roles = ALL_ROLES
+    page_route, download_route, list_route = "export-page", "export-download", ""
 
     def get_template_names(self):
         if self.request.htmx:
             return ["scoring/_export_status.html"]
         return ["scoring/export.html"]
 
+    def jobs(self):
+        return export_job_list(membership=self.membership)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["job"] = get_object_or_404(
-            export_job_list(membership=self.membership), pk=self.kwargs["pk"]
+        job = get_object_or_404(self.jobs(), pk=self.kwargs["pk"])
+        job.progress = live_progress(job)
+        context.update(
+            job=job,
+            page_route=self.page_route,
+            download_route=self.download_route,
+            list_route=self.list_route,
         )
         return context
 
 
 class ExportDownloadView(TenantPageMixin, View):
     roles = ALL_ROLES
+    page_route = "export-page"
+
+    def jobs(self):
+        return export_job_list(membership=self.membership)
 
     def get(self, request, tenant_slug, pk):
-        job = get_object_or_404(export_job_list(membership=self.membership), pk=pk)
+        job = get_object_or_404(self.jobs(), pk=pk)
         if job.status != ExportJob.Status.DONE:  # not ready: back to its progress page
-            return redirect("export-page", tenant_slug=tenant_slug, pk=pk)
+            return redirect(self.page_route, tenant_slug=tenant_slug, pk=pk)
         return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.filename,
+            content_type=job.content_type,
         )

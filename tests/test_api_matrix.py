@@ -1115,9 +1115,11 @@ _TENANT_EXPORT = {"auditor": 403, "manager": 403, "reviewer": 403, "officer": 40
 
 
 def _tenant_export(w: World, role: str):
-    from portability.models import TenantExport
+    from scoring.models import ExportJob
 
-    return TenantExport.objects.create(tenant=w.tenant, filename="tenant.zip", status="running")
+    return ExportJob.objects.create(
+        tenant=w.tenant, kind="tenant", filename="tenant.zip", status="running"
+    )
 
 
 ROWS.update(

@@ -83,3 +83,63 @@ def test_the_task_is_idempotent(world, settings, tmp_path):
     job.refresh_from_db()
     assert job.file.name == first
     assert run_export(tenant_id=999, job_id=job.pk) == "skipped"  # another tenant's id: nothing
+
+
+def test_a_tenant_suspended_meanwhile_fails_the_job(world, settings, tmp_path):
+    """The platform admin suspends the tenant between the start and the run:
+    the job fails (TenantSuspended is a PermissionDenied, not a 404) and no
+    file is written."""
+    from scoring.tasks import run_export
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    world.tenant.status = "suspended"
+    world.tenant.save(update_fields=["status"])
+    assert run_export(tenant_id=world.tenant.pk, job_id=world.export_job.pk) == "failed"
+    job = ExportJob.objects.get(pk=world.export_job.pk)
+    assert (job.status, job.error, job.file.name) == ("failed", "organisation suspended", "")
+    assert list(tmp_path.rglob("*.xlsx")) == []
+
+
+def test_a_job_whose_creator_was_deleted_fails(world):
+    from scoring.tasks import run_export
+
+    ExportJob.objects.filter(pk=world.export_job.pk).update(created_by=None)
+    assert run_export(tenant_id=world.tenant.pk, job_id=world.export_job.pk) == "failed"
+    job = ExportJob.objects.get(pk=world.export_job.pk)
+    assert (job.status, job.error) == ("failed", "no longer a member")
+
+
+def test_a_running_jobs_progress_comes_from_the_cache(client, world):
+    """Every kind keeps its progress in the cache while it runs (one path
+    with the tenant export, which reads inside one transaction)."""
+    from django.core.cache import cache
+
+    from scoring.export_jobs import progress_key
+
+    job = world.export_job
+    ExportJob.objects.filter(pk=job.pk).update(status="running", progress=1)
+    cache.set(progress_key(job.pk), 35)
+    try:
+        assert world.api("admin").get(world.url(f"exports/{job.pk}/")).json()["progress"] == 35
+        client.force_login(world.users["admin"])
+        page = client.get(f"/t/alpha/exports/{job.pk}/").content.decode()
+        assert 'data-status="running"' in page and "35%" in page
+        assert "SHA-256" not in page
+    finally:
+        cache.delete(progress_key(job.pk))
+
+
+def test_a_finished_workbook_shows_no_checksum(client, world, settings, tmp_path):
+    from scoring.tasks import run_export
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    assert run_export(tenant_id=world.tenant.pk, job_id=world.export_job.pk) == "done"
+    assert ExportJob.objects.get(pk=world.export_job.pk).params == {"year": 2025}
+    client.force_login(world.users["admin"])
+    page = client.get(f"/t/alpha/exports/{world.export_job.pk}/").content.decode()
+    assert 'id="export-download"' in page and "SHA-256" not in page
+    download = client.get(f"/t/alpha/exports/{world.export_job.pk}/download/")
+    assert download["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert download["Content-Disposition"].endswith('.xlsx"')

@@ -528,15 +528,18 @@ def test_platform_pages_answer_404_to_every_tenant_role(client, world):
 
 # issue 17 item 2: a finished export of the whole tenant (made once per world)
 def _tenant_export(w):
-    from portability.models import TenantExport
-    from portability.tasks import run_tenant_export
+    from scoring.models import ExportJob
+    from scoring.tasks import run_export
 
-    job = TenantExport.objects.filter(tenant=w.tenant, status="done").first()
+    job = ExportJob.objects.filter(tenant=w.tenant, kind="tenant", status="done").first()
     if job is None:
-        job = TenantExport.objects.create(
-            tenant=w.tenant, filename=f"{w.tenant.slug}.zip", created_by=w.users["admin"]
+        job = ExportJob.objects.create(
+            tenant=w.tenant,
+            kind="tenant",
+            filename=f"{w.tenant.slug}.zip",
+            created_by=w.users["admin"],
         )
-        run_tenant_export(tenant_id=w.tenant.pk, job_id=job.pk)
+        run_export(tenant_id=w.tenant.pk, job_id=job.pk)
         job.refresh_from_db()
     return job
 

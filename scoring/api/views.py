@@ -1,4 +1,5 @@
-"""Scoring API: annual rankings, finalisation and Excel export."""
+"""Scoring API: annual rankings, finalisation, Excel export and the
+background export jobs."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -20,8 +22,9 @@ from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.api.viewsets import TenantScopedAPIView, TenantScopedViewSet
 from liaison.excel import XLSX
 from roster.selectors import district_list, districts_in_reach
+from scoring.export_jobs import live_progress
 from scoring.exports import ranking_xlsx
-from scoring.models import ExportJob, QuotaReport
+from scoring.models import ZIP, ExportJob, QuotaReport
 from scoring.quotas import check_month, quota_report_build
 from scoring.selectors import (
     cached_ranking,
@@ -190,6 +193,7 @@ class RankingExportView(TenantScopedAPIView):
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -207,25 +211,35 @@ class ExportJobSerializer(serializers.ModelSerializer):
             "download",
         ]
 
+    def get_progress(self, obj) -> int:
+        return live_progress(obj)
+
     def get_download(self, obj) -> str | None:
         if obj.status != ExportJob.Status.DONE:
             return None
-        return reverse("api:export-download", kwargs={"tenant_slug": obj.tenant.slug, "pk": obj.pk})
+        view = self.context.get("view")
+        route = getattr(view, "download_route", "api:export-download")
+        return reverse(route, kwargs={"tenant_slug": obj.tenant.slug, "pk": obj.pk})
 
 
 class ExportJobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, TenantScopedViewSet):
-    """Background exports: status and progress, then the file."""
+    """Background exports: status and progress, then the file (an Excel
+    workbook, or the zip of a whole-tenant export: admins only)."""
 
     model = ExportJob
     serializer_class = ExportJobSerializer
     action_roles = {"list": ALL_ROLES, "retrieve": ALL_ROLES, "download": ALL_ROLES}
+    download_route = "api:export-download"
 
     def scope_queryset(self, queryset):
         return export_job_list(membership=self.membership).select_related("tenant")
 
     @extend_schema(
         responses={
-            (200, XLSX): OpenApiResponse(description="the file"),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="the file"),
+            (200, ZIP): OpenApiResponse(
+                OpenApiTypes.BINARY, description="the zip of a whole-tenant export (admins)"
+            ),
             409: OpenApiResponse(description="not finished"),
         }
     )
@@ -235,7 +249,10 @@ class ExportJobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, TenantS
         if job.status != ExportJob.Status.DONE:
             raise Conflict(_("The export is not finished yet."))
         return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.filename,
+            content_type=job.content_type,
         )
 
 

@@ -558,10 +558,12 @@ def pool_figures(pool: dict) -> dict:
 
 
 def export_job_list(*, membership: Membership):
-    """Export jobs the member may see: their own (admins: everyone's)."""
+    """Export jobs the member may see: their own (admins: everyone's). A zip
+    of the whole tenant (kind ``tenant``) is for admins only, even the one a
+    member started while still an admin."""
     jobs = ExportJob.objects.for_tenant(membership.tenant)
     if membership.role != "admin":
-        jobs = jobs.filter(created_by=membership.user)
+        jobs = jobs.filter(created_by=membership.user).exclude(kind="tenant")
     return jobs.order_by("-created_at")
 
 
