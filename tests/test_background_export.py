@@ -92,8 +92,10 @@ def test_a_tenant_suspended_meanwhile_fails_the_job(world, settings, tmp_path):
     from scoring.tasks import run_export
 
     settings.MEDIA_ROOT = str(tmp_path)
-    world.tenant.status = "suspended"
-    world.tenant.save(update_fields=["status"])
+    from django.utils import timezone
+
+    world.tenant.status, world.tenant.suspended_at = "suspended", timezone.now()
+    world.tenant.save(update_fields=["status", "suspended_at"])
     assert run_export(tenant_id=world.tenant.pk, job_id=world.export_job.pk) == "failed"
     job = ExportJob.objects.get(pk=world.export_job.pk)
     assert (job.status, job.error, job.file.name) == ("failed", "organisation suspended", "")
