@@ -19,8 +19,9 @@ from roster.selectors import districts_in_reach
 from roster.services import member_create
 from scoring.shares import shares_refresh
 
-from . import services
+from . import demo_titles, services
 from .choices import EntryAction, EntryStatus, EventType, Library
+from .demo_titles import Teller
 from .models import Credit, Entry, EntryEvent, Reference
 
 FIELDS = [
@@ -193,6 +194,8 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
         if o.district_id:
             by_district.setdefault(o.district_id, []).append(o)
     plans: list[tuple[dict, list[Officer]]] = []
+    # each drawn topic told as one of its concrete items, in turn
+    tell_achievement, tell_need = Teller(demo_titles.ACHIEVEMENTS), Teller(demo_titles.NEEDS)
 
     def add(kind, day, credited, **fields):
         plans.append(({"kind": kind, "occurred_on": day, **fields}, credited))
@@ -204,16 +207,17 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
         for officer in city:
             for _ in range(rng.choice([1, 2, 2, 3])):
                 tech = rng.choice(TECH)
+                title, what = tell_achievement(tech)
                 add(
                     "achievement",
                     day_in(month),
                     [officer],
-                    title=tech,
+                    title=title,
                     institution=rng.choice(EXPERTS)[:6],
                     field=_keep(TECH_FIELD[tech], rng.choice(FIELDS)),
                     expert=rng.choice(experts),
                     maturity=rng.choice(["lab", "prototype", "pilot"]),
-                    summary=f"{tech}，已完成实验验证，具备转化条件。",
+                    summary=f"{what}；已完成实验验证，具备转化条件。",
                 )
             for _ in range(rng.choice([1, 2, 2])):
                 partner = rng.choice(officers)
@@ -242,16 +246,18 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
             for officer in members:
                 if rng.random() < 0.5:
                     ent = rng.choice(ENTERPRISES)
+                    need = rng.choice(NEEDS)
+                    title, ask = tell_need(need)
                     add(
                         "demand",
                         day_in(month),
                         [officer],
-                        title=(need := rng.choice(NEEDS)),
+                        title=title,
                         enterprise=refs[ent],
                         field=_keep(TECH_FIELD[need], rng.choice(FIELDS)),
                         budget=Decimal(rng.choice([20, 50, 80, 120])),
                         is_valid=rng.random() < 0.85,
-                        summary=_keep(f"{ent}提出：{need}。", rng.choice(NEEDS)),
+                        summary=_keep(f"{ent}提出：{ask}。", rng.choice(NEEDS)),
                     )
                 if rng.random() < 0.45:
                     add(
