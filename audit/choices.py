@@ -76,6 +76,7 @@ OBJECT_TYPE_LABELS.update(
         "networkmember": _("Network member"),
         "publisheditem": _("Item published to the network"),
         "matchfeedback": _("Match feedback"),
+        "networkfeedback": _("Network match feedback"),
     }
 )
 

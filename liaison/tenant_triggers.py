@@ -265,6 +265,14 @@ TENANT_LINKS: tuple[TenantLink, ...] = (
     ),
     TenantLink(
         "matching",
+        "matching_networkfeedback",
+        "networkfeedback_same_tenant",
+        "tenant_id",
+        # ``published_id`` names another member's item by design: not checked
+        _links("entry_id=ledgers_entry"),
+    ),
+    TenantLink(
+        "matching",
         "matching_matchrun",
         "matchrun_same_tenant",
         "tenant_id",

@@ -212,3 +212,45 @@ class NetworkMatch(_Suggestion):
 
     def __str__(self) -> str:
         return f"{self.entry_id} ↔ network {self.published_id} ({self.score})"
+
+
+class NetworkFeedback(TenantOwnedModel):
+    """An officer's verdict on a suggestion from the province network: one
+    of the tenant's own entries and an item another member published. "Not
+    relevant" keeps the item out of that entry's network suggestions from
+    then on (the other member's lists are theirs to judge)."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="+", verbose_name=_("entry")
+    )
+    published = models.ForeignKey(
+        "network.PublishedItem",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("published item"),
+    )
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["tenant", "-at", "id"]
+        verbose_name = _("network match feedback")
+        verbose_name_plural = _("network match feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "entry", "published"], name="networkfeedback_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=Verdict.values), name="networkfeedback_verdict_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} ↔ network {self.published_id}: {self.verdict}"

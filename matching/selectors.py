@@ -203,12 +203,23 @@ def network_feed(*, membership, query: str = "", limit: int = 20) -> list[Networ
     the member's area (every entry for admins and auditors, else the
     entries in reach), while the item is still published; ``query``
     searches both titles. Empty when the tenant is not an active member."""
+    rows = network_pairs(membership=membership, query=query)
+    return list(
+        rows.select_related("entry", "published__entry", "published__tenant").order_by(
+            "-computed_at", "-score", "-id"
+        )[:limit]
+    )
+
+
+def network_pairs(*, membership, query: str = ""):
+    """The queryset behind :func:`network_feed` (none when the tenant is not
+    an active member of a network)."""
     from ledgers.selectors import entry_list
 
     tenant = membership.tenant
     network = active_network(tenant=tenant)
     if network is None:
-        return []
+        return NetworkMatch.objects.none()
     rows = NetworkMatch.objects.for_tenant(tenant).filter(
         published__in=published_items(network, exclude_tenant=tenant),
         entry__status=EntryStatus.VERIFIED,
@@ -219,11 +230,7 @@ def network_feed(*, membership, query: str = "", limit: int = 20) -> list[Networ
         rows = rows.filter(
             Q(entry__title__icontains=query) | Q(published__entry__title__icontains=query)
         )
-    return list(
-        rows.select_related("entry", "published__entry", "published__tenant").order_by(
-            "-computed_at", "-score", "-id"
-        )[:limit]
-    )
+    return rows
 
 
 def pair_sides(membership) -> set[int]:

@@ -27,7 +27,7 @@ from network.selectors import active_network, published_items
 
 from . import engine
 from .choices import MatchSource, Verdict
-from .models import Match, MatchFeedback, MatchRun, NetworkMatch
+from .models import Match, MatchFeedback, MatchRun, NetworkFeedback, NetworkMatch
 
 #: Entry kinds the matcher works for, and the reference libraries it offers demands.
 MATCHED_KINDS = (EntryKind.DEMAND, EntryKind.ACHIEVEMENT)
@@ -177,6 +177,18 @@ def _not_relevant(tenant: Tenant, entry: Entry) -> set[tuple[str, int]]:
     }
 
 
+def _network_not_relevant(tenant: Tenant, entry: Entry) -> set[tuple[str, int]]:
+    """The network candidates marked "not relevant" for this entry, keyed as
+    :func:`network_items` keys them (the published item's id, negated)."""
+    side = "achievement" if entry.kind == EntryKind.DEMAND else "demand"
+    return {
+        (side, -published_id)
+        for published_id in NetworkFeedback.objects.for_tenant(tenant)
+        .filter(entry=entry, verdict=Verdict.NOT_RELEVANT)
+        .values_list("published_id", flat=True)
+    }
+
+
 # --- storing ---------------------------------------------------------------------------
 
 
@@ -266,7 +278,14 @@ class _Indexes:
             excluded = _not_relevant(tenant, entry)
             local = engine.rank(item, self.local, not_relevant=excluded, limit=_limit())
             network = (
-                None if self.network is None else engine.rank(item, self.network, limit=_limit())
+                None
+                if self.network is None
+                else engine.rank(
+                    item,
+                    self.network,
+                    not_relevant=_network_not_relevant(tenant, entry),
+                    limit=_limit(),
+                )
             )
             rows += _store(
                 tenant=tenant,
@@ -418,6 +437,43 @@ def match_feedback_record(
     return feedback, created
 
 
+def network_feedback_record(
+    *,
+    tenant: Tenant,
+    membership: Membership,
+    match: NetworkMatch,
+    verdict: str = Verdict.NOT_RELEVANT,
+    now: dt.datetime | None = None,
+) -> tuple[NetworkFeedback, bool]:
+    """Record that a suggestion from the province network does not suit the
+    tenant's entry: the item leaves the entry's network suggestions now and
+    the entry is matched again after commit to fill its list. Returns the
+    feedback and whether it is new."""
+    if membership.role not in FEEDBACK_ROLES:
+        raise PermissionDenied(_("Your role does not give feedback on matches."))
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": _("Say “not_relevant”.")})
+    with transaction.atomic():
+        feedback, created = NetworkFeedback.objects.get_or_create(
+            tenant=tenant,
+            entry_id=match.entry_id,
+            published_id=match.published_id,
+            defaults={"verdict": verdict, "by": membership.user, "at": now or timezone.now()},
+        )
+        NetworkMatch.objects.for_tenant(tenant).filter(
+            entry_id=match.entry_id, published_id=match.published_id
+        ).delete()
+        if created:
+            from .tasks import match_entry
+
+            transaction.on_commit(
+                lambda: match_entry.delay(
+                    tenant_id=tenant.id, entry_id=match.entry_id, cascade=False
+                )
+            )
+    return feedback, created
+
+
 __all__ = [
     "MATCHED_KINDS",
     "MatchSource",
@@ -427,6 +483,7 @@ __all__ = [
     "matchable",
     "matched_entries",
     "matches_for",
+    "network_feedback_record",
     "network_items",
     "published_to_network",
     "rematch_for_published",

@@ -12,5 +12,10 @@ urlpatterns = [
         views.MatchNotRelevantView.as_view(),
         name="match-not-relevant",
     ),
+    path(
+        "matches/network/<int:pk>/not-relevant/",
+        views.NetworkNotRelevantView.as_view(),
+        name="network-match-not-relevant",
+    ),
     path("matches/<int:pk>/arrange/", views.MatchArrangeView.as_view(), name="match-arrange"),
 ]

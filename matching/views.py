@@ -23,7 +23,7 @@ from liaison.views import TenantPageMixin
 
 from . import services
 from .funnel import funnel
-from .selectors import district_names, match_feed, network_feed, reason_text
+from .selectors import district_names, match_feed, network_feed, network_pairs, reason_text
 
 #: who sees the matches page and the funnel
 READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.DISTRICT_MANAGER, Role.OFFICER})
@@ -104,6 +104,26 @@ class MatchNotRelevantView(TenantPageMixin, View):
         return HttpResponseRedirect(reverse("match-list", kwargs={"tenant_slug": tenant_slug}))
 
 
+class NetworkNotRelevantView(TenantPageMixin, View):
+    """POST: a suggestion from the province network is "not relevant" to
+    the entry; it leaves the page."""
+
+    roles = services.FEEDBACK_ROLES
+
+    def post(self, request, tenant_slug, pk):
+        match = network_pairs(membership=self.membership).filter(pk=pk).first()
+        if match is None:
+            raise Http404
+        services.network_feedback_record(
+            tenant=self.tenant, membership=self.membership, match=match
+        )
+        messages.success(
+            request, _("Marked as not relevant: the item is no longer suggested for this entry.")
+        )
+        url = reverse("match-list", kwargs={"tenant_slug": tenant_slug})
+        return HttpResponseRedirect(f"{url}#network-matches")
+
+
 class MatchArrangeView(TenantPageMixin, View):
     """GET: the ledger's event form, pre-filled from the pair (title from
     both sides, matched = the demand and the achievement; an officer is
@@ -156,4 +176,5 @@ __all__ = [
     "MatchArrangeView",
     "MatchListPageView",
     "MatchNotRelevantView",
+    "NetworkNotRelevantView",
 ]

@@ -36,6 +36,8 @@ NOT_CARRIED: dict[str, str] = {
     "platformadmin.tenantpurge": "the operator's record of purged tenants, not a tenant's data",
     "matching.networkmatch": "derived, and names other members' published items: the copy "
     "is matched again once it rejoins a network",
+    "matching.networkfeedback": "names other members' published items, which the copy "
+    "does not hold: its officers judge the network's suggestions again once it rejoins",
     "scoring.rankingversion": "derived: counters naming the cached rankings; the imported "
     "tenant (a new creation time, new cache keys) starts its own at its first change",
 }

@@ -499,6 +499,51 @@ KWARGS["match-not-relevant"] = _pk(_match)
 KWARGS["match-arrange"] = _pk(_match)
 
 
+# issue 15: a suggestion from the province network: a peer tenant of the
+# world's network publishes a verified achievement that suits a verified
+# demand of the world's (made once)
+def _network_match(w):
+    from accounts.models import Membership
+    from ledgers.services import entry_create, entry_submit, entry_verify
+    from ledgers.tests.conftest import make_entry
+    from matching.models import NetworkMatch
+    from network import services as network
+    from tests.world import build_world
+
+    if getattr(w, "network_match", None) is None:
+        net = _network(w)["member"].network
+        peer = build_world(f"{w.tenant.slug}-peer")
+        admin = Membership.objects.get(user=peer.users["admin"], tenant=peer.tenant)
+        manager = Membership.objects.get(user=peer.users["manager"], tenant=peer.tenant)
+        prov_admin = Membership.objects.filter(tenant=net.tenant, role="admin").first()
+        member = network.member_invite(
+            tenant=net.tenant, membership=prov_admin, network=net, slug=peer.tenant.slug
+        )
+        network.member_accept(tenant=peer.tenant, membership=admin, member=member)
+        achievement = entry_create(
+            tenant=peer.tenant,
+            membership=manager,
+            kind="achievement",
+            data={"title": "网络成果", "occurred_on": dt.date(2025, 3, 3)},
+            officers=[peer.officers["d1"]],
+        )
+        entry_submit(tenant=peer.tenant, membership=manager, entry=achievement)
+        entry_verify(tenant=peer.tenant, membership=admin, entry=achievement)
+        item = network.item_publish(tenant=peer.tenant, membership=admin, entry=achievement)
+        demand = make_entry(w, ["d1"], kind="demand", status="verified", title="网络需求")
+        w.network_match = NetworkMatch.objects.create(
+            tenant=w.tenant,
+            entry=demand,
+            published=item,
+            score="0.5",
+            computed_at=dt.datetime(2025, 3, 3, tzinfo=dt.UTC),
+        )
+    return w.network_match
+
+
+KWARGS["network-match-not-relevant"] = _pk(_network_match)
+
+
 # platform-admin (issue 17 item 1): the platform admin's pages sit outside any
 # tenant; only a superuser reaches them, every other caller gets 404.
 PLATFORM = {

@@ -44,7 +44,15 @@ from roster import workflow
 from roster.models import District
 
 from .sweep import changed, db_state, tenant_write_routes
-from .test_isolation import KWARGS, _admins_note, _duties, _match, _network, _rating_request
+from .test_isolation import (
+    KWARGS,
+    _admins_note,
+    _duties,
+    _match,
+    _network,
+    _network_match,
+    _rating_request,
+)
 from .world import PNG, ROLES, TERM, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -568,6 +576,7 @@ def worlds(db):
         _admins_note(w)  # issue 14: a notification to read
         _network(w)  # issue 15: a network membership and a published demand
         _match(w)  # issue 15: a stored pair for the matches pages
+        _network_match(w)  # issue 15: a suggestion from the province network
     return pair
 
 
@@ -1204,6 +1213,7 @@ BODIES["api:network-published"] = [Body(lambda w: {"entry": w.entries["demand"].
 BODIES["api:network-unpublish"] = [Body(lambda w: {})]
 # issue 15 matches pages: "not relevant" on a stored pair (no body)
 BODIES["match-not-relevant"] = [Body(lambda w: {})]
+BODIES["network-match-not-relevant"] = [Body(lambda w: {})]
 # issue 17 item 2: starting an export of the whole tenant names no other row
 BODIES["tenant-export-list"] = [Body(lambda w: {})]
 BODIES["api:tenant-export-list"] = [Body(lambda w: {})]

@@ -20,7 +20,7 @@ from liaison.api.viewsets import TenantScopedAPIView
 
 from .. import services
 from ..funnel import funnel
-from ..selectors import suggestions
+from ..selectors import network_pairs, suggestions
 
 
 def _entry_id(value) -> int:
@@ -71,15 +71,34 @@ class MatchListView(TenantScopedAPIView):
 
 
 class MatchFeedbackSerializer(serializers.Serializer):
-    demand = serializers.IntegerField(min_value=1)
-    achievement = serializers.IntegerField(min_value=1)
+    """A local pair (``demand`` and ``achievement``), or one of the tenant's
+    entries (``demand`` or ``achievement``) and an item of the province
+    network (``published``)."""
+
+    demand = serializers.IntegerField(min_value=1, required=False)
+    achievement = serializers.IntegerField(min_value=1, required=False)
+    published = serializers.IntegerField(min_value=1, required=False)
     verdict = serializers.ChoiceField(choices=["not_relevant"])
+
+    def validate(self, data):
+        sides = [k for k in ("demand", "achievement") if k in data]
+        if "published" in data:
+            if len(sides) != 1:
+                raise serializers.ValidationError(
+                    _("With a published item, give one entry: demand or achievement.")
+                )
+        elif len(sides) != 2:
+            raise serializers.ValidationError(_("Give a demand and an achievement."))
+        return data
 
 
 class MatchFeedbackView(TenantScopedAPIView):
     """Addition (not in API.md): mark a demand and an achievement "not
     relevant" to each other; the pair leaves both sides' suggestions. The
-    demand or the achievement must be in the caller's reach."""
+    demand or the achievement must be in the caller's reach. With
+    ``published`` (a suggestion from the province network): one entry of
+    the caller's area and the published item; the item leaves that entry's
+    suggestions."""
 
     method_roles = {"POST": services.FEEDBACK_ROLES}
 
@@ -90,13 +109,18 @@ class MatchFeedbackView(TenantScopedAPIView):
             200: OpenApiResponse(description="already recorded"),
             400: OpenApiResponse(description="bad body, or not a demand and an achievement"),
             403: OpenApiResponse(description="a role that does not give feedback"),
-            404: OpenApiResponse(description="neither entry in the caller's reach"),
+            404: OpenApiResponse(
+                description="neither entry in the caller's reach, or the published item "
+                "is not a current suggestion for the entry"
+            ),
         },
     )
     def post(self, request, tenant_slug: str):
         form = MatchFeedbackSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        if "published" in data:
+            return self._network(data)
         reach = entry_list(membership=self.membership)
         demand = reach.filter(pk=data["demand"], kind=EntryKind.DEMAND).first()
         achievement = reach.filter(pk=data["achievement"], kind=EntryKind.ACHIEVEMENT).first()
@@ -120,6 +144,26 @@ class MatchFeedbackView(TenantScopedAPIView):
         body = {
             "demand": feedback.demand_id,
             "achievement": feedback.achievement_id,
+            "verdict": feedback.verdict,
+            "at": feedback.at,
+        }
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def _network(self, data) -> Response:
+        kind = EntryKind.DEMAND if "demand" in data else EntryKind.ACHIEVEMENT
+        match = (
+            network_pairs(membership=self.membership)
+            .filter(entry_id=data[kind], entry__kind=kind, published_id=data["published"])
+            .first()
+        )
+        if match is None:  # not a suggestion for an entry in the caller's area
+            raise Http404
+        feedback, created = services.network_feedback_record(
+            tenant=self.tenant, membership=self.membership, match=match, verdict=data["verdict"]
+        )
+        body = {
+            kind: feedback.entry_id,
+            "published": feedback.published_id,
             "verdict": feedback.verdict,
             "at": feedback.at,
         }

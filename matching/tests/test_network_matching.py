@@ -150,3 +150,83 @@ def test_network_items_keep_their_own_top_ten(pair, world, other_world, settings
         tenant=other_world.tenant, membership=_m(other_world, "admin"), item=item
     )
     assert [r["achievement"] for r in _rows(world, demand)] == [local.pk]
+
+
+def _published_match(pair, world, other_world):
+    """beta publishes its lithium achievement; alpha's demand is matched."""
+    from matching.services import matches_for
+
+    demand, lithium, _hidden = pair
+    item = network_services.item_publish(
+        tenant=other_world.tenant, membership=_m(other_world, "admin"), entry=lithium
+    )
+    matches_for(tenant=world.tenant, entry=demand)
+    return demand, item, NetworkMatch.objects.get(entry=demand)
+
+
+def test_not_relevant_on_a_network_pair_keeps_the_item_out_of_that_entry(
+    pair, world, other_world, client, django_capture_on_commit_callbacks
+):
+    from matching.models import NetworkFeedback
+    from matching.services import matches_for
+
+    demand, item, match = _published_match(pair, world, other_world)
+    client.force_login(world.users["admin"])
+    html = client.get(f"/t/{world.tenant.slug}/matches/").content.decode()
+    action = f"/t/{world.tenant.slug}/matches/network/{match.pk}/not-relevant/"
+    assert f'action="{action}"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(action)
+    assert response.status_code == 302
+    assert response["Location"] == f"/t/{world.tenant.slug}/matches/#network-matches"
+    feedback = NetworkFeedback.objects.get()
+    assert (feedback.tenant_id, feedback.entry_id, feedback.published_id, feedback.verdict) == (
+        world.tenant.pk,
+        demand.pk,
+        item.pk,
+        "not_relevant",
+    )
+    assert feedback.by == world.users["admin"]
+    # matched again after commit, and every later run: the item stays out
+    assert NetworkMatch.objects.count() == 0
+    matches_for(tenant=world.tenant, entry=demand)
+    assert NetworkMatch.objects.count() == 0
+    assert [r for r in _rows(world, demand) if r["published"]] == []
+    html = client.get(f"/t/{world.tenant.slug}/matches/").content.decode()
+    assert "network-match-card" not in html
+    # a second post: the pair is gone from the page, so 404
+    assert client.post(action).status_code == 404
+
+
+def test_network_feedback_in_the_api(pair, world, other_world):
+    from matching.models import NetworkFeedback
+
+    demand, item, _match = _published_match(pair, world, other_world)
+    url = world.url("matches/feedback/")
+    body = {"demand": demand.pk, "published": item.pk, "verdict": "not_relevant"}
+    # both entries with a published item, or neither: 400, nothing written
+    for bad in (
+        {**body, "achievement": demand.pk},
+        {"published": item.pk, "verdict": "not_relevant"},
+        {"demand": demand.pk, "verdict": "not_relevant"},
+    ):
+        assert world.api("admin").post(url, bad, format="json").status_code == 400
+    # the auditor gives no feedback; beta cannot judge alpha's pair
+    assert world.api("auditor").post(url, body, format="json").status_code == 403
+    assert other_world.api("admin").post(
+        other_world.url("matches/feedback/"), body, format="json"
+    ).status_code == 404
+    # an item that is not a suggestion for the entry: 404
+    missing = {**body, "published": item.pk + 1000}
+    assert world.api("admin").post(url, missing, format="json").status_code == 404
+    assert NetworkFeedback.objects.count() == 0
+    first = world.api("admin").post(url, body, format="json")
+    assert first.status_code == 201
+    assert {k: first.json()[k] for k in ("demand", "published", "verdict")} == {
+        "demand": demand.pk,
+        "published": item.pk,
+        "verdict": "not_relevant",
+    }
+    assert NetworkFeedback.objects.count() == 1 and NetworkMatch.objects.count() == 0
+    # the suggestion is gone, so a repeat finds nothing to judge
+    assert world.api("admin").post(url, body, format="json").status_code == 404
