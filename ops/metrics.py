@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 
+from celery import bootsteps
 from django.conf import settings
 from django.core.cache import cache
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -65,6 +66,22 @@ def _on_retry(sender=None, request=None, **kwargs) -> None:
 
 def _on_worker_ready(**kwargs) -> None:
     health.write_heartbeat()
+
+
+class HeartbeatOnConnect(bootsteps.StartStopStep):
+    """Writes the heartbeat whenever the worker's consumer (re)connects to
+    the broker. Redis keeps nothing across a restart (compose runs it
+    without persistence), so the heartbeat goes with it: without this,
+    ``/readyz`` would stay red after Redis returns until beat's next
+    minute; with it, it turns green as soon as the worker is back."""
+
+    requires = ("celery.worker.consumer.connection:Connection",)
+
+    def start(self, parent) -> None:
+        try:
+            health.write_heartbeat()
+        except Exception:  # the cache may still be down: beat's task writes it later
+            log.warning("could not write the worker heartbeat on connect", exc_info=True)
 
 
 def task_names() -> list[str]:
@@ -188,6 +205,9 @@ def connect() -> None:
     task_failure.connect(_on_failure, dispatch_uid="ops_task_failure", weak=False)
     task_retry.connect(_on_retry, dispatch_uid="ops_task_retry", weak=False)
     worker_ready.connect(_on_worker_ready, dispatch_uid="ops_worker_ready", weak=False)
+    from liaison.celery import app
+
+    app.steps["consumer"].add(HeartbeatOnConnect)
     if _collector is None:
         _collector = OpsCollector()
         REGISTRY.register(_collector)

@@ -133,6 +133,27 @@ def test_a_worker_starting_writes_its_heartbeat():
 
 
 @pytest.mark.django_db
+def test_a_worker_reconnecting_to_the_broker_writes_its_heartbeat(caplog):
+    """Redis restarted without persistence takes the heartbeat with it: the
+    worker's consumer writes it again each time it (re)connects, so /readyz
+    turns green as soon as the worker is back (.ci/readyz-redis checks it
+    against a real Redis stopped and started)."""
+    from liaison.celery import app
+    from ops.metrics import HeartbeatOnConnect
+
+    assert HeartbeatOnConnect in app.steps["consumer"]
+    assert HeartbeatOnConnect.requires == ("celery.worker.consumer.connection:Connection",)
+    step = HeartbeatOnConnect(parent=mock.Mock())
+    assert health.heartbeat_age() is None
+    step.start(mock.Mock())
+    assert 0 <= health.heartbeat_age() < 5
+    # the cache still down: logged, the consumer goes on (beat's task writes it later)
+    with mock.patch.object(cache, "set", side_effect=ConnectionError("down")):
+        step.start(mock.Mock())
+    assert "could not write the worker heartbeat on connect" in caplog.text
+
+
+@pytest.mark.django_db
 def test_broker_unreachable_is_red(client, redis_server):  # noqa: F811
     worker_heartbeat()
     with override_settings(

@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from liaison.migration_operations import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # CREATE/DROP INDEX CONCURRENTLY on PostgreSQL: no write lock while the
+    # indexes build (README: Operations); it cannot run in a transaction.
+    atomic = False
 
     dependencies = [
         ('accounts', '0007_notification_preferences_webhook'),
@@ -18,19 +23,19 @@ class Migration(migrations.Migration):
             name='entry',
             options={'ordering': ['tenant_id', '-occurred_on', '-id'], 'verbose_name': 'ledger entry', 'verbose_name_plural': 'ledger entries'},
         ),
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name='entry',
             name='entry_tenant_kind_status',
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='entry',
             index=models.Index(fields=['tenant', 'kind', 'occurred_on', 'id'], name='entry_list_kind_date'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='entry',
             index=models.Index(fields=['tenant', 'kind', 'status', 'occurred_on', 'id'], name='entry_list_kind_status_date'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='entry',
             index=models.Index(condition=models.Q(('status', 'submitted')), fields=['tenant', 'submitted_at', 'id'], name='entry_review_queue'),
         ),

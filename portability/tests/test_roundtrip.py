@@ -317,3 +317,36 @@ def test_a_file_without_a_newer_table_imports(world, tmp_path):
     result = tenant_import(source=path, slug="gamma")
     assert result.ids["accounts.tenantwebhook"] == {}
     assert len(result.ids["roster.officer"]) == 4
+
+
+def _lines(*args) -> list[str]:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_copy_digests_and_counts_as_the_original_without_ids(rich, tmp_path):
+    """What ``.ci/import-fresh`` compares across installations, here within
+    one: the ranking digest without officer ids, and the counts per table
+    (the audit log gains the import's events)."""
+    path = tmp_path / "alpha.zip"
+    export("alpha", path)
+    tenant_import(source=path, slug="gamma")
+
+    with_ids = dict(line.split() for line in _lines("rankingdigest"))
+    without = dict(line.split() for line in _lines("rankingdigest", "--no-ids"))
+    assert with_ids["alpha"] != with_ids["gamma"]  # the copy's officers have new ids
+    assert without["alpha"] == without["gamma"]
+    assert without["alpha"] != without["beta"]
+
+    alpha, gamma = _lines("tenantcounts", "alpha"), _lines("tenantcounts", "gamma")
+    assert [line.split()[0] for line in alpha] == sorted(spec.label for spec in carried())
+    assert dict(line.split() for line in alpha)["roster.officer"] == "4"
+    assert int(dict(line.split() for line in alpha)["ledgers.entry"]) > 100
+    audit = "audit.auditevent "
+    assert [x for x in alpha if not x.startswith(audit)] == [
+        x for x in gamma if not x.startswith(audit)
+    ]
+    with pytest.raises(CommandError, match="no tenant delta"):
+        call_command("tenantcounts", "delta")

@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from liaison.migration_operations import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # CREATE/DROP INDEX CONCURRENTLY on PostgreSQL: no write lock while the
+    # indexes build (README: Operations); it cannot run in a transaction.
+    atomic = False
 
     dependencies = [
         ('accounts', '0007_notification_preferences_webhook'),
@@ -17,11 +22,11 @@ class Migration(migrations.Migration):
             name='officer',
             options={'ordering': ['tenant_id', 'category', 'district_id', 'full_name', 'id'], 'verbose_name': 'officer', 'verbose_name_plural': 'officers'},
         ),
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name='officer',
             name='officer_tenant_cat_district',
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='officer',
             index=models.Index(fields=['tenant', 'category', 'district', 'full_name', 'id'], name='officer_list_order'),
         ),
