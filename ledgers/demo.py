@@ -96,6 +96,8 @@ EXPERTS = [
     "华中农业大学作物育种团队",
     "中国地质大学环境工程团队",
 ]
+#: The universities the demo's achievements come from (the experts' own).
+INSTITUTIONS = ["武汉大学", "华中科技大学", "武汉理工大学", "华中农业大学", "中国地质大学（武汉）"]
 VENUES = ["光谷科技会展中心", "武汉科技成果转化服务中心", "汉阳经开区会议室", "洪山区创新大厦"]
 
 
@@ -195,7 +197,8 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
             by_district.setdefault(o.district_id, []).append(o)
     plans: list[tuple[dict, list[Officer]]] = []
     # each drawn topic told as one of its concrete items, in turn
-    tell_achievement, tell_need = Teller(demo_titles.ACHIEVEMENTS), Teller(demo_titles.NEEDS)
+    tell_achievement = Teller(demo_titles.ACHIEVEMENTS, owners=INSTITUTIONS)
+    tell_need = Teller(demo_titles.NEEDS)
 
     def add(kind, day, credited, **fields):
         plans.append(({"kind": kind, "occurred_on": day, **fields}, credited))
@@ -213,7 +216,8 @@ def load_demo_ledgers(*, tenant: Tenant, rng: random.Random, year: int = 2025) -
                     day_in(month),
                     [officer],
                     title=title,
-                    institution=rng.choice(EXPERTS)[:6],
+                    # one achievement is always its institution's
+                    institution=_keep(tell_achievement.institution(title), rng.choice(EXPERTS)),
                     field=_keep(TECH_FIELD[tech], rng.choice(FIELDS)),
                     expert=rng.choice(experts),
                     maturity=rng.choice(["lab", "prototype", "pilot"]),

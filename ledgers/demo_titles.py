@@ -185,10 +185,18 @@ NEEDS: dict[str, list[tuple[str, str]]] = {
 
 class Teller:
     """Tells each topic as its concrete items in turn (a fresh cycle per
-    topic, so one demo load always tells them in the same order)."""
+    topic, so one demo load always tells them in the same order). With
+    ``owners``, each item belongs to one of them, dealt in turn over every
+    item (an achievement is always its own institution's)."""
 
-    def __init__(self, table: dict[str, list[tuple[str, str]]]) -> None:
+    def __init__(self, table: dict[str, list[tuple[str, str]]], owners=()) -> None:
         self._cycles = {topic: itertools.cycle(items) for topic, items in table.items()}
+        titles = [title for items in table.values() for title, _what in items]
+        self._owner = {t: owners[n % len(owners)] for n, t in enumerate(titles)} if owners else {}
+
+    def institution(self, title: str) -> str:
+        """The owner of an item (``""`` without owners)."""
+        return self._owner.get(title, "")
 
     def __call__(self, topic: str) -> tuple[str, str]:
         return next(self._cycles[topic])

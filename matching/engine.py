@@ -293,7 +293,26 @@ def rank(
             )
         )
     out.sort(key=lambda s: (-s.score, SIDES.index(s.item.side), s.item.id))
-    return out[:limit]
+    return _distinct(out, limit)
+
+
+def _distinct(ranked: list[Suggestion], limit: int) -> list[Suggestion]:
+    """The first ``limit`` of ``ranked`` with copies left out: one item
+    logged several times (the same side, title and text, as when officers
+    log one achievement each) is suggested once, at its best score, so the
+    list names ``limit`` different things."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for suggestion in ranked:
+        item = suggestion.item
+        key = (item.side, item.title.strip(), item.text.strip())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(suggestion)
+        if len(out) == limit:
+            break
+    return out
 
 
 def rank_items(

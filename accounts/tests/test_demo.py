@@ -98,7 +98,7 @@ def test_demo_is_idempotent_and_has_every_role(capsys):
         demands.values_list("id", flat=True)
     )
     officer = Membership.objects.get(user__username="demo-officer", tenant__slug="wuhan-demo")
-    assert match_feed(membership=officer).count() == 10
+    assert match_feed(membership=officer).count() == 9
     # every stage of the funnel has demo data, and it narrows
     from matching.funnel import funnel
 

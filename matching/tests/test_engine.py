@@ -128,6 +128,22 @@ def test_unrelated_candidates_are_not_suggested_and_the_limit_holds():
     assert [s.item.id for s in ranked] == list(range(100, 110))
 
 
+def test_one_item_logged_several_times_is_suggested_once_at_its_best():
+    """Copies (same side, title and text) collapse into the best-scoring
+    one; the list still fills up to the limit with different items."""
+    copy_far = Item(30, "achievement", "锂电池隔膜缺陷检测", "武汉大学", maturity="lab")
+    copy_near = Item(
+        31, "achievement", "锂电池隔膜缺陷检测", "武汉大学", maturity="lab", district="d1"
+    )
+    elsewhere = Item(32, "achievement", "锂电池隔膜缺陷检测", "华中科技大学", maturity="lab")
+    ranked = rank_items(DEMAND, [copy_far, copy_near, elsewhere, LITHIUM])
+    assert [s.item.id for s in ranked] == [31, 32, 10]
+    many = [Item(200 + i, "achievement", "锂电池隔膜", "", "新能源") for i in range(5)]
+    others = [Item(300 + i, "achievement", f"锂电池隔膜{i}", "", "新能源") for i in range(12)]
+    ranked = rank_items(DEMAND, many + others)
+    assert [s.item.id for s in ranked] == [200, *range(300, 309)]
+
+
 def test_maturity_against_the_need():
     need_industrial = Item(3, "demand", "锂电池", maturity="industrial")
     assert engine.maturity_part(need_industrial, LITHIUM) == (

@@ -213,9 +213,12 @@ def test_network_feedback_in_the_api(pair, world, other_world):
         assert world.api("admin").post(url, bad, format="json").status_code == 400
     # the auditor gives no feedback; beta cannot judge alpha's pair
     assert world.api("auditor").post(url, body, format="json").status_code == 403
-    assert other_world.api("admin").post(
-        other_world.url("matches/feedback/"), body, format="json"
-    ).status_code == 404
+    assert (
+        other_world.api("admin")
+        .post(other_world.url("matches/feedback/"), body, format="json")
+        .status_code
+        == 404
+    )
     # an item that is not a suggestion for the entry: 404
     missing = {**body, "published": item.pk + 1000}
     assert world.api("admin").post(url, missing, format="json").status_code == 404
