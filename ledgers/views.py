@@ -187,9 +187,10 @@ class EntryCreateView(_EntryFormView):
             ]
             if matched:
                 initial["matched"] = [int(v) for v in matched[:20]]
-            achievement = self.request.GET.get("achievement", "")
-            if achievement.isascii() and achievement.isdigit():
-                initial["achievement"] = int(achievement)
+            for name in ("achievement", "enterprise"):  # the form scopes both choices
+                value = self.request.GET.get(name, "")
+                if value.isascii() and value.isdigit():
+                    initial[name] = int(value)
         return initial
 
     def save(self, data, officers, reason):
@@ -300,14 +301,23 @@ def _conversion_url(entry: Entry, slug: str) -> str:
     ``""``."""
     if entry.kind != EntryKind.EVENT or entry.status != EntryStatus.VERIFIED:
         return ""
-    linked = list(entry.matched.values_list("id", "kind"))
-    demands = [pk for pk, kind in linked if kind == EntryKind.DEMAND]
+    linked = list(entry.matched.values_list("id", "kind", "title", "enterprise_id"))
+    demands = [row for row in linked if row[1] == EntryKind.DEMAND]
     if not demands:
         return ""
-    query = [("title", entry.title), *(("matched", pk) for pk in demands)]
-    achievements = [pk for pk, kind in linked if kind == EntryKind.ACHIEVEMENT]
+    achievements = [row for row in linked if row[1] == EntryKind.ACHIEVEMENT]
+    # one achievement: the conversion is that achievement's; else the event's title
+    title = (
+        _("Conversion: %(achievement)s") % {"achievement": achievements[0][2]}
+        if len(achievements) == 1
+        else entry.title
+    )
+    query = [("title", title[:200]), *(("matched", row[0]) for row in demands)]
     if len(achievements) == 1:
-        query.append(("achievement", achievements[0]))
+        query.append(("achievement", achievements[0][0]))
+    enterprises = {row[3] for row in demands}
+    if len(enterprises) == 1 and None not in enterprises:  # the demands' one enterprise
+        query.append(("enterprise", enterprises.pop()))
     url = reverse("entry-create", kwargs={"tenant_slug": slug, "kind": EntryKind.CONVERSION})
     return f"{url}?{urlencode(query)}"
 

@@ -6,7 +6,7 @@ digest."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.utils import timezone
@@ -213,19 +213,26 @@ def test_funnel_page(client, world, built):
 
 def test_a_verified_event_opens_the_conversion_form_with_its_demand(client, world, built):
     """The event's page offers "record the conversion": the conversion form
-    opens with the event's title, its demand among the demands met and its
-    achievement; an auditor (who logs nothing) has no such link."""
+    opens titled after the event's one achievement, with the event's demand
+    among the demands met, the achievement and the demand's enterprise; an
+    auditor (who logs nothing) has no such link."""
     event, demand, lithium = built["event"], built["demand"], built["lithium"]
     client.force_login(world.users["officer"])
     html = client.get(f"/t/alpha/entries/{event.id}/").content.decode()
-    href = (
-        f"/t/alpha/work/new/conversion/?title=%E9%94%82%E7%94%B5%E6%B1%A0%E5%AF%B9%E6%8E%A5"
-        f"%E4%BC%9A&amp;matched={demand.id}&amp;achievement={lithium.id}"
+    query = urlencode(
+        [
+            ("title", "转化：一种高稳定性锂电池正极材料"),
+            ("matched", demand.id),
+            ("achievement", lithium.id),
+            ("enterprise", world.reference.id),
+        ]
     )
+    href = f"/t/alpha/work/new/conversion/?{query}".replace("&", "&amp;")
     assert f'id="record-conversion" href="{href}">登记转化成果</a>' in html
     form = client.get(href.replace("&amp;", "&")).content.decode()
-    assert 'value="锂电池对接会"' in form
+    assert 'value="转化：一种高稳定性锂电池正极材料"' in form
     assert f'<option value="{demand.id}" selected>' in form
+    assert f'<option value="{world.reference.id}" selected>' in form
     # the achievement credits another district's officer: out of the officer's
     # reach, yet the other side of a pair in their area, so it may be linked
     # (chosen, by title only); the admin's form has it chosen too
