@@ -410,7 +410,13 @@ def _field_rows(entry: Entry) -> list[tuple[str, object]]:
         else:
             value = getattr(entry, name)
         if value not in (None, ""):
-            rows.append((field.verbose_name, value))
+            # a conversion's links are the demands it meets (its form says so too)
+            label = (
+                _("Demands met")
+                if name == "matched" and entry.kind == EntryKind.CONVERSION
+                else field.verbose_name
+            )
+            rows.append((label, value))
     return rows
 
 

@@ -243,6 +243,11 @@ def test_a_verified_event_opens_the_conversion_form_with_its_demand(client, worl
     assert f'<option value="{lithium.id}" selected>' in form
     client.force_login(world.users["auditor"])
     assert "record-conversion" not in client.get(f"/t/alpha/entries/{event.id}/").content.decode()
+    # the conversion's page names its links as its form does; the event's as matched
+    html = client.get(f"/t/alpha/entries/{built['conversion'].id}/").content.decode()
+    assert '<dt class="col-sm-4">满足的需求</dt>' in html
+    html = client.get(f"/t/alpha/entries/{event.id}/").content.decode()
+    assert '<dt class="col-sm-4">对接的科技成果和企业技术需求</dt>' in html
 
 
 # --- the matches page --------------------------------------------------------------------
