@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Membership, Policy, Tenant
+from accounts.models import Membership, Policy, Tenant, User
 from ledgers.models import Entry
 from roster.models import (
     ChangeRequest,
@@ -60,6 +60,10 @@ def test_demo_is_idempotent_and_has_every_role(capsys):
         ).values_list("tenant__slug", flat=True)
     ) == ["wuhan-demo", "yangquan-demo"]
     assert PublishedItem.objects.filter(tenant__slug="wuhan-demo").count() == 6
+    # issue 17: the platform operator, once, a superuser of no tenant
+    operator = User.objects.get(username="demo-operator")
+    assert (operator.is_superuser, operator.memberships.count()) == (True, 0)
+    assert operator.check_password("Demo-pass-2026")
     roles = dict(
         Membership.objects.filter(tenant__slug="wuhan-demo").values_list("user__username", "role")
     )

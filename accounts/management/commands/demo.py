@@ -28,6 +28,8 @@ from scoring.quotas import quota_report_build
 SLUG = "wuhan-demo"
 SECOND_SLUG = "yangquan-demo"
 PASSWORD = "Demo-pass-2026"
+#: the platform operator's login (issue 17: /platform/)
+OPERATOR = "demo-operator"
 
 DISTRICTS = [
     ("jiangan", "江岸区"),
@@ -108,7 +110,16 @@ class Command(BaseCommand):
         if not Tenant.objects.filter(slug=SECOND_SLUG).exists():
             self._build_second()
         load_demo_network(password=PASSWORD)  # issue 15: hubei-demo links the two cities
+        self._operator()
         self._print_logins()
+
+    def _operator(self) -> None:
+        """Issue 17: the platform operator (a superuser, member of no tenant),
+        who creates, suspends and deletes tenants at /platform/."""
+        if not User.objects.filter(username=OPERATOR).exists():
+            User.objects.create_superuser(
+                username=OPERATOR, password=PASSWORD, email="", full_name="平台运营"
+            )
 
     def _match(self, tenant: Tenant) -> None:
         """Issue 15: the matches page has content; the demands' side only
@@ -255,6 +266,7 @@ class Command(BaseCommand):
             "  demo-yq-reviewer   unit reviewer of 阳泉学院 in yangquan-demo\n"
             "  demo-yq-manager    district manager of 盂县 in yangquan-demo\n"
             "  demo-hubei-admin   admin of hubei-demo, the province network of both\n"
+            f"  {OPERATOR}      platform operator: every tenant at /platform/\n"
             "Waiting today: demo-admin appoints the round whose notice ended yesterday and\n"
             "answers a public objection; demo-reviewer endorses a nomination; demo-officer\n"
             "corrects a returned entry; demo-city-officer confirms a shared credit.\n"
