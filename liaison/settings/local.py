@@ -20,5 +20,6 @@ MFA_EXEMPT_USERNAMES = env.list(
         "demo-yq-admin",
         "demo-yq-reviewer",
         "demo-yq-manager",  # journeys: the Yangquan demo's county manager
+        "demo-operator",  # the platform operator (issue 17)
     ],
 )

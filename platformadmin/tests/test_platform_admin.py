@@ -55,6 +55,24 @@ def _tenant(slug: str) -> Tenant:
 PAGES = ("/platform/tenants/", "/platform/tenants/new/", "/platform/purges/")
 
 
+def test_the_operator_needs_two_factor_sign_in(client, db):
+    """A superuser without two-factor is sent to the enrolment page, coming
+    back to the page asked for; with a confirmed device, the page opens."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    ops = User.objects.create_superuser("ops", "ops@example.com", PASSWORD)
+    client.force_login(ops)
+    for page in PAGES:
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response["Location"] == f"/accounts/two-factor/?next={page.replace('/', '%2F')}"
+    html = client.get("/accounts/two-factor/?next=/platform/tenants/").content.decode()
+    assert "管理平台前，请先开启两步验证。" in html
+    TOTPDevice.objects.create(user=ops, name="default", confirmed=True)
+    for page in PAGES:
+        assert client.get(page).status_code == 200
+
+
 def test_only_superusers_reach_the_platform_pages(client, world, root):
     alpha = world.tenant.pk
     for page in PAGES:
