@@ -100,10 +100,10 @@ SINGLE_COLUMN_UNIQUES: dict[tuple[str, str], str] = {
     ("duties_agreement", "renews_id"): "an agreement is renewed once (a one-to-one key): "
     "the renewed agreement is the same tenant's, so the twin says the same",
     ("assessment_ratingrequest", "token_digest"): "the public rating link is opened "
-    "without a tenant, by its token: the digest of 32 random bytes is globally unique by "
+    "without a tenant, by its token: the digest of 24 random bytes is globally unique by "
     "construction; once sharded the link carries the tenant or the lookup fans out",
     ("audit_exportrecord", "export_id"): "a file's 来源 id is checked without a tenant: a "
-    "random uuid4 hex, globally unique by construction; the twin serves the tenant's lookups",
+    "random hex id, globally unique by construction; the twin serves the tenant's lookups",
 }
 
 #: Foreign keys between tenant-owned tables that cross tenants by design.
