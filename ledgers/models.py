@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TenantOwnedModel
+from accounts.models import TenantChildModel, TenantOwnedModel
 from roster.models import District, Officer
 
 from .choices import (
@@ -248,8 +248,10 @@ class Entry(TenantOwnedModel):
         return self.title
 
 
-class Credit(models.Model):
+class Credit(TenantChildModel):
     """An officer an entry credits. Tenant follows from the entry."""
+
+    tenant_parent = "entry"
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="credits")
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="credits")
@@ -263,7 +265,10 @@ class Credit(models.Model):
         verbose_name = _("credit")
         verbose_name_plural = _("credits")
         constraints = [
-            models.UniqueConstraint(fields=["entry", "officer"], name="credit_unique_officer"),
+            # with the tenant, as Citus needs (docs/SCALING.md): same rule
+            models.UniqueConstraint(
+                fields=["tenant", "entry", "officer"], name="credit_unique_officer_tenant"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -278,8 +283,10 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.entry.tenant_id}/{uuid.uuid4().hex}"
 
 
-class Evidence(models.Model):
+class Evidence(TenantChildModel):
     """A file attached to an entry, checked by size and by content."""
+
+    tenant_parent = "entry"
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
@@ -301,9 +308,11 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class EntryEvent(models.Model):
+class EntryEvent(TenantChildModel):
     """The history of an entry: one row per change, with who, when, the
     status before and after, the fields changed (before/after) and why."""
+
+    tenant_parent = "entry"
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(_("action"), max_length=20, choices=EntryAction.choices)

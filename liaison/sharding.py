@@ -212,3 +212,122 @@ class ReplaceUniqueConstraint(Operation):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_{self.constraint.name}"
+
+
+class BackfillTenant(Operation):
+    """Fill a child table's new ``tenant_id`` from its parent, where it is
+    still NULL (so a backfill run by hand in batches beforehand, as
+    docs/SCALING.md advises on a large table, leaves nothing to do here).
+
+    The audit log's row triggers keep quiet (``audit.context.purging``: a
+    schema change is no user's change), and the
+    append-only trigger of a history table is set aside for this one UPDATE
+    (PostgreSQL: disabled and enabled again in the migration's transaction;
+    SQLite: dropped, and recreated by ``audit.triggers.install`` after
+    ``migrate``)."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, table: str, column: str, parent: str, append_only: bool = False):
+        _identifiers(table, column, parent)
+        self.table = table
+        self.column = column
+        self.parent = parent
+        self.append_only = append_only
+
+    def deconstruct(self):
+        kwargs = {"table": self.table, "column": self.column, "parent": self.parent}
+        if self.append_only:
+            kwargs["append_only"] = True
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        from audit.context import purging
+
+        t, c, p = self.table, self.column, self.parent
+        # every write Django sends carries the audit context (audit.context):
+        # ``purging`` makes it say so, and the row triggers write nothing
+        with purging():
+            if not _pg(schema_editor):
+                if self.append_only:
+                    schema_editor.execute(f'DROP TRIGGER IF EXISTS "audit_append_only_{t}_update"')
+                schema_editor.execute(
+                    f"UPDATE {t} SET tenant_id = (SELECT p.tenant_id FROM {p} AS p "  # noqa: S608
+                    f"WHERE p.id = {t}.{c}) WHERE tenant_id IS NULL"
+                )
+                return
+            # identifiers only (checked in __init__)
+            toggle = (
+                "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = "  # noqa: S608
+                f"'audit_append_only' AND tgrelid = '{t}'::regclass) THEN "
+                f"ALTER TABLE {t} {{}} TRIGGER audit_append_only; END IF; END $$"
+            )
+            if self.append_only:
+                schema_editor.execute(toggle.format("DISABLE"))
+            schema_editor.execute(
+                f"UPDATE {t} AS c SET tenant_id = p.tenant_id FROM {p} AS p "  # noqa: S608
+                f"WHERE p.id = c.{c} AND c.tenant_id IS NULL"
+            )
+            if self.append_only:
+                schema_editor.execute(toggle.format("ENABLE"))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass  # the column goes with the field
+
+    def describe(self):
+        return f"Fill {self.table}.tenant_id from {self.parent}"
+
+
+class SetNotNull(Operation):
+    """``AlterField`` to NOT NULL without a long lock on PostgreSQL: a
+    ``CHECK (column IS NOT NULL) NOT VALID``, validated apart (reads and
+    writes go on), lets ``SET NOT NULL`` skip its scan; the check then goes.
+    Elsewhere Django's own ``alter_field``."""
+
+    reversible = True
+
+    def __init__(self, model_name: str, name: str, field):
+        self.model_name = model_name
+        self.name = name
+        self.field = field
+
+    def deconstruct(self):
+        kwargs = {"model_name": self.model_name, "name": self.name, "field": self.field}
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def state_forwards(self, app_label, state):
+        state.alter_field(app_label, self.model_name.lower(), self.name, self.field, True)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        from_model = from_state.apps.get_model(app_label, self.model_name)
+        to_model = to_state.apps.get_model(app_label, self.model_name)
+        old, new = from_model._meta.get_field(self.name), to_model._meta.get_field(self.name)
+        if not _pg(schema_editor):
+            schema_editor.alter_field(from_model, old, new)
+            return
+        table, column = to_model._meta.db_table, new.column
+        check = f"{table}_{column}_not_null"[:63]
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({column} IS NOT NULL) NOT VALID"
+        )
+        schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {check}")
+        schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL")
+        schema_editor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {check}")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        from_model = from_state.apps.get_model(app_label, self.model_name)
+        to_model = to_state.apps.get_model(app_label, self.model_name)
+        schema_editor.alter_field(
+            from_model, from_model._meta.get_field(self.name), to_model._meta.get_field(self.name)
+        )
+
+    def describe(self):
+        return f"Set {self.model_name}.{self.name} NOT NULL (PostgreSQL: through a valid CHECK)"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_{self.name}_not_null"

@@ -75,17 +75,12 @@ NOT_DISTRIBUTED: dict[str, str] = {
 #: Tenant-less children still to carry ``tenant_id`` (each row's tenant is its
 #: parent's; the composite keys below cannot reach them until they do).
 CHILD_TABLES_PENDING: dict[str, str] = {
-    "ledgers_credit": "entry_id -> ledgers_entry",
-    "ledgers_evidence": "entry_id -> ledgers_entry",
-    "ledgers_entryevent": "entry_id -> ledgers_entry",
     "ledgers_entry_matched": "from_entry_id -> ledgers_entry",
-    "roster_nominationtransition": "nomination_id -> roster_nomination",
     "roster_officer_host_units": "officer_id -> roster_officer",
     "roster_officergroup_members": "officergroup_id -> roster_officergroup",
     "roster_officergroup_host_units": "officergroup_id -> roster_officergroup",
     "roster_districtuserobjectpermission": "content_object_id -> roster_district",
     "roster_unituserobjectpermission": "content_object_id -> roster_unit",
-    "duties_attendance": "training_id -> duties_training",
 }
 
 #: Single-column uniques on tenant-owned tables, kept as they are until the
@@ -336,3 +331,32 @@ def test_the_composite_keys_are_deferred_like_djangos(schema):
         1 for t in schema.fks for _n, cols, _t, _c in schema.fks[t] if len(cols) == 2
     )
     assert {(d, i, v) for _n, d, i, v in rows} == {(True, True, True)}
+
+
+def test_a_child_row_takes_its_parents_tenant(world):
+    """Credits, history, attendance … carry tenant_id now, filled from the
+    parent by save() and bulk_create(): the code that writes them names only
+    the parent, as before."""
+    from ledgers.models import Credit, EntryEvent
+
+    entry = world.entries["case"]
+    officer = world.officers[next(iter(world.officers))]
+    Credit.objects.filter(entry=entry).delete()
+    made = Credit.objects.create(entry=entry, officer=officer)
+    assert made.tenant_id == world.tenant.pk
+    (event,) = EntryEvent.objects.bulk_create([EntryEvent(entry_id=entry.pk, action="created")])
+    assert event.tenant_id == world.tenant.pk
+
+
+@on_postgres
+def test_a_child_row_in_another_tenant_than_its_parent_is_refused(world, other_world):
+    from ledgers.models import Credit
+
+    entry = world.entries["case"]
+    officer = world.officers[next(iter(world.officers))]
+    Credit.objects.filter(entry=entry).delete()
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ledgers_credit_entry_id_tenant_fk IMMEDIATE")
+        Credit.objects.create(tenant=other_world.tenant, entry=entry, officer=officer)
+    assert "ledgers_credit_entry_id_tenant_fk" in str(caught.value)
