@@ -331,3 +331,86 @@ class SetNotNull(Operation):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_{self.name}_not_null"
+
+
+class AddUniqueConstraint(Operation):
+    """Django's ``AddConstraint`` for an unconditional unique constraint,
+    built concurrently on PostgreSQL (:class:`AddCompositeUnique`); elsewhere
+    Django's own."""
+
+    reversible = True
+
+    def __init__(self, model_name: str, constraint):
+        self.model_name = model_name
+        self.constraint = constraint
+
+    def deconstruct(self):
+        kwargs = {"model_name": self.model_name, "constraint": self.constraint}
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def state_forwards(self, app_label, state):
+        state.add_constraint(app_label, self.model_name.lower(), self.constraint)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not _pg(schema_editor):
+            schema_editor.add_constraint(model, self.constraint)
+            return
+        columns = tuple(model._meta.get_field(f).column for f in self.constraint.fields)
+        AddCompositeUnique(
+            model._meta.db_table, columns, name=self.constraint.name
+        ).database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        schema_editor.remove_constraint(model, self.constraint)
+
+    def describe(self):
+        return f"Add unique {self.constraint.name} on {self.model_name} (PostgreSQL: concurrently)"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_{self.constraint.name}"
+
+
+class DropUniqueTogether(Operation):
+    """``AlterUniqueTogether(name, set())`` whose SQL on PostgreSQL finds the
+    constraint by its columns in the catalog when it runs, so ``sqlmigrate``
+    (the migration linter's, on an empty database) needs no table to read."""
+
+    reversible = False
+
+    def __init__(self, model_name: str, columns: tuple[str, ...]):
+        _identifiers(*columns)
+        self.model_name = model_name
+        self.columns = tuple(columns)
+
+    def deconstruct(self):
+        kwargs = {"model_name": self.model_name, "columns": self.columns}
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def state_forwards(self, app_label, state):
+        state.alter_model_options(app_label, self.model_name.lower(), {"unique_together": set()})
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        old = from_state.apps.get_model(app_label, self.model_name)
+        new = to_state.apps.get_model(app_label, self.model_name)
+        if not _pg(schema_editor):
+            schema_editor.alter_unique_together(old, old._meta.unique_together, set())
+            return
+        table = new._meta.db_table
+        _identifiers(table)
+        wanted = ", ".join(f"'{c}'" for c in sorted(self.columns))
+        schema_editor.execute(
+            "DO $$ DECLARE c text; BEGIN "  # noqa: S608 - identifiers checked
+            "SELECT conname INTO c FROM pg_constraint WHERE contype = 'u' "
+            f"AND conrelid = '{table}'::regclass AND ARRAY(SELECT attname::text FROM "
+            "pg_attribute WHERE attrelid = conrelid AND attnum = ANY (conkey) ORDER BY 1) "
+            f"= ARRAY[{wanted}]; "
+            f"IF c IS NOT NULL THEN EXECUTE format('ALTER TABLE {table} DROP CONSTRAINT %I', c); "
+            "END IF; END $$",
+            params=None,  # no interpolation: the text holds format()'s %I
+        )
+
+    def describe(self):
+        return f"Drop unique_together {self.columns} of {self.model_name}"

@@ -79,8 +79,6 @@ CHILD_TABLES_PENDING: dict[str, str] = {
     "roster_officer_host_units": "officer_id -> roster_officer",
     "roster_officergroup_members": "officergroup_id -> roster_officergroup",
     "roster_officergroup_host_units": "officergroup_id -> roster_officergroup",
-    "roster_districtuserobjectpermission": "content_object_id -> roster_district",
-    "roster_unituserobjectpermission": "content_object_id -> roster_unit",
 }
 
 #: Single-column uniques on tenant-owned tables, kept as they are until the

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
-from accounts.models import TenantOwnedModel
+from accounts.models import TenantChildModel, TenantOwnedModel
 
 from ..choices import EndReason, OfficerStatus, UnitKind
 
@@ -66,16 +66,40 @@ class Unit(TenantOwnedModel):
         return self.name
 
 
-class DistrictUserObjectPermission(UserObjectPermissionBase):
-    """Guardian's direct-FK permission rows for districts."""
+class DistrictUserObjectPermission(UserObjectPermissionBase, TenantChildModel):
+    """Guardian's direct-FK permission rows for districts. Guardian's manager
+    and save() come first; the tenant is the district's (docs/SCALING.md)."""
+
+    tenant_parent = "content_object"
 
     content_object = models.ForeignKey(District, on_delete=models.CASCADE)
 
+    class Meta:
+        # guardian's (user, permission, content_object), with the tenant
+        unique_together = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user", "permission", "content_object"],
+                name="district_grant_unique_tenant",
+            )
+        ]
 
-class UnitUserObjectPermission(UserObjectPermissionBase):
-    """Guardian's direct-FK permission rows for units."""
+
+class UnitUserObjectPermission(UserObjectPermissionBase, TenantChildModel):
+    """Guardian's direct-FK permission rows for units (tenant: the unit's)."""
+
+    tenant_parent = "content_object"
 
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user", "permission", "content_object"],
+                name="unit_grant_unique_tenant",
+            )
+        ]
 
 
 class Officer(TenantOwnedModel):
