@@ -116,6 +116,8 @@ class Entry(TenantOwnedModel):
         "self",
         blank=True,
         symmetrical=False,
+        through="Entry_matched",
+        through_fields=("from_entry", "to_entry"),
         related_name="matched_in",
         verbose_name=_("achievements and demands matched"),
     )
@@ -246,6 +248,29 @@ class Entry(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Entry_matched(TenantChildModel):
+    """A pair of an entry and an entry it matched (``Entry.matched``).
+    Django made this table for the many-to-many field; it is declared to
+    carry the tenant (docs/SCALING.md), under the name Django gave it, so the
+    tenant export's files and the audit log's object types keep theirs."""
+
+    tenant_parent = "from_entry"
+
+    from_entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    to_entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "ledgers_entry_matched"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "from_entry", "to_entry"], name="entry_matched_unique_tenant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_entry_id} → {self.to_entry_id}"
 
 
 class Credit(TenantChildModel):

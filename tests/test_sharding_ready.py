@@ -72,14 +72,9 @@ NOT_DISTRIBUTED: dict[str, str] = {
     "kept after the tenant row is gone (tenant_id is a plain integer, no key)",
 }
 
-#: Tenant-less children still to carry ``tenant_id`` (each row's tenant is its
-#: parent's; the composite keys below cannot reach them until they do).
-CHILD_TABLES_PENDING: dict[str, str] = {
-    "ledgers_entry_matched": "from_entry_id -> ledgers_entry",
-    "roster_officer_host_units": "officer_id -> roster_officer",
-    "roster_officergroup_members": "officergroup_id -> roster_officergroup",
-    "roster_officergroup_host_units": "officergroup_id -> roster_officergroup",
-}
+#: Tenant-less children still to carry ``tenant_id``: none left (slices 2 and 3
+#: gave every child its parent's tenant); a new one goes here or gets the column.
+CHILD_TABLES_PENDING: dict[str, str] = {}
 
 #: Single-column uniques on tenant-owned tables, kept as they are until the
 #: distribution step (docs/SCALING.md) drops them: each has a tenant twin
