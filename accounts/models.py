@@ -136,6 +136,67 @@ class TenantOwnedModel(models.Model):
         abstract = True
 
 
+def fill_tenant(model, objs) -> None:
+    """Set ``tenant_id`` on the rows of a :class:`TenantChildModel` that have
+    none, from their parent (``model.tenant_parent``): from the parent held
+    in memory, else with one query for all the parents' tenants."""
+    field = model._meta.get_field(model.tenant_parent)
+    missing = [obj for obj in objs if obj.tenant_id is None]
+    unknown = set()
+    for obj in missing:
+        if field.is_cached(obj) and getattr(obj, field.name) is not None:
+            obj.tenant_id = getattr(obj, field.name).tenant_id
+        elif getattr(obj, field.attname) is not None:
+            unknown.add(getattr(obj, field.attname))
+    if unknown:
+        tenants = dict(
+            field.related_model._base_manager.filter(pk__in=unknown).values_list("pk", "tenant_id")
+        )
+        for obj in missing:
+            if obj.tenant_id is None:
+                obj.tenant_id = tenants.get(getattr(obj, field.attname))
+
+
+class TenantChildQuerySet(models.QuerySet):
+    """``bulk_create`` fills each row's tenant from its parent (many-row
+    writes of credits, history and attendance pass only the parent)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_tenant(self.model, objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class TenantChildModel(models.Model):
+    """Abstract base of a row that belongs to its parent's tenant (a credit,
+    an entry's history, an attendance). It carries ``tenant_id`` all the same
+    so that the table can be distributed by tenant and its keys include it
+    (docs/SCALING.md); the column is filled from ``tenant_parent``, so the
+    code that writes these rows names only the parent, as before. No index
+    of its own: ``UNIQUE (tenant_id, id)`` (liaison.sharding) leads with it."""
+
+    #: the foreign key whose row's tenant this row takes
+    tenant_parent: str = ""
+
+    tenant = models.ForeignKey(
+        Tenant,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        verbose_name=_("tenant"),
+    )
+
+    objects = TenantChildQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        fill_tenant(type(self), [self])
+        super().save(*args, **kwargs)
+
+
 class Membership(TenantOwnedModel):
     """A user's role in one tenant. One membership per user and tenant."""
 

@@ -202,8 +202,11 @@ class AssessmentResult(TenantOwnedModel):
         verbose_name = _("assessment result")
         verbose_name_plural = _("assessment results")
         constraints = [
+            # with the tenant, as Citus needs (docs/SCALING.md); a year and an
+            # officer are one tenant's, so the rule is the same
             models.UniqueConstraint(
-                fields=["assessment_year", "officer"], name="assessmentresult_unique"
+                fields=["tenant", "assessment_year", "officer"],
+                name="assessmentresult_unique_tenant",
             )
         ]
 

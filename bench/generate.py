@@ -332,10 +332,10 @@ def make_entries(
                 else:
                     team = [next(singles)]
                 for officer_id in team:
-                    credits.write(f"{entry_id}\t{officer_id}\n")
+                    credits.write(f"{entry_id}\t{officer_id}\t{tenant.id}\n")
                 n_credits += len(team)
             copy_rows(cursor, "ledgers_entry", ENTRY_COLUMNS, entries)
-            copy_rows(cursor, "ledgers_credit", ("entry_id", "officer_id"), credits)
+            copy_rows(cursor, "ledgers_credit", ("entry_id", "officer_id", "tenant_id"), credits)
             n_entries += size
             print(f"  {n_entries:>9,} entries", flush=True)
     return n_entries, n_credits, n_teams

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TenantOwnedModel
+from accounts.models import TenantChildModel, TenantOwnedModel
 
 from .choices import ReportKind, ReportStatus, TrainingKind
 
@@ -225,9 +225,11 @@ class Training(TenantOwnedModel):
         return f"{self.held_on} {self.title}"
 
 
-class Attendance(models.Model):
+class Attendance(TenantChildModel):
     """An officer present at a training: ticked on the page or imported from
     the sign-in sheet."""
+
+    tenant_parent = "training"
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendance")
     officer = models.ForeignKey(
@@ -239,7 +241,10 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["training", "officer"], name="attendance_once"),
+            # with the tenant, as Citus needs (docs/SCALING.md): same rule
+            models.UniqueConstraint(
+                fields=["tenant", "training", "officer"], name="attendance_once_tenant"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TenantOwnedModel
+from accounts.models import TenantChildModel, TenantOwnedModel
 from roster.models import District, Officer
 
 from .choices import (
@@ -116,6 +116,8 @@ class Entry(TenantOwnedModel):
         "self",
         blank=True,
         symmetrical=False,
+        through="Entry_matched",
+        through_fields=("from_entry", "to_entry"),
         related_name="matched_in",
         verbose_name=_("achievements and demands matched"),
     )
@@ -248,8 +250,33 @@ class Entry(TenantOwnedModel):
         return self.title
 
 
-class Credit(models.Model):
+class Entry_matched(TenantChildModel):
+    """A pair of an entry and an entry it matched (``Entry.matched``).
+    Django made this table for the many-to-many field; it is declared to
+    carry the tenant (docs/SCALING.md), under the name Django gave it, so the
+    tenant export's files and the audit log's object types keep theirs."""
+
+    tenant_parent = "from_entry"
+
+    from_entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    to_entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "ledgers_entry_matched"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "from_entry", "to_entry"], name="entry_matched_unique_tenant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_entry_id} → {self.to_entry_id}"
+
+
+class Credit(TenantChildModel):
     """An officer an entry credits. Tenant follows from the entry."""
+
+    tenant_parent = "entry"
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="credits")
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="credits")
@@ -263,7 +290,10 @@ class Credit(models.Model):
         verbose_name = _("credit")
         verbose_name_plural = _("credits")
         constraints = [
-            models.UniqueConstraint(fields=["entry", "officer"], name="credit_unique_officer"),
+            # with the tenant, as Citus needs (docs/SCALING.md): same rule
+            models.UniqueConstraint(
+                fields=["tenant", "entry", "officer"], name="credit_unique_officer_tenant"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -278,8 +308,10 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.entry.tenant_id}/{uuid.uuid4().hex}"
 
 
-class Evidence(models.Model):
+class Evidence(TenantChildModel):
     """A file attached to an entry, checked by size and by content."""
+
+    tenant_parent = "entry"
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
@@ -301,9 +333,11 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class EntryEvent(models.Model):
+class EntryEvent(TenantChildModel):
     """The history of an entry: one row per change, with who, when, the
     status before and after, the fields changed (before/after) and why."""
+
+    tenant_parent = "entry"
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(_("action"), max_length=20, choices=EntryAction.choices)

@@ -85,7 +85,11 @@ class PublishedItem(TenantOwnedModel):
     class Meta:
         verbose_name = _("published item")
         constraints = [
-            models.UniqueConstraint(fields=["network", "entry"], name="published_item_once"),
+            # with the tenant, as Citus needs (docs/SCALING.md); an entry is
+            # its publisher's, so the rule is the same
+            models.UniqueConstraint(
+                fields=["tenant", "network", "entry"], name="published_item_once_tenant"
+            ),
         ]
         indexes = [models.Index(fields=["network", "tenant"], name="published_network_tenant")]
 

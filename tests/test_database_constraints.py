@@ -367,8 +367,8 @@ def test_raw_sql_cross_tenant_credit_is_a_check_violation(world, other_world):
     def write():
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO ledgers_credit (entry_id, officer_id) VALUES (%s, %s)",
-                [world.entries["case"].pk, other_world.officers["d2"].pk],
+                "INSERT INTO ledgers_credit (tenant_id, entry_id, officer_id) VALUES (%s, %s, %s)",
+                [world.tenant.pk, world.entries["case"].pk, other_world.officers["d2"].pk],
             )
 
     with pytest.raises(IntegrityError) as caught, transaction.atomic():

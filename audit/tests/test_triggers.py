@@ -76,6 +76,7 @@ def test_bulk_create_and_delete_are_recorded_with_the_parents_tenant(world):
     assert created.object_id == deleted.object_id == str(credit.pk)
     assert created.changes == {
         "id": [None, credit.pk],
+        "tenant_id": [None, world.tenant.pk],  # the entry's, filled in (docs/SCALING.md)
         "entry_id": [None, entry.pk],
         "officer_id": [None, officer.pk],
         "confirmed": [None, True],
@@ -83,6 +84,7 @@ def test_bulk_create_and_delete_are_recorded_with_the_parents_tenant(world):
     }
     assert deleted.changes == {
         "id": [credit.pk, None],
+        "tenant_id": [world.tenant.pk, None],
         "entry_id": [entry.pk, None],
         "officer_id": [officer.pk, None],
         "confirmed": [True, None],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TenantOwnedModel
+from accounts.models import TenantChildModel, TenantOwnedModel
 
 from ..choices import GroupKind
 from .organisation import District, Officer, Unit
@@ -25,10 +25,17 @@ class OfficerGroup(TenantOwnedModel):
         verbose_name=_("district"),
     )
     members = models.ManyToManyField(
-        Officer, related_name="officer_groups", verbose_name=_("members")
+        Officer,
+        through="OfficerGroup_members",
+        related_name="officer_groups",
+        verbose_name=_("members"),
     )
     host_units = models.ManyToManyField(
-        Unit, blank=True, related_name="+", verbose_name=_("host institutions")
+        Unit,
+        blank=True,
+        through="OfficerGroup_host_units",
+        related_name="+",
+        verbose_name=_("host institutions"),
     )
     leader = models.ForeignKey(
         Officer,
@@ -66,3 +73,51 @@ class OfficerGroup(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OfficerGroup_members(TenantChildModel):
+    """A group's member (``OfficerGroup.members``).
+    Django made this table for the many-to-many field; it is declared to
+    carry the tenant (docs/SCALING.md), under the name Django gave it, so the
+    tenant export's files and the audit log's object types keep theirs."""
+
+    tenant_parent = "officergroup"
+
+    officergroup = models.ForeignKey(OfficerGroup, on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "roster_officergroup_members"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "officergroup", "officer"],
+                name="officergroup_member_unique_tenant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officergroup_id} → {self.officer_id}"
+
+
+class OfficerGroup_host_units(TenantChildModel):
+    """A group's host institution (``OfficerGroup.host_units``).
+    Django made this table for the many-to-many field; it is declared to
+    carry the tenant (docs/SCALING.md), under the name Django gave it, so the
+    tenant export's files and the audit log's object types keep theirs."""
+
+    tenant_parent = "officergroup"
+
+    officergroup = models.ForeignKey(OfficerGroup, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "roster_officergroup_host_units"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "officergroup", "unit"],
+                name="officergroup_host_unit_unique_tenant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officergroup_id} → {self.unit_id}"

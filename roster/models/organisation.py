@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
-from accounts.models import TenantOwnedModel
+from accounts.models import TenantChildModel, TenantOwnedModel
 
 from ..choices import EndReason, OfficerStatus, UnitKind
 
@@ -66,16 +66,40 @@ class Unit(TenantOwnedModel):
         return self.name
 
 
-class DistrictUserObjectPermission(UserObjectPermissionBase):
-    """Guardian's direct-FK permission rows for districts."""
+class DistrictUserObjectPermission(UserObjectPermissionBase, TenantChildModel):
+    """Guardian's direct-FK permission rows for districts. Guardian's manager
+    and save() come first; the tenant is the district's (docs/SCALING.md)."""
+
+    tenant_parent = "content_object"
 
     content_object = models.ForeignKey(District, on_delete=models.CASCADE)
 
+    class Meta:
+        # guardian's (user, permission, content_object), with the tenant
+        unique_together = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user", "permission", "content_object"],
+                name="district_grant_unique_tenant",
+            )
+        ]
 
-class UnitUserObjectPermission(UserObjectPermissionBase):
-    """Guardian's direct-FK permission rows for units."""
+
+class UnitUserObjectPermission(UserObjectPermissionBase, TenantChildModel):
+    """Guardian's direct-FK permission rows for units (tenant: the unit's)."""
+
+    tenant_parent = "content_object"
 
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user", "permission", "content_object"],
+                name="unit_grant_unique_tenant",
+            )
+        ]
 
 
 class Officer(TenantOwnedModel):
@@ -111,7 +135,11 @@ class Officer(TenantOwnedModel):
         verbose_name=_("dispatching unit"),
     )
     host_units = models.ManyToManyField(
-        Unit, blank=True, related_name="hosted_officers", verbose_name=_("host units")
+        Unit,
+        blank=True,
+        through="Officer_host_units",
+        related_name="hosted_officers",
+        verbose_name=_("host units"),
     )
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -182,6 +210,29 @@ class Officer(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class Officer_host_units(TenantChildModel):
+    """An officer's host unit (``Officer.host_units``).
+    Django made this table for the many-to-many field; it is declared to
+    carry the tenant (docs/SCALING.md), under the name Django gave it, so the
+    tenant export's files and the audit log's object types keep theirs."""
+
+    tenant_parent = "officer"
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "roster_officer_host_units"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "officer", "unit"], name="officer_host_unit_unique_tenant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id} → {self.unit_id}"
 
 
 class OfficerRenewal(TenantOwnedModel):

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Degree, TitleLevel
-from accounts.models import TenantOwnedModel
+from accounts.models import TenantChildModel, TenantOwnedModel
 
 from ..choices import Gender, ObjectionStatus, Stage
 from .organisation import District, Officer, Unit
@@ -163,8 +163,10 @@ class Nomination(TenantOwnedModel):
         return own.get(self.stage) or self.get_stage_display()
 
 
-class NominationTransition(models.Model):
+class NominationTransition(TenantChildModel):
     """One step of a nomination: who, when, from, to, comment."""
+
+    tenant_parent = "nomination"
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
     actor = models.ForeignKey(

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0009_tenant_status_dates_agree'),
         ('ledgers', '0008_list_indexes_no_join_ordering'),
-        ('matching', '0003_network_match'),
+        ('matching', '0004_tenant_keys'),
         ('network', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
