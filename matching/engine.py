@@ -194,6 +194,13 @@ class Index:
         self.words = [item_words(c) for c in self.items]
         self.word_sets = [frozenset(w) for w in self.words]
         self.fields = [item_fields(c) for c in self.items]
+        # what every query needs of each candidate, computed once per index
+        # (a tenant's rematch ranks tens of thousands of queries against it)
+        self.field_sets = [frozenset(f) for f in self.fields]
+        self.section_sets = [frozenset(taxonomy.section(c) for c in f) for f in self.fields]
+        self.side_order = [
+            SIDES.index(c.side) if c.side in SIDES else len(SIDES) for c in self.items
+        ]
         self.by_division: dict[str, list[int]] = {}
         self.by_division_district: dict[tuple[str, str], list[int]] = {}
         for pos in sorted(range(len(self.items)), key=lambda p: self.items[p].id):
@@ -226,7 +233,14 @@ class Index:
         scores = np.asarray(raw)
         hits = np.flatnonzero(scores > 0)
         if len(hits) > TEXT_POOL:
-            hits = hits[np.argsort(-scores[hits], kind="stable")[:TEXT_POOL]]
+            # the TEXT_POOL best, ties by position (what a stable sort of all
+            # the hits would keep) without sorting tens of thousands of them
+            values = scores[hits]
+            cut = len(values) - TEXT_POOL
+            kth = np.partition(values, cut)[cut]  # the TEXT_POOL-th best score
+            above = hits[values > kth]
+            tied = hits[values == kth][: TEXT_POOL - len(above)]
+            hits = np.concatenate([above, tied])
         chosen = {int(p) for p in hits}
         for code in q_fields:
             chosen.update(self.by_division_district.get((code, query.district), ())[:DIVISION_POOL])
@@ -240,6 +254,50 @@ def _best(raw) -> float:
     return max(raw, default=0.0)
 
 
+def _total(field_value: float, text: float, maturity: float, distance: float) -> float:
+    """The weighted sum of the parts (in :data:`WEIGHTS`' order), capped at 1
+    and rounded to 4 places."""
+    return round(
+        min(
+            1.0,
+            WEIGHTS["field"] * field_value
+            + WEIGHTS["text"] * text
+            + WEIGHTS["maturity"] * maturity
+            + WEIGHTS["distance"] * distance,
+        ),
+        4,
+    )
+
+
+def _suggestion(
+    query: Item, candidate: Item, *, q_words, q_fields, fields, shared, relative: float
+) -> Suggestion:
+    """A ranked candidate with its parts and reasons (built for the ``limit``
+    best only: the ranking itself needs the score alone)."""
+    overlap = len(shared) / len(q_words) if q_words else 0.0
+    text = (relative + overlap) / 2
+    field_value, field_reason = field_part(q_fields, fields)
+    demand, other = (query, candidate) if query.side == "demand" else (candidate, query)
+    maturity_value, maturity_reason = maturity_part(demand, other)
+    distance_value, distance_reason = distance_part(query, candidate)
+    parts = {
+        "field": field_value,
+        "text": text,
+        "maturity": maturity_value,
+        "distance": distance_value,
+    }
+    reasons = [field_reason]
+    if shared:
+        reasons.append(Reason("shared_terms", {"terms": shared[:MAX_TERMS]}))
+    reasons += [maturity_reason, distance_reason]
+    return Suggestion(
+        item=candidate,
+        score=_total(field_value, text, maturity_value, distance_value),
+        reasons=tuple(r for r in reasons if r is not None),
+        parts={k: round(v, 4) for k, v in parts.items()},
+    )
+
+
 def rank(
     query: Item,
     index: Index,
@@ -249,51 +307,68 @@ def rank(
 ) -> list[Suggestion]:
     """The ``limit`` best candidates of ``index`` for ``query``, best first.
     ``not_relevant``: candidate keys (side, id) marked "not relevant" for
-    this query, never suggested."""
+    this query, never suggested.
+
+    Every candidate worth it is scored with sets and numbers only; the
+    parts and reasons are then built for the ``limit`` best (the same
+    functions, so the same values)."""
     sides = COUNTERPARTS.get(query.side, ())
     excluded = set(not_relevant)
     q_words = tuple(dict.fromkeys(item_words(query)))
+    q_set = frozenset(q_words)
     q_fields = item_fields(query)
+    q_field_set = frozenset(q_fields)
+    q_sections = frozenset(taxonomy.section(c) for c in q_fields)
     raw = index.bm25(q_words)
     best = _best(raw)
-    out: list[Suggestion] = []
-    for pos in index.positions(query, q_fields, raw):
+    positions = list(index.positions(query, q_fields, raw))
+    if hasattr(raw, "tolist"):  # a numpy array: one conversion, not one per candidate
+        import numpy as np
+
+        values = raw[np.asarray(positions, dtype=np.intp)].tolist() if positions else []
+    else:
+        values = [raw[pos] for pos in positions]
+    is_demand = query.side == "demand"
+    maturity_of: dict[tuple[str, str], float] = {}  # the query is fixed: by the candidate's
+    scored = []
+    for pos, value in zip(positions, values, strict=True):
         candidate = index.items[pos]
         if candidate.side not in sides or candidate.key in excluded:
             continue
         if candidate.side == query.side and candidate.id == query.id:
             continue
-        shared = [w for w in q_words if w in index.word_sets[pos]]
-        overlap = len(shared) / len(q_words) if q_words else 0.0
-        relative = float(raw[pos]) / best if best > 0 else 0.0
-        text = (relative + overlap) / 2
-        field_value, field_reason = field_part(q_fields, index.fields[pos])
+        shared = len(q_set & index.word_sets[pos])
+        if index.field_sets[pos] & q_field_set:
+            field_value = 1.0
+        elif index.section_sets[pos] & q_sections:
+            field_value = 0.5
+        else:
+            field_value = 0.0
         if not shared and field_value < 1:  # a section alone is too broad a link
             continue
-        demand, other = (query, candidate) if query.side == "demand" else (candidate, query)
-        maturity_value, maturity_reason = maturity_part(demand, other)
-        distance_value, distance_reason = distance_part(query, candidate)
-        parts = {
-            "field": field_value,
-            "text": text,
-            "maturity": maturity_value,
-            "distance": distance_value,
-        }
-        score = round(min(1.0, sum(WEIGHTS[k] * v for k, v in parts.items())), 4)
-        reasons = [field_reason]
-        if shared:
-            reasons.append(Reason("shared_terms", {"terms": shared[:MAX_TERMS]}))
-        reasons += [maturity_reason, distance_reason]
-        out.append(
-            Suggestion(
-                item=candidate,
-                score=score,
-                reasons=tuple(r for r in reasons if r is not None),
-                parts={k: round(v, 4) for k, v in parts.items()},
-            )
+        overlap = shared / len(q_words) if q_words else 0.0
+        relative = float(value) / best if best > 0 else 0.0
+        text = (relative + overlap) / 2
+        key = (candidate.side, candidate.maturity)
+        if key not in maturity_of:
+            pair = (query, candidate) if is_demand else (candidate, query)
+            maturity_of[key] = maturity_part(*pair)[0]
+        distance_value = distance_part(query, candidate)[0]
+        score = _total(field_value, text, maturity_of[key], distance_value)
+        scored.append((-score, index.side_order[pos], candidate.id, pos, relative))
+    scored.sort()
+    return [
+        _suggestion(
+            query,
+            index.items[pos],
+            q_words=q_words,
+            q_fields=q_fields,
+            fields=index.fields[pos],
+            shared=[w for w in q_words if w in index.word_sets[pos]],
+            relative=relative,
         )
-    out.sort(key=lambda s: (-s.score, SIDES.index(s.item.side), s.item.id))
-    return out[:limit]
+        for _score, _side, _id, pos, relative in scored[:limit]
+    ]
 
 
 def rank_items(
