@@ -201,6 +201,24 @@ class Index:
         self.side_order = [
             SIDES.index(c.side) if c.side in SIDES else len(SIDES) for c in self.items
         ]
+        import numpy as np
+
+        self.positions_of: dict[tuple[str, int], list[int]] = {}
+        districts: dict[str, int] = {}
+        maturities: dict[tuple[str, str], int] = {}  # (side, maturity) → code
+        for pos, c in enumerate(self.items):
+            self.positions_of.setdefault(c.key, []).append(pos)
+            districts.setdefault(c.district, len(districts))
+            maturities.setdefault((c.side, c.maturity), len(maturities))
+        self.district_codes, self.maturity_keys = districts, list(maturities)
+        self.side_array = np.array(self.side_order, dtype=np.int64)
+        self.id_array = np.array([c.id for c in self.items], dtype=np.int64)
+        self.tenant_array = np.array([c.tenant for c in self.items], dtype=np.int64)
+        self.district_array = np.array([districts[c.district] for c in self.items], dtype=np.int64)
+        self.maturity_array = np.array(
+            [maturities[(c.side, c.maturity)] for c in self.items], dtype=np.int64
+        )
+        self._maturity_values: dict[tuple[str, str], object] = {}
         self.by_division: dict[str, list[int]] = {}
         self.by_division_district: dict[tuple[str, str], list[int]] = {}
         for pos in sorted(range(len(self.items)), key=lambda p: self.items[p].id):
@@ -217,6 +235,22 @@ class Index:
             self._bm25 = bm25s.BM25()
             # an empty document would make bm25s divide by zero: give it a word no query has
             self._bm25.index([list(w) or ["\x00"] for w in self.words], show_progress=False)
+
+    def maturity_values(self, query: Item):
+        """The maturity part of every (side, maturity) of the candidates for a
+        query, by :func:`maturity_part`: it depends on the query's side and
+        maturity only, so it is computed once per kind of query."""
+        import numpy as np
+
+        key = (query.side, query.maturity)
+        if key not in self._maturity_values:
+            values = []
+            for side, maturity in self.maturity_keys:
+                candidate = Item(0, side, "", maturity=maturity)
+                pair = (query, candidate) if query.side == "demand" else (candidate, query)
+                values.append(maturity_part(*pair)[0])
+            self._maturity_values[key] = np.array(values, dtype=np.float64)
+        return self._maturity_values[key]
 
     def bm25(self, query: Sequence[str]):
         """BM25 of every candidate for the query words (a sequence of floats)."""
@@ -321,70 +355,76 @@ def rank(
     q_sections = frozenset(taxonomy.section(c) for c in q_fields)
     raw = index.bm25(q_words)
     best = _best(raw)
-    positions = list(index.positions(query, q_fields, raw))
-    if hasattr(raw, "tolist"):  # a numpy array: one conversion, not one per candidate
-        import numpy as np
+    import numpy as np
 
-        values = raw[np.asarray(positions, dtype=np.intp)].tolist() if positions else []
-    else:
-        values = [raw[pos] for pos in positions]
-    is_demand = query.side == "demand"
-    maturity_of: dict[tuple[str, str], float] = {}  # the query is fixed: by the candidate's
-    # the weights and distance_part inlined: this loop runs ~200 times a query
-    w_field, w_text = WEIGHTS["field"], WEIGHTS["text"]
-    w_maturity, w_distance = WEIGHTS["maturity"], WEIGHTS["distance"]
-    q_district, q_tenant = query.district, query.tenant
-    scored = []
-    for pos, value in zip(positions, values, strict=True):
-        candidate = index.items[pos]
-        if candidate.side not in sides or (excluded and candidate.key in excluded):
-            continue
-        if candidate.side == query.side and candidate.id == query.id:
-            continue
-        shared = len(q_set & index.word_sets[pos])
-        if index.field_sets[pos] & q_field_set:
-            field_value = 1.0
-        elif index.section_sets[pos] & q_sections:
-            field_value = 0.5
-        else:
-            field_value = 0.0
-        if not shared and field_value < 1:  # a section alone is too broad a link
-            continue
-        overlap = shared / len(q_words) if q_words else 0.0
-        relative = float(value) / best if best > 0 else 0.0
-        text = (relative + overlap) / 2
-        key = (candidate.side, candidate.maturity)
-        if key not in maturity_of:
-            pair = (query, candidate) if is_demand else (candidate, query)
-            maturity_of[key] = maturity_part(*pair)[0]
-        distance_value = (
+    pos = np.asarray(list(index.positions(query, q_fields, raw)), dtype=np.intp)
+    # the candidates of the wanted sides, not the query itself, not excluded
+    side = index.side_array[pos]
+    keep = np.isin(side, [SIDES.index(s) for s in sides])
+    if query.side in SIDES:
+        keep &= ~((side == SIDES.index(query.side)) & (index.id_array[pos] == query.id))
+    out_positions = [p for key in excluded for p in index.positions_of.get(key, ())]
+    if out_positions:
+        keep &= ~np.isin(pos, out_positions)
+    pos = pos[keep]
+    listed = pos.tolist()
+    shared = np.array([len(q_set & index.word_sets[p]) for p in listed], dtype=np.int64)
+    field_value = np.array(
+        [
             1.0
-            if q_district and q_district == candidate.district and q_tenant == candidate.tenant
+            if index.field_sets[p] & q_field_set
+            else 0.5
+            if index.section_sets[p] & q_sections
             else 0.0
+            for p in listed
+        ],
+        dtype=np.float64,
+    )
+    keep = (shared > 0) | (field_value >= 1)  # a section alone is too broad a link
+    pos, shared, field_value = pos[keep], shared[keep], field_value[keep]
+    if not len(pos):
+        return []
+    # each part as rank's scalar arithmetic would compute it: the same IEEE
+    # double operations in the same order, element by element
+    relative = np.asarray(raw)[pos].astype(np.float64) / best if best > 0 else np.zeros(len(pos))
+    overlap = shared / len(q_words) if q_words else np.zeros(len(pos))
+    text = (relative + overlap) / 2
+    maturity = index.maturity_values(query)[index.maturity_array[pos]]
+    code = index.district_codes.get(query.district) if query.district else None
+    if code is None:
+        distance = np.zeros(len(pos))
+    else:
+        distance = (
+            (index.district_array[pos] == code) & (index.tenant_array[pos] == query.tenant)
+        ).astype(np.float64)
+    total = np.minimum(
+        WEIGHTS["field"] * field_value
+        + WEIGHTS["text"] * text
+        + WEIGHTS["maturity"] * maturity
+        + WEIGHTS["distance"] * distance,
+        1.0,
+    )
+    scored = sorted(
+        zip(
+            [-round(t, 4) for t in total.tolist()],  # Python's rounding, as _total's
+            index.side_array[pos].tolist(),
+            index.id_array[pos].tolist(),
+            pos.tolist(),
+            relative.tolist(),
+            strict=True,
         )
-        score = round(
-            min(
-                1.0,
-                w_field * field_value
-                + w_text * text
-                + w_maturity * maturity_of[key]
-                + w_distance * distance_value,
-            ),
-            4,
-        )
-        scored.append((-score, index.side_order[pos], candidate.id, pos, relative))
-    scored.sort()
+    )
     return [
         _suggestion(
             query,
-            index.items[pos],
+            index.items[p],
             q_words=q_words,
             q_fields=q_fields,
-            fields=index.fields[pos],
-            shared=[w for w in q_words if w in index.word_sets[pos]],
-            relative=relative,
+            fields=index.fields[p],
+            shared=[w for w in q_words if w in index.word_sets[p]],
+            relative=rel,
         )
-        for _score, _side, _id, pos, relative in scored[:limit]
+        for _score, _side, _id, p, rel in scored[:limit]
     ]
 
 
