@@ -194,6 +194,31 @@ class Index:
         self.words = [item_words(c) for c in self.items]
         self.word_sets = [frozenset(w) for w in self.words]
         self.fields = [item_fields(c) for c in self.items]
+        # what every query needs of each candidate, computed once per index
+        # (a tenant's rematch ranks tens of thousands of queries against it)
+        self.field_sets = [frozenset(f) for f in self.fields]
+        self.section_sets = [frozenset(taxonomy.section(c) for c in f) for f in self.fields]
+        self.side_order = [
+            SIDES.index(c.side) if c.side in SIDES else len(SIDES) for c in self.items
+        ]
+        import numpy as np
+
+        self.positions_of: dict[tuple[str, int], list[int]] = {}
+        districts: dict[str, int] = {}
+        maturities: dict[tuple[str, str], int] = {}  # (side, maturity) → code
+        for pos, c in enumerate(self.items):
+            self.positions_of.setdefault(c.key, []).append(pos)
+            districts.setdefault(c.district, len(districts))
+            maturities.setdefault((c.side, c.maturity), len(maturities))
+        self.district_codes, self.maturity_keys = districts, list(maturities)
+        self.side_array = np.array(self.side_order, dtype=np.int64)
+        self.id_array = np.array([c.id for c in self.items], dtype=np.int64)
+        self.tenant_array = np.array([c.tenant for c in self.items], dtype=np.int64)
+        self.district_array = np.array([districts[c.district] for c in self.items], dtype=np.int64)
+        self.maturity_array = np.array(
+            [maturities[(c.side, c.maturity)] for c in self.items], dtype=np.int64
+        )
+        self._maturity_values: dict[tuple[str, str], object] = {}
         self.by_division: dict[str, list[int]] = {}
         self.by_division_district: dict[tuple[str, str], list[int]] = {}
         for pos in sorted(range(len(self.items)), key=lambda p: self.items[p].id):
@@ -211,6 +236,22 @@ class Index:
             # an empty document would make bm25s divide by zero: give it a word no query has
             self._bm25.index([list(w) or ["\x00"] for w in self.words], show_progress=False)
 
+    def maturity_values(self, query: Item):
+        """The maturity part of every (side, maturity) of the candidates for a
+        query, by :func:`maturity_part`: it depends on the query's side and
+        maturity only, so it is computed once per kind of query."""
+        import numpy as np
+
+        key = (query.side, query.maturity)
+        if key not in self._maturity_values:
+            values = []
+            for side, maturity in self.maturity_keys:
+                candidate = Item(0, side, "", maturity=maturity)
+                pair = (query, candidate) if query.side == "demand" else (candidate, query)
+                values.append(maturity_part(*pair)[0])
+            self._maturity_values[key] = np.array(values, dtype=np.float64)
+        return self._maturity_values[key]
+
     def bm25(self, query: Sequence[str]):
         """BM25 of every candidate for the query words (a sequence of floats)."""
         if self._bm25 is None or not query:
@@ -226,7 +267,14 @@ class Index:
         scores = np.asarray(raw)
         hits = np.flatnonzero(scores > 0)
         if len(hits) > TEXT_POOL:
-            hits = hits[np.argsort(-scores[hits], kind="stable")[:TEXT_POOL]]
+            # the TEXT_POOL best, ties by position (what a stable sort of all
+            # the hits would keep) without sorting tens of thousands of them
+            values = scores[hits]
+            cut = len(values) - TEXT_POOL
+            kth = np.partition(values, cut)[cut]  # the TEXT_POOL-th best score
+            above = hits[values > kth]
+            tied = hits[values == kth][: TEXT_POOL - len(above)]
+            hits = np.concatenate([above, tied])
         chosen = {int(p) for p in hits}
         for code in q_fields:
             chosen.update(self.by_division_district.get((code, query.district), ())[:DIVISION_POOL])
@@ -240,6 +288,50 @@ def _best(raw) -> float:
     return max(raw, default=0.0)
 
 
+def _total(field_value: float, text: float, maturity: float, distance: float) -> float:
+    """The weighted sum of the parts (in :data:`WEIGHTS`' order), capped at 1
+    and rounded to 4 places (:func:`rank` computes it inline, the same way)."""
+    return round(
+        min(
+            1.0,
+            WEIGHTS["field"] * field_value
+            + WEIGHTS["text"] * text
+            + WEIGHTS["maturity"] * maturity
+            + WEIGHTS["distance"] * distance,
+        ),
+        4,
+    )
+
+
+def _suggestion(
+    query: Item, candidate: Item, *, q_words, q_fields, fields, shared, relative: float
+) -> Suggestion:
+    """A ranked candidate with its parts and reasons (built for the ``limit``
+    best only: the ranking itself needs the score alone)."""
+    overlap = len(shared) / len(q_words) if q_words else 0.0
+    text = (relative + overlap) / 2
+    field_value, field_reason = field_part(q_fields, fields)
+    demand, other = (query, candidate) if query.side == "demand" else (candidate, query)
+    maturity_value, maturity_reason = maturity_part(demand, other)
+    distance_value, distance_reason = distance_part(query, candidate)
+    parts = {
+        "field": field_value,
+        "text": text,
+        "maturity": maturity_value,
+        "distance": distance_value,
+    }
+    reasons = [field_reason]
+    if shared:
+        reasons.append(Reason("shared_terms", {"terms": shared[:MAX_TERMS]}))
+    reasons += [maturity_reason, distance_reason]
+    return Suggestion(
+        item=candidate,
+        score=_total(field_value, text, maturity_value, distance_value),
+        reasons=tuple(r for r in reasons if r is not None),
+        parts={k: round(v, 4) for k, v in parts.items()},
+    )
+
+
 def rank(
     query: Item,
     index: Index,
@@ -249,67 +341,108 @@ def rank(
 ) -> list[Suggestion]:
     """The ``limit`` best candidates of ``index`` for ``query``, best first.
     ``not_relevant``: candidate keys (side, id) marked "not relevant" for
-    this query, never suggested."""
+    this query, never suggested.
+
+    Every candidate worth it is scored with sets and numbers only; the
+    parts and reasons are then built for the ``limit`` best (the same
+    functions, so the same values)."""
     sides = COUNTERPARTS.get(query.side, ())
     excluded = set(not_relevant)
     q_words = tuple(dict.fromkeys(item_words(query)))
+    q_set = frozenset(q_words)
     q_fields = item_fields(query)
+    q_field_set = frozenset(q_fields)
+    q_sections = frozenset(taxonomy.section(c) for c in q_fields)
     raw = index.bm25(q_words)
     best = _best(raw)
-    out: list[Suggestion] = []
-    for pos in index.positions(query, q_fields, raw):
-        candidate = index.items[pos]
-        if candidate.side not in sides or candidate.key in excluded:
-            continue
-        if candidate.side == query.side and candidate.id == query.id:
-            continue
-        shared = [w for w in q_words if w in index.word_sets[pos]]
-        overlap = len(shared) / len(q_words) if q_words else 0.0
-        relative = float(raw[pos]) / best if best > 0 else 0.0
-        text = (relative + overlap) / 2
-        field_value, field_reason = field_part(q_fields, index.fields[pos])
-        if not shared and field_value < 1:  # a section alone is too broad a link
-            continue
-        demand, other = (query, candidate) if query.side == "demand" else (candidate, query)
-        maturity_value, maturity_reason = maturity_part(demand, other)
-        distance_value, distance_reason = distance_part(query, candidate)
-        parts = {
-            "field": field_value,
-            "text": text,
-            "maturity": maturity_value,
-            "distance": distance_value,
-        }
-        score = round(min(1.0, sum(WEIGHTS[k] * v for k, v in parts.items())), 4)
-        reasons = [field_reason]
-        if shared:
-            reasons.append(Reason("shared_terms", {"terms": shared[:MAX_TERMS]}))
-        reasons += [maturity_reason, distance_reason]
-        out.append(
-            Suggestion(
-                item=candidate,
-                score=score,
-                reasons=tuple(r for r in reasons if r is not None),
-                parts={k: round(v, 4) for k, v in parts.items()},
-            )
+    import numpy as np
+
+    pos = np.asarray(list(index.positions(query, q_fields, raw)), dtype=np.intp)
+    # the candidates of the wanted sides, not the query itself, not excluded
+    side = index.side_array[pos]
+    keep = np.isin(side, [SIDES.index(s) for s in sides])
+    if query.side in SIDES:
+        keep &= ~((side == SIDES.index(query.side)) & (index.id_array[pos] == query.id))
+    out_positions = [p for key in excluded for p in index.positions_of.get(key, ())]
+    if out_positions:
+        keep &= ~np.isin(pos, out_positions)
+    pos = pos[keep]
+    listed = pos.tolist()
+    shared = np.array([len(q_set & index.word_sets[p]) for p in listed], dtype=np.int64)
+    field_value = np.array(
+        [
+            1.0
+            if index.field_sets[p] & q_field_set
+            else 0.5
+            if index.section_sets[p] & q_sections
+            else 0.0
+            for p in listed
+        ],
+        dtype=np.float64,
+    )
+    keep = (shared > 0) | (field_value >= 1)  # a section alone is too broad a link
+    pos, shared, field_value = pos[keep], shared[keep], field_value[keep]
+    if not len(pos):
+        return []
+    # each part as rank's scalar arithmetic would compute it: the same IEEE
+    # double operations in the same order, element by element
+    relative = np.asarray(raw)[pos].astype(np.float64) / best if best > 0 else np.zeros(len(pos))
+    overlap = shared / len(q_words) if q_words else np.zeros(len(pos))
+    text = (relative + overlap) / 2
+    maturity = index.maturity_values(query)[index.maturity_array[pos]]
+    code = index.district_codes.get(query.district) if query.district else None
+    if code is None:
+        distance = np.zeros(len(pos))
+    else:
+        distance = (
+            (index.district_array[pos] == code) & (index.tenant_array[pos] == query.tenant)
+        ).astype(np.float64)
+    total = np.minimum(
+        WEIGHTS["field"] * field_value
+        + WEIGHTS["text"] * text
+        + WEIGHTS["maturity"] * maturity
+        + WEIGHTS["distance"] * distance,
+        1.0,
+    )
+    scored = sorted(
+        zip(
+            [-round(t, 4) for t in total.tolist()],  # Python's rounding, as _total's
+            index.side_array[pos].tolist(),
+            index.id_array[pos].tolist(),
+            pos.tolist(),
+            relative.tolist(),
+            strict=True,
         )
-    out.sort(key=lambda s: (-s.score, SIDES.index(s.item.side), s.item.id))
-    return _distinct(out, limit)
+    )
+    return [
+        _suggestion(
+            query,
+            index.items[p],
+            q_words=q_words,
+            q_fields=q_fields,
+            fields=index.fields[p],
+            shared=[w for w in q_words if w in index.word_sets[p]],
+            relative=rel,
+        )
+        for p, rel in _distinct(index, scored, limit)
+    ]
 
 
-def _distinct(ranked: list[Suggestion], limit: int) -> list[Suggestion]:
-    """The first ``limit`` of ``ranked`` with copies left out: one item
-    logged several times (the same side, title and text, as when officers
-    log one achievement each) is suggested once, at its best score, so the
-    list names ``limit`` different things."""
+def _distinct(index: Index, scored: list[tuple], limit: int) -> list[tuple[int, float]]:
+    """The positions and relative BM25 of the first ``limit`` of ``scored``
+    (best first) with copies left out: one item logged several times (the
+    same side, title and text, as when officers log one achievement each) is
+    suggested once, at its best score, so the list names ``limit`` different
+    things."""
     seen: set[tuple[str, str, str]] = set()
     out = []
-    for suggestion in ranked:
-        item = suggestion.item
+    for _score, _side, _id, pos, relative in scored:
+        item = index.items[pos]
         key = (item.side, item.title.strip(), item.text.strip())
         if key in seen:
             continue
         seen.add(key)
-        out.append(suggestion)
+        out.append((pos, relative))
         if len(out) == limit:
             break
     return out

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,38 +156,44 @@ def network_items(*, tenant: Tenant, side: str, network=None) -> list[engine.Ite
     return [dataclasses.replace(item, id=-by_entry[item.id]) for item in items]
 
 
-def _not_relevant(tenant: Tenant, entry: Entry) -> set[tuple[str, int]]:
-    """The candidate keys marked "not relevant" for this entry."""
-    if entry.kind == EntryKind.DEMAND:
-        out = set()
-        for achievement_id, reference_id, library in (
-            MatchFeedback.objects.for_tenant(tenant)
-            .filter(demand=entry, verdict=Verdict.NOT_RELEVANT)
-            .values_list("achievement_id", "reference_id", "reference__library")
-        ):
-            if achievement_id:
-                out.add(("achievement", achievement_id))
-            elif library in LIBRARY_SIDES:
-                out.add((LIBRARY_SIDES[library], reference_id))
+def _not_relevant(tenant: Tenant, entries: Sequence[Entry]) -> dict[int, set[tuple[str, int]]]:
+    """The candidate keys marked "not relevant" for each entry, in one
+    query whatever the number of entries."""
+    out: dict[int, set[tuple[str, int]]] = {e.id: set() for e in entries}
+    demands = {e.id for e in entries if e.kind == EntryKind.DEMAND}
+    achievements = {e.id for e in entries if e.kind == EntryKind.ACHIEVEMENT}
+    if not out:
         return out
-    return {
-        ("demand", demand_id)
-        for demand_id in MatchFeedback.objects.for_tenant(tenant)
-        .filter(achievement=entry, verdict=Verdict.NOT_RELEVANT)
-        .values_list("demand_id", flat=True)
-    }
+    rows = (
+        MatchFeedback.objects.for_tenant(tenant)
+        .filter(verdict=Verdict.NOT_RELEVANT)
+        .filter(Q(demand_id__in=demands) | Q(achievement_id__in=achievements))
+        .values_list("demand_id", "achievement_id", "reference_id", "reference__library")
+    )
+    for demand_id, achievement_id, reference_id, library in rows:
+        if demand_id in demands:
+            if achievement_id:
+                out[demand_id].add(("achievement", achievement_id))
+            elif library in LIBRARY_SIDES:
+                out[demand_id].add((LIBRARY_SIDES[library], reference_id))
+        if achievement_id in achievements:
+            out[achievement_id].add(("demand", demand_id))
+    return out
 
 
-def _network_not_relevant(tenant: Tenant, entry: Entry) -> set[tuple[str, int]]:
-    """The network candidates marked "not relevant" for this entry, keyed as
-    :func:`network_items` keys them (the published item's id, negated)."""
-    side = "achievement" if entry.kind == EntryKind.DEMAND else "demand"
-    return {
-        (side, -published_id)
-        for published_id in NetworkFeedback.objects.for_tenant(tenant)
-        .filter(entry=entry, verdict=Verdict.NOT_RELEVANT)
-        .values_list("published_id", flat=True)
-    }
+def _network_not_relevant(tenant: Tenant, entries: Sequence[Entry]) -> dict[int, set]:
+    """Per entry, the network candidates marked "not relevant" for it, keyed
+    as :func:`network_items` keys them (the published item's id, negated);
+    one query for the batch."""
+    out: dict[int, set] = {e.id: set() for e in entries}
+    side = {e.id: "achievement" if e.kind == EntryKind.DEMAND else "demand" for e in entries}
+    for entry_id, published_id in (
+        NetworkFeedback.objects.for_tenant(tenant)
+        .filter(entry_id__in=list(out), verdict=Verdict.NOT_RELEVANT)
+        .values_list("entry_id", "published_id")
+    ):
+        out[entry_id].add((side[entry_id], -published_id))
+    return out
 
 
 # --- storing ---------------------------------------------------------------------------
@@ -225,20 +232,34 @@ def _scored(suggestion: engine.Suggestion) -> dict:
 def _store(
     *,
     tenant: Tenant,
-    entry: Entry,
-    suggestions: Sequence[engine.Suggestion],
-    network: Sequence[engine.Suggestion] | None,
+    ranked: Sequence[tuple[Entry, Sequence[engine.Suggestion], Sequence[engine.Suggestion] | None]],
     candidates: int,
     now: dt.datetime,
 ) -> list[Match]:
-    """Replace the entry's stored suggestions (its own side's) and its run;
-    with ``network`` (the tenant is in a province network), its suggestions
-    from the network too. Returns the local ones."""
-    side = "demand" if entry.kind == EntryKind.DEMAND else "achievement"
-    Match.objects.for_tenant(tenant).filter(source=entry.kind, **{side: entry}).delete()
-    rows = Match.objects.bulk_create([_match_row(tenant, entry, s, now) for s in suggestions])
-    if network is not None:
-        NetworkMatch.objects.for_tenant(tenant).filter(entry=entry).delete()
+    """Replace the stored suggestions (each entry's own side's) and the runs
+    of a batch of entries: ``ranked`` holds each entry with its local
+    suggestions and, when the tenant is in a province network, its network
+    ones (else None: its network rows are left alone). A fixed number of
+    statements whatever the batch's size (one DELETE and one INSERT per
+    table, one upsert of the runs), so a tenant of 100,000 entries is
+    stored in minutes. Returns the local rows."""
+    if not ranked:
+        return []
+    entries = [entry for entry, _local, _network in ranked]
+    demands = [e.id for e in entries if e.kind == EntryKind.DEMAND]
+    achievements = [e.id for e in entries if e.kind == EntryKind.ACHIEVEMENT]
+    Match.objects.for_tenant(tenant).filter(
+        Q(source=EntryKind.DEMAND, demand_id__in=demands)
+        | Q(source=EntryKind.ACHIEVEMENT, achievement_id__in=achievements)
+    ).delete()
+    rows = Match.objects.bulk_create(
+        [_match_row(tenant, entry, s, now) for entry, local, _network in ranked for s in local]
+    )
+    networked = [(entry, network) for entry, _local, network in ranked if network is not None]
+    if networked:
+        NetworkMatch.objects.for_tenant(tenant).filter(
+            entry_id__in=[entry.id for entry, _network in networked]
+        ).delete()
         NetworkMatch.objects.bulk_create(
             [
                 NetworkMatch(
@@ -248,11 +269,15 @@ def _store(
                     computed_at=now,
                     **_scored(s),
                 )
+                for entry, network in networked
                 for s in network
             ]
         )
-    MatchRun.objects.update_or_create(
-        tenant=tenant, entry=entry, defaults={"computed_at": now, "candidates": candidates}
+    MatchRun.objects.bulk_create(
+        [MatchRun(tenant=tenant, entry=e, computed_at=now, candidates=candidates) for e in entries],
+        update_conflicts=True,
+        unique_fields=["tenant", "entry"],
+        update_fields=["computed_at", "candidates"],
     )
     return rows
 
@@ -273,29 +298,23 @@ class _Indexes:
 
     def store(self, *, tenant: Tenant, entries: Sequence[Entry], now: dt.datetime) -> list:
         """Rank and store each entry's suggestions; returns the local rows."""
-        rows = []
+        excluded = _not_relevant(tenant, entries)
+        elsewhere = _network_not_relevant(tenant, entries) if self.network is not None else {}
+        ranked = []
         for entry, item in zip(entries, _entry_items(entries), strict=True):
-            excluded = _not_relevant(tenant, entry)
-            local = engine.rank(item, self.local, not_relevant=excluded, limit=_limit())
+            local = engine.rank(item, self.local, not_relevant=excluded[entry.id], limit=_limit())
             network = (
                 None
                 if self.network is None
                 else engine.rank(
                     item,
                     self.network,
-                    not_relevant=_network_not_relevant(tenant, entry),
+                    not_relevant=elsewhere[entry.id],
                     limit=_limit(),
                 )
             )
-            rows += _store(
-                tenant=tenant,
-                entry=entry,
-                suggestions=local,
-                network=network,
-                candidates=self.size,
-                now=now,
-            )
-        return rows
+            ranked.append((entry, local, network))
+        return _store(tenant=tenant, ranked=ranked, candidates=self.size, now=now)
 
 
 def matches_for(*, tenant: Tenant, entry: Entry, now: dt.datetime | None = None) -> list[Match]:
@@ -308,9 +327,7 @@ def matches_for(*, tenant: Tenant, entry: Entry, now: dt.datetime | None = None)
         entry = _entries(tenant).select_for_update(of=("self",)).get(pk=entry.pk)
         if not matchable(entry):
             if entry.kind in MATCHED_KINDS:
-                return _store(
-                    tenant=tenant, entry=entry, suggestions=[], network=[], candidates=0, now=now
-                )
+                return _store(tenant=tenant, ranked=[(entry, [], [])], candidates=0, now=now)
             return []
         indexes = _Indexes(tenant=tenant, side=entry.kind)
         return indexes.store(tenant=tenant, entries=[entry], now=now)
