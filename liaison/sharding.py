@@ -171,7 +171,7 @@ class ReplaceUniqueConstraint(Operation):
     concurrently before the old one goes, so the rule never lapses; on
     SQLite Django's own table rebuild does it."""
 
-    reversible = False
+    reversible = True
 
     def __init__(self, model_name: str, old_name: str, constraint):
         self.model_name = model_name
@@ -205,6 +205,15 @@ class ReplaceUniqueConstraint(Operation):
             app_label, schema_editor, from_state, to_state
         )
         schema_editor.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {self.old_name}")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        # the old rule back first, then the tenant one goes (never lapses)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        old = to_state.models[app_label, self.model_name.lower()].get_constraint_by_name(
+            self.old_name
+        )
+        schema_editor.add_constraint(model, old)
+        schema_editor.remove_constraint(model, self.constraint)
 
     def describe(self):
         return f"Replace {self.old_name} by {self.constraint.name} on {self.model_name}"
@@ -378,7 +387,7 @@ class DropUniqueTogether(Operation):
     constraint by its columns in the catalog when it runs, so ``sqlmigrate``
     (the migration linter's, on an empty database) needs no table to read."""
 
-    reversible = False
+    reversible = True
 
     def __init__(self, model_name: str, columns: tuple[str, ...]):
         _identifiers(*columns)
@@ -411,6 +420,10 @@ class DropUniqueTogether(Operation):
             "END IF; END $$",
             params=None,  # no interpolation: the text holds format()'s %I
         )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        schema_editor.alter_unique_together(model, set(), model._meta.unique_together)
 
     def describe(self):
         return f"Drop unique_together {self.columns} of {self.model_name}"
