@@ -93,7 +93,24 @@ class Match(_Suggestion):
         return f"{self.demand_id} ↔ {self.achievement_id or self.reference_id} ({self.score})"
 
 
-class MatchFeedback(TenantOwnedModel):
+class _Feedback(TenantOwnedModel):
+    """What every verdict on a suggestion holds: the verdict, who and when."""
+
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        abstract = True
+
+
+class MatchFeedback(_Feedback):
     """An officer's verdict on a pair: "not relevant" keeps the pair out of
     the suggestions of both sides from then on."""
 
@@ -116,15 +133,6 @@ class MatchFeedback(TenantOwnedModel):
         related_name="+",
         verbose_name=_("expert or platform"),
     )
-    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"))
 
     class Meta:
         ordering = ["tenant", "-at", "id"]
@@ -214,7 +222,7 @@ class NetworkMatch(_Suggestion):
         return f"{self.entry_id} ↔ network {self.published_id} ({self.score})"
 
 
-class NetworkFeedback(TenantOwnedModel):
+class NetworkFeedback(_Feedback):
     """An officer's verdict on a suggestion from the province network: one
     of the tenant's own entries and an item another member published. "Not
     relevant" keeps the item out of that entry's network suggestions from
@@ -229,15 +237,6 @@ class NetworkFeedback(TenantOwnedModel):
         related_name="+",
         verbose_name=_("published item"),
     )
-    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"))
 
     class Meta:
         ordering = ["tenant", "-at", "id"]
