@@ -237,10 +237,17 @@ def pair_sides(membership) -> set[int]:
     """The ids of both sides of the pairs in the member's area: what they may
     link in an event or a conversion though one side may be out of their
     reach (the ledgers' ``LINKABLE`` hook). Read once into a set: nested
-    into the form's query it would be too deep for SQLite's parser."""
+    into the form's query it would be too deep for SQLite's parser. Kept on
+    the membership (one request's), since a form or a serializer asks once
+    per linked id."""
     if membership.reads_all:
         return set()  # they may link any entry already
-    rows = (
-        pairs_in_area(membership=membership).order_by().values_list("demand_id", "achievement_id")
-    )
-    return {i for pair in rows for i in pair}
+    cached = getattr(membership, "_pair_sides", None)
+    if cached is None:
+        rows = (
+            pairs_in_area(membership=membership)
+            .order_by()
+            .values_list("demand_id", "achievement_id")
+        )
+        cached = membership._pair_sides = {i for pair in rows for i in pair}
+    return cached

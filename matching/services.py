@@ -43,12 +43,14 @@ def _limit() -> int:
 # --- rows → items ----------------------------------------------------------------------
 
 
-def _officer_districts(entry_ids: Sequence[int]) -> dict[int, str]:
+def _officer_districts(tenant_id: int, entry_ids: Sequence[int]) -> dict[int, str]:
     """Each entry's district by its credited officers: the first (by
     officer id) that has one."""
     out: dict[int, str] = {}
     rows = (
-        Credit.objects.filter(entry_id__in=entry_ids, officer__district__isnull=False)
+        Credit.objects.filter(
+            tenant_id=tenant_id, entry_id__in=entry_ids, officer__district__isnull=False
+        )
         .order_by("entry_id", "officer_id")
         .values_list("entry_id", "officer__district__code")
     )
@@ -62,7 +64,11 @@ def _entry_items(entries: Sequence[Entry], *, officer_districts: bool = True) ->
     ``expert`` and their districts selected). The district is the
     enterprise's (demand) or the expert's (achievement), else the first
     credited officer's."""
-    by_officer = _officer_districts([e.id for e in entries]) if officer_districts else {}
+    by_officer = (
+        _officer_districts(entries[0].tenant_id, [e.id for e in entries])
+        if officer_districts and entries
+        else {}
+    )
     items = []
     for e in entries:
         ref = e.enterprise if e.kind == EntryKind.DEMAND else e.expert
@@ -415,6 +421,14 @@ def rematch_for_published(*, item: PublishedItem) -> int:
     return done
 
 
+def _may_judge(membership: Membership, verdict: str) -> None:
+    """The checks every verdict on a suggestion passes: the role, the word."""
+    if membership.role not in FEEDBACK_ROLES:
+        raise PermissionDenied(_("Your role does not give feedback on matches."))
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": _("Say “not_relevant”.")})
+
+
 def match_feedback_record(
     *,
     tenant: Tenant,
@@ -427,10 +441,7 @@ def match_feedback_record(
     """Record that a demand and an achievement do not go together: the pair
     leaves both sides' suggestions now, and each side is matched again
     after commit to fill its list. Returns the feedback and whether it is new."""
-    if membership.role not in FEEDBACK_ROLES:
-        raise PermissionDenied(_("Your role does not give feedback on matches."))
-    if verdict not in Verdict.values:
-        raise ValidationError({"verdict": _("Say “not_relevant”.")})
+    _may_judge(membership, verdict)
     if demand.kind != EntryKind.DEMAND:
         raise ValidationError({"demand": _("This is not a demand.")})
     if achievement.kind != EntryKind.ACHIEVEMENT:
@@ -466,10 +477,7 @@ def network_feedback_record(
     tenant's entry: the item leaves the entry's network suggestions now and
     the entry is matched again after commit to fill its list. Returns the
     feedback and whether it is new."""
-    if membership.role not in FEEDBACK_ROLES:
-        raise PermissionDenied(_("Your role does not give feedback on matches."))
-    if verdict not in Verdict.values:
-        raise ValidationError({"verdict": _("Say “not_relevant”.")})
+    _may_judge(membership, verdict)
     with transaction.atomic():
         feedback, created = NetworkFeedback.objects.get_or_create(
             tenant=tenant,

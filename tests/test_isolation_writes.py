@@ -502,7 +502,17 @@ BODIES["api:match-feedback"] = [
             "verdict": "not_relevant",
         },
         ("demand", "achievement"),
-    )
+    ),
+    # a suggestion from the province network: the tenant's demand and the
+    # published item of another member (the related ids are swapped in)
+    Body(
+        lambda w: {
+            "demand": w.network_match.entry_id,
+            "published": w.network_match.published_id,
+            "verdict": "not_relevant",
+        },
+        ("demand", "published"),
+    ),
 ]
 
 #: (url name, related field) -> why the sweep expects a refusal that the code

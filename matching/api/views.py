@@ -106,7 +106,10 @@ class MatchFeedbackView(TenantScopedAPIView):
         request=MatchFeedbackSerializer,
         responses={
             201: OpenApiResponse(description="recorded"),
-            200: OpenApiResponse(description="already recorded"),
+            200: OpenApiResponse(
+                description="a local pair already recorded (a network item, once judged, is no "
+                "longer a suggestion: a repeat answers 404)"
+            ),
             400: OpenApiResponse(description="bad body, or not a demand and an achievement"),
             403: OpenApiResponse(description="a role that does not give feedback"),
             404: OpenApiResponse(
