@@ -223,10 +223,24 @@ class ReplaceUniqueConstraint(Operation):
         return f"{self.model_name.lower()}_{self.constraint.name}"
 
 
+def fill_trigger_name(table: str) -> str:
+    """The BEFORE INSERT trigger (and its function) that fills a child row's
+    ``tenant_id`` from its parent."""
+    return f"{table}_fill_tenant"[:63]
+
+
 class BackfillTenant(Operation):
     """Fill a child table's new ``tenant_id`` from its parent, where it is
     still NULL (so a backfill run by hand in batches beforehand, as
     docs/SCALING.md advises on a large table, leaves nothing to do here).
+
+    On PostgreSQL it first installs a ``BEFORE INSERT`` trigger that fills a
+    new row's NULL ``tenant_id`` from its parent, in the migration's own
+    transaction, so no row escapes the backfill: during a rolling upgrade
+    the previous release goes on inserting children without ``tenant_id``
+    (it does not know the column) until its processes stop, also after the
+    later ``SetNotNull``. The trigger stays (a row Django writes already
+    carries its tenant: the trigger then reads nothing).
 
     The audit log's row triggers keep quiet (``audit.context.purging``: a
     schema change is no user's change), and the
@@ -275,6 +289,17 @@ class BackfillTenant(Operation):
                 f"'audit_append_only' AND tgrelid = '{t}'::regclass) THEN "
                 f"ALTER TABLE {t} {{}} TRIGGER audit_append_only; END IF; END $$"
             )
+            fill = fill_trigger_name(t)
+            schema_editor.execute(
+                f"CREATE OR REPLACE FUNCTION {fill}() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
+                f"BEGIN IF NEW.tenant_id IS NULL THEN "
+                f"SELECT p.tenant_id INTO NEW.tenant_id FROM {p} AS p WHERE p.id = NEW.{c}; "
+                f"END IF; RETURN NEW; END $$"
+            )
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {fill} ON {t}")
+            schema_editor.execute(
+                f"CREATE TRIGGER {fill} BEFORE INSERT ON {t} FOR EACH ROW EXECUTE FUNCTION {fill}()"
+            )
             if self.append_only:
                 schema_editor.execute(toggle.format("DISABLE"))
             schema_editor.execute(
@@ -285,7 +310,11 @@ class BackfillTenant(Operation):
                 schema_editor.execute(toggle.format("ENABLE"))
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        pass  # the column goes with the field
+        # the column goes with the field; the trigger that names it first
+        if _pg(schema_editor):
+            fill = fill_trigger_name(self.table)
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {fill} ON {self.table}")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {fill}()")
 
     def describe(self):
         return f"Fill {self.table}.tenant_id from {self.parent}"

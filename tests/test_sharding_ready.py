@@ -355,3 +355,67 @@ def test_a_child_row_in_another_tenant_than_its_parent_is_refused(world, other_w
             cursor.execute("SET CONSTRAINTS ledgers_credit_entry_id_tenant_fk IMMEDIATE")
         Credit.objects.create(tenant=other_world.tenant, entry=entry, officer=officer)
     assert "ledgers_credit_entry_id_tenant_fk" in str(caught.value)
+
+
+#: Every child table that took a tenant_id from its parent (the BackfillTenant
+#: operations of the migrations): (table, parent column, parent table).
+CHILD_TABLES = {
+    ("duties_attendance", "training_id", "duties_training"),
+    ("ledgers_credit", "entry_id", "ledgers_entry"),
+    ("ledgers_evidence", "entry_id", "ledgers_entry"),
+    ("ledgers_entryevent", "entry_id", "ledgers_entry"),
+    ("ledgers_entry_matched", "from_entry_id", "ledgers_entry"),
+    ("roster_nominationtransition", "nomination_id", "roster_nomination"),
+    ("roster_officer_host_units", "officer_id", "roster_officer"),
+    ("roster_officergroup_members", "officergroup_id", "roster_officergroup"),
+    ("roster_officergroup_host_units", "officergroup_id", "roster_officergroup"),
+    ("roster_districtuserobjectpermission", "content_object_id", "roster_district"),
+    ("roster_unituserobjectpermission", "content_object_id", "roster_unit"),
+}
+
+
+def test_every_backfilled_child_table_is_listed():
+    from liaison.sharding import BackfillTenant
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    found = {
+        (op.table, op.column, op.parent)
+        for migration in loader.disk_migrations.values()
+        for op in migration.operations
+        if isinstance(op, BackfillTenant)
+    }
+    assert found == CHILD_TABLES
+
+
+@on_postgres
+def test_every_child_table_fills_its_tenant_on_insert():
+    """During a rolling upgrade the previous release still inserts children
+    without tenant_id (it does not know the column), also once the column is
+    NOT NULL: each child table's BEFORE INSERT trigger takes the parent's."""
+    from liaison.sharding import fill_trigger_name
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE '%%_fill_tenant' AND NOT t.tgisinternal"
+        )
+        triggers = set(cursor.fetchall())
+    assert triggers == {(table, fill_trigger_name(table)) for table, _c, _p in CHILD_TABLES}
+
+
+@on_postgres
+def test_a_credit_inserted_without_its_tenant_takes_the_entrys(world):
+    """The previous release's INSERT, as it was: no tenant_id column named."""
+    from ledgers.models import Credit
+
+    entry = world.entries["case"]
+    officer = world.officers[next(iter(world.officers))]
+    Credit.objects.filter(entry=entry).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledgers_credit (entry_id, officer_id) VALUES (%s, %s) RETURNING tenant_id",
+            [entry.pk, officer.pk],
+        )
+        (tenant_id,) = cursor.fetchone()
+    assert tenant_id == world.tenant.pk
+    assert Credit.objects.get(entry=entry).tenant_id == world.tenant.pk
