@@ -34,6 +34,8 @@ import hashlib
 
 from django.db.migrations.operations.base import Operation
 
+from liaison.migration_operations import _concurrently
+
 
 def _pg(schema_editor) -> bool:
     return schema_editor.connection.vendor == "postgresql"
@@ -84,7 +86,7 @@ class AddCompositeUnique(Operation):
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if not _pg(schema_editor):
+        if not _concurrently(schema_editor):
             return
         cols = ", ".join(self.columns)
         schema_editor.execute(
@@ -163,64 +165,6 @@ def declared(loader) -> tuple[set[tuple], set[tuple]]:
             elif isinstance(operation, AddCompositeForeignKey):
                 fks.add((operation.table, operation.column, operation.target))
     return uniques, fks
-
-
-class ReplaceUniqueConstraint(Operation):
-    """Replace a model's unique constraint ``old_name`` by ``constraint`` (one
-    that includes the tenant). On PostgreSQL the new one is built
-    concurrently before the old one goes, so the rule never lapses; on
-    SQLite Django's own table rebuild does it."""
-
-    reversible = True
-
-    def __init__(self, model_name: str, old_name: str, constraint):
-        self.model_name = model_name
-        self.old_name = old_name
-        self.constraint = constraint
-
-    def deconstruct(self):
-        kwargs = {
-            "model_name": self.model_name,
-            "old_name": self.old_name,
-            "constraint": self.constraint,
-        }
-        return (self.__class__.__qualname__, [], kwargs)
-
-    def state_forwards(self, app_label, state):
-        state.remove_constraint(app_label, self.model_name.lower(), self.old_name)
-        state.add_constraint(app_label, self.model_name.lower(), self.constraint)
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        model = to_state.apps.get_model(app_label, self.model_name)
-        old = from_state.models[app_label, self.model_name.lower()].get_constraint_by_name(
-            self.old_name
-        )
-        if not _pg(schema_editor):
-            schema_editor.remove_constraint(model, old)
-            schema_editor.add_constraint(model, self.constraint)
-            return
-        table = model._meta.db_table
-        columns = tuple(model._meta.get_field(f).column for f in self.constraint.fields)
-        AddCompositeUnique(table, columns, name=self.constraint.name).database_forwards(
-            app_label, schema_editor, from_state, to_state
-        )
-        schema_editor.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {self.old_name}")
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        # the old rule back first, then the tenant one goes (never lapses)
-        model = to_state.apps.get_model(app_label, self.model_name)
-        old = to_state.models[app_label, self.model_name.lower()].get_constraint_by_name(
-            self.old_name
-        )
-        schema_editor.add_constraint(model, old)
-        schema_editor.remove_constraint(model, self.constraint)
-
-    def describe(self):
-        return f"Replace {self.old_name} by {self.constraint.name} on {self.model_name}"
-
-    @property
-    def migration_name_fragment(self):
-        return f"{self.model_name.lower()}_{self.constraint.name}"
 
 
 def fill_trigger_name(table: str) -> str:
@@ -374,7 +318,9 @@ class SetNotNull(Operation):
 class AddUniqueConstraint(Operation):
     """Django's ``AddConstraint`` for an unconditional unique constraint,
     built concurrently on PostgreSQL (:class:`AddCompositeUnique`); elsewhere
-    Django's own."""
+    Django's own. Like every concurrent operation it refuses to run inside a
+    transaction on every database (``atomic = False`` on the migration), so
+    a migration that forgets it fails on SQLite too."""
 
     reversible = True
 
@@ -391,7 +337,7 @@ class AddUniqueConstraint(Operation):
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         model = to_state.apps.get_model(app_label, self.model_name)
-        if not _pg(schema_editor):
+        if not _concurrently(schema_editor):
             schema_editor.add_constraint(model, self.constraint)
             return
         columns = tuple(model._meta.get_field(f).column for f in self.constraint.fields)
@@ -409,6 +355,49 @@ class AddUniqueConstraint(Operation):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_{self.constraint.name}"
+
+
+class ReplaceUniqueConstraint(AddUniqueConstraint):
+    """Replace a model's unique constraint ``old_name`` by ``constraint`` (one
+    that includes the tenant): the new one is added as
+    :class:`AddUniqueConstraint` does, then the old one goes, so the rule
+    never lapses."""
+
+    def __init__(self, model_name: str, old_name: str, constraint):
+        super().__init__(model_name, constraint)
+        self.old_name = old_name
+
+    def deconstruct(self):
+        kwargs = {
+            "model_name": self.model_name,
+            "old_name": self.old_name,
+            "constraint": self.constraint,
+        }
+        return (self.__class__.__qualname__, [], kwargs)
+
+    def state_forwards(self, app_label, state):
+        state.remove_constraint(app_label, self.model_name.lower(), self.old_name)
+        super().state_forwards(app_label, state)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        old = from_state.models[app_label, self.model_name.lower()].get_constraint_by_name(
+            self.old_name
+        )
+        schema_editor.remove_constraint(model, old)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        # the old rule back first, then the tenant one goes (never lapses)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        old = to_state.models[app_label, self.model_name.lower()].get_constraint_by_name(
+            self.old_name
+        )
+        schema_editor.add_constraint(model, old)
+        schema_editor.remove_constraint(model, self.constraint)
+
+    def describe(self):
+        return f"Replace {self.old_name} by {self.constraint.name} on {self.model_name}"
 
 
 class DropUniqueTogether(Operation):

@@ -178,3 +178,56 @@ def test_the_list_indexes_are_valid():
             assert gone[table] not in present
     for name in set().union(*names.values()):
         assert _valid_on_postgres(name) in (True, None)
+
+
+# --- the sharding operations that build concurrently (liaison/sharding.py) ---------------
+
+UNIQUE_WEIGHT = models.UniqueConstraint(fields=["weight"], name="pony_weight_uniq")
+UNIQUE_BOTH = models.UniqueConstraint(fields=["pink", "weight"], name="pony_pink_weight_uniq")
+
+
+def _uniques() -> dict[str, list[str]]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
+    return {
+        name: c["columns"]
+        for name, c in constraints.items()
+        if c["unique"] and not c["primary_key"] and name.startswith("pony_")
+    }
+
+
+def _sharding_operations():
+    from liaison.sharding import AddCompositeUnique, AddUniqueConstraint, ReplaceUniqueConstraint
+
+    return [
+        AddCompositeUnique(TABLE, ("pink", "weight"), name="pony_pink_weight_uniq"),
+        AddUniqueConstraint("pony", UNIQUE_WEIGHT),
+        ReplaceUniqueConstraint("pony", "pony_weight_uniq", UNIQUE_BOTH),
+    ]
+
+
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["composite", "add", "replace"])
+def test_the_sharding_operations_are_refused_inside_a_transaction_on_every_database(pony, index):
+    from liaison.sharding import AddUniqueConstraint
+
+    operation = _sharding_operations()[index]
+    state = pony
+    if index == 2:
+        state, _ = _run(AddUniqueConstraint("pony", UNIQUE_WEIGHT), pony)
+    with pytest.raises(NotSupportedError, match="set atomic = False"):
+        _run(operation, state, atomic=True)
+
+
+def test_replace_unique_constraint_forwards_and_backwards(pony):
+    from liaison.sharding import AddUniqueConstraint, ReplaceUniqueConstraint
+
+    single, _ = _run(AddUniqueConstraint("pony", UNIQUE_WEIGHT), pony)
+    assert _uniques() == {"pony_weight_uniq": ["weight"]}
+    replace = ReplaceUniqueConstraint("pony", "pony_weight_uniq", UNIQUE_BOTH)
+    both, _ = _run(replace, single)
+    assert _uniques() == {"pony_pink_weight_uniq": ["pink", "weight"]}
+    assert [c.name for c in both.models[APP, "pony"].options["constraints"]] == [
+        "pony_pink_weight_uniq"
+    ]
+    _run(replace, single, backwards=True)
+    assert _uniques() == {"pony_weight_uniq": ["weight"]}
