@@ -331,3 +331,19 @@ def test_the_migrations_check_reconnects_within_the_timeout_too():
         executor.return_value.migration_plan.return_value = []
         assert health.check_migrations() == "ok"
     assert [params["connect_timeout"] for params in connects] == [3]
+
+
+@pytest.mark.django_db
+def test_a_dead_database_is_not_waited_for_twice(client):
+    """The migrations are read from the database: once its check failed,
+    /readyz answers at once instead of trying to connect a second time."""
+    with (
+        _database_down(),
+        mock.patch.object(health, "MigrationExecutor") as executor,
+        mock.patch.object(health, "_connect_within") as connect,
+    ):
+        status, body, _response = _get(client, "/readyz")
+    assert (status, body) == (503, {**ALL_OK, "database": "failed", "migrations": "failed"})
+    assert executor.call_count == 0
+    # the database check's own connect only (PostgreSQL), not the migrations'
+    assert connect.call_count == (1 if health.connection.vendor == "postgresql" else 0)
