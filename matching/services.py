@@ -120,13 +120,15 @@ def matchable(entry: Entry) -> bool:
     )
 
 
-def candidates_of(*, tenant: Tenant, side: str) -> list[engine.Item]:
+def candidates_of(*, tenant: Tenant, side: str, libraries: bool = True) -> list[engine.Item]:
     """The tenant's items a query of ``side`` is matched against: for a
-    demand the verified achievements and the expert and platform libraries;
-    for an achievement the verified valid demands."""
+    demand the verified achievements and (``libraries``) the expert and
+    platform libraries; for an achievement the verified valid demands."""
     verified = _entries(tenant).filter(status=EntryStatus.VERIFIED).order_by("id")
     if side == EntryKind.DEMAND:
         items = _entry_items(list(verified.filter(kind=EntryKind.ACHIEVEMENT)))
+        if not libraries:
+            return items
         refs = (
             Reference.objects.for_tenant(tenant)
             .filter(library__in=list(LIBRARY_SIDES))
@@ -409,7 +411,8 @@ def rematch_for_published(*, item: PublishedItem) -> int:
     for member in members.exclude(tenant=item.tenant_id).select_related("tenant"):
         tenant = member.tenant
         side = EntryKind.ACHIEVEMENT if entry.kind == EntryKind.DEMAND else EntryKind.DEMAND
-        entries = [c for c in candidates_of(tenant=tenant, side=entry.kind) if c.side == side]
+        # the member's entries only: a published item never meets a library
+        entries = candidates_of(tenant=tenant, side=entry.kind, libraries=False)
         ids = [s.item.id for s in engine.rank_items(query, entries, limit=_limit())]
         targets = list(_entries(tenant).filter(pk__in=ids).order_by("pk"))
         if targets:

@@ -233,3 +233,30 @@ def test_network_feedback_in_the_api(pair, world, other_world):
     assert NetworkFeedback.objects.count() == 1 and NetworkMatch.objects.count() == 0
     # the suggestion is gone, so a repeat finds nothing to judge
     assert world.api("admin").post(url, body, format="json").status_code == 404
+
+
+def test_a_published_demand_is_matched_against_the_members_entries_only(pair, world, other_world):
+    """rematch_for_published ranks the item among the other member's opposite
+    entries: a published demand meets achievements, never the member's
+    expert or platform library (read no more to be dropped)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ledgers.models import Reference
+    from matching.services import rematch_for_published
+
+    _demand, lithium, _hidden = pair
+    Reference.objects.create(
+        tenant=other_world.tenant, library="expert", name="锂电池隔膜专家", field="新能源"
+    )
+    wanted = _verified(world, "demand", "锂电池正极材料产业化", **DEMAND)
+    item = network_services.item_publish(
+        tenant=world.tenant, membership=_m(world, "admin"), entry=wanted
+    )
+    NetworkMatch.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        assert rematch_for_published(item=item) == 2  # beta's two lithium achievements
+    assert not [q for q in queries.captured_queries if 'FROM "ledgers_reference"' in q["sql"]]
+    assert set(NetworkMatch.objects.values_list("entry_id", "published_id")) >= {
+        (lithium.pk, item.pk)
+    }
