@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncDay
 from django.utils.translation import gettext as _
 
 from accounts.models import Tenant
@@ -173,8 +174,19 @@ def pairs_in_area(*, membership) -> QuerySet[Match]:
     )
 
 
+#: The feeds' order: the newest day first (Asia/Shanghai), the strongest
+#: pairs first within a day. Ordered by the time alone, the weak pairs of one
+#: entry matched again a minute later (after a "not relevant", say) sat above
+#: the day's strong ones.
+FEED_ORDER = (
+    TruncDay("computed_at").desc(),  # in the current time zone (TIME_ZONE)
+    "-score",
+    "-id",
+)
+
+
 def match_feed(*, membership, query: str = "") -> QuerySet[Match]:
-    """The pairs in the member's area (:func:`pairs_in_area`), newest first,
+    """The pairs in the member's area (:func:`pairs_in_area`), newest day first,
     each pair once (both sides' stored rows of a pair are one suggestion).
     ``query`` searches both titles."""
     from django.db.models import Exists, OuterRef
@@ -194,7 +206,7 @@ def match_feed(*, membership, query: str = "") -> QuerySet[Match]:
     return (
         pairs.exclude(Exists(twin))
         .select_related("demand__enterprise", "achievement")
-        .order_by("-computed_at", "-score", "-id")
+        .order_by(*FEED_ORDER)
     )
 
 
@@ -205,9 +217,9 @@ def network_feed(*, membership, query: str = "", limit: int = 20) -> list[Networ
     searches both titles. Empty when the tenant is not an active member."""
     rows = network_pairs(membership=membership, query=query)
     return list(
-        rows.select_related("entry", "published__entry", "published__tenant").order_by(
-            "-computed_at", "-score", "-id"
-        )[:limit]
+        rows.select_related("entry", "published__entry", "published__tenant").order_by(*FEED_ORDER)[
+            :limit
+        ]
     )
 
 

@@ -260,3 +260,34 @@ def test_a_published_demand_is_matched_against_the_members_entries_only(pair, wo
     assert set(NetworkMatch.objects.values_list("entry_id", "published_id")) >= {
         (lithium.pk, item.pk)
     }
+
+
+def test_the_network_feed_shows_the_newest_day_first_and_the_strongest_first_within_it(
+    pair, world, other_world
+):
+    """A weak pair of an entry matched again a minute later no longer sits
+    above the day's strong ones; yesterday's pairs come after today's (days
+    in Asia/Shanghai: 23:30 UTC is the next morning there)."""
+    from matching.selectors import network_feed
+
+    demand, lithium, hidden = pair
+    items = [
+        network_services.item_publish(
+            tenant=other_world.tenant, membership=_m(other_world, "admin"), entry=e
+        )
+        for e in (lithium, hidden)
+    ]
+    other = _verified(world, "demand", "锂电池回收", **DEMAND)
+    NetworkMatch.objects.all().delete()
+    rows = [  # (entry, item, score, computed_at UTC)
+        (demand, items[0], "0.9000", "2026-11-30T23:30:00Z"),  # 12-01 07:30 in Shanghai
+        (other, items[0], "0.4500", "2026-12-01T02:00:00Z"),  # later that day, weak
+        (demand, items[1], "0.7000", "2026-12-01T01:00:00Z"),
+        (other, items[1], "0.9500", "2026-11-30T15:00:00Z"),  # 11-30 23:00 in Shanghai
+    ]
+    for entry, item, score, at in rows:
+        NetworkMatch.objects.create(
+            tenant=world.tenant, entry=entry, published=item, score=score, computed_at=at
+        )
+    feed = network_feed(membership=_m(world, "admin"))
+    assert [str(m.score) for m in feed] == ["0.9000", "0.7000", "0.4500", "0.9500"]
