@@ -177,14 +177,15 @@ def current_mb() -> float:
     return float("nan")
 
 
-def measure(name: str, fn, repeat: int, keep=None) -> dict:
+def measure(name: str, fn, repeat: int, keep=None, *, warm_up: bool = True) -> dict:
     """One warm-up run, then the best of ``repeat``; RSS before and peak RSS
     during the step. ``keep`` (if given) is applied to the last run's value,
     after the peak RSS is read, and its result kept as ``value``."""
     gc.collect()
     before = current_mb()
     per_step = reset_peak()
-    fn()  # warm-up
+    if warm_up:
+        fn()
     times = []
     value = None
     for _ in range(repeat):
@@ -306,6 +307,11 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile one ranking run")
     parser.add_argument("--profile-lines", type=int, default=25)
     parser.add_argument(
+        "--recompute-once",
+        action="store_true",
+        help="run the recompute (3.7 min and 4 GB at L) once, without a warm-up",
+    )
+    parser.add_argument(
         "--finalise",
         action="store_true",
         help="also time scoring.services.ranking_finalize once, rolled back",
@@ -417,6 +423,9 @@ def main(argv=None) -> int:
     print(f"Best of {args.repeat} after one warm-up:")
     results, finalised = {}, None
     for key, (name, fn, keep) in steps.items():
+        if key == "recompute" and args.recompute_once:
+            results[key] = measure(name, fn, 1, keep, warm_up=False)
+            continue
         results[key] = measure(name, fn, args.repeat, keep)
         if key == "ranking" and args.finalise:
             # before the recompute step, whose freed memory Python keeps
