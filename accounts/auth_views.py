@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -37,6 +38,7 @@ from . import lockout
 from .api.authentication import token_expired, token_expires_at
 from .forms import LoginForm, OtpForm
 from .mfa import (
+    ENROL,
     mfa_confirm,
     mfa_device,
     mfa_disable,
@@ -46,6 +48,7 @@ from .mfa import (
     mfa_secret,
     mfa_setup,
     mfa_verify,
+    operator_lacks,
 )
 from .models import User
 from .services import api_token_revoke, user_end_sessions
@@ -68,6 +71,23 @@ def mfa_enrolment_redirect(request):
         _("This programme requires two-factor sign-in for your role. Turn it on to continue."),
     )
     return redirect(f"{reverse('two-factor')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def operator_redirect(request):
+    """The platform's pages and the admin site for a superuser who lacks
+    something (:func:`accounts.mfa.operator_lacks`): to the two-factor page
+    to turn it on, or signed out and back to the sign-in, which asks for the
+    code; then back. None when nothing is missing."""
+    lacks = operator_lacks(user=request.user)
+    if lacks is None:
+        return None
+    query = urlencode({"next": request.get_full_path()})
+    if lacks == ENROL:
+        messages.warning(request, _("Turn on two-factor sign-in before you manage the platform."))
+        return redirect(f"{reverse('two-factor')}?{query}")
+    auth_logout(request)
+    messages.warning(request, _("Sign in again with your two-factor code to manage the platform."))
+    return redirect(f"{reverse('login')}?{query}")
 
 
 class LoginView(auth_views.LoginView):
@@ -252,7 +272,8 @@ class TwoFactorView(LoginRequiredMixin, TemplateView):
         if form.is_valid():
             try:
                 if action == "confirm":
-                    mfa_confirm(user=request.user, otp=form.cleaned_data["otp"])
+                    device = mfa_confirm(user=request.user, otp=form.cleaned_data["otp"])
+                    otp_login(request, device)  # the code was just given: this session is verified
                 else:
                     mfa_disable(user=request.user, otp=form.cleaned_data["otp"])
             except ValidationError as exc:

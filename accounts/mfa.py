@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 
 import segno
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,6 +33,26 @@ def mfa_device(*, user: User) -> TOTPDevice | None:
 
 def mfa_enabled(*, user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+#: What a superuser may still lack (:func:`operator_lacks`).
+ENROL, VERIFY = "enrol", "verify"
+
+
+def operator_lacks(*, user) -> str | None:
+    """What a superuser (the platform operator: /platform/ and /admin/, who
+    can suspend and delete every tenant) still lacks before using those
+    powers: ``"enrol"`` without two-factor sign-in, ``"verify"`` when this
+    session signed in without giving its code; None when nothing is missing,
+    for anyone else, and for ``MFA_EXEMPT_USERNAMES`` (the demo's).
+    ``user`` is the request's (django-otp's middleware says whether it is
+    verified)."""
+    if not user.is_superuser or user.username in settings.MFA_EXEMPT_USERNAMES:
+        return None
+    if not mfa_enabled(user=user):
+        return ENROL
+    verified = getattr(user, "is_verified", None)
+    return None if verified is not None and verified() else VERIFY
 
 
 def mfa_pending(*, user: User) -> TOTPDevice | None:

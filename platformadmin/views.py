@@ -6,8 +6,6 @@ does not exist."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,7 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from accounts.mfa import mfa_enabled
+from accounts.auth_views import operator_redirect
 from accounts.models import Tenant
 from liaison.forms import apply_service_errors
 
@@ -33,22 +31,14 @@ from .selectors import STATUS_FILTERS, purge_list, tenant_overview_list
 
 class PlatformAdminMixin:
     """Superusers only; everyone else gets 404. The operator can suspend and
-    delete every tenant, so they must have two-factor sign-in turned on
-    (the login then asks for a code): without it, the pages send them to
-    the enrolment page first (``MFA_EXEMPT_USERNAMES``: the demo's)."""
+    delete every tenant, so they must have two-factor sign-in turned on and
+    this session must have given its code (:func:`accounts.mfa.operator_lacks`;
+    ``MFA_EXEMPT_USERNAMES``: the demo's)."""
 
     def dispatch(self, request, *args, **kwargs):
         if not (request.user.is_authenticated and request.user.is_superuser):
             raise Http404(_("Not found."))
-        if request.user.username not in settings.MFA_EXEMPT_USERNAMES and not mfa_enabled(
-            user=request.user
-        ):
-            messages.warning(
-                request, _("Turn on two-factor sign-in before you manage the platform.")
-            )
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('two-factor')}?{query}")
-        return super().dispatch(request, *args, **kwargs)
+        return operator_redirect(request) or super().dispatch(request, *args, **kwargs)
 
 
 class TenantListView(PlatformAdminMixin, ListView):

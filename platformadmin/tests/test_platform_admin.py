@@ -57,8 +57,13 @@ PAGES = ("/platform/tenants/", "/platform/tenants/new/", "/platform/purges/")
 
 def test_the_operator_needs_two_factor_sign_in(client, db):
     """A superuser without two-factor is sent to the enrolment page, coming
-    back to the page asked for; with a confirmed device, the page opens."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    back to the page asked for; enrolling gives a code, so that session goes
+    on; with two-factor on, a session that signed in without a code is signed
+    out and sent to the sign-in, which asks for it, then back."""
+    import time_machine
+
+    from accounts.mfa import mfa_setup
+    from accounts.tests.test_two_factor import NOW, STEP, code_at
 
     ops = User.objects.create_superuser("ops", "ops@example.com", PASSWORD)
     client.force_login(ops)
@@ -68,9 +73,62 @@ def test_the_operator_needs_two_factor_sign_in(client, db):
         assert response["Location"] == f"/accounts/two-factor/?next={page.replace('/', '%2F')}"
     html = client.get("/accounts/two-factor/?next=/platform/tenants/").content.decode()
     assert "管理平台前，请先开启两步验证。" in html
-    TOTPDevice.objects.create(user=ops, name="default", confirmed=True)
+    with time_machine.travel(NOW, tick=False):
+        device = mfa_setup(user=ops)
+        enrolled = client.post(
+            "/accounts/two-factor/?next=/platform/tenants/",
+            {"action": "confirm", "otp": code_at(device, NOW)},
+        )
+    assert enrolled["Location"] == "/platform/tenants/"
     for page in PAGES:
         assert client.get(page).status_code == 200
+    # another session, signed in without the code (force_login: as /admin/'s
+    # password-only form did): signed out, sent to sign in again
+    client.logout()
+    client.force_login(ops)
+    response = client.get("/platform/purges/")
+    assert response["Location"] == "/accounts/login/?next=%2Fplatform%2Fpurges%2F"
+    assert "_auth_user_id" not in client.session
+    html = client.get(response["Location"]).content.decode()
+    assert "请使用两步验证码重新登录后再管理平台。" in html
+    later = NOW + STEP * 4
+    with time_machine.travel(later, tick=False):
+        step_one = client.post(response["Location"], {"username": "ops", "password": PASSWORD})
+        assert step_one["Location"] == "/accounts/login/code/"
+        signed_in = client.post("/accounts/login/code/", {"otp": code_at(device, later)})
+    assert signed_in["Location"] == "/platform/purges/"
+    assert client.get("/platform/purges/").status_code == 200
+
+
+def test_the_admin_site_signs_in_through_the_portal_and_asks_what_the_platform_asks(client, db):
+    """/admin/'s own login asked for a password alone: a superuser with
+    two-factor on got in (and into every tenant) without a code. It now
+    sends everyone to the portal's sign-in; an unverified session is sent
+    back there like on the platform pages; the demo's exempt operator and a
+    verified session reach the admin."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert client.get("/admin/login/?next=/admin/accounts/tenant/")["Location"] == (
+        "/accounts/login/?next=/admin/accounts/tenant/"
+    )
+    assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+    assert client.get("/admin/login/?next=/admin/")["Location"] == "/accounts/login/?next=/admin/"
+    ops = User.objects.create_superuser("ops", "ops@example.com", PASSWORD)
+    # the old way in: a password on /admin/login/ signs nobody in any more
+    client.post("/admin/login/", {"username": "ops", "password": PASSWORD, "next": "/admin/"})
+    assert "_auth_user_id" not in client.session
+    client.force_login(ops)
+    assert client.get("/admin/")["Location"] == "/accounts/two-factor/?next=%2Fadmin%2F"
+    TOTPDevice.objects.create(user=ops, name="default", confirmed=True)
+    assert client.get("/admin/accounts/tenant/")["Location"] == (
+        "/accounts/login/?next=%2Fadmin%2Faccounts%2Ftenant%2F"
+    )
+    assert "_auth_user_id" not in client.session
+    # the tests' root is exempt (MFA_EXEMPT_USERNAMES), as the demo's operator
+    root = User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    client.force_login(root)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/accounts/tenant/").status_code == 200
 
 
 def test_only_superusers_reach_the_platform_pages(client, world, root):
