@@ -9,7 +9,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,12 +38,16 @@ def tenant_access(*, user: User, slug: str) -> Membership:
     """
     if not user.is_authenticated:
         raise Http404(_("Not found."))
+    day = timezone.localdate()
     membership = (
-        Membership.objects.select_related("tenant", "user")
+        Membership.objects.select_related("tenant")
         .filter(tenant__slug=slug, user=user, is_active=True)
+        .annotate(mfa_roles_in_force=_mfa_roles_in_force(day))
         .first()
     )
     if membership is not None:
+        membership.user = user  # the caller, already read: not joined again
+        membership.mfa_roles_on = (day, membership.mfa_roles_in_force)
         if membership.tenant.status != TenantStatus.ACTIVE and not user.is_superuser:
             raise TenantSuspended(membership.tenant)
         return membership
@@ -52,6 +56,19 @@ def tenant_access(*, user: User, slug: str) -> Membership:
         if tenant is not None:
             return Membership(tenant=tenant, user=user, role=Role.ADMIN)
     raise Http404(_("Not found."))
+
+
+def _mfa_roles_in_force(day: dt.date) -> Subquery:
+    """For :func:`tenant_access`'s one query: the ``mfa_required_roles`` of
+    the latest policy version of the membership's tenant in force on
+    ``day``; None without one (a day before the first version) or without
+    the rule: :func:`mfa_missing` then reads the policy itself
+    (:func:`policy_in_force`)."""
+    return Subquery(
+        Policy.objects.filter(tenant_id=OuterRef("tenant_id"), effective_from__lte=day)
+        .order_by("-effective_from")
+        .values("rules__mfa_required_roles")[:1]
+    )
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:
@@ -179,5 +196,14 @@ def mfa_missing(*, membership: Membership) -> bool:
 
     if membership.user.username in settings.MFA_EXEMPT_USERNAMES:
         return False
-    required = policy_in_force(tenant=membership.tenant).rules.get("mfa_required_roles", [])
+    day = timezone.localdate()
+    read = _policy_cache.get()
+    on, roles = getattr(membership, "mfa_roles_on", (None, None))
+    if on == day and roles is not None and not (read and (membership.tenant.pk, day) in read):
+        # read with the membership (tenant_access): the API lists read no policy
+        required = roles
+    else:
+        required = policy_in_force(tenant=membership.tenant, on=day).rules.get(
+            "mfa_required_roles", []
+        )
     return membership.role in required and not mfa_enabled(user=membership.user)

@@ -6,7 +6,7 @@ what they send, and optionally the API under concurrent clients over HTTP.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench_s \\
     REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python bench/ranking_cache.py --scale S [--repeat 5]
-        [--http http://127.0.0.1:8000 --clients 16 --requests 800]
+        [--http http://127.0.0.1:8000 --clients 16 --requests 800 --warmup 64]
 
 In process, the requests go through Django's test client (the whole view,
 middleware and template; no socket). ``--http`` sends them to a running
@@ -100,13 +100,19 @@ def in_process(tenant: Tenant, client: Client, year: int, repeat: int) -> None:
     print(f"check: every pool's pages put together equal the pool: {same}")
 
 
-def over_http(base: str, path: str, cookie: str, clients: int, requests: int) -> None:
-    """``requests`` GETs of ``path`` from ``clients`` threads (keep-alive)."""
+def over_http(
+    base: str, path: str, cookie: str, clients: int, requests: int, warmup: int = 0
+) -> None:
+    """``requests`` GETs of ``path`` from ``clients`` threads (keep-alive),
+    after ``warmup`` GETs from as many threads that are not counted (each
+    worker's first requests, and the cache's first copy)."""
+    if warmup > 0:
+        over_http(base, path, cookie, clients, warmup, warmup=-1)
     parts = urlsplit(base)
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
-    per_client = requests // clients
+    per_client = max(1, requests // clients)
 
     def work():
         conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=60)
@@ -130,6 +136,8 @@ def over_http(base: str, path: str, cookie: str, clients: int, requests: int) ->
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
+    if warmup < 0:
+        return
     q = statistics.quantiles(latencies, n=100)
     print(
         f"| {path} | {clients} | {len(latencies)} | {len(latencies) / wall:.1f} | "
@@ -145,6 +153,9 @@ def main() -> None:
     parser.add_argument("--http", help="base URL of a running server")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=800)
+    parser.add_argument(
+        "--warmup", type=int, default=64, help="uncounted requests before each path's"
+    )
     args = parser.parse_args()
     setup_test_environment()  # the test client's host is allowed
     tenant = Tenant.objects.get(slug=f"bench-{args.scale.lower()}")
@@ -160,7 +171,7 @@ def main() -> None:
         print("| path | clients | requests | req/s | p50 ms | p99 ms | not 200 |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         for path in (api, f"{api}?pool=city", f"/t/{tenant.slug}/rankings/{args.year}/"):
-            over_http(args.http, path, cookie, args.clients, args.requests)
+            over_http(args.http, path, cookie, args.clients, args.requests, args.warmup)
 
 
 if __name__ == "__main__":

@@ -289,6 +289,11 @@ class Credit(TenantChildModel):
     class Meta:
         verbose_name = _("credit")
         verbose_name_plural = _("credits")
+        indexes = [
+            # an officer's credited entries read from the index alone (the
+            # ranking page's conversion rates of the rows shown, issue 16)
+            models.Index(fields=["tenant", "officer", "entry"], name="credit_officer_entry"),
+        ]
         constraints = [
             # with the tenant, as Citus needs (docs/SCALING.md): same rule
             models.UniqueConstraint(

@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Policy
 from accounts.selectors import policy_cache, policy_in_force
 from accounts.services import policy_publish
 
@@ -72,6 +73,47 @@ def test_pages_read_the_policy_once(world, page):
     assert len(uncached) - len(cached) == UNCACHED_READS[page] - 1
 
 
-#: Reads of the policy in force by each page without the cache (the
-#: two-factor check, then the page's own).
-UNCACHED_READS = {"policy": 2, "officer-list": 3, "home": 2}
+#: Reads of the policy in force by each page without the cache: the page's
+#: own (the two-factor check reads its rule with the membership, issue 16).
+UNCACHED_READS = {"policy": 1, "officer-list": 2, "home": 1}
+
+
+def test_the_api_reads_no_policy_for_the_two_factor_check(world):
+    with CaptureQueriesContext(connection) as queries:
+        assert world.api("admin").get(world.url("officers/")).status_code == 200
+    assert _policy_reads(queries.captured_queries) == 0
+
+
+def test_the_two_factor_rule_read_with_the_membership_is_the_one_in_force(world):
+    """tenant_access reads the rule of the latest version in force today; a
+    version from tomorrow is not, and a day before the first version (or a
+    version without the rule) is read from the policy itself."""
+    from accounts.selectors import mfa_missing, tenant_access
+
+    slug, user = world.tenant.slug, world.users["admin"]
+    today = policy_in_force(tenant=world.tenant).rules.get("mfa_required_roles", [])
+    with time_machine.travel(dt.datetime(2026, 5, 4, 9), tick=False):
+        rules = copy.deepcopy(policy_in_force(tenant=world.tenant).rules)
+        rules["mfa_required_roles"] = ["admin"]
+        policy_publish(
+            tenant=world.tenant, rules=rules, effective_from=dt.date(2026, 5, 5), note="两步"
+        )
+        membership = tenant_access(user=user, slug=slug)
+        assert membership.mfa_roles_on == (dt.date(2026, 5, 4), today)
+        assert mfa_missing(membership=membership) is ("admin" in today)
+    with time_machine.travel(dt.datetime(2026, 5, 5, 9), tick=False):
+        membership = tenant_access(user=user, slug=slug)
+        assert membership.mfa_roles_on == (dt.date(2026, 5, 5), ["admin"])
+        assert mfa_missing(membership=membership) is True
+        assert world.api("admin").get(world.url("officers/")).status_code == 403
+    first = Policy.objects.filter(tenant=world.tenant).order_by("effective_from").first()
+    with time_machine.travel(
+        dt.datetime.combine(first.effective_from - dt.timedelta(days=1), dt.time(9)), tick=False
+    ):
+        membership = tenant_access(user=user, slug=slug)
+        assert membership.mfa_roles_on[1] is None  # no version yet: the first one is read
+        with CaptureQueriesContext(connection) as queries:
+            assert mfa_missing(membership=membership) is (
+                user.memberships.get().role in first.rules.get("mfa_required_roles", [])
+            )
+        assert _policy_reads(queries.captured_queries) == 1

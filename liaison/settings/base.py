@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "liaison.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["liaison.api.filtering.QuietFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "liaison.api.schema.AutoSchema",  # issue 10 fuzz: error statuses
     "EXCEPTION_HANDLER": "liaison.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "120/min", "public": "10/min", "export": "30/min"},

@@ -167,6 +167,52 @@ def test_funnel_of_the_built_world_for_the_admin(world, built):
     }
 
 
+def test_officer_rates_agree_with_the_funnel(world, built):
+    """The ranking's rates (two grouped queries over the officers' credits)
+    are the funnel's own, officer by officer: a demand credited to two
+    officers, one converted by two conversions (counted once), a demand
+    named by a conversion that is only submitted, a demand of 2026 named by
+    a 2025 conversion."""
+    from decimal import Decimal
+
+    shared = make_entry(world, ["mine", "d2"], status="verified", **{**DEMAND, "title": "共享需求"})
+    named_twice = make_entry(world, ["d2"], status="verified", **{**OTHER_DEMAND, "title": "二次"})
+    pending = make_entry(world, ["mine"], status="verified", **{**OTHER_DEMAND, "title": "待审"})
+    later = make_entry(
+        world,
+        ["mine"],
+        status="verified",
+        **{**OTHER_DEMAND, "title": "来年", "occurred_on": dt.date(2026, 3, 1)},
+    )
+    for title, status, matched in (
+        ("转化一", "verified", [shared, named_twice]),
+        ("转化二", "verified", [named_twice, later]),
+        ("转化三", "submitted", [pending]),
+    ):
+        make_entry(
+            world,
+            ["city"],
+            kind="conversion",
+            status=status,
+            title=title,
+            occurred_on=dt.date(2025, 8, 1),
+            matched=matched,
+        )
+    admin = world.users["admin"].memberships.get()
+    ids = [o.id for o in world.officers.values()]
+    for year in (2025, 2026):
+        expected = {o["id"]: o["rate"] for o in funnel(membership=admin, year=year)["officers"]}
+        assert officer_rates(tenant=world.tenant, year=year, officer_ids=ids) == expected
+    assert officer_rates(tenant=world.tenant, year=2025, officer_ids=ids) == {
+        world.officers["mine"].id: Decimal("0.6667"),  # demand, shared converted; pending not
+        world.officers["d2"].id: Decimal("0.6667"),  # shared, named twice; farm not
+    }
+    assert officer_rates(tenant=world.tenant, year=2026, officer_ids=ids) == {
+        world.officers["mine"].id: Decimal("1.0000")
+    }
+    assert officer_rates(tenant=world.tenant, year=2025, officer_ids=[]) == {}
+
+
 def test_funnel_api_reach(world, other_world, built):
     url = world.url("matches/funnel/?year=2025")
     body = world.api("admin").get(url).json()

@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -31,6 +32,7 @@ from scoring.selectors import (
     export_job_list,
     pool_named,
     pools_in_reach,
+    ranking_encoded,
     ranking_for,
 )
 from scoring.services import ranking_export_start, ranking_finalize
@@ -134,7 +136,25 @@ class RankingView(TenantScopedAPIView):
     def get(self, request, tenant_slug: str, year: int):
         if any(name in request.query_params for name in POOL_PAGE_PARAMS):
             return Response(pool_page(request, self.membership, year))
-        return Response(ranking_for(membership=self.membership, year=year))
+        renderer = request.accepted_renderer
+        if not isinstance(renderer, JSONRenderer):  # another format: DRF renders it
+            return Response(ranking_for(membership=self.membership, year=year))
+        # JSON: the encoded body is cached beside the ranking, so a read sends
+        # those bytes as DRF's own renderer wrote them (no re-encoding)
+        context = self.get_renderer_context()
+        media_type = request.accepted_media_type
+        body = ranking_encoded(
+            membership=self.membership,
+            year=year,
+            encode=lambda data: renderer.render(data, media_type, context),
+            variant=f"{type(renderer).__module__}.{type(renderer).__qualname__};{media_type}",
+        )
+        content_type = (
+            f"{renderer.media_type}; charset={renderer.charset}"
+            if renderer.charset
+            else renderer.media_type
+        )
+        return HttpResponse(body, content_type=content_type)
 
 
 class RankingFinalizeView(TenantScopedAPIView):

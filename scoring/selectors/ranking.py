@@ -4,6 +4,7 @@ points engine, and its results in the shapes the API, pages and exports use."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -535,6 +536,38 @@ def ranking_for(*, membership: Membership, year: int) -> dict:
     live draft; district managers see their districts' pools only."""
     body = year_ranking(tenant=membership.tenant, year=year)
     return {**body, "pools": pools_in_reach(membership=membership, pools=body["pools"])}
+
+
+def ranking_reach(*, membership: Membership) -> str:
+    """The pools the member may see, named for a cache key: ``all``, or a
+    district manager's district codes (sorted, one query)."""
+    if membership.reads_all:
+        return "all"
+    codes = sorted(districts_in_reach(membership=membership).values_list("code", flat=True))
+    return "districts:" + ",".join(codes)
+
+
+def ranking_encoded(
+    *, membership: Membership, year: int, encode: Callable[[dict], bytes], variant: str = ""
+) -> bytes:
+    """:func:`ranking_for`'s body as ``encode`` turns it into bytes (the API's
+    JSON), kept in the cache beside the ranking: one copy per tenant, year,
+    reach (:func:`ranking_reach`) and ``variant`` (the encoding, e.g. the
+    media type with its parameters), stored with the year's version read
+    before the ranking (:mod:`scoring.ranking_version`) and used only while
+    that version is the current one, so whatever makes the cached ranking
+    stale makes these bytes stale too. A hit is two queries (the version, and
+    a district manager's districts) and one cache read: no re-encoding."""
+    key, version = ranking_slot(tenant=membership.tenant, year=check_year(year))
+    reach = ranking_reach(membership=membership)
+    name = hashlib.sha256(f"{reach}\n{variant}".encode()).hexdigest()[:32]
+    slot = f"{key}:encoded:{name}"
+    stored = cache.get(slot)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    encoded = encode(ranking_for(membership=membership, year=year))
+    cache.set(slot, (version, encoded), settings.RANKING_CACHE_SECONDS)
+    return encoded
 
 
 def pool_figures(pool: dict) -> dict:
