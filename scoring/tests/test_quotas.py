@@ -164,6 +164,10 @@ def test_quota_report_api(world):
         world.url("quota-reports/"), {"month": "2025-04"}, format="json"
     )
     assert created.status_code == 201
+    # the body is copied from the stored rows: the same as reading the report
+    whole = world.api("admin").get(world.url(f"quota-reports/{created.json()['id']}/")).json()
+    assert created.json() == whole and len(whole["rows"]) > 1
+    assert created.json()["month"] == "2025-04"
     assert (
         world.api("auditor")
         .post(world.url("quota-reports/"), {"month": "2025-04"}, format="json")
