@@ -20,6 +20,11 @@ report
     included, printed beside it), nothing left behind by other steps.
     The stored report's size is printed (``pg_column_size`` of the jsonb,
     and its text).
+rows
+    ``scoring.quotas.quota_rows_iter``, consumed row by row, in this
+    process: the report's rows made as the build makes them, without
+    encoding or storing them (what "report" timed before the build
+    streamed its rows into the database).
 counts
     ``scoring.quotas.quota_counts`` alone: the report's two counting queries
     (per officer and kind, per district and kind) and the compact rows built
@@ -65,7 +70,7 @@ from accounts.selectors import policy_in_force
 from roster.selectors import officers_appointed
 from scoring import engine
 from scoring.engine.quotas import PERIOD_MONTHS
-from scoring.quotas import quota_counts, quota_report_build, quota_rows
+from scoring.quotas import quota_counts, quota_report_build, quota_rows, quota_rows_iter
 from scoring.tests.quota_recount import quota_rows_recounted
 
 # {officer_quotas} and {district_quotas}: VALUES rows built from the policy
@@ -275,6 +280,11 @@ def main(argv=None) -> int:
             ),
             args.repeat,
         )
+        made = measure(
+            "rows",
+            lambda m=month: sum(1 for _row in quota_rows_iter(tenant=tenant, month=m)[1]),
+            args.repeat,
+        )
         report = measure_build(args.scale, month, args.repeat)
         rows = quota_rows(tenant=tenant, month=month)[1]  # for the checks, not timed
         fast = report_rows(rows)
@@ -288,6 +298,7 @@ def main(argv=None) -> int:
             "rows": len(fast),
             "report": report,
             "counts": counts,
+            "rows_made": made,
             "floor": floor,
             "equal": fast == floor["value"],
         }
@@ -305,14 +316,15 @@ def main(argv=None) -> int:
         del rows, fast
     print()
     print(
-        "| month | rows | report s | counts s | SQL floor s | report / floor | "
+        "| month | rows | report s | rows s | counts s | SQL floor s | report / floor | "
         "peak RSS report MB | stored MB | floor MB | recount s | recount MB | exact |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for s in summary:
         recount = s.get("recount")
         print(
             f"| {s['month']} | {s['rows']:,} | {s['report']['best']:.2f} | "
+            f"{s['rows_made']['best']:.2f} | "
             f"{s['counts']['best']:.2f} | {s['floor']['best']:.2f} | "
             f"{s['report']['best'] / s['floor']['best']:.2f}× | {s['report']['rss']:.0f} | "
             f"{s['report']['jsonb_bytes'] / 1e6:.1f} | {s['floor']['rss']:.0f} | "

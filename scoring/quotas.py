@@ -510,13 +510,14 @@ def _stage_rows(rows: Iterable[dict]) -> int:
         cursor.execute(temporary)
         cursor.execute("DELETE FROM quota_report_part")  # an earlier build in this transaction
         for n in itertools.count():
-            chunk = [encode(row) for row in itertools.islice(rows, CHUNK_ROWS)]
+            chunk = list(itertools.islice(rows, CHUNK_ROWS))
             if not chunk:
                 return count
-            cursor.execute(
-                "INSERT INTO quota_report_part (n, body) VALUES (%s, %s)", (n, ",".join(chunk))
-            )
+            # the chunk's rows as array elements: "[{…}, {…}]" without its brackets
+            body = encode(chunk)[1:-1]
+            cursor.execute("INSERT INTO quota_report_part (n, body) VALUES (%s, %s)", (n, body))
             count += len(chunk)
+            del chunk, body
     return count
 
 
