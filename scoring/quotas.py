@@ -298,8 +298,10 @@ def _count_query(queryset, group: str, quotas: list[engine.Quota], month: str, *
         .order_by()
     )
     # run as plain SQL: a row per subject, the integers as they come (no
-    # converters), all sent at once (a server-side cursor plans worse) and
-    # turned into Python rows a chunk at a time
+    # converters), all sent at once and turned into Python rows a chunk at
+    # a time; not from a server-side cursor: PostgreSQL plans no parallel
+    # query for a cursor (tried: at L, December, 8.8 s instead of 6.8 s
+    # for 5 MB less peak RSS)
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
