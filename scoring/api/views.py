@@ -3,10 +3,8 @@ background export jobs."""
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -281,6 +279,21 @@ class QuotaMonthSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
 
 
+def _report_body(head: bytes, rows):
+    """A report's JSON: ``head`` (its fields but the rows) and the rows'
+    texts, in chunks of about 64 KB."""
+    chunk = [head[:-1], b',"rows":[']
+    size = 0
+    for i, row in enumerate(rows):
+        chunk.append(b"," + row if i else row)
+        size += len(row)
+        if size > 65536:
+            yield b"".join(chunk)
+            chunk, size = [], 0
+    chunk.append(b"]}")
+    yield b"".join(chunk)
+
+
 class QuotaReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Monthly quota reports; admins (re)build a month, district managers
     read their districts' rows."""
@@ -314,13 +327,10 @@ class QuotaReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
                 QuotaReportSerializer(report, context=context).data,
                 status=status.HTTP_201_CREATED,
             )
-        # the whole report, copied from the stored rows without decoding them
+        # the whole report, streamed from the stored rows without decoding them
         head = JSONRenderer().render(QuotaReportListSerializer(report).data)
-        body = io.BytesIO()
-        body.write(head[:-1] + b',"rows":[')
-        for i, row in enumerate(quota_report_row_texts(report=report)):
-            body.write(b"," + row if i else row)
-        body.write(b"]}")
-        return HttpResponse(
-            body.getvalue(), status=status.HTTP_201_CREATED, content_type="application/json"
+        return StreamingHttpResponse(
+            _report_body(head, quota_report_row_texts(report=report)),
+            status=status.HTTP_201_CREATED,
+            content_type="application/json",
         )
