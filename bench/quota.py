@@ -10,10 +10,21 @@ each step is measured as in ``bench/run.py`` (the kernel's high-water mark
 reset before the step, read with ``resource.getrusage`` after it):
 
 report
-    ``scoring.quotas.quota_rows``: the report's rows exactly as the monthly
-    job and the API build them (officers appointed in the month, their
-    terms, the quota counts from the database, the engine's required and
-    met, the duty columns, rendering).
+    ``scoring.quotas.quota_report_build``: the report exactly as the monthly
+    job, the API and the pages build and store it (officers appointed in
+    the month, their terms, the quota counts from the database, the
+    engine's required and met, the duty columns, rendering, the rows
+    streamed into the stored JSON), each run in a transaction rolled back
+    (the database is left as it was). It runs in a fresh process of its
+    own: its peak RSS is that process's high-water mark (start-up
+    included, printed beside it), nothing left behind by other steps.
+    The stored report's size is printed (``pg_column_size`` of the jsonb,
+    and its text).
+rows
+    ``scoring.quotas.quota_rows_iter``, consumed row by row, in this
+    process: the report's rows made as the build makes them, without
+    encoding or storing them (what "report" timed before the build
+    streamed its rows into the database).
 counts
     ``scoring.quotas.quota_counts`` alone: the report's two counting queries
     (per officer and kind, per district and kind) and the compact rows built
@@ -34,29 +45,32 @@ recount (``--recount``)
     report did before the counts moved to the database).
 
 Checks (printed, not asserted): the report's rows (subject, quota,
-required, counted, verified, met) against the floor's, exactly; with
-``--recount``, the whole rows of both paths.
+required, counted, verified, met; read with ``scoring.quotas.quota_rows``
+after the timed steps) against the floor's, exactly; with ``--recount``,
+the whole rows of both paths.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from django.db import connection
-from run import git_head, measure
+from django.db import connection, transaction
+from run import current_mb, git_head, measure, peak_mb
 
 from accounts.models import Tenant
 from accounts.selectors import policy_in_force
 from roster.selectors import officers_appointed
 from scoring import engine
 from scoring.engine.quotas import PERIOD_MONTHS
-from scoring.quotas import quota_counts, quota_rows
+from scoring.quotas import quota_counts, quota_report_build, quota_rows, quota_rows_iter
 from scoring.tests.quota_recount import quota_rows_recounted
 
 # {officer_quotas} and {district_quotas}: VALUES rows built from the policy
@@ -154,6 +168,89 @@ def report_rows(rows: list[dict]) -> list[tuple]:
     )
 
 
+class _RolledBack(Exception):
+    pass
+
+
+def hwm_mb() -> float:
+    """This process's peak RSS (VmHWM), in MB. Not ``getrusage``: in a
+    process started by fork and exec, ``ru_maxrss`` keeps the forked copy
+    of the parent's resident set (the parent's size at the fork)."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return peak_mb()
+
+
+def build_child(tenant: Tenant, month: str, repeat: int) -> dict:
+    """The "report" step, in this (fresh) process: a warm-up and ``repeat``
+    timed builds, each rolled back; the process's peak RSS, the RSS at the
+    start and the stored report's size."""
+    import time
+
+    start_mb = current_mb()
+    times, size = [], None
+    for run in range(repeat + 1):
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                report = quota_report_build(tenant=tenant, month=month)
+                elapsed = time.perf_counter() - started
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_column_size(rows), octet_length(rows::text)"
+                        " FROM scoring_quotareport WHERE id = %s",
+                        [report.pk],
+                    )
+                    size = cursor.fetchone()
+                rows = report.row_count
+                raise _RolledBack
+        except _RolledBack:
+            pass
+        if run:  # the first is the warm-up
+            times.append(elapsed)
+    return {
+        "name": "report",
+        "best": min(times),
+        "times": times,
+        "before": start_mb,
+        "rss": hwm_mb(),
+        "rows": rows,
+        "jsonb_bytes": size[0],
+        "text_bytes": size[1],
+    }
+
+
+def measure_build(scale: str, month: str, repeat: int) -> dict:
+    """:func:`build_child` in a fresh process."""
+    out = subprocess.run(  # noqa: S603 - this script, fixed arguments
+        [
+            sys.executable,
+            __file__,
+            "--scale",
+            scale,
+            "--build-month",
+            month,
+            "--repeat",
+            str(repeat),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    print(
+        f"  {'report':<14} best {result['best']:8.3f} s   runs "
+        + ", ".join(f"{t:.3f}" for t in result["times"])
+        + f"   fresh process: RSS at start {result['before']:6.1f} MB,"
+        f" peak {result['rss']:7.1f} MB; stored {result['rows']:,} rows,"
+        f" jsonb {result['jsonb_bytes'] / 1e6:.1f} MB, text {result['text_bytes'] / 1e6:.1f} MB",
+        flush=True,
+    )
+    return result
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=["S", "M", "L"], required=True, type=str.upper)
@@ -162,6 +259,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--recount", action="store_true", help="also time the entry-by-entry recount"
     )
+    parser.add_argument("--build-month", help=argparse.SUPPRESS)  # the report step's process
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         print("quota.py needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
@@ -171,6 +269,9 @@ def main(argv=None) -> int:
     if tenant is None:
         print(f"No tenant {slug}: run bench/generate.py --scale {args.scale} first.")
         return 1
+    if args.build_month:
+        print(json.dumps(build_child(tenant, args.build_month, args.repeat)))
+        return 0
     print(f"Quota report, tenant {slug}, commit {git_head()}, PostgreSQL {connection.pg_version}")
     summary = []
     for month in args.months.split(","):
@@ -190,13 +291,14 @@ def main(argv=None) -> int:
             ),
             args.repeat,
         )
-        report = measure(
-            "report",
-            lambda m=month: quota_rows(tenant=tenant, month=m)[1],
+        made = measure(
+            "rows",
+            lambda m=month: sum(1 for _row in quota_rows_iter(tenant=tenant, month=m)[1]),
             args.repeat,
-            keep=lambda rows: (report_rows(rows), rows),
         )
-        fast, rows = report["value"]
+        report = measure_build(args.scale, month, args.repeat)
+        rows = quota_rows(tenant=tenant, month=month)[1]  # for the checks, not timed
+        fast = report_rows(rows)
         differ = len(set(fast) ^ set(floor["value"]))
         print(
             f"  check report vs floor: {len(fast):,} rows vs {len(floor['value']):,}, "
@@ -207,6 +309,7 @@ def main(argv=None) -> int:
             "rows": len(fast),
             "report": report,
             "counts": counts,
+            "rows_made": made,
             "floor": floor,
             "equal": fast == floor["value"],
         }
@@ -224,17 +327,18 @@ def main(argv=None) -> int:
         del rows, fast
     print()
     print(
-        "| month | rows | report s | counts s | SQL floor s | report / floor | "
-        "peak RSS report MB | floor MB | recount s | recount MB | exact |"
+        "| month | rows | report s | rows s | counts s | SQL floor s | report / floor | "
+        "peak RSS report MB | stored MB | floor MB | recount s | recount MB | exact |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for s in summary:
         recount = s.get("recount")
         print(
             f"| {s['month']} | {s['rows']:,} | {s['report']['best']:.2f} | "
+            f"{s['rows_made']['best']:.2f} | "
             f"{s['counts']['best']:.2f} | {s['floor']['best']:.2f} | "
             f"{s['report']['best'] / s['floor']['best']:.2f}× | {s['report']['rss']:.0f} | "
-            f"{s['floor']['rss']:.0f} | "
+            f"{s['report']['jsonb_bytes'] / 1e6:.1f} | {s['floor']['rss']:.0f} | "
             + (f"{recount['best']:.2f} | {recount['rss']:.0f}" if recount else "— | —")
             + f" | {'yes' if s['equal'] else 'NO'} |"
         )

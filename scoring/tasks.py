@@ -114,9 +114,9 @@ def build_quota_reports(*, month: str | None = None) -> dict:
 
     def build(tenant, detail) -> int:
         report = quota_report_build(tenant=tenant, month=month)
-        detail["month"], detail["rows"] = month, len(report.rows)
+        detail["month"], detail["rows"] = month, report.row_count
         detail["notified"] = notify_shortfalls(report=report)
-        return len(report.rows)
+        return report.row_count
 
     return {"month": month, "tenants": per_tenant_job("quota-reports", build)}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -206,7 +206,7 @@ def officer_rows(
 ) -> list[QuotaRow]:
     """One row per officer and quota of their category for the month."""
     count = _entry_counter(entries, lambda e: e.officer, month)
-    return _officer_rows(month, quotas, officers, count)
+    return list(_officer_rows(month, quotas, officers, count))
 
 
 def officer_rows_counted(
@@ -214,40 +214,44 @@ def officer_rows_counted(
 ) -> list[QuotaRow]:
     """:func:`officer_rows` from counts made beforehand (by the database):
     ``counts`` keyed by officer id."""
+    return list(_officer_rows(month, quotas, officers, _from_counts(counts)))
+
+
+def officer_rows_counted_iter(
+    month: str, quotas: Iterable[Quota], officers: Iterable[QuotaOfficer], counts: QuotaCounts
+) -> Iterator[QuotaRow]:
+    """:func:`officer_rows_counted` one row at a time (officer by officer,
+    as ``officers`` come: a report of any size in constant memory)."""
     return _officer_rows(month, quotas, officers, _from_counts(counts))
 
 
 def _officer_rows(
     month: str, quotas: Iterable[Quota], officers: Iterable[QuotaOfficer], count: Counter
-) -> list[QuotaRow]:
+) -> Iterator[QuotaRow]:
     month_start, month_end = month_bounds(month)
     quotas = list(quotas)
     periods = {q.period: _period(q.period, month_start) for q in quotas}
     # what a term pattern requires depends on the terms only: worked out
     # once per distinct pattern (most officers share their terms)
     plans: dict[tuple, list[tuple[Quota, dt.date, dt.date, Fraction, int]] | None] = {}
-    rows = []
     for officer in officers:
         terms = (officer.category, officer.term_start, officer.term_end, officer.earlier_terms)
         if terms not in plans:
             plans[terms] = _plan(officer, quotas, periods, month_start, month_end)
         for quota, start, end, required, least in plans[terms] or ():
             counted, verified = count(officer.id, quota, start)
-            rows.append(
-                QuotaRow(
-                    subject=f"officer:{officer.id}",
-                    officer=officer.id,
-                    district=officer.district,
-                    quota=quota.code,
-                    period_start=start,
-                    period_end=end,
-                    required=required,
-                    counted=counted,
-                    verified=verified,
-                    met=counted >= least,
-                )
+            yield QuotaRow(
+                subject=f"officer:{officer.id}",
+                officer=officer.id,
+                district=officer.district,
+                quota=quota.code,
+                period_start=start,
+                period_end=end,
+                required=required,
+                counted=counted,
+                verified=verified,
+                met=counted >= least,
             )
-    return rows
 
 
 def _plan(

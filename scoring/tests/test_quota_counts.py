@@ -12,6 +12,10 @@ import datetime as dt
 import random
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.presets import preset_rules
 from ledgers import services as ledger
@@ -253,3 +257,91 @@ def test_other_quotas_from_a_later_policy_version_count_alike(world, other_world
         assert (version, rows) == quota_rows_recounted(tenant=world.tenant, month=month)
     assert version == 2
     assert {r["quota"] for r in rows} >= {"conversion/quarter", "demand/month/valid", "event/month"}
+
+
+def _behind_as_before(rows: list[dict], keep) -> tuple[int, int]:
+    """(officers, rows) behind among the rows ``keep`` picks, as
+    ``notify_shortfalls`` counted them from the rows in Python."""
+    behind = [r for r in rows if not r["met"] and keep(r)]
+    return len({r["officer"] for r in behind if r["officer"]}), len(behind)
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_built_report_stores_the_rows_counted_entry_by_entry(
+    world, other_world, seed, monkeypatch
+):
+    """The build streams its rows into the database in chunks (issue 16):
+    the stored rows, read back, are exactly the entry-by-entry count's, in
+    order, for reports smaller and larger than a chunk, built and rebuilt;
+    the shortfall counts read from the stored rows are those counted from
+    the rows in Python."""
+    from scoring import quotas
+    from scoring.models import QuotaReport
+
+    monkeypatch.setattr(quotas, "CHUNK_ROWS", 8)  # several chunks
+    _ledger(world, random.Random(seed), entries=150)
+    _other_tenant(other_world)
+    for month in ["2025-01", "2025-03", "2025-09", "2025-12"]:
+        built = quotas.quota_report_build(tenant=world.tenant, month=month)
+        version, rows = quota_rows_recounted(tenant=world.tenant, month=month)
+        assert len(rows) > 2 * 8
+        stored = QuotaReport.objects.get(pk=built.pk)
+        assert (stored.policy_version, stored.rows) == (version, rows)
+        assert built.row_count == len(rows) and built.rows == rows  # deferred, read if asked
+        with connection.cursor() as cursor:
+            cursor.execute(quotas._BEHIND[connection.vendor], [built.pk])
+            groups = cursor.fetchall()
+        by_district = {r["district"] for r in rows}
+        assert {
+            d: quotas._shortfall_message(month, [g for g in groups if g[0] == d])()
+            for d in by_district
+        } == {
+            d: quotas._shortfall_message(month, [(d, False, n, p)])()
+            for d in by_district
+            for p, n in [_behind_as_before(rows, lambda r, d=d: r["district"] == d)]
+        }
+        centre_rows = _behind_as_before(rows, lambda r: r["category"] == "city" or not r["officer"])
+        assert (
+            sum(g[3] for g in groups if g[1]),
+            sum(g[2] for g in groups if g[1]),
+        ) == centre_rows
+    # a rebuild replaces the rows: one report per month, the latest rows
+    quotas.quota_report_build(tenant=world.tenant, month="2025-03")
+    assert QuotaReport.objects.filter(tenant=world.tenant, month="2025-03").count() == 1
+    assert (
+        QuotaReport.objects.get(tenant=world.tenant, month="2025-03").rows
+        == quota_rows_recounted(tenant=world.tenant, month="2025-03")[1]
+    )
+
+
+def test_the_shortfall_notices_count_the_stored_rows_behind(world, other_world):
+    """The beat job's notices (counted in the database from the stored rows)
+    tell the admin of the city officers and districts behind and the
+    manager of their districts' officers: the numbers the rows give."""
+    from accounts.models import Notification
+    from roster.selectors import districts_in_reach
+    from scoring.models import QuotaReport
+    from scoring.tasks import build_quota_reports
+
+    _ledger(world, random.Random(2), entries=120)
+    build_quota_reports(month="2025-09")
+    rows = QuotaReport.objects.get(tenant=world.tenant, month="2025-09").rows
+    admin, manager = world.users["admin"], world.users["manager"]
+    codes = set(
+        districts_in_reach(membership=manager.memberships.get()).values_list("code", flat=True)
+    )
+    expected = {
+        admin.pk: _behind_as_before(rows, lambda r: r["category"] == "city" or not r["officer"]),
+        manager.pk: _behind_as_before(rows, lambda r: r["district"] in codes),
+    }
+    assert all(rows for _people, rows in expected.values())
+    with translation.override(settings.LANGUAGE_CODE):  # the language they are sent in
+        for user_id, (people, behind) in expected.items():
+            notice = Notification.objects.get(
+                tenant=world.tenant, user_id=user_id, key="quota:2025-09"
+            )
+            assert (notice.title, notice.body) == (
+                _("%(month)s quotas: %(n)d officers behind") % {"month": "2025-09", "n": people},
+                _("%(rows)d quota rows are behind; open the report for details.")
+                % {"rows": behind},
+            ), user_id

@@ -4,6 +4,7 @@ that replace, the beat schedule."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from fractions import Fraction
 
 import pytest
@@ -164,6 +165,11 @@ def test_quota_report_api(world):
         world.url("quota-reports/"), {"month": "2025-04"}, format="json"
     )
     assert created.status_code == 201
+    # the body is streamed from the stored rows: the same as reading the report
+    assert created.streaming and created["Content-Type"] == "application/json"
+    body = json.loads(b"".join(created.streaming_content))
+    whole = world.api("admin").get(world.url(f"quota-reports/{body['id']}/")).json()
+    assert body == whole and len(whole["rows"]) > 1 and body["month"] == "2025-04"
     assert (
         world.api("auditor")
         .post(world.url("quota-reports/"), {"month": "2025-04"}, format="json")
@@ -174,9 +180,7 @@ def test_quota_report_api(world):
     assert bad.status_code == 400 and "month" in bad.json()
     listed = world.api("auditor").get(world.url("quota-reports/?month=2025-04")).json()
     assert [r["month"] for r in listed["results"]] == ["2025-04"]
-    rows = (
-        world.api("manager").get(world.url(f"quota-reports/{created.json()['id']}/")).json()["rows"]
-    )
+    rows = world.api("manager").get(world.url(f"quota-reports/{body['id']}/")).json()["rows"]
     assert rows and {r["district"] for r in rows} == {"d1"}
     assert world.api("officer").get(world.url("quota-reports/")).status_code == 403
 
