@@ -523,27 +523,6 @@ def _stage_rows(rows: Iterable[dict]) -> int:
     return count
 
 
-#: a report's stored rows one by one as JSON text, in order
-_ROW_TEXTS = {
-    "postgresql": "SELECT r::text FROM scoring_quotareport q"
-    " CROSS JOIN jsonb_array_elements(q.rows) WITH ORDINALITY AS e(r, i)"
-    " WHERE q.id = %s ORDER BY i",
-    "sqlite": "SELECT r.value FROM scoring_quotareport q, json_each(q.rows) r"
-    " WHERE q.id = %s ORDER BY r.key",
-}
-
-
-def quota_report_row_texts(*, report: QuotaReport) -> Iterator[bytes]:
-    """The report's stored rows, each as UTF-8 JSON, read in chunks (a
-    server-side cursor on PostgreSQL): the whole report without decoding it
-    into Python objects."""
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(_ROW_TEXTS[connection.vendor], [report.pk])
-        while chunk := cursor.fetchmany(CHUNK_ROWS):
-            for (text,) in chunk:
-                yield text.encode()
-
-
 #: a report's rows behind quota, grouped by district and by whether the
 #: centre hears of them (a city officer's row or a district's): rows and
 #: distinct officers per group (an officer's rows share district and category)

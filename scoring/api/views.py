@@ -4,7 +4,7 @@ background export jobs."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,7 +26,7 @@ from roster.selectors import district_list, districts_in_reach
 from scoring.export_jobs import live_progress
 from scoring.exports import ranking_xlsx
 from scoring.models import ZIP, ExportJob, QuotaReport
-from scoring.quotas import check_month, quota_report_build, quota_report_row_texts
+from scoring.quotas import check_month, quota_report_build
 from scoring.selectors import (
     cached_ranking,
     export_job_list,
@@ -298,21 +298,6 @@ class QuotaMonthSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
 
 
-def _report_body(head: bytes, rows):
-    """A report's JSON: ``head`` (its fields but the rows) and the rows'
-    texts, in chunks of about 64 KB."""
-    chunk = [head[:-1], b',"rows":[']
-    size = 0
-    for i, row in enumerate(rows):
-        chunk.append(b"," + row if i else row)
-        size += len(row)
-        if size > 65536:
-            yield b"".join(chunk)
-            chunk, size = [], 0
-    chunk.append(b"]}")
-    yield b"".join(chunk)
-
-
 class QuotaReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Monthly quota reports; admins (re)build a month, district managers
     read their districts' rows."""
@@ -340,16 +325,8 @@ class QuotaReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
         report = quota_report_build(
             tenant=self.tenant, month=check_month(form.validated_data["month"]), by=request.user
         )
-        context = self.get_serializer_context()
-        if context.get("district_codes") is not None:  # a reader of some districts only
-            return Response(
-                QuotaReportSerializer(report, context=context).data,
-                status=status.HTTP_201_CREATED,
-            )
-        # the whole report, streamed from the stored rows without decoding them
-        head = JSONRenderer().render(QuotaReportListSerializer(report).data)
-        return StreamingHttpResponse(
-            _report_body(head, quota_report_row_texts(report=report)),
+        # a Response with its data: an Idempotency-Key replays it (API.md)
+        return Response(
+            QuotaReportSerializer(report, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
-            content_type="application/json",
         )
