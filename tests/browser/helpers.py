@@ -25,3 +25,17 @@ def no_sideways_scroll(p, name: str) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{name}: page is {overflow}px wider than the viewport"
+
+
+def screenshot(page, path: str, *, full_page: bool = True) -> None:
+    """A screenshot kept as an artifact (what the checks looked at). Chromium
+    under load sometimes answers a full-page capture with "Unable to capture
+    screenshot" (seen in CI while other browsers ran): tried once more
+    after a frame. The page's checks are the test's assertions, not this."""
+    from playwright.sync_api import Error
+
+    try:
+        page.screenshot(path=path, full_page=full_page)
+    except Error:
+        page.wait_for_timeout(250)
+        page.screenshot(path=path, full_page=full_page)

@@ -53,7 +53,7 @@ def shot(page, artifacts_dir, name: str) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{name}: page is {overflow}px wider than the viewport"
-    page.screenshot(path=str(artifacts_dir / f"lists-{name}.png"), full_page=True)
+    helpers.screenshot(page, str(artifacts_dir / f"lists-{name}.png"))
 
 
 def test_picker_filters_the_colleagues_as_one_types_on_a_phone(
