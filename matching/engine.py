@@ -338,10 +338,13 @@ def rank(
     *,
     not_relevant: Iterable[tuple[str, int]] = (),
     limit: int = LIMIT,
+    distinct: bool = True,
 ) -> list[Suggestion]:
     """The ``limit`` best candidates of ``index`` for ``query``, best first.
     ``not_relevant``: candidate keys (side, id) marked "not relevant" for
-    this query, never suggested.
+    this query, never suggested. ``distinct``: copies of one item (the same
+    side, title and text) count once (:func:`_distinct`); off, each copy is
+    a candidate of its own (which entries a published item suits).
 
     Every candidate worth it is scored with sets and numbers only; the
     parts and reasons are then built for the ``limit`` best (the same
@@ -424,11 +427,13 @@ def rank(
             shared=[w for w in q_words if w in index.word_sets[p]],
             relative=rel,
         )
-        for p, rel in _distinct(index, scored, limit)
+        for p, rel in _distinct(index, scored, limit, copies=not distinct)
     ]
 
 
-def _distinct(index: Index, scored: list[tuple], limit: int) -> list[tuple[int, float]]:
+def _distinct(
+    index: Index, scored: list[tuple], limit: int, *, copies: bool = False
+) -> list[tuple[int, float]]:
     """The positions and relative BM25 of the first ``limit`` of ``scored``
     (best first) with copies left out: one item logged several times (the
     same side, title and text, as when officers log one achievement each) is
@@ -439,7 +444,7 @@ def _distinct(index: Index, scored: list[tuple], limit: int) -> list[tuple[int, 
     for _score, _side, _id, pos, relative in scored:
         item = index.items[pos]
         key = (item.side, item.title.strip(), item.text.strip())
-        if key in seen:
+        if key in seen and not copies:
             continue
         seen.add(key)
         out.append((pos, relative))
@@ -454,6 +459,7 @@ def rank_items(
     *,
     not_relevant: Iterable[tuple[str, int]] = (),
     limit: int = LIMIT,
+    distinct: bool = True,
 ) -> list[Suggestion]:
     """:func:`rank` over a fresh :class:`Index` of ``candidates``."""
-    return rank(query, Index(candidates), not_relevant=not_relevant, limit=limit)
+    return rank(query, Index(candidates), not_relevant=not_relevant, limit=limit, distinct=distinct)

@@ -413,7 +413,9 @@ def rematch_for_published(*, item: PublishedItem) -> int:
         side = EntryKind.ACHIEVEMENT if entry.kind == EntryKind.DEMAND else EntryKind.DEMAND
         # the member's entries only: a published item never meets a library
         entries = candidates_of(tenant=tenant, side=entry.kind, libraries=False)
-        ids = [s.item.id for s in engine.rank_items(query, entries, limit=_limit())]
+        # every copy: officers who logged one item each see the new one too
+        ranked = engine.rank_items(query, entries, limit=_limit(), distinct=False)
+        ids = [s.item.id for s in ranked]
         targets = list(_entries(tenant).filter(pk__in=ids).order_by("pk"))
         if targets:
             with transaction.atomic():

@@ -68,7 +68,7 @@ def quota_rows_iter(*, tenant: Tenant, month: str) -> tuple[int, Iterator[dict]]
         tenant=tenant, month=month, quotas=facts.quotas, appointed=facts.appointed
     )
     rows = itertools.chain(
-        engine.officer_rows_counted_iter(month, facts.quotas, facts.officer_facts(), by_officer),
+        engine.officer_rows_counted(month, facts.quotas, facts.officer_facts(), by_officer),
         # districts are few: their rows are made when the officers' are done
         _later(
             lambda: engine.district_rows_counted(

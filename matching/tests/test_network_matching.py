@@ -291,3 +291,22 @@ def test_the_network_feed_shows_the_newest_day_first_and_the_strongest_first_wit
         )
     feed = network_feed(membership=_m(world, "admin"))
     assert [str(m.score) for m in feed] == ["0.9000", "0.7000", "0.4500", "0.9500"]
+
+
+def test_a_published_item_reaches_every_copy_of_an_entry(
+    pair, world, other_world, django_capture_on_commit_callbacks
+):
+    """Officers who log one need each have an entry of their own: a newly
+    published achievement that suits it enters every copy's list, not only
+    the one the matcher would show once."""
+    demand, lithium, _hidden = pair
+    copy = _verified(world, "demand", "锂电池隔膜涂覆工艺升级", **DEMAND)  # the same need again
+    NetworkMatch.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        item = network_services.item_publish(
+            tenant=other_world.tenant, membership=_m(other_world, "admin"), entry=lithium
+        )
+    assert set(NetworkMatch.objects.filter(published=item).values_list("entry_id", flat=True)) == {
+        demand.pk,
+        copy.pk,
+    }

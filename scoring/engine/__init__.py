@@ -44,7 +44,6 @@ from .quotas import (
     month_bounds,
     officer_rows,
     officer_rows_counted,
-    officer_rows_counted_iter,
     period_starts,
 )
 from .ranking import award_candidates, excellence_places, rank_pool, rank_pools
@@ -82,7 +81,6 @@ __all__ = [
     "month_bounds",
     "officer_rows",
     "officer_rows_counted",
-    "officer_rows_counted_iter",
     "period_starts",
     "rank_pool",
     "rank_pools",

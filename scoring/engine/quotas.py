@@ -211,17 +211,10 @@ def officer_rows(
 
 def officer_rows_counted(
     month: str, quotas: Iterable[Quota], officers: Iterable[QuotaOfficer], counts: QuotaCounts
-) -> list[QuotaRow]:
-    """:func:`officer_rows` from counts made beforehand (by the database):
-    ``counts`` keyed by officer id."""
-    return list(_officer_rows(month, quotas, officers, _from_counts(counts)))
-
-
-def officer_rows_counted_iter(
-    month: str, quotas: Iterable[Quota], officers: Iterable[QuotaOfficer], counts: QuotaCounts
 ) -> Iterator[QuotaRow]:
-    """:func:`officer_rows_counted` one row at a time (officer by officer,
-    as ``officers`` come: a report of any size in constant memory)."""
+    """:func:`officer_rows` from counts made beforehand (by the database):
+    ``counts`` keyed by officer id; one row at a time, officer by officer as
+    ``officers`` come (a report of any size in constant memory)."""
     return _officer_rows(month, quotas, officers, _from_counts(counts))
 
 
