@@ -139,6 +139,10 @@ def test_api_start_status_download(world, django_capture_on_commit_callbacks):
     job = ExportJob.objects.get(pk=response.json()["id"], kind="tenant")
     detail = api.get(world.url(f"tenant-exports/{job.pk}/")).json()
     assert (detail["status"], detail["progress"]) == ("done", 100)
+    job.refresh_from_db()
+    # the zip's digest and row count at the top level, as before ExportJob
+    assert (detail["sha256"], detail["rows"]) == (job.params["sha256"], job.params["rows"])
+    assert len(detail["sha256"]) == 64 and detail["rows"] > 0
     assert detail["download"] == f"/api/v1/tenants/alpha/tenant-exports/{job.pk}/download/"
     download = api.get(detail["download"])
     assert download.status_code == 200
