@@ -152,13 +152,18 @@ CHECKS = {
 }
 
 
+#: A check that reads through another (listed before it in CHECKS) fails
+#: with it without being tried: the migrations are read from the database.
+NEEDS = {"migrations": "database"}
+
+
 def readiness() -> tuple[bool, dict[str, str]]:
     """Every check's answer, and whether all of them passed."""
     results = {}
     for name, check in CHECKS.items():
-        if name == "migrations" and results.get("database") == FAILED:
-            # read from the database: a server that did not answer is not
-            # waited for a second time (a probe would take twice the timeout)
+        if results.get(NEEDS.get(name)) == FAILED:
+            # a part read through one that failed: the server that did not
+            # answer is not waited for a second time
             results[name] = FAILED
             continue
         try:

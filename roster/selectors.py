@@ -202,27 +202,34 @@ def officers_appointed(*, tenant: Tenant, start: dt.date, end: dt.date) -> Query
     )
 
 
+def earlier_terms(*, among) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Officer id → the earlier terms their renewals kept
+    (:class:`OfficerRenewal`), oldest first, for the renewed officers among
+    ``among`` (ids, or a queryset of officers read as a subquery: thousands
+    of officers); officers never renewed are absent. One query."""
+    ids = among.values("id") if isinstance(among, QuerySet) else list(among)
+    out: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for officer_id, start, end in (
+        OfficerRenewal.objects.filter(officer_id__in=ids)
+        .order_by("officer_id", "previous_start", "id")
+        .values_list("officer_id", "previous_start", "previous_end")
+    ):
+        out.setdefault(officer_id, []).append((start, end))
+    return out
+
+
 def terms_served(
     *, officers: list[Officer], among: QuerySet[Officer] | None = None
 ) -> dict[int, list[tuple[dt.date, dt.date]]]:
     """Officer id → every term the appointment has held, oldest first: the
-    earlier terms a renewal kept (:class:`OfficerRenewal`) and the current
+    earlier terms a renewal kept (:func:`earlier_terms`) and the current
     one (an open end as ``date.max``). One query. ``among``: a queryset of
     (at least) these officers, read as a subquery instead of a list of ids
     (thousands of officers)."""
-    out = {o.id: [] for o in officers}
-    for officer_id, start, end in (
-        OfficerRenewal.objects.filter(
-            officer_id__in=list(out) if among is None else among.values("id")
-        )
-        .order_by("officer_id", "previous_start", "id")
-        .values_list("officer_id", "previous_start", "previous_end")
-    ):
-        if officer_id in out:
-            out[officer_id].append((start, end))
-    for o in officers:
-        out[o.id].append((o.term_start, o.term_end or dt.date.max))
-    return out
+    earlier = earlier_terms(among=[o.id for o in officers] if among is None else among)
+    return {
+        o.id: [*earlier.get(o.id, ()), (o.term_start, o.term_end or dt.date.max)] for o in officers
+    }
 
 
 def rotation_due(

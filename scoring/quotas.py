@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Policy, Tenant, User
 from accounts.selectors import policy_in_force
 from ledgers.models import Credit
-from roster.models import Officer, OfficerRenewal
-from roster.selectors import officers_appointed, terms_served
+from roster.models import Officer
+from roster.selectors import earlier_terms, officers_appointed, terms_served
 
 from . import engine
 from .engine import exact_text, two_decimals
@@ -135,13 +135,7 @@ def quota_month(*, tenant: Tenant, month: str) -> QuotaMonth:
             appointed.values_list(*Appointed._fields).iterator(chunk_size=5000)
         )  # the roster's order
     }
-    earlier: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    for officer_id, previous_start, previous_end in (
-        OfficerRenewal.objects.filter(officer_id__in=appointed.values("id"))
-        .order_by("officer_id", "previous_start", "id")
-        .values_list("officer_id", "previous_start", "previous_end")
-    ):
-        earlier.setdefault(officer_id, []).append((previous_start, previous_end))
+    earlier = earlier_terms(among=appointed)  # the renewed officers only
     return QuotaMonth(
         tenant=tenant,
         month=month,
