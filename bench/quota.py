@@ -18,7 +18,7 @@ report
     (the database is left as it was). It runs in a fresh process of its
     own: its peak RSS is that process's high-water mark (start-up
     included, printed beside it), nothing left behind by other steps.
-    The stored report's size is printed (``pg_column_size`` of the jsonb,
+    The stored report's size is printed (``pg_column_size`` of the stored value, compressed,
     and its text).
 rows
     ``scoring.quotas.quota_rows_iter``, consumed row by row, in this
@@ -217,7 +217,7 @@ def build_child(tenant: Tenant, month: str, repeat: int) -> dict:
         "before": start_mb,
         "rss": hwm_mb(),
         "rows": rows,
-        "jsonb_bytes": size[0],
+        "stored_bytes": size[0],
         "text_bytes": size[1],
     }
 
@@ -245,7 +245,7 @@ def measure_build(scale: str, month: str, repeat: int) -> dict:
         + ", ".join(f"{t:.3f}" for t in result["times"])
         + f"   fresh process: RSS at start {result['before']:6.1f} MB,"
         f" peak {result['rss']:7.1f} MB; stored {result['rows']:,} rows,"
-        f" jsonb {result['jsonb_bytes'] / 1e6:.1f} MB, text {result['text_bytes'] / 1e6:.1f} MB",
+        f" stored {result['stored_bytes'] / 1e6:.1f} MB, text {result['text_bytes'] / 1e6:.1f} MB",
         flush=True,
     )
     return result
@@ -338,7 +338,7 @@ def main(argv=None) -> int:
             f"{s['rows_made']['best']:.2f} | "
             f"{s['counts']['best']:.2f} | {s['floor']['best']:.2f} | "
             f"{s['report']['best'] / s['floor']['best']:.2f}× | {s['report']['rss']:.0f} | "
-            f"{s['report']['jsonb_bytes'] / 1e6:.1f} | {s['floor']['rss']:.0f} | "
+            f"{s['report']['stored_bytes'] / 1e6:.1f} | {s['floor']['rss']:.0f} | "
             + (f"{recount['best']:.2f} | {recount['rss']:.0f}" if recount else "— | —")
             + f" | {'yes' if s['equal'] else 'NO'} |"
         )

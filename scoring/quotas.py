@@ -446,7 +446,7 @@ CHUNK_ROWS = 2000
 
 #: the staged chunks (:func:`_stage_rows`) as the stored JSON array, in order
 _STAGED = {
-    "postgresql": "SELECT ('[' || COALESCE(string_agg(body, ',' ORDER BY n), '') || ']')::jsonb"
+    "postgresql": "SELECT ('[' || COALESCE(string_agg(body, ',' ORDER BY n), '') || ']')::json"
     " FROM quota_report_part",
     "sqlite": "SELECT '[' || COALESCE(group_concat(body, ','), '') || ']'"
     " FROM (SELECT body FROM quota_report_part ORDER BY n)",
@@ -524,7 +524,7 @@ _BEHIND = {
     "postgresql": """
         SELECT r ->> 'district', (r ->> 'category' = 'city' OR r ->> 'officer' IS NULL),
                COUNT(*), COUNT(DISTINCT r ->> 'officer')
-        FROM scoring_quotareport q CROSS JOIN jsonb_array_elements(q.rows) r
+        FROM scoring_quotareport q CROSS JOIN json_array_elements(q.rows) r
         WHERE q.id = %s AND NOT (r ->> 'met')::boolean
         GROUP BY 1, 2""",
     "sqlite": """

@@ -8,11 +8,12 @@ from fractions import Fraction
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from ledgers import services as ledger
 from scoring.engine import Quota, QuotaEntry, QuotaOfficer, district_rows, officer_rows
 from scoring.models import QuotaReport
-from scoring.quotas import previous_month, quota_report_build
+from scoring.quotas import previous_month, quota_report_build, quota_rows
 
 D = dt.date
 CITY_ACH = Quota("officer", "city", "achievement", 2, "month")
@@ -156,6 +157,29 @@ def test_report_from_the_ledger_and_rebuild_replaces(world):
     again = quota_report_build(tenant=world.tenant, month="2025-03")
     assert again.pk == report.pk
     assert QuotaReport.objects.filter(tenant=world.tenant, month="2025-03").count() == 1
+
+
+@pytest.mark.django_db
+def test_stored_rows_read_back_as_built(world):
+    """The rows column is PostgreSQL ``json`` (issue 16: ``jsonb`` cost 2 s
+    at L to build); read back, every row equals the engine's, names in
+    Chinese included, on either database."""
+    report = quota_report_build(tenant=world.tenant, month="2025-03")
+    version, rows = quota_rows(tenant=world.tenant, month="2025-03")
+    stored = QuotaReport.objects.get(pk=report.pk)
+    assert stored.policy_version == version
+    assert stored.rows == rows
+    assert report.row_count == len(rows) == 15
+    names = {r["full_name"] for r in stored.rows if r["officer"]}
+    assert names == {o.full_name for o in world.officers.values()}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_typeof(rows)::text, json_array_length(rows)"
+                " FROM scoring_quotareport WHERE id = %s",
+                [report.pk],
+            )
+            assert cursor.fetchone() == ("json", 15)
 
 
 @pytest.mark.django_db
