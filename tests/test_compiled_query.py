@@ -1,0 +1,62 @@
+"""``liaison.compiled.CompiledQuery`` (issue 16): a queryset compiled once
+and run with new values answers what the ORM answers for those values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from accounts.models import Membership
+from accounts.selectors import _membership, _membership_query
+from liaison.compiled import CompiledQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def _seen(memberships):
+    return [
+        (m.pk, m.tenant.slug, m.user_id, m.role, m.is_active, m.created_at, m.mfa_roles_in_force)
+        for m in memberships
+    ]
+
+
+def test_each_caller_and_tenant_gets_what_the_orm_gets(world, other_world):
+    """Every member of two tenants against both slugs and a missing one, on
+    two days: the compiled query's rows equal the ORM's, field for field."""
+    users = [*world.users.values(), *other_world.users.values()]
+    slugs = [world.tenant.slug, other_world.tenant.slug, "no-such-tenant"]
+    Membership.objects.filter(user=world.users["auditor"]).update(is_active=False)
+    found = 0
+    for day in (dt.date(2025, 3, 1), dt.date(1999, 1, 1)):
+        for user in users:
+            for slug in slugs:
+                values = {"slug": slug, "user_id": user.pk, "day": day}
+                compiled = _membership_query.list(**values)
+                assert _seen(compiled) == _seen(_membership(**values))
+                found += len(compiled)
+    # each active member finds their own tenant once per day; the inactive auditor nothing
+    assert found == 2 * (len(users) - 1)
+
+
+def test_the_tenant_comes_with_the_membership(world, django_assert_num_queries):
+    user = world.users["manager"]
+    with django_assert_num_queries(1):
+        (membership,) = _membership_query.list(
+            slug=world.tenant.slug, user_id=user.pk, day=dt.date(2025, 3, 1)
+        )
+        assert membership.tenant == world.tenant
+        assert membership.role == "district_manager"
+
+
+def test_a_sample_folded_into_the_sql_is_refused(world):
+    """A sample the SQL does not carry as a parameter cannot be replaced:
+    the query is refused when first run, not answered for the sample."""
+    query = CompiledQuery(
+        lambda *, slug, limit: Membership.objects.filter(tenant__slug=slug)[:limit],
+        slug="\x00sample",
+        limit=7,
+    )
+    with pytest.raises(ImproperlyConfigured, match="limit"):
+        query.list(slug=world.tenant.slug, limit=1)
