@@ -31,6 +31,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -159,6 +160,44 @@ def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
         conn.close()
 
 
+#: wrk's durations: "850.00us", "62.10ms", "1.20s", "2.00m"
+_WRK_UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def _wrk_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _WRK_UNIT[unit]
+
+
+def load_wrk(port: int, path: str, headers, *, clients: int, seconds: float, warmup: float):
+    """wrk (C, two threads) with ``clients`` connections in a closed loop: a
+    load generator that leaves the two cores to the server and PostgreSQL
+    (the Python client below spends a share of them). ``warmup`` seconds of
+    wrk first, discarded."""
+    command = ["wrk", "-t2", f"-c{clients}", "--latency", "--timeout", "60s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    url = f"http://127.0.0.1:{port}{path}"
+    if warmup:
+        subprocess.run([*command, f"-d{warmup:g}s", url], capture_output=True, check=True)  # noqa: S603
+    out = subprocess.run(  # noqa: S603 - wrk, fixed arguments
+        [*command, f"-d{seconds:g}s", url], capture_output=True, text=True, check=True
+    ).stdout
+    found = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m),", out)
+    requests, took = int(found[1]), _wrk_ms(found[2] + found[3]) / 1000
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    return {
+        "rps": requests / took,
+        "p50": _wrk_ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M)[1]),
+        "p99": _wrk_ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M)[1]),
+        "n": requests,
+        "errors": (int(bad[1]) if bad else 0) + (sum(map(int, sockets.groups())) if sockets else 0),
+    }
+
+
 def load(port: int, path: str, headers, *, clients: int, seconds: float, warmup: float):
     """``clients`` threads in a closed loop; latencies of the measured window."""
     latencies: list[float] = []
@@ -216,6 +255,12 @@ def main() -> int:
     parser.add_argument("--submitted", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator (default wrk when installed: apt-get install wrk)",
+    )
     args = parser.parse_args()
 
     slug = f"bench-{args.scale.lower()}"
@@ -250,7 +295,7 @@ def main() -> int:
         f"{slug}: {Entry.objects.filter(tenant=tenant).count():,} entries "
         f"({queued:,} submitted for the review queue), "
         f"{Officer.objects.filter(tenant=tenant).count():,} officers; "
-        f"gunicorn 2 workers on 127.0.0.1:{port}; {args.clients} clients, "
+        f"gunicorn 2 workers on 127.0.0.1:{port}; {args.clients} clients ({args.client}), "
         f"{args.warmup:g} s warm-up + {args.seconds:g} s per endpoint; "
         f"load average {os.getloadavg()[0]:.2f}",
         flush=True,
@@ -284,8 +329,9 @@ def main() -> int:
         )
         for name, (path, headers, floor_path) in endpoints.items():
             kw = {"clients": args.clients, "seconds": args.seconds, "warmup": args.warmup}
-            got = load(port, path, headers, **kw)
-            bare = load(port, floor_path, api, **kw)
+            measure = load_wrk if args.client == "wrk" else load
+            got = measure(port, path, headers, **kw)
+            bare = measure(port, floor_path, api, **kw)
             errors = got["errors"] + bare["errors"]
             print(
                 f"{name:24} {got['rps']:7.1f} {got['p50']:7.0f} {got['p99']:7.0f} | "
