@@ -980,33 +980,34 @@ def _province(w: World):
     return province, admin, net
 
 
-def _invited(w: World):
-    """A fresh open invitation of the world's tenant to the matrix network."""
+def _invited(w: World, home: World | None = None):
+    """A fresh open invitation of ``w``'s tenant to the matrix network (of
+    ``home``, the world under test, when ``w`` is another programme)."""
     from network import services as network
     from network.models import NetworkMember
 
-    province, admin, net = _province(w)
+    province, admin, net = _province(home or w)
     member = NetworkMember.objects.filter(tenant=w.tenant, network=net).first()
     if member is not None and member.status != "left":
         network._end(member)
     return network.member_invite(tenant=province, membership=admin, network=net, slug=w.tenant.slug)
 
 
-def _joined(w: World):
-    """The world's tenant as an active member of the matrix network."""
+def _joined(w: World, home: World | None = None):
+    """``w``'s tenant as an active member of the matrix network (``home``'s)."""
     from network import services as network
     from network.models import NetworkMember
 
     member = NetworkMember.objects.filter(tenant=w.tenant, status="active").first()
     if member is None:
         member = network.member_accept(
-            tenant=w.tenant, membership=_m(w, "admin"), member=_invited(w)
+            tenant=w.tenant, membership=_m(w, "admin"), member=_invited(w, home)
         )
     return member
 
 
-def _verified_demand(w: World):
-    entry = _entry(w, kind="demand", submit=True)
+def _verified_demand(w: World, credits=("d1",)):
+    entry = _entry(w, kind="demand", credits=credits, submit=True)
     return ledger.entry_verify(tenant=w.tenant, membership=_m(w, "admin"), entry=entry)
 
 
@@ -1070,6 +1071,43 @@ ROWS.update(
 )
 
 
+def _peer_item(w: World):
+    """An achievement another programme of the matrix network published
+    (the programme and the item made once per world)."""
+    from network import services as network
+    from network.tests.test_network import _verified
+
+    if getattr(w, "peer_item", None) is None:
+        peer = build_world(f"{w.tenant.slug}-peer")
+        _joined(peer, home=w)
+        entry = _verified(peer, "achievement", "矩阵 achievement 网络成果")
+        w.peer_item = network.item_publish(
+            tenant=peer.tenant, membership=_m(peer, "admin"), entry=entry
+        )
+    return w.peer_item
+
+
+def _network_suggestion(w: World, credits=("d1",)):
+    """A fresh verified demand of the world's (crediting ``credits``) with the
+    peer's published achievement among its suggestions: a NetworkMatch."""
+    from matching.models import NetworkMatch
+    from matching.services import matches_for
+
+    _joined(w)
+    item = _peer_item(w)
+    demand = _verified_demand(w, credits)
+    matches_for(tenant=w.tenant, entry=demand)
+    return NetworkMatch.objects.get(tenant=w.tenant, entry=demand, published=item)
+
+
+def _network_feedback(w: World, t, role: str) -> dict:
+    return {"demand": t.entry_id, "published": t.published_id, "verdict": "not_relevant"}
+
+
+#: feedback on a pair: the roles that give it (the auditor and the unit
+#: reviewer do not: 403), on a demand in their reach (d1: the officer, 404)
+_FEEDBACK_D1 = _roles(admin=201, auditor=403, manager=201, reviewer=403, officer=404)
+
 # issue 15 matching: suggestions for an entry in reach (the world's entries credit
 # d1: the officer and the unit reviewer do not reach them); feedback (an addition)
 ROWS.update(
@@ -1088,13 +1126,29 @@ ROWS.update(
         "match feedback": Row(
             "post",
             lambda w, t: "matches/feedback/",
-            _roles(admin=201, auditor=403, manager=201, reviewer=403, officer=404),
+            _FEEDBACK_D1,
             lambda w, t, r: {
                 "demand": t.id,
                 "achievement": w.entries["achievement"].id,
                 "verdict": "not_relevant",
             },
             target=lambda w, r: _entry(w, kind="demand"),
+        ),
+        # the network variant: a fresh suggestion from another programme's
+        # published achievement for each role; out of the manager's districts, 404
+        "match feedback on a network suggestion": Row(
+            "post",
+            lambda w, t: "matches/feedback/",
+            _FEEDBACK_D1,
+            _network_feedback,
+            target=lambda w, r: _network_suggestion(w),
+        ),
+        "match feedback on a network suggestion for a d2 demand": Row(
+            "post",
+            lambda w, t: "matches/feedback/",
+            {**_FEEDBACK_D1, "manager": 404},
+            _network_feedback,
+            target=lambda w, r: _network_suggestion(w, credits=("d2",)),
         ),
         # issue 15 item 2 (an addition): the funnel for a year, in the caller's reach
         "matches funnel": Row(
