@@ -51,6 +51,7 @@ for scale in "${SCALES[@]}"; do
     run ranking "$scale" "$PY" bench/run.py --scale "$scale" --repeat "$repeat" --finalise "${once[@]}"
     run quota "$scale" "$PY" bench/quota.py --scale "$scale" --repeat "$repeat"
     run exports "$scale" "$PY" bench/exports.py --scale "$scale" --repeat "$repeat"
+    run ledger-rss "$scale" "$PY" bench/ledger_rss.py --scale "$scale"
     if [ "$scale" != L ]; then
         redis-cli -n 5 flushdb >/dev/null
         if [ "$scale" = S ]; then
