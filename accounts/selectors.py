@@ -45,7 +45,13 @@ def tenant_access(*, user: User, slug: str) -> Membership:
     membership = found[0] if found else None
     if membership is not None:
         membership.user = user  # the caller, already read: not joined again
-        membership.mfa_roles_on = (day, membership.mfa_roles_in_force)
+        roles = membership.mfa_roles_in_force
+        membership.mfa_roles_on = (day, roles)
+        read = _policy_cache.get()
+        if read is not None and roles is not None:
+            # kept with the request's policies: a policy saved later in the
+            # request empties both (policy_cache_clear)
+            read[_MFA_ROLES, membership.tenant_id, day] = roles
         if membership.tenant.status != TenantStatus.ACTIVE and not user.is_superuser:
             raise TenantSuspended(membership.tenant)
         return membership
@@ -107,6 +113,9 @@ def tenant_list(*, user: User) -> QuerySet[Tenant]:
 #: Policies read during the current request, by (tenant id, day); None
 #: outside a request (jobs, the shell), where nothing is kept.
 _policy_cache: ContextVar[dict | None] = ContextVar("policy_cache", default=None)
+#: beside them, by (_MFA_ROLES, tenant id, day): the two-factor rule read
+#: with the caller's membership (:func:`tenant_access`)
+_MFA_ROLES = "mfa_required_roles"
 
 
 @contextmanager
@@ -213,11 +222,14 @@ def mfa_missing(*, membership: Membership) -> bool:
         return False
     day = timezone.localdate()
     read = _policy_cache.get()
-    on, roles = getattr(membership, "mfa_roles_on", (None, None))
-    if on == day and roles is not None and not (read and (membership.tenant.pk, day) in read):
-        # read with the membership (tenant_access): the API lists read no policy
-        required = roles
-    else:
+    if read is None:  # no request (a job, the shell): the rule read with the membership
+        on, required = getattr(membership, "mfa_roles_on", (None, None))
+        required = required if on == day else None
+    elif (membership.tenant.pk, day) in read:  # the policy itself, read in this request
+        required = None
+    else:  # read with the membership in this request, unless a policy was saved since
+        required = read.get((_MFA_ROLES, membership.tenant.pk, day))
+    if required is None:
         required = policy_in_force(tenant=membership.tenant, on=day).rules.get(
             "mfa_required_roles", []
         )

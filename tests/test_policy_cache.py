@@ -117,3 +117,24 @@ def test_the_two_factor_rule_read_with_the_membership_is_the_one_in_force(world)
                 user.memberships.get().role in first.rules.get("mfa_required_roles", [])
             )
         assert _policy_reads(queries.captured_queries) == 1
+
+
+def test_a_policy_saved_in_the_request_replaces_the_rule_read_with_the_membership(world):
+    """tenant_access keeps the two-factor rule in the request's cache; a
+    version published later in the same request empties it, so the check
+    reads the new rule instead of the one read with the membership."""
+    from accounts.selectors import mfa_missing, tenant_access
+
+    slug, user = world.tenant.slug, world.users["admin"]
+    with time_machine.travel(dt.datetime(2026, 5, 4, 9), tick=False), policy_cache():
+        rules = copy.deepcopy(policy_in_force(tenant=world.tenant).rules)
+        assert "admin" not in rules.get("mfa_required_roles", [])
+        membership = tenant_access(user=user, slug=slug)
+        with CaptureQueriesContext(connection) as queries:
+            assert mfa_missing(membership=membership) is False
+        assert _policy_reads(queries.captured_queries) == 0  # the rule read with the membership
+        rules["mfa_required_roles"] = ["admin"]
+        policy_publish(
+            tenant=world.tenant, rules=rules, effective_from=dt.date(2026, 5, 4), note="两步"
+        )
+        assert mfa_missing(membership=membership) is True
