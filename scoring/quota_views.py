@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -32,19 +33,15 @@ from roster.selectors import district_list, districts_in_reach
 
 from .models import QuotaReport
 from .quotas import previous_month, quota_report_build
+from .selectors.quota_rows import ReportRows
 
 QUOTA_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.DISTRICT_MANAGER})
+#: rows on a page of a month's report (a report at L holds 162,520)
+PAGE_ROWS = 100
 
 
 def _reports(membership):
     return QuotaReport.objects.for_tenant(membership.tenant).order_by("-month")
-
-
-def _visible_rows(membership, report: QuotaReport) -> list[dict]:
-    if membership.reads_all:
-        return list(report.rows)
-    codes = set(districts_in_reach(membership=membership).values_list("code", flat=True))
-    return [r for r in report.rows if r["district"] in codes]
 
 
 def quota_label(code: str) -> str:
@@ -89,25 +86,32 @@ class QuotaDetailView(TenantPageMixin, TemplateView):
     template_name = "scoring/quota_detail.html"
 
     def get_report(self):
-        return get_object_or_404(_reports(self.membership), pk=self.kwargs["pk"])
+        # the rows stay in the database: the page reads its own (ReportRows)
+        return get_object_or_404(_reports(self.membership).defer("rows"), pk=self.kwargs["pk"])
 
-    def filtered_rows(self, report):
-        rows = _visible_rows(self.membership, report)
+    def filtered_rows(self, report) -> ReportRows:
+        """The report's rows in the caller's reach that pass the page's
+        filters (read by the database a page or a chunk at a time)."""
         get = self.request.GET
-        if get.get("district"):
-            rows = [r for r in rows if r["district"] == get["district"]]
-        if get.get("status") in ("met", "behind"):
-            rows = [r for r in rows if r["met"] == (get["status"] == "met")]
-        if get.get("scope") in ("officer", "district"):
-            rows = [r for r in rows if r["subject"].startswith(get["scope"])]
-        return rows
+        status = get.get("status")
+        return ReportRows(
+            report,
+            districts=None
+            if self.membership.reads_all
+            else set(districts_in_reach(membership=self.membership).values_list("code", flat=True)),
+            district=get.get("district") or None,
+            met={"met": True, "behind": False}.get(status),
+            scope=get.get("scope") if get.get("scope") in ("officer", "district") else None,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = self.get_report()
         labels = policy_in_force(tenant=self.tenant).category_labels
         names = dict(district_list(tenant=self.tenant).values_list("code", "name"))
-        rows = self.filtered_rows(report)
+        matched = self.filtered_rows(report)
+        page_obj = Paginator(matched, PAGE_ROWS).get_page(self.request.GET.get("page"))
+        rows = page_obj.object_list
         for row in rows:
             required = Fraction(row["required_exact"])
             row["percent"] = 100 if not required else min(100, int(row["counted"] * 100 / required))
@@ -117,7 +121,8 @@ class QuotaDetailView(TenantPageMixin, TemplateView):
         context.update(
             report=report,
             rows=rows,
-            behind=sum(1 for r in rows if not r["met"]),
+            page_obj=page_obj,
+            behind=matched.behind(),
             filters=self.request.GET,
             # issue 14 "Lists": the filter offers only the districts in reach
             districts=districts_in_reach(membership=self.membership),
@@ -144,11 +149,7 @@ class QuotaExportView(QuotaDetailView):
         )
         names = dict(district_list(tenant=self.tenant).values_list("code", "name"))
         rows = self.filtered_rows(report)
-        units = dict(
-            Officer.objects.for_tenant(self.tenant)
-            .filter(pk__in={r["officer"] for r in rows if r["officer"]})
-            .values_list("pk", "unit__name")
-        )
+        units = dict(Officer.objects.for_tenant(self.tenant).values_list("pk", "unit__name"))
         sheet = SheetWriter(
             book,
             report.month,

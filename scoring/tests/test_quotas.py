@@ -4,6 +4,7 @@ that replace, the beat schedule."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 
 import pytest
@@ -135,7 +136,9 @@ def test_previous_month():
 
 
 @pytest.mark.django_db
-def test_report_from_the_ledger_and_rebuild_replaces(world):
+def _two_march_achievements(world):
+    """The city officer's two achievements of March 2025, submitted: their
+    achievement/month quota is met."""
     admin = world.users["admin"].memberships.get()
     for day in (D(2025, 3, 3), D(2025, 3, 4)):
         entry = ledger.entry_create(
@@ -146,6 +149,10 @@ def test_report_from_the_ledger_and_rebuild_replaces(world):
             officers=[world.officers["city"]],
         )
         ledger.entry_submit(tenant=world.tenant, membership=admin, entry=entry)
+
+
+def test_report_from_the_ledger_and_rebuild_replaces(world):
+    _two_march_achievements(world)
     report = quota_report_build(tenant=world.tenant, month="2025-03")
     city = [r for r in report.rows if r["officer"] == world.officers["city"].id]
     assert {r["quota"]: (r["counted"], r["verified"], r["met"], r["required"]) for r in city} == {
@@ -258,3 +265,58 @@ def test_quota_pages_filters_and_export(client, world):
     assert "二区" not in manager_html.split("<tbody>")[1]
     client.force_login(world.users["officer"])
     assert client.get(f"/t/alpha/quotas/{report.pk}/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_report_rows_are_filtered_and_sliced_by_the_database(world):
+    """ReportRows answers what filtering the stored list in Python answers:
+    every filter alone and together, counts, behind, slices and iteration."""
+    from scoring.selectors.quota_rows import ReportRows
+
+    _two_march_achievements(world)
+    report = quota_report_build(tenant=world.tenant, month="2025-03")
+    stored = QuotaReport.objects.get(pk=report.pk).rows
+    assert len(stored) == 15
+    districts = {r["district"] for r in stored} - {None}
+    one = sorted(districts)[0]
+    cases = [
+        ({}, lambda r: True),
+        ({"districts": {one}}, lambda r: r["district"] == one),
+        ({"districts": set()}, lambda r: False),
+        ({"district": one}, lambda r: r["district"] == one),
+        ({"met": True}, lambda r: r["met"]),
+        ({"met": False}, lambda r: not r["met"]),
+        ({"scope": "district"}, lambda r: r["subject"].startswith("district:")),
+        ({"scope": "officer", "met": False}, lambda r: r["officer"] and not r["met"]),
+    ]
+    for filters, keep in cases:
+        expected = [r for r in stored if keep(r)]
+        rows = ReportRows(report, **filters)
+        assert list(rows) == expected, filters
+        assert rows.count() == len(expected)
+        assert rows.behind() == sum(1 for r in expected if not r["met"])
+        assert rows[1:4] == expected[1:4]
+        assert rows[len(expected) :] == []
+    assert ReportRows(report, scope="district").count() == 2  # 一区 and 二区
+
+
+@pytest.mark.django_db
+def test_the_report_page_shows_a_page_of_rows(client, world, monkeypatch):
+    """The month's page reads PAGE_ROWS rows at a time, in the stored order,
+    with page links that keep the filters; the behind count is the whole
+    filtered report's."""
+    from scoring import quota_views
+
+    monkeypatch.setattr(quota_views, "PAGE_ROWS", 4)
+    _two_march_achievements(world)
+    report = quota_report_build(tenant=world.tenant, month="2025-03")
+    stored = QuotaReport.objects.get(pk=report.pk).rows
+    client.force_login(world.users["admin"])
+    url = f"/t/{world.tenant.slug}/quotas/{report.pk}/"
+    html = client.get(url, {"status": "behind", "page": 2}).content.decode()
+    behind = [r["subject"] for r in stored if not r["met"]]
+    shown = re.findall(r'data-subject="([^"]+)"', html)
+    assert shown == behind[4:8]
+    assert len(behind) == 14  # the city officer's achievement/month is met
+    assert "14 项未完成" in html  # the whole filtered report's, not the page's 4
+    assert 'href="?status=behind&amp;page=3"' in html
