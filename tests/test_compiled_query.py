@@ -3,13 +3,16 @@ and run with new values answers what the ORM answers for those values."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import Membership
-from accounts.selectors import _membership, _membership_query
+from accounts.selectors import _membership, _membership_query, policy_in_force
+from accounts.services import policy_publish
 from liaison.compiled import CompiledQuery
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +27,30 @@ def _seen(memberships):
 
 def test_each_caller_and_tenant_gets_what_the_orm_gets(world, other_world):
     """Every member of two tenants against both slugs and a missing one, on
-    two days: the compiled query's rows equal the ORM's, field for field."""
+    days before any policy, under the first version and under a later one
+    requiring two-factor of managers: the compiled query's rows equal the
+    ORM's, field for field, and the day decides the rule."""
+    first = policy_in_force(tenant=world.tenant)
+    with time_machine.travel(dt.datetime(2026, 5, 30, 9), tick=False):
+        rules = {**copy.deepcopy(first.rules), "mfa_required_roles": ["district_manager"]}
+        policy_publish(
+            tenant=world.tenant, rules=rules, effective_from=dt.date(2026, 6, 1), note="两步"
+        )
     users = [*world.users.values(), *other_world.users.values()]
     slugs = [world.tenant.slug, other_world.tenant.slug, "no-such-tenant"]
     Membership.objects.filter(user=world.users["auditor"]).update(is_active=False)
+    manager = {"slug": world.tenant.slug, "user_id": world.users["manager"].pk}
+    rule = {
+        day: _membership_query.list(**manager, day=day)[0].mfa_roles_in_force
+        for day in (dt.date(1999, 1, 1), dt.date(2026, 5, 31), dt.date(2026, 6, 1))
+    }
+    assert rule == {
+        dt.date(1999, 1, 1): None,  # before the first version
+        dt.date(2026, 5, 31): first.rules.get("mfa_required_roles"),
+        dt.date(2026, 6, 1): ["district_manager"],
+    }
     found = 0
-    for day in (dt.date(2025, 3, 1), dt.date(1999, 1, 1)):
+    for day in (dt.date(1999, 1, 1), dt.date(2026, 3, 1), dt.date(2026, 7, 1)):
         for user in users:
             for slug in slugs:
                 values = {"slug": slug, "user_id": user.pk, "day": day}
@@ -37,7 +58,7 @@ def test_each_caller_and_tenant_gets_what_the_orm_gets(world, other_world):
                 assert _seen(compiled) == _seen(_membership(**values))
                 found += len(compiled)
     # each active member finds their own tenant once per day; the inactive auditor nothing
-    assert found == 2 * (len(users) - 1)
+    assert found == 3 * (len(users) - 1)
 
 
 def test_the_tenant_comes_with_the_membership(world, django_assert_num_queries):

@@ -126,9 +126,9 @@ def test_a_policy_saved_in_the_request_replaces_the_rule_read_with_the_membershi
     from accounts.selectors import mfa_missing, tenant_access
 
     slug, user = world.tenant.slug, world.users["admin"]
+    rules = copy.deepcopy(policy_in_force(tenant=world.tenant).rules)  # outside the request
+    assert "admin" not in rules.get("mfa_required_roles", [])
     with time_machine.travel(dt.datetime(2026, 5, 4, 9), tick=False), policy_cache():
-        rules = copy.deepcopy(policy_in_force(tenant=world.tenant).rules)
-        assert "admin" not in rules.get("mfa_required_roles", [])
         membership = tenant_access(user=user, slug=slug)
         with CaptureQueriesContext(connection) as queries:
             assert mfa_missing(membership=membership) is False

@@ -10,6 +10,7 @@ from fractions import Fraction
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ledgers import services as ledger
 from scoring.engine import Quota, QuotaEntry, QuotaOfficer, district_rows, officer_rows
@@ -135,7 +136,6 @@ def test_previous_month():
     assert previous_month(D(2026, 3, 31)) == "2026-02"
 
 
-@pytest.mark.django_db
 def _two_march_achievements(world):
     """The city officer's two achievements of March 2025, submitted: their
     achievement/month quota is met."""
@@ -151,6 +151,7 @@ def _two_march_achievements(world):
         ledger.entry_submit(tenant=world.tenant, membership=admin, entry=entry)
 
 
+@pytest.mark.django_db
 def test_report_from_the_ledger_and_rebuild_replaces(world):
     _two_march_achievements(world)
     report = quota_report_build(tenant=world.tenant, month="2025-03")
@@ -222,6 +223,11 @@ def test_quota_report_api(world):
     rows = world.api("manager").get(world.url(f"quota-reports/{body['id']}/")).json()["rows"]
     assert rows and {r["district"] for r in rows} == {"d1"}
     assert world.api("officer").get(world.url("quota-reports/")).status_code == 403
+    # the list reads no report's rows (57 MB of JSON each at L)
+    with CaptureQueriesContext(connection) as queries:
+        assert world.api("auditor").get(world.url("quota-reports/")).status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if "scoring_quotareport" in q["sql"]]
+    assert reads and not any('"scoring_quotareport"."rows"' in sql for sql in reads)
 
 
 @pytest.mark.django_db
@@ -260,9 +266,27 @@ def test_quota_pages_filters_and_export(client, world):
     rows = list(book.active.iter_rows(min_row=3, values_only=True))
     assert sorted(r[2] for r in rows) == ["一区", "二区"]
     assert [(r[0], r[1], r[3]) for r in rows] == [(None, "（全区）", None)] * 2  # no officer
+    # the whole report: every stored row once, in order, officers with their unit
+    stored = QuotaReport.objects.get(pk=report.pk).rows
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/t/alpha/quotas/{report.pk}/export/").content)
+    )
+    rows = list(book.active.iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[7], r[8]) for r in rows] == [
+        (str(s["officer"]) if s["officer"] else None, s["counted"], s["verified"]) for s in stored
+    ]
+    units = {o.pk: o.unit.name if o.unit else None for o in world.officers.values()}
+    assert {(r[0], r[3]) for r in rows if r[0]} == {(str(k), v) for k, v in units.items()}
     client.force_login(world.users["manager"])
     manager_html = client.get(f"/t/alpha/quotas/{report.pk}/").content.decode()
     assert "二区" not in manager_html.split("<tbody>")[1]
+    # the manager's export: only the rows of the manager's district
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/t/alpha/quotas/{report.pk}/export/").content)
+    )
+    rows = list(book.active.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == sum(1 for s in stored if s["district"] == "d1") > 0
+    assert {r[2] for r in rows} == {"一区"}
     client.force_login(world.users["officer"])
     assert client.get(f"/t/alpha/quotas/{report.pk}/").status_code == 403
 
