@@ -33,6 +33,15 @@ def _adapt(ops, value):
     return value
 
 
+def _other(value):
+    """A second sample of the same type, different from ``value``."""
+    if isinstance(value, str):
+        return value + "\x01"
+    if isinstance(value, dt.date):  # datetimes too
+        return value + dt.timedelta(days=1)
+    return value + 1  # numbers
+
+
 class CompiledQuery:
     """``build(**values)`` returns the queryset; :meth:`list` runs it with
     new values, compiled on first use with ``samples``."""
@@ -54,12 +63,25 @@ class CompiledQuery:
         ]
         if missing := set(samples) - set(slots):
             raise ImproperlyConfigured(f"samples not among the query's parameters: {missing}")
+        # compiled again with other samples: the same SQL, and exactly the
+        # slots found must change (a constant equal to a sample would not)
+        others = {name: _other(value) for name, value in self._samples.items()}
+        other_sql, other_params = self._build(**others).using(alias).query.sql_with_params()
+        changed = [a != b for a, b in zip(params, other_params, strict=True)]
+        if other_sql != sql or changed != [slot is not None for slot in slots]:
+            raise ImproperlyConfigured("the samples do not map one to one onto parameters")
         compiled = (queryset, compiler, sql, tuple(params), tuple(slots))
         self._compiled[alias] = compiled
         return compiled
 
     def list(self, **values: Any) -> list:
-        """The queryset's rows for ``values`` (as ``list(build(**values))``)."""
+        """The queryset's rows for ``values`` (as ``list(build(**values))``);
+        each value of its sample's type (None or a model instance would need
+        the ORM's own handling)."""
+        for name, sample in self._samples.items():
+            if type(values[name]) is not type(sample):
+                got, wanted = type(values[name]).__name__, type(sample).__name__
+                raise TypeError(f"{name}: {got}, not {wanted}")
         alias = DEFAULT_DB_ALIAS
         compiled = self._compiled.get(alias) or self._compile(alias)
         queryset, compiler, sql, params, slots = compiled

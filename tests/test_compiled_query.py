@@ -81,3 +81,27 @@ def test_a_sample_folded_into_the_sql_is_refused(world):
     )
     with pytest.raises(ImproperlyConfigured, match="limit"):
         query.list(slug=world.tenant.slug, limit=1)
+
+
+def test_a_constant_equal_to_a_sample_is_refused(world):
+    """A sample that a constant of the query happens to equal would have the
+    constant replaced too: compiling with a second sample shows it."""
+    query = CompiledQuery(
+        lambda *, slug, least: Membership.objects.filter(tenant__slug=slug, pk__gte=least).exclude(
+            pk=7
+        ),
+        slug="\x00sample",
+        least=7,
+    )
+    with pytest.raises(ImproperlyConfigured, match="one to one"):
+        query.list(slug=world.tenant.slug, least=1)
+
+
+def test_a_value_of_another_type_is_refused(world):
+    """None (IS NULL to the ORM) or a model instance (its pk) is not put into
+    the SQL as it is."""
+    day = dt.date(2026, 3, 1)
+    with pytest.raises(TypeError, match="user_id: NoneType, not int"):
+        _membership_query.list(slug=world.tenant.slug, user_id=None, day=day)
+    with pytest.raises(TypeError, match="user_id: User, not int"):
+        _membership_query.list(slug=world.tenant.slug, user_id=world.users["admin"], day=day)
