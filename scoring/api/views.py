@@ -3,6 +3,8 @@ background export jobs."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
@@ -35,6 +37,7 @@ from scoring.selectors import (
     ranking_encoded,
     ranking_for,
 )
+from scoring.selectors.quota_rows import ReportRows
 from scoring.services import ranking_export_start, ranking_finalize
 
 RANKING_READERS = READERS | {Role.DISTRICT_MANAGER}
@@ -310,8 +313,21 @@ class QuotaReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
         return QuotaReportListSerializer if self.action == "list" else QuotaReportSerializer
 
     def scope_queryset(self, queryset):
-        # the list shows no rows: a report's are 57 MB of JSON at L
-        return queryset.defer("rows") if self.action == "list" else queryset
+        # the rows are read by the database (ReportRows): 57 MB of JSON at L
+        return queryset.defer("rows")
+
+    @extend_schema(responses=QuotaReportSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        """The report with its rows in the caller's reach. The rows go out
+        as the database keeps them (filtered there for a district manager):
+        parsed and encoded again, a report at L (57 MB) took 2.8 s and 530 MB."""
+        report = self.get_object()
+        head = JSONRenderer().render(QuotaReportListSerializer(report).data)
+        rows = ReportRows(report, districts=self.get_serializer_context().get("district_codes"))
+        body = head[:-1] + b', "rows": ' + rows.as_json().encode() + b"}"
+        response = HttpResponse(body, content_type="application/json")
+        response["ETag"] = f'"{report.pk}-{hashlib.sha256(body).hexdigest()[:32]}"'
+        return response
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -31,6 +31,7 @@ _SQL = {
         "met": "(e.value ->> 'met')::boolean",
         "value": "e.value::text",
         "position": "e.n",
+        "text": "q.rows::text",
     },
     "sqlite": {
         "rows": "scoring_quotareport q, json_each(q.rows) e",
@@ -38,6 +39,7 @@ _SQL = {
         "met": "json_extract(e.value, '$.met') = 1",
         "value": "e.value",
         "position": "e.key",
+        "text": "q.rows",
     },
 }
 
@@ -77,6 +79,7 @@ class ReportRows:
             where.append(f"{field('subject')} LIKE %s")
             params.append(f"{scope}:%")
         self._sql, self._params = sql, params
+        self._filtered = len(where) > 1
         self._from = f"FROM {sql['rows']} WHERE {' AND '.join(where)}"
         self._counts: tuple[int, int] | None = None
 
@@ -130,3 +133,19 @@ class ReportRows:
             )
             while chunk := cursor.fetchmany(CHUNK):
                 yield from (json.loads(value) for (value,) in chunk)
+
+    def as_json(self) -> str:
+        """The rows as one JSON array, as text: unfiltered, the stored value
+        itself (never parsed); filtered on PostgreSQL, aggregated there
+        (``json_agg`` keeps each element's text); on SQLite, encoded here."""
+        if self._filtered and connection.vendor != "postgresql":
+            return json.JSONEncoder().encode(list(self))
+        if self._filtered:
+            select = f"SELECT COALESCE(json_agg(e.value ORDER BY e.n), '[]')::text {self._from}"
+            params = self._params
+        else:  # as text: psycopg2 would decode a json value
+            select = f"SELECT {self._sql['text']} FROM scoring_quotareport q WHERE q.id = %s"  # noqa: S608
+            params = self._params
+        with connection.cursor() as cursor:
+            cursor.execute(select, params)
+            return cursor.fetchone()[0]

@@ -4,6 +4,7 @@ that replace, the beat schedule."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from fractions import Fraction
 
@@ -198,7 +199,8 @@ def test_quota_report_api(world):
     assert created.status_code == 201
     # the body is the report as reading it gives it
     body = created.json()
-    whole = world.api("admin").get(world.url(f"quota-reports/{body['id']}/")).json()
+    got = world.api("admin").get(world.url(f"quota-reports/{body['id']}/"))
+    whole, whole_etag = got.json(), got["ETag"]
     assert body == whole and len(whole["rows"]) > 1 and body["month"] == "2025-04"
     # the same Idempotency-Key again: the first answer replayed, nothing rebuilt
     keyed = world.api("admin")
@@ -220,8 +222,13 @@ def test_quota_report_api(world):
     assert bad.status_code == 400 and "month" in bad.json()
     listed = world.api("auditor").get(world.url("quota-reports/?month=2025-04")).json()
     assert [r["month"] for r in listed["results"]] == ["2025-04"]
-    rows = world.api("manager").get(world.url(f"quota-reports/{body['id']}/")).json()["rows"]
-    assert rows and {r["district"] for r in rows} == {"d1"}
+    read = world.api("manager").get(world.url(f"quota-reports/{body['id']}/"))
+    rows = read.json()["rows"]
+    stored = QuotaReport.objects.get(pk=body["id"]).rows
+    assert rows == [r for r in stored if r["district"] == "d1"] and rows
+    assert read["Content-Type"] == "application/json"
+    again = world.api("manager").get(world.url(f"quota-reports/{body['id']}/"))
+    assert read["ETag"] == again["ETag"] != whole_etag
     assert world.api("officer").get(world.url("quota-reports/")).status_code == 403
     # the list reads no report's rows (57 MB of JSON each at L)
     with CaptureQueriesContext(connection) as queries:
@@ -321,6 +328,7 @@ def test_report_rows_are_filtered_and_sliced_by_the_database(world):
         assert rows.behind() == sum(1 for r in expected if not r["met"])
         assert rows[1:4] == expected[1:4]
         assert rows[len(expected) :] == []
+        assert json.loads(rows.as_json()) == expected, filters
     assert ReportRows(report, scope="district").count() == 2  # 一区 and 二区
 
 
