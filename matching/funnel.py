@@ -53,12 +53,17 @@ def _counts(ids: Iterable[int], sets: dict[str, set[int]]) -> dict:
     return out
 
 
-def _stage_sets(tenant: Tenant, demand_ids: set[int]) -> dict[str, set[int]]:
-    linked = Entry.matched.through.objects.filter(
-        from_entry__tenant=tenant,
-        from_entry__status=EntryStatus.VERIFIED,
-        to_entry_id__in=demand_ids,
+def _verified_links(tenant: Tenant, **more):
+    """The ``matched`` links from the tenant's verified entries to the
+    demands they name: from a conversion, the demand is converted; from an
+    event, it got one (the one definition of both stages)."""
+    return Entry.matched.through.objects.filter(
+        from_entry__tenant=tenant, from_entry__status=EntryStatus.VERIFIED, **more
     )
+
+
+def _stage_sets(tenant: Tenant, demand_ids: set[int]) -> dict[str, set[int]]:
+    linked = _verified_links(tenant, to_entry_id__in=demand_ids)
     by_kind: dict[str, set[int]] = defaultdict(set)
     for kind, demand_id in linked.values_list("from_entry__kind", "to_entry_id"):
         by_kind[kind].add(demand_id)
@@ -156,11 +161,9 @@ def officer_rates(*, tenant: Tenant, year: int, officer_ids: Iterable[int]) -> d
     demands = dict(credits.values_list("officer_id", "n"))
     if not demands:
         return {}
-    conversions = Entry.matched.through.objects.filter(
-        from_entry__tenant=tenant,
-        from_entry__kind=EntryKind.CONVERSION,
-        from_entry__status=EntryStatus.VERIFIED,
-    ).values("to_entry_id")
+    conversions = _verified_links(tenant, from_entry__kind=EntryKind.CONVERSION).values(
+        "to_entry_id"
+    )
     converted = dict(
         credits.filter(entry_id__in=Subquery(conversions)).values_list("officer_id", "n")
     )
