@@ -288,19 +288,22 @@ def _best(raw) -> float:
     return max(raw, default=0.0)
 
 
-def _total(field_value: float, text: float, maturity: float, distance: float) -> float:
-    """The weighted sum of the parts (in :data:`WEIGHTS`' order), capped at 1
-    and rounded to 4 places (:func:`rank` computes it inline, the same way)."""
-    return round(
-        min(
-            1.0,
-            WEIGHTS["field"] * field_value
-            + WEIGHTS["text"] * text
-            + WEIGHTS["maturity"] * maturity
-            + WEIGHTS["distance"] * distance,
-        ),
-        4,
+def _weighted(field_value, text, maturity, distance):
+    """The weighted sum of the parts, in :data:`WEIGHTS`' order: of floats
+    (one suggestion, :func:`_total`) or of numpy arrays (every candidate,
+    :func:`rank`), the same double operations in the same order."""
+    return (
+        WEIGHTS["field"] * field_value
+        + WEIGHTS["text"] * text
+        + WEIGHTS["maturity"] * maturity
+        + WEIGHTS["distance"] * distance
     )
+
+
+def _total(field_value: float, text: float, maturity: float, distance: float) -> float:
+    """The score: the weighted sum capped at 1, rounded to 4 places (as
+    :func:`rank` rounds its capped array)."""
+    return round(min(1.0, _weighted(field_value, text, maturity, distance)), 4)
 
 
 def _suggestion(
@@ -400,13 +403,7 @@ def rank(
         distance = (
             (index.district_array[pos] == code) & (index.tenant_array[pos] == query.tenant)
         ).astype(np.float64)
-    total = np.minimum(
-        WEIGHTS["field"] * field_value
-        + WEIGHTS["text"] * text
-        + WEIGHTS["maturity"] * maturity
-        + WEIGHTS["distance"] * distance,
-        1.0,
-    )
+    total = np.minimum(_weighted(field_value, text, maturity, distance), 1.0)
     scored = sorted(
         zip(
             [-round(t, 4) for t in total.tolist()],  # Python's rounding, as _total's
