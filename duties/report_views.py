@@ -34,7 +34,7 @@ from roster.selectors import officer_list
 from . import services
 from .choices import DutyKind, ReportKind, ReportStatus
 from .models import Report
-from .schedule import PERIOD_FORMATS, PLANS, period_bounds, period_of
+from .schedule import PERIOD_FORMATS, PLANS, day_in_range, period_bounds, period_of
 from .selectors import binds, duties_of, overdue, report_list, reports_due
 
 REVIEWERS = frozenset({Role.ADMIN, Role.DISTRICT_MANAGER})
@@ -401,6 +401,8 @@ class OverdueView(TenantPageMixin, TemplateView):
                 on = dt.date.fromisoformat(raw)
             except ValueError:
                 bad_date = True
+            if not day_in_range(on):  # a year the schedule cannot name: today's instead
+                on, bad_date = today, True
         officers = {
             o.id: o for o in officer_list(membership=self.membership).select_related("district")
         }

@@ -21,6 +21,8 @@ _PATTERNS = {
     "quarterly_report": re.compile(r"^(\d{4})-Q([1-4])$"),
     "annual_summary": re.compile(r"^(\d{4})$"),
 }
+#: The years a period may name, and a day asked about may fall in.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 #: How each kind's period is written, for messages.
 PERIOD_FORMATS = {
     "weekly_plan": "2026-W05",
@@ -38,7 +40,7 @@ def period_bounds(kind: str, period: str) -> tuple[date, date]:
     if match is None:
         raise ValueError(period)
     year = int(match.group(1))
-    if not 1900 <= year <= 2199:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValueError(period)
     if kind == "weekly_plan":
         week = int(match.group(2))
@@ -57,6 +59,12 @@ def period_bounds(kind: str, period: str) -> tuple[date, date]:
         first = 3 * quarter - 2
         return date(year, first, 1), _month_end(year, first + 2)
     return date(year, 1, 1), date(year, 12, 31)
+
+
+def day_in_range(day: date) -> bool:
+    """Can the duties' schedule answer for ``day`` (its year and the next's
+    periods fall between :data:`FIRST_YEAR` and :data:`LAST_YEAR`)?"""
+    return FIRST_YEAR < day.year < LAST_YEAR
 
 
 def _month_end(year: int, month: int) -> date:
