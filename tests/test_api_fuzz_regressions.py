@@ -148,3 +148,47 @@ def test_an_api_path_no_route_matches_answers_json(world, client):
     assert response.json() == {"detail": "未找到。"}
     page = client.get("/t/alpha/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def _ok_schema(schema, method, path, status="200") -> dict:
+    return schema["paths"][path][method]["responses"][status]["content"]["application/json"][
+        "schema"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "item"),
+    [
+        ("get", "/api/v1/tenants/{tenant_slug}/officers/headcount/", "200", "Headcount"),
+        ("get", "/api/v1/tenants/{tenant_slug}/officers/rotation-due/", "200", "RotationDue"),
+        ("get", "/api/v1/tenants/{tenant_slug}/officers/{id}/hosts/", "200", "HostAssignment"),
+    ],
+)
+def test_plain_lists_are_documented_as_plain_lists(schema, method, path, status, item):
+    """schemathesis (2026-12-01): these answer a JSON array, the schema said
+    a paginated object."""
+    assert _ok_schema(schema, method, path, status) == {
+        "type": "array",
+        "items": {"$ref": f"#/components/schemas/{item}"},
+    }
+
+
+def test_a_new_host_assignment_is_documented_as_one_object(schema):
+    path = "/api/v1/tenants/{tenant_slug}/officers/{id}/hosts/"
+    assert _ok_schema(schema, "post", path, "201") == {
+        "$ref": "#/components/schemas/HostAssignment"
+    }
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("PolicyVersion", "created_by"),
+        ("ChangeRequest", "unit_name"),
+        ("ChangeRequest", "decided_by"),
+    ],
+)
+def test_fields_that_answer_null_are_documented_nullable(schema, component, field):
+    """schemathesis (2026-12-01): a version the preset made has no author, a
+    pending request no decider, a request without a host no unit name."""
+    assert schema["components"]["schemas"][component]["properties"][field].get("nullable")

@@ -120,7 +120,9 @@ class PolicySerializer(serializers.ModelSerializer):
 class PolicyVersionSerializer(serializers.ModelSerializer):
     """One version of the policy (``policy/versions/``)."""
 
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Policy

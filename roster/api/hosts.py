@@ -69,9 +69,13 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     officer_name = serializers.CharField(source="officer.full_name", read_only=True)
     kind = serializers.ChoiceField(choices=ChangeKind.choices)
     unit = TenantPrimaryKeyRelatedField(Unit, allow_null=True, required=False)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(
+        source="unit.name", read_only=True, default=None, allow_null=True
+    )
     filed_by = serializers.CharField(source="filed_by.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ChangeRequest

@@ -102,8 +102,13 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
     def scope_queryset(self, queryset):
         return officer_list(membership=self.membership)
 
-    @extend_schema(request=HostAssignmentSerializer, responses=HostAssignmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=HostAssignmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=HostAssignmentSerializer,
+        responses={201: HostAssignmentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def hosts(self, request, *args, **kwargs):
         """The officer's host assignments, newest first. POST ``{"unit","start"}``
         (admins) moves the officer to a host from ``start``: the current
@@ -124,7 +129,13 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
         return Response(HostAssignmentSerializer(rows, many=True).data)
 
     @extend_schema(responses=RotationDueSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="rotation-due")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="rotation-due",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def rotation_due(self, request, *args, **kwargs):
         """Officers in reach whose current host assignment started
         ``rotation_years`` (the policy in force on ``?on=``) or more before it."""
@@ -136,7 +147,7 @@ class OfficerViewSet(*_LIST_CREATE, TenantScopedViewSet):
         return Response(RotationDueSerializer(due, many=True).data)
 
     @extend_schema(responses=HeadcountSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def headcount(self, request, *args, **kwargs):
         """Active officers per district in reach on ``?on=`` against the
         policy's ``headcount.min_per_district``."""
