@@ -424,13 +424,15 @@ def rank(
             shared=[w for w in q_words if w in index.word_sets[p]],
             relative=rel,
         )
-        for p, rel in _distinct(index, scored, limit, copies=not distinct)
+        for p, rel in (
+            _distinct(index, scored, limit)
+            if distinct
+            else [(pos, relative) for *_, pos, relative in scored[:limit]]
+        )
     ]
 
 
-def _distinct(
-    index: Index, scored: list[tuple], limit: int, *, copies: bool = False
-) -> list[tuple[int, float]]:
+def _distinct(index: Index, scored: list[tuple], limit: int) -> list[tuple[int, float]]:
     """The positions and relative BM25 of the first ``limit`` of ``scored``
     (best first) with copies left out: one item logged several times (the
     same side, title and text, as when officers log one achievement each) is
@@ -441,7 +443,7 @@ def _distinct(
     for _score, _side, _id, pos, relative in scored:
         item = index.items[pos]
         key = (item.side, item.title.strip(), item.text.strip())
-        if key in seen and not copies:
+        if key in seen:
             continue
         seen.add(key)
         out.append((pos, relative))

@@ -28,8 +28,7 @@ from liaison.excel import (
     workbook_bytes,
 )
 from liaison.views import TenantPageMixin
-from roster.models import Officer
-from roster.selectors import district_list, districts_in_reach
+from roster.selectors import district_list, districts_in_reach, officer_list
 
 from .models import QuotaReport
 from .quotas import previous_month, quota_report_build
@@ -149,7 +148,13 @@ class QuotaExportView(QuotaDetailView):
         )
         names = dict(district_list(tenant=self.tenant).values_list("code", "name"))
         rows = self.filtered_rows(report)
-        units = dict(Officer.objects.for_tenant(self.tenant).values_list("pk", "unit__name"))
+        # the units of the officers in the caller's reach (a manager: their districts')
+        units = dict(
+            officer_list(membership=self.membership)
+            .select_related(None)
+            .order_by()
+            .values_list("pk", "unit__name")
+        )
         sheet = SheetWriter(
             book,
             report.month,

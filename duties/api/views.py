@@ -28,7 +28,7 @@ from .. import services
 from ..choices import ReportKind, ReportStatus, TrainingKind
 from ..downloads import agreement_download
 from ..models import Agreement, Report, ServiceDay, Training
-from ..schedule import day_in_range
+from ..schedule import FIRST_YEAR, LAST_YEAR, day_in_range
 from ..selectors import (
     agreement_list,
     report_list,
@@ -226,7 +226,10 @@ def _due_date(raw: str | None) -> dt.date:
             {"on": [_("Enter a valid date as YYYY-MM-DD, e.g. 2026-03-31.")]}
         ) from None
     if not day_in_range(on):  # the schedule's periods name years 1900-2199
-        raise exceptions.ValidationError({"on": [_("Enter a date from 1901 to 2198.")]})
+        years = {"first": FIRST_YEAR + 1, "last": LAST_YEAR - 1}
+        raise exceptions.ValidationError(
+            {"on": [_("Enter a date from %(first)s to %(last)s.") % years]}
+        )
     return on
 
 

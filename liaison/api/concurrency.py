@@ -39,8 +39,13 @@ class PreconditionFailed(exceptions.APIException):
 def etag_for(pk, data) -> str:
     """A strong entity tag: ``"<id>-<hash of the representation>"``."""
     payload = json.dumps(data, cls=JSONEncoder, sort_keys=True, ensure_ascii=False)
-    digest = hashlib.sha256(payload.encode()).hexdigest()[:32]
-    return f'"{pk}-{digest}"'
+    return etag_for_body(pk, payload.encode())
+
+
+def etag_for_body(pk, body: bytes) -> str:
+    """:func:`etag_for` of a representation already encoded (a body sent as
+    the database keeps it)."""
+    return f'"{pk}-{hashlib.sha256(body).hexdigest()[:32]}"'
 
 
 def if_match_allows(header: str, current: str) -> bool:

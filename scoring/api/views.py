@@ -3,8 +3,6 @@ background export jobs."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
@@ -20,6 +18,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from accounts.choices import Role
+from liaison.api.concurrency import etag_for_body
 from liaison.api.exceptions import Conflict
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.api.viewsets import TenantScopedAPIView, TenantScopedViewSet
@@ -326,7 +325,7 @@ class QuotaReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
         rows = ReportRows(report, districts=self.get_serializer_context().get("district_codes"))
         body = head[:-1] + b', "rows": ' + rows.as_json().encode() + b"}"
         response = HttpResponse(body, content_type="application/json")
-        response["ETag"] = f'"{report.pk}-{hashlib.sha256(body).hexdigest()[:32]}"'
+        response["ETag"] = etag_for_body(report.pk, body)
         return response
 
     def get_serializer_context(self):
