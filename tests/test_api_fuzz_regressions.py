@@ -192,3 +192,20 @@ def test_fields_that_answer_null_are_documented_nullable(schema, component, fiel
     """schemathesis (2026-12-01): a version the preset made has no author, a
     pending request no decider, a request without a host no unit name."""
     assert schema["components"]["schemas"][component]["properties"][field].get("nullable")
+
+
+@pytest.mark.parametrize("path", ["officers/rotation-due/", "officers/headcount/", "reports/due/"])
+def test_a_day_out_of_the_portals_years_is_refused(world, path):
+    """rotation-due/?on=0001-01-01 answered 500 (a rotation looks years back);
+    every ?on= of the API is read by one parser (liaison.api.dates)."""
+    api = world.api("admin")
+    for far in ("0001-01-01", "1900-12-31", "2199-01-01", "9999-12-31"):
+        response = api.get(world.url(path), {"on": far})
+        assert (response.status_code, response.json()) == (
+            400,
+            {"on": ["请填写 1901 年至 2198 年之间的日期。"]},
+        ), (path, far)
+    bad = api.get(world.url(path), {"on": "2026-3-1"})
+    assert bad.json() == {"on": ["请按 YYYY-MM-DD 填写有效日期，如 2026-03-31。"]}
+    for edge in ("1901-01-01", "2198-12-31"):
+        assert api.get(world.url(path), {"on": edge}).status_code == 200, (path, edge)

@@ -6,10 +6,7 @@ through ``duties.services``, whose ``ValidationError`` (400), ``PermissionDenied
 
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,6 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.choices import Role
+from liaison.api.dates import day_param
 from liaison.api.permissions import ALL_ROLES
 from liaison.api.viewsets import TenantScopedViewSet
 from liaison.filters import IdFilter
@@ -28,7 +26,6 @@ from .. import services
 from ..choices import ReportKind, ReportStatus, TrainingKind
 from ..downloads import agreement_download
 from ..models import Agreement, Report, ServiceDay, Training
-from ..schedule import FIRST_YEAR, LAST_YEAR, day_in_range
 from ..selectors import (
     agreement_list,
     report_list,
@@ -213,26 +210,6 @@ class AgreementViewSet(_DutyViewSet):
 # --- plans and reports --------------------------------------------------------------------
 
 
-def _due_date(raw: str | None) -> dt.date:
-    """``?on=`` as a date; today (the portal's time zone) when absent."""
-    if raw is None or raw == "":
-        return timezone.localdate()
-    try:
-        if len(raw) != 10:
-            raise ValueError(raw)
-        on = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise exceptions.ValidationError(
-            {"on": [_("Enter a valid date as YYYY-MM-DD, e.g. 2026-03-31.")]}
-        ) from None
-    if not day_in_range(on):  # the schedule's periods name years 1900-2199
-        years = {"first": FIRST_YEAR + 1, "last": LAST_YEAR - 1}
-        raise exceptions.ValidationError(
-            {"on": [_("Enter a date from %(first)s to %(last)s.") % years]}
-        )
-    return on
-
-
 class ReportViewSet(mixins.UpdateModelMixin, _DutyViewSet):
     """Plans and reports: drafted by the officer (or, for an officer in
     reach, a district manager or the centre), submitted, then accepted or
@@ -333,7 +310,7 @@ class ReportViewSet(mixins.UpdateModelMixin, _DutyViewSet):
         """The reports the policy's duties require of the officers in the
         caller's reach from 1 January until ``on`` that are missing or not
         yet accepted, earliest first (a plain list, not paginated)."""
-        on = _due_date(request.query_params.get("on"))
+        on = day_param(request)
         rows = reports_due(
             officers=officer_list(membership=self.membership), tenant=self.tenant, on=on
         )

@@ -4,14 +4,9 @@ rotation")."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from liaison.api.fields import TenantPrimaryKeyRelatedField
@@ -51,17 +46,6 @@ class HeadcountSerializer(serializers.Serializer):
     active = serializers.IntegerField()
     minimum = serializers.IntegerField(allow_null=True)
     short = serializers.BooleanField()
-
-
-def day_param(request, name: str = "on") -> dt.date:
-    """A ``?on=YYYY-MM-DD`` parameter (today when absent); 400 when malformed."""
-    raw = request.query_params.get(name, "")
-    if not raw:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: _("Give a date as YYYY-MM-DD.")}) from None
 
 
 class ChangeRequestSerializer(serializers.ModelSerializer):

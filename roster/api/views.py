@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.choices import Role
 from accounts.selectors import policy_in_force
+from liaison.api.dates import day_param
 from liaison.api.pagination import CursorOptInPagination
 from liaison.api.permissions import ADMIN, ALL_ROLES, READERS
 from liaison.api.viewsets import TenantScopedViewSet
@@ -28,7 +29,7 @@ from roster.services import (
 )
 from scoring.selectors import statement_for
 
-from .hosts import HeadcountSerializer, HostAssignmentSerializer, RotationDueSerializer, day_param
+from .hosts import HeadcountSerializer, HostAssignmentSerializer, RotationDueSerializer
 from .serializers import (
     DisqualifySerializer,
     DistrictSerializer,
